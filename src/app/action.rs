@@ -1,0 +1,46 @@
+//! `Action` is the user's vocabulary: every key maps to one, the help screen and the README
+//! key table are generated from this enum, and (later) `[keys]` in config binds to its names.
+
+use serde::{Deserialize, Serialize};
+
+macro_rules! actions {
+    ($($(#[$m:meta])* $var:ident => $name:literal, [$($key:literal),*], $desc:literal;)+) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        pub enum Action { $($(#[$m])* #[serde(rename = $name)] $var),+ }
+
+        impl Action {
+            pub const ALL: &'static [Action] = &[$(Action::$var),+];
+            /// The name used in config and the command palette.
+            pub fn name(self) -> &'static str { match self { $(Action::$var => $name),+ } }
+            /// One line for the help screen.
+            pub fn description(self) -> &'static str { match self { $(Action::$var => $desc),+ } }
+            /// Default key bindings in the inbox (see [`super::super::keymap`]).
+            pub fn default_keys(self) -> &'static [&'static str] { match self { $(Action::$var => &[$($key),*]),+ } }
+            pub fn from_name(name: &str) -> Option<Action> {
+                match name { $($name => Some(Action::$var),)+ _ => None }
+            }
+        }
+    };
+}
+
+actions! {
+    Down => "down", ["j", "down"], "move down / scroll the detail pane";
+    Up => "up", ["k", "up"], "move up / scroll the detail pane";
+    PageDown => "page-down", ["ctrl-d", "pagedown"], "half a page down";
+    PageUp => "page-up", ["ctrl-u", "pageup"], "half a page up";
+    First => "first", ["g", "home"], "go to the first item";
+    Last => "last", ["G", "end"], "go to the last item";
+    Open => "open", ["enter"], "open the item in the detail pane";
+    SwitchPane => "switch-pane", ["tab", "backtab"], "switch between list and detail";
+    Back => "back", ["esc"], "close the detail pane / dialog";
+    Reply => "reply", ["r"], "reply to the item (draft kept on Esc)";
+    Done => "done", ["d"], "mark done";
+    Reopen => "reopen", ["u"], "back to new";
+    Pending => "pending", ["p"], "waiting on the customer (pauses the clock)";
+    Ignore => "ignore", ["x"], "ignore: spam or no response needed";
+    ToggleSort => "toggle-sort", ["o"], "order: most urgent first / newest first";
+    ToggleClosed => "toggle-closed", ["c"], "show or hide done and ignored items";
+    SyncNow => "sync-now", ["R"], "poll every account now";
+    Help => "help", ["?", "f1"], "show this help";
+    Quit => "quit", ["q"], "quit (asks first if drafts are unsent)";
+}

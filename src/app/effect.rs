@@ -1,0 +1,22 @@
+//! Effects: what `update` asks the effect runner to do. `update` itself does no I/O.
+
+use crate::model::{ItemId, Status};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// Reload the item list from the store (answers with `Msg::ItemsLoaded`).
+    LoadItems,
+    /// Load an item's thread/history/draft (answers with `Msg::DetailLoaded`).
+    LoadDetail(ItemId),
+    /// Change an item's status and record why (then reload).
+    SetStatus { id: ItemId, status: Status, why: String },
+    MarkRead(ItemId),
+    /// Persist the composer text (empty deletes the draft).
+    SaveDraft { id: ItemId, text: String },
+    /// Send a reply on the item's channel and thread.
+    SendReply { id: ItemId, text: String },
+    /// Poll every account now.
+    SyncNow,
+    /// Leave the app (drafts are already saved).
+    Quit,
+}

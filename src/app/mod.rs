@@ -1,0 +1,14 @@
+//! The application core: state, messages, actions, effects and the pure `update`.
+
+pub mod action;
+pub mod keymap;
+pub mod effect;
+pub mod msg;
+pub mod state;
+pub mod update;
+
+pub use action::Action;
+pub use effect::Effect;
+pub use msg::Msg;
+pub use state::AppState;
+pub use update::update;

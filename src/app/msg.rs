@@ -1,0 +1,31 @@
+//! Messages into the app loop. Everything that happens reaches `update` as a `Msg`.
+
+use crossterm::event::KeyEvent;
+
+use crate::channels::poller::PollerEvent;
+use crate::model::{Item, ItemDetail, ItemId};
+
+#[derive(Debug, Clone)]
+pub enum Msg {
+    /// A key press from the terminal (mapped to an [`super::Action`] by the keymap in `update`).
+    Key(KeyEvent),
+    /// Text pasted into the terminal (bracketed paste).
+    Paste(String),
+    Resize { width: u16, height: u16 },
+    /// The clock moved on; only visible timers change.
+    Tick,
+    /// A poller reports progress or failure.
+    Poller(PollerEvent),
+    /// Fresh list of items from the store.
+    ItemsLoaded(Vec<Item>),
+    /// The selected item's thread, history and draft.
+    DetailLoaded(Box<ItemDetail>),
+    /// Number of items with unsent drafts.
+    DraftCount(usize),
+    /// A reply was sent (Ok) or failed (Err with a message for the user).
+    ReplyResult { id: ItemId, result: Result<(), String> },
+    /// Any store or effect failure the user should see.
+    Error(String),
+    /// Informational status-bar message.
+    Info(String),
+}

@@ -1,0 +1,138 @@
+//! `AppState`: everything the screen shows, owned by the app loop alone.
+
+use std::collections::BTreeMap;
+
+use jiff::Timestamp;
+
+use crate::channels::{Capabilities, LengthUnit};
+use crate::model::{ChannelKind, Item, ItemDetail, ItemId};
+use crate::sla::Policy;
+
+use super::keymap::Keymap;
+
+/// Which pane has the keyboard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Focus {
+    #[default]
+    List,
+    Detail,
+}
+
+/// Inbox order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SortOrder {
+    /// Least time left before breach first; items without a running clock after.
+    #[default]
+    Urgency,
+    Newest,
+}
+
+/// The reply composer (a simple multi-line editor; `$EDITOR` and templates come later).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Composer {
+    pub item: ItemId,
+    pub text: String,
+    /// Cursor position as a byte offset into `text` (always on a char boundary).
+    pub cursor: usize,
+    /// Waiting for the user to confirm sending.
+    pub confirm: bool,
+    pub max_len: Option<usize>,
+    pub unit: LengthUnit,
+    /// Text has changed since the draft was last saved.
+    pub dirty: bool,
+}
+
+/// Modal state on top of the inbox.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Mode {
+    #[default]
+    Normal,
+    Help { scroll: u16 },
+    Composer(Composer),
+    /// `q` with unsent drafts: asks before leaving.
+    ConfirmQuit,
+}
+
+/// Health of one account's poller, for the status bar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AccountHealth {
+    Idle,
+    Syncing,
+    Ok { at: Timestamp },
+    Failing { error: String, retry_at: Option<Timestamp> },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountView {
+    pub channel: ChannelKind,
+    pub capabilities: Capabilities,
+    pub health: AccountHealth,
+}
+
+/// Severity of the status-bar message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Info,
+    Error,
+}
+
+#[derive(Debug, Clone)]
+pub struct AppState {
+    /// Items in display order (already sorted by `sort`).
+    pub items: Vec<Item>,
+    pub selected: usize,
+    /// First visible row of the list.
+    pub offset: usize,
+    pub focus: Focus,
+    pub sort: SortOrder,
+    /// Show done/ignored items too.
+    pub show_closed: bool,
+    pub detail: Option<ItemDetail>,
+    pub detail_scroll: u16,
+    pub mode: Mode,
+    pub accounts: BTreeMap<String, AccountView>,
+    pub message: Option<(Level, String)>,
+    pub policy: Policy,
+    pub keymap: Keymap,
+    pub draft_count: usize,
+    /// Running on the simulated demo community (labelled on screen).
+    pub demo: bool,
+    /// Local user's name for history entries.
+    pub user: String,
+    pub width: u16,
+    pub height: u16,
+    /// Something visible changed since the last draw.
+    pub dirty: bool,
+    pub quit: bool,
+}
+
+impl AppState {
+    pub fn new(policy: Policy, demo: bool, user: String) -> AppState {
+        AppState {
+            items: Vec::new(),
+            selected: 0,
+            offset: 0,
+            focus: Focus::List,
+            sort: SortOrder::default(),
+            show_closed: false,
+            detail: None,
+            detail_scroll: 0,
+            mode: Mode::Normal,
+            accounts: BTreeMap::new(),
+            message: None,
+            policy,
+            keymap: Keymap::default(),
+            draft_count: 0,
+            demo,
+            user,
+            width: 80,
+            height: 24,
+            dirty: true,
+            quit: false,
+        }
+    }
+
+    pub fn selected_item(&self) -> Option<&Item> {
+        self.items.get(self.selected)
+    }
+}

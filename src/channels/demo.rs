@@ -1,0 +1,1 @@
+//! The demo channel. (Skeleton: the channels helper fills this in.)

@@ -1,0 +1,106 @@
+//! Channels: the networks tinbox polls and replies on.
+//!
+//! Every channel (Mastodon, Bluesky, feeds, the demo) implements [`Channel`]. A poller task
+//! per account ([`poller`]) drives `poll` on an interval with jitter and backoff; the store
+//! dedups by `(account, remote_id)`.
+
+pub mod demo;
+pub mod poller;
+
+use std::future::Future;
+use std::pin::Pin;
+
+use jiff::Timestamp;
+
+use crate::model::{ChannelKind, IncomingItem, ThreadEntry, Visibility};
+
+/// A boxed future, so that channels can be used as `dyn Channel`.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// How a channel counts the length of a post.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LengthUnit {
+    Chars,
+    Graphemes,
+}
+
+/// What a channel can do; the UI adapts (e.g. a feed offers "open link" instead of reply).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Capabilities {
+    pub can_reply: bool,
+    pub can_dm: bool,
+    /// Maximum length of a reply, if the network has one.
+    pub max_len: Option<usize>,
+    pub length_unit: LengthUnit,
+}
+
+/// Result of one poll: new or updated items, and the cursor to poll from next time.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PollOutcome {
+    pub items: Vec<IncomingItem>,
+    /// Opaque cursor stored per account; `None` keeps the previous one.
+    pub cursor: Option<String>,
+}
+
+/// A reply to send, in the thread of an item.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReplyRequest {
+    /// Remote id of the item being answered.
+    pub in_reply_to: String,
+    /// Remote id of the thread root.
+    pub thread_root: String,
+    /// Same audience as the item; never wider unless the user confirmed.
+    pub visibility: Visibility,
+    pub text: String,
+    /// Chosen once when the reply is queued; a retry with the same key never posts twice.
+    pub idempotency_key: String,
+}
+
+/// A reply the network accepted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SentReply {
+    pub remote_id: String,
+    pub url: Option<String>,
+    pub created_at: Timestamp,
+}
+
+/// Errors a channel reports. `is_transient` tells the poller and outbox whether to retry.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ChannelError {
+    #[error("network error: {0}")]
+    Network(String),
+    #[error("rate limited until {until}")]
+    RateLimited { until: Timestamp },
+    #[error("not authorized: {0}")]
+    Auth(String),
+    #[error("server error {status}: {message}")]
+    Server { status: u16, message: String },
+    #[error("the server sent something tinbox cannot read: {0}")]
+    Malformed(String),
+    #[error("rejected: {0}")]
+    Rejected(String),
+    #[error("not supported on this channel: {0}")]
+    Unsupported(String),
+}
+
+impl ChannelError {
+    /// Worth retrying later with the same request (network trouble, 5xx, rate limit).
+    pub fn is_transient(&self) -> bool {
+        matches!(
+            self,
+            ChannelError::Network(_) | ChannelError::RateLimited { .. } | ChannelError::Server { .. }
+        )
+    }
+}
+
+/// One connected account's network client.
+pub trait Channel: Send + Sync {
+    fn kind(&self) -> ChannelKind;
+    fn capabilities(&self) -> Capabilities;
+    /// Fetch everything newer than `cursor` (all of it, paging through gaps).
+    fn poll<'a>(&'a self, cursor: Option<&'a str>) -> BoxFuture<'a, Result<PollOutcome, ChannelError>>;
+    /// The conversation around a post, oldest first.
+    fn fetch_thread<'a>(&'a self, remote_id: &'a str) -> BoxFuture<'a, Result<Vec<ThreadEntry>, ChannelError>>;
+    /// Send a reply in the item's thread.
+    fn send_reply<'a>(&'a self, req: &'a ReplyRequest) -> BoxFuture<'a, Result<SentReply, ChannelError>>;
+}

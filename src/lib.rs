@@ -1,0 +1,17 @@
+//! tinbox: a terminal social inbox.
+//!
+//! Layers (see `../shared/design.md`): channels poll networks and normalize posts into
+//! [`model::IncomingItem`]s; the [`store`] keeps them; the [`app`] core turns messages into
+//! state changes and effects with a pure `update`; [`ui`] draws state; the binary wires it all.
+
+pub mod app;
+pub mod channels;
+pub mod config;
+pub mod model;
+pub mod sanitize;
+pub mod sla;
+pub mod store;
+pub mod theme;
+pub mod ui;
+#[doc(hidden)]
+pub mod testing;

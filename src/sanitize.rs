@@ -1,0 +1,173 @@
+//! Remote text is untrusted: strip everything that could drive the terminal.
+//!
+//! Removes ESC-introduced sequences (CSI, OSC, DCS, APC, PM, SOS and two-byte escapes, with
+//! their payloads), C0 and C1 control characters (keeping `\n` and turning `\t` into a space),
+//! bidirectional overrides/isolates, and stray zero-width formatting characters that can hide
+//! text. Lines are kept; `\r\n` and `\r` become `\n`.
+
+/// Sanitize multi-line remote text for display or JSON output.
+pub fn clean(input: &str) -> String {
+    let mut out = String::with_capacity(input.len());
+    let mut chars = input.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\u{1b}' => skip_escape(&mut chars),
+            // C1 string introducers carry a payload up to ST, like their ESC forms.
+            '\u{90}' | '\u{98}' | '\u{9d}' | '\u{9e}' | '\u{9f}' => skip_string(&mut chars),
+            '\u{9b}' => skip_csi(&mut chars),
+            '\r' => {
+                if chars.peek() != Some(&'\n') {
+                    out.push('\n');
+                }
+            }
+            '\n' => out.push('\n'),
+            '\t' => out.push(' '),
+            c if is_forbidden(c) => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Sanitize and fold onto one line (for list rows and status lines): newlines become spaces
+/// and runs of whitespace collapse.
+pub fn one_line(input: &str) -> String {
+    let cleaned = clean(input);
+    let mut out = String::with_capacity(cleaned.len());
+    let mut last_space = true;
+    for c in cleaned.chars() {
+        if c.is_whitespace() {
+            if !last_space {
+                out.push(' ');
+                last_space = true;
+            }
+        } else {
+            out.push(c);
+            last_space = false;
+        }
+    }
+    if out.ends_with(' ') {
+        out.pop();
+    }
+    out
+}
+
+fn is_forbidden(c: char) -> bool {
+    c.is_control()
+        || matches!(c,
+            '\u{202a}'..='\u{202e}' // bidi embeddings and overrides
+            | '\u{2066}'..='\u{2069}' // bidi isolates
+            | '\u{200e}' | '\u{200f}' | '\u{061c}' // directional marks
+            | '\u{200b}' | '\u{2060}' | '\u{feff}' // zero-width space, word joiner, BOM
+            | '\u{fff9}'..='\u{fffb}' // interlinear annotations
+        )
+}
+
+type Chars<'a> = std::iter::Peekable<std::str::Chars<'a>>;
+
+/// After ESC: consume the rest of the sequence.
+fn skip_escape(chars: &mut Chars<'_>) {
+    match chars.next() {
+        Some('[') => skip_csi(chars),
+        Some(']') | Some('P') | Some('X') | Some('^') | Some('_') => skip_string(chars),
+        // nF escapes: intermediates 0x20-0x2f then one final byte.
+        Some(c) if ('\u{20}'..='\u{2f}').contains(&c) => {
+            while let Some(&n) = chars.peek() {
+                chars.next();
+                if !('\u{20}'..='\u{2f}').contains(&n) {
+                    break;
+                }
+            }
+        }
+        // Two-byte escapes (ESC c, ESC 7, ...) or a lone ESC at the end.
+        _ => {}
+    }
+}
+
+/// CSI: parameters and intermediates, then one final byte in 0x40-0x7e.
+fn skip_csi(chars: &mut Chars<'_>) {
+    for c in chars.by_ref() {
+        if ('\u{40}'..='\u{7e}').contains(&c) {
+            break;
+        }
+        if !('\u{20}'..='\u{3f}').contains(&c) {
+            // Malformed: stop at the first byte that cannot belong to a CSI.
+            break;
+        }
+    }
+}
+
+/// OSC/DCS/APC/PM/SOS payload up to BEL, ST (ESC \) or C1 ST.
+fn skip_string(chars: &mut Chars<'_>) {
+    while let Some(c) = chars.next() {
+        match c {
+            '\u{7}' | '\u{9c}' => return,
+            '\u{1b}' => {
+                if chars.peek() == Some(&'\\') {
+                    chars.next();
+                }
+                return;
+            }
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_text_is_unchanged() {
+        let s = "Hello, wörld! 👋 日本語\nsecond line";
+        assert_eq!(clean(s), s);
+    }
+
+    #[test]
+    fn strips_csi_osc_and_controls() {
+        let cases = [
+            ("a\u{1b}[31mred\u{1b}[0m b", "ared b"),
+            ("\u{1b}]0;pwned title\u{7}x", "x"),
+            ("\u{1b}]52;c;ZWNobyBoaQ==\u{1b}\\y", "y"),
+            ("\u{1b}[2J\u{1b}[Hclear", "clear"),
+            ("bell\u{7}back\u{8}space", "bellbackspace"),
+            ("c1\u{9b}31mcsi", "c1csi"),
+            ("\u{9d}8;;http://evil\u{9c}link", "link"),
+            ("dcs\u{1b}Pq#0;2;0;0;0\u{1b}\\done", "dcsdone"),
+            ("tab\there", "tab here"),
+            ("crlf\r\nline\rcr", "crlf\nline\ncr"),
+            ("rtl \u{202e}gnp.exe", "rtl gnp.exe"),
+            ("zero\u{200b}width", "zerowidth"),
+            ("esc at end\u{1b}", "esc at end"),
+            ("\u{1b}(Bcharset", "charset"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(clean(input), want, "input {input:?}");
+        }
+    }
+
+    #[test]
+    fn unterminated_osc_swallows_rest_not_more() {
+        assert_eq!(clean("ok\u{1b}]0;never ends"), "ok");
+    }
+
+    #[test]
+    fn one_line_folds_whitespace() {
+        assert_eq!(one_line("  a\n\n b\t c \u{1b}[1m "), "a b c");
+    }
+
+    #[test]
+    fn output_never_contains_controls() {
+        // A cheap exhaustive check over every char below 0x3000 behind an ESC and alone.
+        for cp in 0u32..0x3000 {
+            let Some(c) = char::from_u32(cp) else { continue };
+            for s in [format!("{c}"), format!("\u{1b}{c}x"), format!("\u{1b}[{c}x")] {
+                let out = clean(&s);
+                assert!(
+                    !out.chars().any(|o| o != '\n' && (o.is_control() || is_forbidden(o))),
+                    "U+{cp:04X} left {out:?}"
+                );
+            }
+        }
+    }
+}

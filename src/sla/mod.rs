@@ -1,0 +1,170 @@
+//! Response-time timers: pure arithmetic over an item's clock fields and a policy.
+//!
+//! No clock is read here; `now` is always passed in. Business hours and per-channel policies
+//! build on this (see the response-time issue); the foundation has one default policy.
+
+use jiff::{SignedDuration, Timestamp};
+use serde::Serialize;
+
+use crate::model::{Item, Status, TimerTarget};
+
+/// Response-time targets, in seconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Policy {
+    pub warn_s: i64,
+    pub breach_s: i64,
+}
+
+impl Default for Policy {
+    /// The design's defaults: warn at 15 minutes, breach at one hour.
+    fn default() -> Self {
+        Policy { warn_s: 15 * 60, breach_s: 60 * 60 }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TimerState {
+    Ok,
+    Warn,
+    Breached,
+    Paused,
+    /// No clock runs (answered, done, ignored).
+    None,
+}
+
+impl TimerState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TimerState::Ok => "ok",
+            TimerState::Warn => "warn",
+            TimerState::Breached => "breached",
+            TimerState::Paused => "paused",
+            TimerState::None => "none",
+        }
+    }
+}
+
+/// An item's timer at one instant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timer {
+    pub state: TimerState,
+    pub target: TimerTarget,
+    /// Seconds the clock has run (pauses excluded).
+    pub elapsed_s: i64,
+    /// When the item breaches if nothing happens (absent when no clock runs or paused).
+    pub due_at: Option<Timestamp>,
+}
+
+impl Timer {
+    /// Seconds left before breach (negative once breached); `None` when no clock runs.
+    pub fn left_s(&self, policy: &Policy) -> Option<i64> {
+        match self.state {
+            TimerState::None => None,
+            _ => Some(policy.breach_s - self.elapsed_s),
+        }
+    }
+}
+
+/// The timer of `item` under `policy` at `now`.
+pub fn timer(item: &Item, policy: &Policy, now: Timestamp) -> Timer {
+    let none = Timer { state: TimerState::None, target: item.timer_target, elapsed_s: 0, due_at: None };
+    let Some(since) = item.waiting_since else { return none };
+    if matches!(item.status, Status::Done | Status::Ignored | Status::Replied) {
+        return none;
+    }
+    let paused = matches!(item.status, Status::Pending | Status::Snoozed | Status::FollowUp);
+    let until = match (paused, item.paused_since) {
+        (true, Some(p)) => p,
+        _ => now,
+    };
+    let elapsed_s = (secs_between(since, until) - item.paused_secs).max(0);
+    if paused {
+        return Timer { state: TimerState::Paused, target: item.timer_target, elapsed_s, due_at: None };
+    }
+    let state = if elapsed_s >= policy.breach_s {
+        TimerState::Breached
+    } else if elapsed_s >= policy.warn_s {
+        TimerState::Warn
+    } else {
+        TimerState::Ok
+    };
+    let due_at = since
+        .checked_add(SignedDuration::from_secs(policy.breach_s + item.paused_secs))
+        .ok();
+    Timer { state, target: item.timer_target, elapsed_s, due_at }
+}
+
+fn secs_between(a: Timestamp, b: Timestamp) -> i64 {
+    b.as_second() - a.as_second()
+}
+
+/// Compact age: `45s`, `12m`, `1h05m`, `2d`.
+pub fn format_age(secs: i64) -> String {
+    let s = secs.max(0);
+    if s < 60 {
+        format!("{s}s")
+    } else if s < 3600 {
+        format!("{}m", s / 60)
+    } else if s < 86_400 {
+        format!("{}h{:02}m", s / 3600, (s % 3600) / 60)
+    } else {
+        format!("{}d", s / 86_400)
+    }
+}
+
+/// Seconds until the displayed text or state of a running clock at `elapsed_s` next changes.
+pub fn secs_to_next_change(elapsed_s: i64, policy: &Policy) -> i64 {
+    let s = elapsed_s.max(0);
+    let text = if s < 60 {
+        1
+    } else if s < 86_400 {
+        60 - s % 60
+    } else {
+        86_400 - s % 86_400
+    };
+    [policy.warn_s - s, policy.breach_s - s, text]
+        .into_iter()
+        .filter(|d| *d > 0)
+        .min()
+        .unwrap_or(1)
+}
+
+/// Parse a duration such as `90s`, `15m`, `1h`, `1h30m`, `2d`, `1w` into seconds.
+pub fn parse_duration(text: &str) -> Result<i64, String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Err("empty duration (write e.g. 15m, 1h, 1h30m)".into());
+    }
+    let mut total: i64 = 0;
+    let mut num = String::new();
+    for c in t.chars() {
+        if c.is_ascii_digit() {
+            num.push(c);
+            continue;
+        }
+        let unit = match c {
+            's' => 1,
+            'm' => 60,
+            'h' => 3600,
+            'd' => 86_400,
+            'w' => 604_800,
+            _ => return Err(format!("invalid duration {text:?}: unexpected {c:?} (write e.g. 15m, 1h, 1h30m)")),
+        };
+        let n: i64 = num
+            .parse()
+            .map_err(|_| format!("invalid duration {text:?}: a number must come before {c:?}"))?;
+        total = n
+            .checked_mul(unit)
+            .and_then(|v| total.checked_add(v))
+            .ok_or_else(|| format!("duration {text:?} is too large"))?;
+        num.clear();
+    }
+    if !num.is_empty() {
+        return Err(format!("invalid duration {text:?}: missing unit after {num} (s, m, h, d or w)"));
+    }
+    Ok(total)
+}
+
+#[cfg(test)]
+mod tests;

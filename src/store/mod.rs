@@ -1,0 +1,123 @@
+//! The store: everything tinbox knows, durable.
+//!
+//! [`StoreBackend`] is the boundary every caller uses; [`sqlite::SqliteStore`] is the embedded
+//! backend (a PostgreSQL backend for team inboxes will implement the same trait). One owner:
+//! the TUI talks to the backend through [`StoreHandle`], an actor running the backend on its
+//! own thread; headless commands use a backend directly.
+
+pub mod actor;
+pub mod sqlite;
+
+pub use actor::StoreHandle;
+
+use jiff::Timestamp;
+
+use crate::model::{ChannelKind, HistoryEntry, IncomingItem, Item, ItemId, Status, ThreadEntry};
+
+/// Errors from the store, with what the user can do about them.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("cannot open the store at {path}: {reason}")]
+    Open { path: String, reason: String },
+    #[error(
+        "the store at {path} was written by a newer tinbox (schema {found}, this build knows {known}); \
+         nothing was changed — upgrade tinbox or use another --data-dir"
+    )]
+    NewerSchema { path: String, found: i64, known: i64 },
+    #[error("no item {0}")]
+    NoSuchItem(ItemId),
+    #[error("the store is closed")]
+    Closed,
+    #[error("store error: {0}")]
+    Db(String),
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// Which items to list.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ItemQuery {
+    /// Only these statuses; empty means "open" ([`Status::is_open`]) items.
+    pub statuses: Vec<Status>,
+    /// Every status (overrides `statuses`).
+    pub all: bool,
+    pub account: Option<String>,
+    pub limit: Option<usize>,
+}
+
+/// What an ingest changed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct IngestReport {
+    /// Items seen for the first time.
+    pub new_items: Vec<ItemId>,
+    /// Items that were answered or closed and were reopened by a new inbound message.
+    pub reopened: Vec<ItemId>,
+}
+
+/// One account's sync bookkeeping.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountRecord {
+    pub name: String,
+    pub channel: ChannelKind,
+    pub cursor: Option<String>,
+    pub last_sync: Option<Timestamp>,
+    pub last_error: Option<String>,
+}
+
+/// The store boundary. Every method is one short transaction.
+pub trait StoreBackend: Send {
+    /// Insert new items (dedup by `(account, remote_id)`), update the account's cursor and
+    /// sync time, all in one transaction. Remote text is sanitized before it is written.
+    /// A new inbound message in a thread where we already replied gets a next-response timer.
+    fn ingest(
+        &mut self,
+        account: &str,
+        channel: ChannelKind,
+        items: &[IncomingItem],
+        cursor: Option<&str>,
+        now: Timestamp,
+    ) -> StoreResult<IngestReport>;
+    /// Record a failed sync for the account (shown by `status`/`doctor`).
+    fn record_sync_error(&mut self, account: &str, channel: ChannelKind, error: &str, now: Timestamp) -> StoreResult<()>;
+    fn account(&mut self, name: &str) -> StoreResult<Option<AccountRecord>>;
+    fn accounts(&mut self) -> StoreResult<Vec<AccountRecord>>;
+
+    fn list_items(&mut self, query: &ItemQuery) -> StoreResult<Vec<Item>>;
+    fn item(&mut self, id: ItemId) -> StoreResult<Item>;
+    /// The item's thread (inbound items of the same thread and our replies), oldest first.
+    fn thread(&mut self, id: ItemId) -> StoreResult<Vec<ThreadEntry>>;
+    fn history(&mut self, id: ItemId) -> StoreResult<Vec<HistoryEntry>>;
+
+    /// Change an item's status, recording who/when/why; pending/snoozed pause its clock and
+    /// leaving them resumes it. Setting the status it already has is a no-op.
+    fn set_status(&mut self, id: ItemId, status: Status, who: &str, why: &str, now: Timestamp) -> StoreResult<()>;
+    fn set_read(&mut self, id: ItemId, read: bool) -> StoreResult<()>;
+
+    /// A reply we sent in the item's thread: stored as an outbound thread entry; the item
+    /// (and older unanswered items of the same thread) become `replied`, their clocks stop,
+    /// the first response time is recorded, and the draft is deleted.
+    fn record_reply(
+        &mut self,
+        id: ItemId,
+        remote_id: &str,
+        text: &str,
+        who: &str,
+        sent_at: Timestamp,
+    ) -> StoreResult<()>;
+
+    /// Save (or with empty text, delete) the draft reply of an item.
+    fn save_draft(&mut self, id: ItemId, text: &str, now: Timestamp) -> StoreResult<()>;
+    fn draft(&mut self, id: ItemId) -> StoreResult<Option<String>>;
+    /// Number of items with an unsent draft.
+    fn draft_count(&mut self) -> StoreResult<usize>;
+}
+
+/// Convenience: an item with its thread, history and draft.
+pub fn load_detail(store: &mut dyn StoreBackend, id: ItemId) -> StoreResult<crate::model::ItemDetail> {
+    Ok(crate::model::ItemDetail {
+        item: store.item(id)?,
+        thread: store.thread(id)?,
+        history: store.history(id)?,
+        draft: store.draft(id)?,
+    })
+}

@@ -1,0 +1,1 @@
+//! SQLite backend. (Skeleton: the store helper fills this in.)
