@@ -11,7 +11,7 @@ pub mod model;
 pub mod sanitize;
 pub mod sla;
 pub mod store;
-pub mod theme;
-pub mod ui;
 #[doc(hidden)]
 pub mod testing;
+pub mod theme;
+pub mod ui;

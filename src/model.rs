@@ -27,7 +27,9 @@ impl FromStr for ItemId {
             .trim_start_matches('#')
             .parse::<i64>()
             .map(ItemId)
-            .map_err(|_| format!("not an item id: {s:?} (ids are the numbers shown by `tinbox list`)"))
+            .map_err(|_| {
+                format!("not an item id: {s:?} (ids are the numbers shown by `tinbox list`)")
+            })
     }
 }
 
@@ -85,7 +87,10 @@ string_enum!(
 impl Status {
     /// Open items still need something from us (they appear in the default inbox view).
     pub fn is_open(self) -> bool {
-        matches!(self, Status::New | Status::Pending | Status::Snoozed | Status::FollowUp)
+        matches!(
+            self,
+            Status::New | Status::Pending | Status::Snoozed | Status::FollowUp
+        )
     }
 }
 

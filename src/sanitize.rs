@@ -160,11 +160,18 @@ mod tests {
     fn output_never_contains_controls() {
         // A cheap exhaustive check over every char below 0x3000 behind an ESC and alone.
         for cp in 0u32..0x3000 {
-            let Some(c) = char::from_u32(cp) else { continue };
-            for s in [format!("{c}"), format!("\u{1b}{c}x"), format!("\u{1b}[{c}x")] {
+            let Some(c) = char::from_u32(cp) else {
+                continue;
+            };
+            for s in [
+                format!("{c}"),
+                format!("\u{1b}{c}x"),
+                format!("\u{1b}[{c}x"),
+            ] {
                 let out = clean(&s);
                 assert!(
-                    !out.chars().any(|o| o != '\n' && (o.is_control() || is_forbidden(o))),
+                    !out.chars()
+                        .any(|o| o != '\n' && (o.is_control() || is_forbidden(o))),
                     "U+{cp:04X} left {out:?}"
                 );
             }

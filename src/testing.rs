@@ -2,7 +2,9 @@
 
 use jiff::{SignedDuration, Timestamp};
 
-use crate::model::{Author, ChannelKind, Item, ItemId, Kind, Priority, Status, TimerTarget, Visibility};
+use crate::model::{
+    Author, ChannelKind, Item, ItemId, Kind, Priority, Status, TimerTarget, Visibility,
+};
 
 /// A fixed instant for tests: 2026-11-20T10:00:00Z.
 pub fn t0() -> Timestamp {
@@ -11,12 +13,15 @@ pub fn t0() -> Timestamp {
 
 /// `t0()` plus `secs`.
 pub fn at(secs: i64) -> Timestamp {
-    t0().checked_add(SignedDuration::from_secs(secs)).unwrap_or(t0())
+    t0().checked_add(SignedDuration::from_secs(secs))
+        .unwrap_or(t0())
 }
 
 /// A new demo mention created `age_s` seconds before `now`, waiting for a first response.
 pub fn item(id: i64, now: Timestamp, age_s: i64) -> Item {
-    let created = now.checked_sub(SignedDuration::from_secs(age_s)).unwrap_or(now);
+    let created = now
+        .checked_sub(SignedDuration::from_secs(age_s))
+        .unwrap_or(now);
     Item {
         id: ItemId(id),
         account: "demo".into(),
@@ -24,7 +29,10 @@ pub fn item(id: i64, now: Timestamp, age_s: i64) -> Item {
         kind: Kind::Mention,
         remote_id: format!("r{id}"),
         url: Some(format!("https://demo.invalid/posts/{id}")),
-        author: Author { handle: format!("@user{id}@demo.invalid"), name: format!("User {id}") },
+        author: Author {
+            handle: format!("@user{id}@demo.invalid"),
+            name: format!("User {id}"),
+        },
         text: format!("Message number {id}: my order has not arrived"),
         created_at: created,
         first_seen_at: created,

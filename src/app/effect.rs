@@ -5,16 +5,28 @@ use crate::model::{ItemId, Status};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
     /// Reload the item list from the store (answers with `Msg::ItemsLoaded`).
-    LoadItems,
+    LoadItems {
+        include_closed: bool,
+    },
     /// Load an item's thread/history/draft (answers with `Msg::DetailLoaded`).
     LoadDetail(ItemId),
     /// Change an item's status and record why (then reload).
-    SetStatus { id: ItemId, status: Status, why: String },
+    SetStatus {
+        id: ItemId,
+        status: Status,
+        why: String,
+    },
     MarkRead(ItemId),
     /// Persist the composer text (empty deletes the draft).
-    SaveDraft { id: ItemId, text: String },
+    SaveDraft {
+        id: ItemId,
+        text: String,
+    },
     /// Send a reply on the item's channel and thread.
-    SendReply { id: ItemId, text: String },
+    SendReply {
+        id: ItemId,
+        text: String,
+    },
     /// Poll every account now.
     SyncNow,
     /// Leave the app (drafts are already saved).

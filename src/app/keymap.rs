@@ -59,7 +59,9 @@ impl KeySpec {
     /// Normalize a terminal key event (shift is folded into the character).
     pub fn from_event(ev: &KeyEvent) -> KeySpec {
         let code = match ev.code {
-            KeyCode::Char(c) if ev.modifiers.contains(KeyModifiers::CONTROL) => KeyCode::Char(c.to_ascii_lowercase()),
+            KeyCode::Char(c) if ev.modifiers.contains(KeyModifiers::CONTROL) => {
+                KeyCode::Char(c.to_ascii_lowercase())
+            }
             other => other,
         };
         KeySpec {

@@ -1,8 +1,9 @@
 //! The application core: state, messages, actions, effects and the pure `update`.
 
 pub mod action;
-pub mod keymap;
+pub mod composer;
 pub mod effect;
+pub mod keymap;
 pub mod msg;
 pub mod state;
 pub mod update;

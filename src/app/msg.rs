@@ -11,7 +11,10 @@ pub enum Msg {
     Key(KeyEvent),
     /// Text pasted into the terminal (bracketed paste).
     Paste(String),
-    Resize { width: u16, height: u16 },
+    Resize {
+        width: u16,
+        height: u16,
+    },
     /// The clock moved on; only visible timers change.
     Tick,
     /// A poller reports progress or failure.
@@ -23,7 +26,10 @@ pub enum Msg {
     /// Number of items with unsent drafts.
     DraftCount(usize),
     /// A reply was sent (Ok) or failed (Err with a message for the user).
-    ReplyResult { id: ItemId, result: Result<(), String> },
+    ReplyResult {
+        id: ItemId,
+        result: Result<(), String>,
+    },
     /// Any store or effect failure the user should see.
     Error(String),
     /// Informational status-bar message.

@@ -47,7 +47,9 @@ pub struct Composer {
 pub enum Mode {
     #[default]
     Normal,
-    Help { scroll: u16 },
+    Help {
+        scroll: u16,
+    },
     Composer(Composer),
     /// `q` with unsent drafts: asks before leaving.
     ConfirmQuit,
@@ -58,8 +60,13 @@ pub enum Mode {
 pub enum AccountHealth {
     Idle,
     Syncing,
-    Ok { at: Timestamp },
-    Failing { error: String, retry_at: Option<Timestamp> },
+    Ok {
+        at: Timestamp,
+    },
+    Failing {
+        error: String,
+        retry_at: Option<Timestamp>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

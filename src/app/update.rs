@@ -1,8 +1,366 @@
-//! `update`: the only place state changes. (Skeleton.)
+//! `update`: the only place the app state changes.
+//!
+//! Synchronous, no I/O, no clock reads: `now` is passed in. Everything the outside world must
+//! do comes back as [`Effect`]s for the runner.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use jiff::Timestamp;
 
-use super::{AppState, Effect, Msg};
+use super::composer;
+use super::state::{AccountHealth, Focus, Level, Mode, SortOrder};
+use super::{Action, AppState, Effect, Msg};
+use crate::channels::poller::PollerEvent;
+use crate::model::{Item, Status};
+use crate::sla::{self, TimerState};
 
-pub fn update(_state: &mut AppState, _msg: Msg, _now: Timestamp) -> Vec<Effect> {
+/// Apply one message to the state and return the effects to run.
+pub fn update(state: &mut AppState, msg: Msg, now: Timestamp) -> Vec<Effect> {
+    match msg {
+        Msg::Key(key) => on_key(state, key, now),
+        Msg::Paste(text) => {
+            if let Mode::Composer(c) = &mut state.mode {
+                composer::insert_str(c, &text);
+                state.dirty = true;
+            }
+            Vec::new()
+        }
+        Msg::Resize { width, height } => {
+            state.width = width;
+            state.height = height;
+            keep_selection_visible(state);
+            state.dirty = true;
+            Vec::new()
+        }
+        Msg::Tick => on_tick(state),
+        Msg::Poller(ev) => on_poller(state, ev),
+        Msg::ItemsLoaded(items) => on_items(state, items, now),
+        Msg::DetailLoaded(detail) => {
+            if state.selected_item().map(|i| i.id) == Some(detail.item.id) {
+                state.detail = Some(*detail);
+                state.dirty = true;
+            }
+            Vec::new()
+        }
+        Msg::DraftCount(n) => {
+            state.draft_count = n;
+            state.dirty = true;
+            Vec::new()
+        }
+        Msg::ReplyResult { id, result } => {
+            match result {
+                Ok(()) => state.message = Some((Level::Info, format!("Reply to #{id} sent."))),
+                Err(e) => {
+                    state.message = Some((
+                        Level::Error,
+                        format!("Reply to #{id} not sent: {e} — your text is kept as a draft."),
+                    ))
+                }
+            }
+            state.dirty = true;
+            vec![reload(state)]
+        }
+        Msg::Error(e) => {
+            state.message = Some((Level::Error, e));
+            state.dirty = true;
+            Vec::new()
+        }
+        Msg::Info(i) => {
+            state.message = Some((Level::Info, i));
+            state.dirty = true;
+            Vec::new()
+        }
+    }
+}
+
+fn reload(state: &AppState) -> Effect {
+    Effect::LoadItems {
+        include_closed: state.show_closed,
+    }
+}
+
+fn on_tick(state: &mut AppState) -> Vec<Effect> {
+    state.dirty = true;
+    // Debounced draft saving: the runner ticks while the composer has unsaved text.
+    if let Mode::Composer(c) = &mut state.mode
+        && c.dirty
+    {
+        c.dirty = false;
+        return vec![Effect::SaveDraft {
+            id: c.item,
+            text: c.text.clone(),
+        }];
+    }
     Vec::new()
 }
+
+fn on_poller(state: &mut AppState, ev: PollerEvent) -> Vec<Effect> {
+    let (account, health, reload_items) = match ev {
+        PollerEvent::Started { account } => (account, AccountHealth::Syncing, false),
+        PollerEvent::Synced {
+            account,
+            report,
+            at,
+        } => {
+            let changed = !report.new_items.is_empty() || !report.reopened.is_empty();
+            (account, AccountHealth::Ok { at }, changed)
+        }
+        PollerEvent::Failed {
+            account,
+            error,
+            retry_at,
+        } => (account, AccountHealth::Failing { error, retry_at }, false),
+    };
+    if let Some(view) = state.accounts.get_mut(&account) {
+        if view.health != health {
+            view.health = health;
+            state.dirty = true;
+        }
+    }
+    if reload_items {
+        vec![reload(state)]
+    } else {
+        Vec::new()
+    }
+}
+
+fn on_items(state: &mut AppState, items: Vec<Item>, now: Timestamp) -> Vec<Effect> {
+    let keep = state.selected_item().map(|i| i.id);
+    show_items(state, items, keep, now)
+}
+
+/// Sort and show `items`, keeping the item `keep` selected if it is still there.
+fn show_items(
+    state: &mut AppState,
+    mut items: Vec<Item>,
+    keep: Option<crate::model::ItemId>,
+    now: Timestamp,
+) -> Vec<Effect> {
+    sort_items(&mut items, state.sort, &state.policy, now);
+    state.items = items;
+    state.selected = keep
+        .and_then(|id| state.items.iter().position(|i| i.id == id))
+        .unwrap_or(state.selected)
+        .min(state.items.len().saturating_sub(1));
+    keep_selection_visible(state);
+    state.dirty = true;
+    detail_for_selection(state)
+}
+
+/// Ask for the selected item's detail when the pane shows something else.
+fn detail_for_selection(state: &mut AppState) -> Vec<Effect> {
+    match state.selected_item() {
+        Some(item) => {
+            let id = item.id;
+            let stale = state.detail.as_ref().is_none_or(|d| d.item != *item);
+            if stale {
+                vec![Effect::LoadDetail(id)]
+            } else {
+                Vec::new()
+            }
+        }
+        None => {
+            state.detail = None;
+            Vec::new()
+        }
+    }
+}
+
+/// Most urgent first: running clocks by time left, then paused, then the rest; ties oldest first.
+pub fn sort_items(items: &mut [Item], order: SortOrder, policy: &sla::Policy, now: Timestamp) {
+    match order {
+        SortOrder::Newest => {
+            items.sort_by(|a, b| b.created_at.cmp(&a.created_at).then(b.id.cmp(&a.id)))
+        }
+        SortOrder::Urgency => items.sort_by_cached_key(|i| {
+            let t = sla::timer(i, policy, now);
+            let (group, left) = match t.state {
+                TimerState::Ok | TimerState::Warn | TimerState::Breached => {
+                    (0, t.left_s(policy).unwrap_or(0))
+                }
+                TimerState::Paused => (1, -t.elapsed_s),
+                TimerState::None => (2, 0),
+            };
+            (group, left, i.created_at, i.id)
+        }),
+    }
+}
+
+fn on_key(state: &mut AppState, key: KeyEvent, now: Timestamp) -> Vec<Effect> {
+    if key.kind == KeyEventKind::Release {
+        return Vec::new();
+    }
+    // ctrl-c always leaves the current dialog, or asks to quit.
+    let ctrl_c = key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL);
+    match &mut state.mode {
+        Mode::Composer(_) => return composer::on_key(state, key),
+        Mode::Help { scroll } => {
+            match key.code {
+                KeyCode::Char('j') | KeyCode::Down => *scroll = scroll.saturating_add(1),
+                KeyCode::Char('k') | KeyCode::Up => *scroll = scroll.saturating_sub(1),
+                _ => state.mode = Mode::Normal,
+            }
+            state.dirty = true;
+            return Vec::new();
+        }
+        Mode::ConfirmQuit => {
+            state.dirty = true;
+            return match key.code {
+                KeyCode::Char('y') | KeyCode::Char('Y') | KeyCode::Enter => quit(state),
+                _ => {
+                    state.mode = Mode::Normal;
+                    Vec::new()
+                }
+            };
+        }
+        Mode::Normal => {}
+    }
+    if ctrl_c {
+        return apply(state, Action::Quit, now);
+    }
+    match state.keymap.action_for(&key) {
+        Some(action) => apply(state, action, now),
+        None => Vec::new(),
+    }
+}
+
+fn quit(state: &mut AppState) -> Vec<Effect> {
+    state.quit = true;
+    vec![Effect::Quit]
+}
+
+/// Apply a user action (from the keymap, and later the command palette).
+pub fn apply(state: &mut AppState, action: Action, now: Timestamp) -> Vec<Effect> {
+    state.dirty = true;
+    let half_page = (crate::ui::list_rows(state.width, state.height, state) / 2).max(1);
+    match action {
+        Action::Down | Action::Up if state.focus == Focus::Detail => {
+            state.detail_scroll = if action == Action::Down {
+                state.detail_scroll.saturating_add(1)
+            } else {
+                state.detail_scroll.saturating_sub(1)
+            };
+            Vec::new()
+        }
+        Action::Down => select(state, state.selected.saturating_add(1)),
+        Action::Up => select(state, state.selected.saturating_sub(1)),
+        Action::PageDown => select(state, state.selected.saturating_add(half_page)),
+        Action::PageUp => select(state, state.selected.saturating_sub(half_page)),
+        Action::First => select(state, 0),
+        Action::Last => select(state, state.items.len().saturating_sub(1)),
+        Action::Open => {
+            let Some(item) = state.selected_item() else {
+                return Vec::new();
+            };
+            let id = item.id;
+            let unread = !item.read;
+            state.focus = Focus::Detail;
+            state.detail_scroll = 0;
+            let mut fx = detail_for_selection(state);
+            if unread {
+                if let Some(i) = state.items.get_mut(state.selected) {
+                    i.read = true;
+                }
+                fx.push(Effect::MarkRead(id));
+            }
+            fx
+        }
+        Action::SwitchPane => {
+            state.focus = match state.focus {
+                Focus::List if state.selected_item().is_some() => Focus::Detail,
+                _ => Focus::List,
+            };
+            Vec::new()
+        }
+        Action::Back => {
+            state.focus = Focus::List;
+            state.message = None;
+            Vec::new()
+        }
+        Action::Reply => composer::open(state),
+        Action::Done => set_status(state, Status::Done, "marked done"),
+        Action::Reopen => set_status(state, Status::New, "reopened"),
+        Action::Pending => set_status(state, Status::Pending, "waiting on the customer"),
+        Action::Ignore => set_status(state, Status::Ignored, "ignored: no response needed"),
+        Action::ToggleSort => {
+            state.sort = match state.sort {
+                SortOrder::Urgency => SortOrder::Newest,
+                SortOrder::Newest => SortOrder::Urgency,
+            };
+            let keep = state.selected_item().map(|i| i.id);
+            let items = std::mem::take(&mut state.items);
+            show_items(state, items, keep, now)
+        }
+        Action::ToggleClosed => {
+            state.show_closed = !state.show_closed;
+            let what = if state.show_closed {
+                "Showing all items."
+            } else {
+                "Showing open items."
+            };
+            state.message = Some((Level::Info, what.into()));
+            vec![reload(state)]
+        }
+        Action::SyncNow => {
+            state.message = Some((Level::Info, "Syncing every account…".into()));
+            vec![Effect::SyncNow]
+        }
+        Action::Help => {
+            state.mode = Mode::Help { scroll: 0 };
+            Vec::new()
+        }
+        Action::Quit => {
+            if state.draft_count > 0 {
+                state.mode = Mode::ConfirmQuit;
+                Vec::new()
+            } else {
+                quit(state)
+            }
+        }
+    }
+}
+
+fn select(state: &mut AppState, index: usize) -> Vec<Effect> {
+    if state.items.is_empty() {
+        return Vec::new();
+    }
+    state.selected = index.min(state.items.len() - 1);
+    state.detail_scroll = 0;
+    keep_selection_visible(state);
+    detail_for_selection(state)
+}
+
+/// Adjust `offset` so the selected row is on screen, scrolling as little as possible.
+pub fn keep_selection_visible(state: &mut AppState) {
+    let rows = crate::ui::list_rows(state.width, state.height, state).max(1);
+    let max_offset = state.items.len().saturating_sub(rows);
+    if state.selected < state.offset {
+        state.offset = state.selected;
+    } else if state.selected >= state.offset + rows {
+        state.offset = state.selected + 1 - rows;
+    }
+    state.offset = state.offset.min(max_offset);
+}
+
+fn set_status(state: &mut AppState, status: Status, why: &str) -> Vec<Effect> {
+    let Some(item) = state.items.get_mut(state.selected) else {
+        return Vec::new();
+    };
+    if item.status == status {
+        return Vec::new();
+    }
+    item.status = status;
+    let id = item.id;
+    state.message = Some((Level::Info, format!("#{id} → {status}")));
+    vec![
+        Effect::SetStatus {
+            id,
+            status,
+            why: why.to_string(),
+        },
+        reload(state),
+    ]
+}
+
+#[cfg(test)]
+#[path = "update_tests.rs"]
+mod tests;

@@ -88,7 +88,9 @@ impl ChannelError {
     pub fn is_transient(&self) -> bool {
         matches!(
             self,
-            ChannelError::Network(_) | ChannelError::RateLimited { .. } | ChannelError::Server { .. }
+            ChannelError::Network(_)
+                | ChannelError::RateLimited { .. }
+                | ChannelError::Server { .. }
         )
     }
 }
@@ -98,9 +100,18 @@ pub trait Channel: Send + Sync {
     fn kind(&self) -> ChannelKind;
     fn capabilities(&self) -> Capabilities;
     /// Fetch everything newer than `cursor` (all of it, paging through gaps).
-    fn poll<'a>(&'a self, cursor: Option<&'a str>) -> BoxFuture<'a, Result<PollOutcome, ChannelError>>;
+    fn poll<'a>(
+        &'a self,
+        cursor: Option<&'a str>,
+    ) -> BoxFuture<'a, Result<PollOutcome, ChannelError>>;
     /// The conversation around a post, oldest first.
-    fn fetch_thread<'a>(&'a self, remote_id: &'a str) -> BoxFuture<'a, Result<Vec<ThreadEntry>, ChannelError>>;
+    fn fetch_thread<'a>(
+        &'a self,
+        remote_id: &'a str,
+    ) -> BoxFuture<'a, Result<Vec<ThreadEntry>, ChannelError>>;
     /// Send a reply in the item's thread.
-    fn send_reply<'a>(&'a self, req: &'a ReplyRequest) -> BoxFuture<'a, Result<SentReply, ChannelError>>;
+    fn send_reply<'a>(
+        &'a self,
+        req: &'a ReplyRequest,
+    ) -> BoxFuture<'a, Result<SentReply, ChannelError>>;
 }

@@ -18,7 +18,10 @@ pub struct Policy {
 impl Default for Policy {
     /// The design's defaults: warn at 15 minutes, breach at one hour.
     fn default() -> Self {
-        Policy { warn_s: 15 * 60, breach_s: 60 * 60 }
+        Policy {
+            warn_s: 15 * 60,
+            breach_s: 60 * 60,
+        }
     }
 }
 
@@ -68,19 +71,37 @@ impl Timer {
 
 /// The timer of `item` under `policy` at `now`.
 pub fn timer(item: &Item, policy: &Policy, now: Timestamp) -> Timer {
-    let none = Timer { state: TimerState::None, target: item.timer_target, elapsed_s: 0, due_at: None };
-    let Some(since) = item.waiting_since else { return none };
-    if matches!(item.status, Status::Done | Status::Ignored | Status::Replied) {
+    let none = Timer {
+        state: TimerState::None,
+        target: item.timer_target,
+        elapsed_s: 0,
+        due_at: None,
+    };
+    let Some(since) = item.waiting_since else {
+        return none;
+    };
+    if matches!(
+        item.status,
+        Status::Done | Status::Ignored | Status::Replied
+    ) {
         return none;
     }
-    let paused = matches!(item.status, Status::Pending | Status::Snoozed | Status::FollowUp);
+    let paused = matches!(
+        item.status,
+        Status::Pending | Status::Snoozed | Status::FollowUp
+    );
     let until = match (paused, item.paused_since) {
         (true, Some(p)) => p,
         _ => now,
     };
     let elapsed_s = (secs_between(since, until) - item.paused_secs).max(0);
     if paused {
-        return Timer { state: TimerState::Paused, target: item.timer_target, elapsed_s, due_at: None };
+        return Timer {
+            state: TimerState::Paused,
+            target: item.timer_target,
+            elapsed_s,
+            due_at: None,
+        };
     }
     let state = if elapsed_s >= policy.breach_s {
         TimerState::Breached
@@ -90,9 +111,16 @@ pub fn timer(item: &Item, policy: &Policy, now: Timestamp) -> Timer {
         TimerState::Ok
     };
     let due_at = since
-        .checked_add(SignedDuration::from_secs(policy.breach_s + item.paused_secs))
+        .checked_add(SignedDuration::from_secs(
+            policy.breach_s + item.paused_secs,
+        ))
         .ok();
-    Timer { state, target: item.timer_target, elapsed_s, due_at }
+    Timer {
+        state,
+        target: item.timer_target,
+        elapsed_s,
+        due_at,
+    }
 }
 
 fn secs_between(a: Timestamp, b: Timestamp) -> i64 {
@@ -149,7 +177,11 @@ pub fn parse_duration(text: &str) -> Result<i64, String> {
             'h' => 3600,
             'd' => 86_400,
             'w' => 604_800,
-            _ => return Err(format!("invalid duration {text:?}: unexpected {c:?} (write e.g. 15m, 1h, 1h30m)")),
+            _ => {
+                return Err(format!(
+                    "invalid duration {text:?}: unexpected {c:?} (write e.g. 15m, 1h, 1h30m)"
+                ));
+            }
         };
         let n: i64 = num
             .parse()
@@ -161,7 +193,9 @@ pub fn parse_duration(text: &str) -> Result<i64, String> {
         num.clear();
     }
     if !num.is_empty() {
-        return Err(format!("invalid duration {text:?}: missing unit after {num} (s, m, h, d or w)"));
+        return Err(format!(
+            "invalid duration {text:?}: missing unit after {num} (s, m, h, d or w)"
+        ));
     }
     Ok(total)
 }

@@ -2,7 +2,18 @@ use super::*;
 
 #[test]
 fn formats_ages() {
-    for (s, want) in [(0, "0s"), (45, "45s"), (59, "59s"), (60, "1m"), (12 * 60 + 5, "12m"), (3600, "1h00m"), (3900, "1h05m"), (86_399, "23h59m"), (2 * 86_400 + 5, "2d"), (-5, "0s")] {
+    for (s, want) in [
+        (0, "0s"),
+        (45, "45s"),
+        (59, "59s"),
+        (60, "1m"),
+        (12 * 60 + 5, "12m"),
+        (3600, "1h00m"),
+        (3900, "1h05m"),
+        (86_399, "23h59m"),
+        (2 * 86_400 + 5, "2d"),
+        (-5, "0s"),
+    ] {
         assert_eq!(format_age(s), want, "{s}s");
     }
 }
@@ -35,7 +46,14 @@ use crate::testing::{item, t0};
 fn timer_states_follow_policy() {
     let p = Policy::default();
     let now = t0();
-    for (age, want) in [(0, TimerState::Ok), (899, TimerState::Ok), (900, TimerState::Warn), (3599, TimerState::Warn), (3600, TimerState::Breached), (90_000, TimerState::Breached)] {
+    for (age, want) in [
+        (0, TimerState::Ok),
+        (899, TimerState::Ok),
+        (900, TimerState::Warn),
+        (3599, TimerState::Warn),
+        (3600, TimerState::Breached),
+        (90_000, TimerState::Breached),
+    ] {
         let t = timer(&item(1, now, age), &p, now);
         assert_eq!(t.state, want, "age {age}");
         assert_eq!(t.elapsed_s, age);
@@ -58,7 +76,11 @@ fn pending_freezes_the_clock() {
     let mut it = item(1, now, 3 * 3600);
     it.status = Status::Pending;
     // Paused 20 minutes after arrival: 20m elapsed, frozen.
-    it.paused_since = Some(it.created_at.checked_add(SignedDuration::from_secs(1200)).expect("t"));
+    it.paused_since = Some(
+        it.created_at
+            .checked_add(SignedDuration::from_secs(1200))
+            .expect("t"),
+    );
     let t = timer(&it, &Policy::default(), now);
     assert_eq!(t.state, TimerState::Paused);
     assert_eq!(t.elapsed_s, 1200);
@@ -72,6 +94,9 @@ fn earlier_pauses_are_subtracted() {
     it.paused_secs = 3000;
     let t = timer(&it, &Policy::default(), now);
     assert_eq!((t.state, t.elapsed_s), (TimerState::Ok, 600));
-    let due = it.created_at.checked_add(SignedDuration::from_secs(3600 + 3000)).expect("t");
+    let due = it
+        .created_at
+        .checked_add(SignedDuration::from_secs(3600 + 3000))
+        .expect("t");
     assert_eq!(t.due_at, Some(due));
 }

@@ -23,7 +23,11 @@ pub enum StoreError {
         "the store at {path} was written by a newer tinbox (schema {found}, this build knows {known}); \
          nothing was changed — upgrade tinbox or use another --data-dir"
     )]
-    NewerSchema { path: String, found: i64, known: i64 },
+    NewerSchema {
+        path: String,
+        found: i64,
+        known: i64,
+    },
     #[error("no item {0}")]
     NoSuchItem(ItemId),
     #[error("the store is closed")]
@@ -78,7 +82,13 @@ pub trait StoreBackend: Send {
         now: Timestamp,
     ) -> StoreResult<IngestReport>;
     /// Record a failed sync for the account (shown by `status`/`doctor`).
-    fn record_sync_error(&mut self, account: &str, channel: ChannelKind, error: &str, now: Timestamp) -> StoreResult<()>;
+    fn record_sync_error(
+        &mut self,
+        account: &str,
+        channel: ChannelKind,
+        error: &str,
+        now: Timestamp,
+    ) -> StoreResult<()>;
     fn account(&mut self, name: &str) -> StoreResult<Option<AccountRecord>>;
     fn accounts(&mut self) -> StoreResult<Vec<AccountRecord>>;
 
@@ -90,7 +100,14 @@ pub trait StoreBackend: Send {
 
     /// Change an item's status, recording who/when/why; pending/snoozed pause its clock and
     /// leaving them resumes it. Setting the status it already has is a no-op.
-    fn set_status(&mut self, id: ItemId, status: Status, who: &str, why: &str, now: Timestamp) -> StoreResult<()>;
+    fn set_status(
+        &mut self,
+        id: ItemId,
+        status: Status,
+        who: &str,
+        why: &str,
+        now: Timestamp,
+    ) -> StoreResult<()>;
     fn set_read(&mut self, id: ItemId, read: bool) -> StoreResult<()>;
 
     /// A reply we sent in the item's thread: stored as an outbound thread entry; the item
@@ -113,7 +130,10 @@ pub trait StoreBackend: Send {
 }
 
 /// Convenience: an item with its thread, history and draft.
-pub fn load_detail(store: &mut dyn StoreBackend, id: ItemId) -> StoreResult<crate::model::ItemDetail> {
+pub fn load_detail(
+    store: &mut dyn StoreBackend,
+    id: ItemId,
+) -> StoreResult<crate::model::ItemDetail> {
     Ok(crate::model::ItemDetail {
         item: store.item(id)?,
         thread: store.thread(id)?,

@@ -36,6 +36,8 @@ impl Theme {
         Style::default()
     }
     pub fn monochrome() -> Theme {
-        Theme { name: "monochrome".into() }
+        Theme {
+            name: "monochrome".into(),
+        }
     }
 }

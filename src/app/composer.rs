@@ -1,0 +1,183 @@
+//! The reply composer's editing and sending logic (pure, part of `update`).
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use unicode_segmentation::UnicodeSegmentation;
+
+use super::state::{Composer, Level, Mode};
+use super::{AppState, Effect};
+use crate::channels::LengthUnit;
+
+/// Length of a reply as the channel counts it.
+pub fn length(text: &str, unit: LengthUnit) -> usize {
+    match unit {
+        LengthUnit::Chars => text.chars().count(),
+        LengthUnit::Graphemes => text.graphemes(true).count(),
+    }
+}
+
+/// Open the composer on the selected item, restoring its draft.
+pub fn open(state: &mut AppState) -> Vec<Effect> {
+    let Some(item) = state.selected_item() else {
+        return Vec::new();
+    };
+    let caps = state.accounts.get(&item.account).map(|a| a.capabilities);
+    if caps.is_some_and(|c| !c.can_reply) {
+        state.message = Some((
+            Level::Error,
+            format!("{} items cannot be answered in-channel.", item.channel),
+        ));
+        return Vec::new();
+    }
+    let draft = state
+        .detail
+        .as_ref()
+        .filter(|d| d.item.id == item.id)
+        .and_then(|d| d.draft.clone())
+        .unwrap_or_default();
+    let composer = Composer {
+        item: item.id,
+        cursor: draft.len(),
+        text: draft,
+        confirm: false,
+        max_len: caps.and_then(|c| c.max_len),
+        unit: caps.map(|c| c.length_unit).unwrap_or(LengthUnit::Chars),
+        dirty: false,
+    };
+    state.mode = Mode::Composer(composer);
+    state.dirty = true;
+    Vec::new()
+}
+
+/// A key press while the composer is open.
+pub fn on_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
+    let Mode::Composer(c) = &mut state.mode else {
+        return Vec::new();
+    };
+    state.dirty = true;
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    if c.confirm {
+        return match key.code {
+            KeyCode::Char('y') | KeyCode::Char('Y') | KeyCode::Enter => {
+                let (id, text) = (c.item, c.text.clone());
+                state.mode = Mode::Normal;
+                state.message = Some((Level::Info, format!("Sending reply to #{id}…")));
+                // The draft is written first, so the text survives whatever the send does.
+                vec![
+                    Effect::SaveDraft {
+                        id,
+                        text: text.clone(),
+                    },
+                    Effect::SendReply { id, text },
+                ]
+            }
+            _ => {
+                c.confirm = false;
+                Vec::new()
+            }
+        };
+    }
+    match key.code {
+        KeyCode::Esc => return close_keeping_draft(state),
+        KeyCode::Char('c') if ctrl => return close_keeping_draft(state),
+        KeyCode::Char('s') if ctrl => {
+            let len = length(&c.text, c.unit);
+            if c.text.trim().is_empty() {
+                state.message = Some((Level::Error, "Nothing to send yet.".into()));
+            } else if let Some(max) = c.max_len.filter(|m| len > *m) {
+                state.message = Some((
+                    Level::Error,
+                    format!("Too long: {len}/{max}. Shorten the reply to send it."),
+                ));
+            } else {
+                c.confirm = true;
+            }
+        }
+        KeyCode::Enter => insert_str(c, "\n"),
+        KeyCode::Char(ch) if !ctrl => insert_str(c, ch.encode_utf8(&mut [0; 4])),
+        KeyCode::Backspace => {
+            if let Some((i, _)) = c.text[..c.cursor].char_indices().next_back() {
+                c.text.replace_range(i..c.cursor, "");
+                c.cursor = i;
+                c.dirty = true;
+            }
+        }
+        KeyCode::Delete => {
+            if let Some(ch) = c.text[c.cursor..].chars().next() {
+                c.text.replace_range(c.cursor..c.cursor + ch.len_utf8(), "");
+                c.dirty = true;
+            }
+        }
+        KeyCode::Left => {
+            if let Some((i, _)) = c.text[..c.cursor].char_indices().next_back() {
+                c.cursor = i;
+            }
+        }
+        KeyCode::Right => {
+            if let Some(ch) = c.text[c.cursor..].chars().next() {
+                c.cursor += ch.len_utf8();
+            }
+        }
+        KeyCode::Home => c.cursor = line_start(&c.text, c.cursor),
+        KeyCode::End => c.cursor = line_end(&c.text, c.cursor),
+        KeyCode::Up => c.cursor = vertical(&c.text, c.cursor, false),
+        KeyCode::Down => c.cursor = vertical(&c.text, c.cursor, true),
+        _ => {}
+    }
+    Vec::new()
+}
+
+fn close_keeping_draft(state: &mut AppState) -> Vec<Effect> {
+    let Mode::Composer(c) = std::mem::take(&mut state.mode) else {
+        return Vec::new();
+    };
+    if !c.text.trim().is_empty() {
+        state.message = Some((Level::Info, format!("Draft for #{} kept.", c.item)));
+    }
+    vec![Effect::SaveDraft {
+        id: c.item,
+        text: c.text,
+    }]
+}
+
+/// Insert text at the cursor.
+pub fn insert_str(c: &mut Composer, s: &str) {
+    let s = s.replace("\r\n", "\n").replace('\r', "\n");
+    c.text.insert_str(c.cursor, &s);
+    c.cursor += s.len();
+    c.dirty = true;
+}
+
+fn line_start(text: &str, cursor: usize) -> usize {
+    text[..cursor].rfind('\n').map(|i| i + 1).unwrap_or(0)
+}
+
+fn line_end(text: &str, cursor: usize) -> usize {
+    text[cursor..]
+        .find('\n')
+        .map(|i| cursor + i)
+        .unwrap_or(text.len())
+}
+
+/// Move to the same column (in chars) on the next or previous line.
+fn vertical(text: &str, cursor: usize, down: bool) -> usize {
+    let start = line_start(text, cursor);
+    let col = text[start..cursor].chars().count();
+    let target_start = if down {
+        let end = line_end(text, cursor);
+        if end >= text.len() {
+            return cursor;
+        }
+        end + 1
+    } else {
+        if start == 0 {
+            return cursor;
+        }
+        line_start(text, start - 1)
+    };
+    let target_end = line_end(text, target_start);
+    text[target_start..target_end]
+        .char_indices()
+        .nth(col)
+        .map(|(i, _)| target_start + i)
+        .unwrap_or(target_end)
+}
