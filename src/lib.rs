@@ -4,9 +4,12 @@
 //! [`model::IncomingItem`]s; the [`store`] keeps them; the [`app`] core turns messages into
 //! state changes and effects with a pure `update`; [`ui`] draws state; the binary wires it all.
 
+pub mod accounts;
 pub mod app;
 pub mod channels;
+pub mod cli;
 pub mod config;
+pub mod logging;
 pub mod model;
 pub mod sanitize;
 pub mod sla;
@@ -14,4 +17,5 @@ pub mod store;
 #[doc(hidden)]
 pub mod testing;
 pub mod theme;
+pub mod tui;
 pub mod ui;

@@ -1,1 +1,156 @@
-fn main() {}
+//! The `tinbox` binary: parse the command line, load config, wire the parts in dependency
+//! order (paths → config → logging → theme → store → channels → UI or command).
+
+use std::io::{self, IsTerminal, Write};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+use clap::Parser;
+use jiff::Timestamp;
+
+use tinbox::channels::demo::Clock;
+use tinbox::channels::poller::PollerConfig;
+use tinbox::cli::{Cli, Command};
+use tinbox::config::{self, Config, Paths};
+use tinbox::model::ChannelKind;
+use tinbox::store::sqlite::SqliteStore;
+use tinbox::store::{StoreBackend, StoreHandle};
+use tinbox::theme::Theme;
+use tinbox::tui::{self, AccountSetup, Session};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            // A closed pipe (`tinbox list | head`) is not an error worth a message.
+            if e.downcast_ref::<io::Error>()
+                .is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
+            {
+                return ExitCode::SUCCESS;
+            }
+            let _ = writeln!(io::stderr(), "tinbox: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<u8> {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let paths = Paths::resolve(cli.config.clone(), cli.data_dir.clone())?;
+    if cli.print_paths {
+        print!("{}", paths.describe());
+        return Ok(0);
+    }
+    let config = config::load(&paths)?;
+    tinbox::logging::init(&paths.log_file);
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let theme = tinbox::theme::select(&config.theme, no_color, &paths.themes_dir)?;
+    let user = config
+        .user
+        .clone()
+        .or_else(|| std::env::var("USER").ok())
+        .unwrap_or_else(|| "me".into());
+
+    match &cli.command {
+        Some(Command::List(args)) => {
+            let mut store = open_store(&paths)?;
+            tinbox::cli::list::run(&mut store, &config.sla, args, &mut io::stdout().lock())?;
+            Ok(0)
+        }
+        Some(Command::Show(args)) => {
+            let mut store = open_store(&paths)?;
+            tinbox::cli::show::run(&mut store, &config.sla, args, &mut io::stdout().lock())?;
+            Ok(0)
+        }
+        Some(Command::Sync(args)) => {
+            let store = StoreHandle::spawn(Box::new(open_store(&paths)?));
+            let code = runtime()?.block_on(tinbox::cli::sync::run(
+                &config,
+                store,
+                args,
+                &mut io::stdout(),
+            ))?;
+            Ok(u8::try_from(code).unwrap_or(1))
+        }
+        None => inbox(&cli, &paths, config, theme, user),
+    }
+}
+
+fn inbox(cli: &Cli, paths: &Paths, config: Config, theme: Theme, user: String) -> Result<u8> {
+    if !io::stdout().is_terminal() || !io::stdin().is_terminal() {
+        bail!(
+            "the inbox needs a terminal; for scripts use `tinbox list`, `tinbox show` or `tinbox sync`"
+        );
+    }
+    let clock: Clock = Arc::new(Timestamp::now);
+    // The demo runs on a throw-away store that is deleted when tinbox exits.
+    let demo_dir = if cli.demo {
+        Some(
+            tempfile::Builder::new()
+                .prefix("tinbox-demo-")
+                .tempdir()
+                .context("cannot create the demo store")?,
+        )
+    } else {
+        None
+    };
+    let store: Box<dyn StoreBackend> = match &demo_dir {
+        Some(dir) => Box::new(SqliteStore::open(&dir.path().join("demo.db"))?),
+        None => Box::new(open_store(paths)?),
+    };
+    let accounts = if cli.demo {
+        let poll = PollerConfig::every(Duration::from_secs(5));
+        let client =
+            tinbox::accounts::open_channel("demo", &config::AccountConfig::demo(), clock.clone());
+        vec![AccountSetup {
+            name: "demo".into(),
+            channel_kind: ChannelKind::Demo,
+            client,
+            poll,
+        }]
+    } else {
+        if config.accounts.is_empty() {
+            bail!(
+                "no accounts configured yet.\n  Add one under [accounts.NAME] in {} (see config.example.toml),\n  or try the demo: tinbox --demo",
+                paths.config_file.display()
+            );
+        }
+        config
+            .accounts
+            .iter()
+            .map(|(name, acc)| AccountSetup {
+                name: name.clone(),
+                channel_kind: acc.channel,
+                client: tinbox::accounts::open_channel(name, acc, clock.clone()),
+                poll: PollerConfig::every(Duration::from_secs(acc.poll_s.max(1).unsigned_abs())),
+            })
+            .collect()
+    };
+    let session = Session {
+        store: StoreHandle::spawn(store),
+        accounts,
+        theme,
+        policy: config.sla,
+        demo: cli.demo,
+        user,
+        clock,
+    };
+    runtime()?.block_on(tui::run(session))?;
+    drop(demo_dir);
+    Ok(0)
+}
+
+fn open_store(paths: &Paths) -> Result<SqliteStore> {
+    Ok(SqliteStore::open(&paths.store_file())?)
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")
+}

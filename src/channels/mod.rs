@@ -34,6 +34,18 @@ pub struct Capabilities {
     pub length_unit: LengthUnit,
 }
 
+impl Capabilities {
+    /// An account without a working client: nothing can be done on it.
+    pub fn none() -> Capabilities {
+        Capabilities {
+            can_reply: false,
+            can_dm: false,
+            max_len: None,
+            length_unit: LengthUnit::Chars,
+        }
+    }
+}
+
 /// Result of one poll: new or updated items, and the cursor to poll from next time.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PollOutcome {

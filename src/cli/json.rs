@@ -1,0 +1,99 @@
+//! The JSON shape of items for `list --json` and `show --json` (documented in the design).
+
+use jiff::Timestamp;
+use serde_json::{Value, json};
+
+use crate::model::{HistoryEntry, Item, ItemDetail, ThreadEntry};
+use crate::sanitize;
+use crate::sla::{self, Policy};
+
+/// One item as `list --json` prints it. Remote text is sanitized again on the way out.
+pub fn item(item: &Item, policy: &Policy, now: Timestamp) -> Value {
+    let t = sla::timer(item, policy, now);
+    json!({
+        "id": item.id.to_string(),
+        "account": item.account,
+        "channel": item.channel.as_str(),
+        "kind": item.kind.as_str(),
+        "remote_id": sanitize::one_line(&item.remote_id),
+        "url": item.url.as_deref().map(sanitize::one_line),
+        "author": { "handle": sanitize::one_line(&item.author.handle), "name": sanitize::one_line(&item.author.name) },
+        "text": sanitize::clean(&item.text),
+        "created_at": item.created_at.to_string(),
+        "status": item.status.as_str(),
+        "priority": item.priority.as_str(),
+        "tags": item.tags,
+        "assignee": item.assignee,
+        "visibility": item.visibility.as_str(),
+        "timer": {
+            "state": t.state.as_str(),
+            "target": t.target.as_str(),
+            "elapsed_s": t.elapsed_s,
+            "due_at": t.due_at.map(|d| d.to_string()),
+        },
+        "follow_up": Value::Null,
+    })
+}
+
+/// One item with `thread`, `history` and `draft`, as `show --json` prints it.
+pub fn detail(d: &ItemDetail, policy: &Policy, now: Timestamp) -> Value {
+    let mut v = item(&d.item, policy, now);
+    if let Value::Object(map) = &mut v {
+        map.insert("thread".into(), d.thread.iter().map(thread_entry).collect());
+        map.insert(
+            "history".into(),
+            d.history.iter().map(history_entry).collect(),
+        );
+        map.insert(
+            "draft".into(),
+            d.draft.as_deref().map(sanitize::clean).into(),
+        );
+    }
+    v
+}
+
+fn thread_entry(e: &ThreadEntry) -> Value {
+    json!({
+        "remote_id": sanitize::one_line(&e.remote_id),
+        "author": { "handle": sanitize::one_line(&e.author.handle), "name": sanitize::one_line(&e.author.name) },
+        "text": sanitize::clean(&e.text),
+        "created_at": e.created_at.to_string(),
+        "outbound": e.outbound,
+        "item": e.item.map(|i| i.to_string()),
+    })
+}
+
+fn history_entry(h: &HistoryEntry) -> Value {
+    json!({
+        "at": h.at.to_string(),
+        "who": h.who,
+        "from": h.from.map(|s| s.as_str()),
+        "to": h.to.as_str(),
+        "why": h.why,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{item as fixture, t0};
+
+    #[test]
+    fn item_json_has_the_documented_shape() {
+        let mut it = fixture(42, t0(), 1260);
+        it.text = "evil \u{1b}]0;title\u{7}text".into();
+        let v = item(&it, &Policy::default(), t0());
+        assert_eq!(v["id"], "42");
+        assert_eq!(v["channel"], "demo");
+        assert_eq!(v["kind"], "mention");
+        assert_eq!(v["status"], "new");
+        assert_eq!(v["text"], "evil text");
+        assert_eq!(v["timer"]["state"], "warn");
+        assert_eq!(v["timer"]["target"], "first_response");
+        assert_eq!(v["timer"]["elapsed_s"], 1260);
+        assert_eq!(v["timer"]["due_at"], "2026-11-20T10:39:00Z");
+        assert_eq!(v["author"]["handle"], "@user42@demo.invalid");
+        assert!(v["follow_up"].is_null());
+        assert!(v["tags"].as_array().is_some_and(|a| a.is_empty()));
+    }
+}

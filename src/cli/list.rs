@@ -1,0 +1,86 @@
+//! `tinbox list`: items with their timers, as a table or JSON.
+
+use std::io::Write;
+
+use anyhow::{Context, Result};
+use jiff::Timestamp;
+
+use super::ListArgs;
+use crate::model::Status;
+use crate::sla::{self, Policy};
+use crate::store::{ItemQuery, StoreBackend};
+use crate::{sanitize, ui};
+
+pub fn run(
+    store: &mut dyn StoreBackend,
+    policy: &Policy,
+    args: &ListArgs,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let statuses = args
+        .status
+        .iter()
+        .map(|s| s.trim().parse::<Status>().map_err(anyhow::Error::msg))
+        .collect::<Result<Vec<_>>>()?;
+    let query = ItemQuery {
+        statuses,
+        all: args.all,
+        account: args.account.clone(),
+        limit: args.limit,
+    };
+    let mut items = store.list_items(&query).context("cannot list items")?;
+    let now = Timestamp::now();
+    crate::app::update::sort_items(
+        &mut items,
+        crate::app::state::SortOrder::Urgency,
+        policy,
+        now,
+    );
+    if args.json {
+        let arr: Vec<_> = items
+            .iter()
+            .map(|i| super::json::item(i, policy, now))
+            .collect();
+        serde_json::to_writer_pretty(&mut *out, &arr)?;
+        writeln!(out)?;
+        return Ok(());
+    }
+    if items.is_empty() {
+        writeln!(
+            out,
+            "No items. (`tinbox list --all` includes done and ignored items.)"
+        )?;
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "{:>5}  {:<12}  {:<7}  {:<9}  {:>6}  {:<20}  TEXT",
+        "ID", "ACCOUNT", "KIND", "STATUS", "TIMER", "AUTHOR"
+    )?;
+    for item in &items {
+        let t = sla::timer(item, policy, now);
+        let timer = match t.state {
+            sla::TimerState::None => "-".to_string(),
+            sla::TimerState::Paused => format!("({})", sla::format_age(t.elapsed_s)),
+            sla::TimerState::Breached => format!("!{}", sla::format_age(t.elapsed_s)),
+            _ => sla::format_age(t.elapsed_s),
+        };
+        let author = if item.author.name.is_empty() {
+            &item.author.handle
+        } else {
+            &item.author.name
+        };
+        writeln!(
+            out,
+            "{:>5}  {}  {:<7}  {:<9}  {:>6}  {}  {}",
+            item.id.0,
+            ui::text::fit(&sanitize::one_line(&item.account), 12),
+            item.kind.as_str(),
+            item.status.as_str(),
+            timer,
+            ui::text::fit(&sanitize::one_line(author), 20),
+            ui::text::truncate(&sanitize::one_line(&item.text), 70),
+        )?;
+    }
+    Ok(())
+}

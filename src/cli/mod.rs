@@ -1,0 +1,81 @@
+//! Command-line surface (names fixed by the design: scripts depend on them).
+
+pub mod json;
+pub mod list;
+pub mod show;
+pub mod sync;
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "tinbox",
+    version,
+    about = "A terminal social inbox: mentions, replies and DMs from every account in one keyboard-driven inbox, with response-time timers.",
+    after_help = "Run without a command to open the inbox. Try `tinbox --demo` for a simulated community (no account needed)."
+)]
+pub struct Cli {
+    /// Config file (default: <config dir>/config.toml; env TINBOX_CONFIG_DIR sets the dir).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Data directory holding the store and the log (env TINBOX_DATA_DIR).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Print where tinbox reads and writes its files, then exit.
+    #[arg(long)]
+    pub print_paths: bool,
+    /// Open the inbox on the built-in demo channel: simulated customers, throw-away store.
+    #[arg(long)]
+    pub demo: bool,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List items with their timers (open items unless --status/--all).
+    List(ListArgs),
+    /// Show one item with its thread and history.
+    Show(ShowArgs),
+    /// Poll accounts without the inbox UI.
+    Sync(SyncArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Print a JSON array (the shape is documented in the README).
+    #[arg(long)]
+    pub json: bool,
+    /// Only items with this status (repeat or comma-separate: new,pending,...).
+    #[arg(long, value_delimiter = ',')]
+    pub status: Vec<String>,
+    /// Every status, including done and ignored.
+    #[arg(long, conflicts_with = "status")]
+    pub all: bool,
+    /// Only this account.
+    #[arg(long)]
+    pub account: Option<String>,
+    /// At most N items.
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// Item id, as printed by `tinbox list`.
+    pub item: String,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SyncArgs {
+    /// Poll each account once and exit (exit code 1 if any account failed).
+    #[arg(long)]
+    pub once: bool,
+    /// Only this account.
+    #[arg(long)]
+    pub account: Option<String>,
+}

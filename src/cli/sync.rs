@@ -1,0 +1,129 @@
+//! `tinbox sync`: poll accounts without the inbox UI.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::sync::Arc;
+
+use anyhow::{Result, bail};
+use jiff::Timestamp;
+
+use super::SyncArgs;
+use crate::channels::Channel;
+use crate::channels::demo::Clock;
+use crate::channels::poller::{self, PollerConfig, PollerEvent};
+use crate::config::Config;
+use crate::store::StoreHandle;
+
+/// Returns the process exit code: 0 when every account synced, 1 when any failed.
+pub async fn run(
+    config: &Config,
+    store: StoreHandle,
+    args: &SyncArgs,
+    out: &mut dyn Write,
+) -> Result<i32> {
+    let clock: Clock = Arc::new(Timestamp::now);
+    let mut channels: BTreeMap<String, Arc<dyn Channel>> = BTreeMap::new();
+    let mut failed = false;
+    for (name, acc) in &config.accounts {
+        if args.account.as_ref().is_some_and(|a| a != name) {
+            continue;
+        }
+        match crate::accounts::open_channel(name, acc, clock.clone()) {
+            Ok(ch) => {
+                channels.insert(name.clone(), ch);
+            }
+            Err(e) => {
+                writeln!(out, "{name}: error: {e}")?;
+                failed = true;
+            }
+        }
+    }
+    if let Some(a) = &args.account
+        && !config.accounts.contains_key(a)
+    {
+        bail!(
+            "no account named {a:?} in the config (accounts: {})",
+            names(config)
+        );
+    }
+    if channels.is_empty() && !failed {
+        bail!(
+            "no accounts configured: add one under [accounts.NAME] in the config, or try `tinbox --demo`"
+        );
+    }
+    if args.once {
+        let mut tasks = tokio::task::JoinSet::new();
+        for (name, ch) in channels {
+            let store = store.clone();
+            tasks.spawn(async move {
+                let r = poller::poll_once(&name, ch.as_ref(), &store, Timestamp::now()).await;
+                (name, r)
+            });
+        }
+        let mut results = BTreeMap::new();
+        while let Some(joined) = tasks.join_next().await {
+            if let Ok((name, r)) = joined {
+                results.insert(name, r);
+            }
+        }
+        for (name, r) in results {
+            match r {
+                Ok(report) => writeln!(out, "{name}: synced, {} new", report.new_items.len())?,
+                Err(e) => {
+                    failed = true;
+                    writeln!(out, "{name}: error: {e}")?;
+                }
+            }
+        }
+        return Ok(i32::from(failed));
+    }
+    // Continuous: one poller per account, a line per event, until interrupted.
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let mut handles = Vec::new();
+    for (name, ch) in channels {
+        let poll_s = config
+            .accounts
+            .get(&name)
+            .map(|a| a.poll_s)
+            .unwrap_or(60)
+            .max(1);
+        let cfg = PollerConfig::every(std::time::Duration::from_secs(poll_s.unsigned_abs()));
+        handles.push(poller::spawn_poller(
+            name,
+            ch,
+            store.clone(),
+            cfg,
+            tx.clone(),
+            clock.clone(),
+        ));
+    }
+    drop(tx);
+    loop {
+        tokio::select! {
+            ev = rx.recv() => match ev {
+                Some(PollerEvent::Synced { account, report, at }) => {
+                    writeln!(out, "{at} {account}: synced, {} new", report.new_items.len())?;
+                }
+                Some(PollerEvent::Failed { account, error, retry_at }) => {
+                    let retry = retry_at.map(|t| format!(", retrying at {t}")).unwrap_or_default();
+                    writeln!(out, "{} {account}: error: {error}{retry}", Timestamp::now())?;
+                }
+                Some(PollerEvent::Started { .. }) => {}
+                None => break,
+            },
+            _ = tokio::signal::ctrl_c() => break,
+        }
+        out.flush()?;
+    }
+    drop(handles);
+    Ok(0)
+}
+
+fn names(config: &Config) -> String {
+    config
+        .accounts
+        .keys()
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ")
+}

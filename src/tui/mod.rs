@@ -1,0 +1,202 @@
+//! The interactive inbox: terminal events and background messages in, `update`, effects, draw.
+
+mod effects;
+pub mod terminal;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use crossterm::event::{Event, EventStream};
+use futures_util::StreamExt;
+use jiff::Timestamp;
+use tokio::signal::unix::{SignalKind, signal};
+use tokio::sync::mpsc;
+
+use crate::app::state::{AccountHealth, AccountView, Mode};
+use crate::app::{AppState, Effect, Msg, update};
+use crate::channels::Channel;
+use crate::channels::demo::Clock;
+use crate::channels::poller::{self, PollerConfig};
+use crate::model::ChannelKind;
+use crate::sla::{self, Policy, TimerState};
+use crate::store::StoreHandle;
+use crate::theme::Theme;
+use effects::EffectRunner;
+
+/// An account the inbox shows: its client (or why it has none) and how often to poll it.
+pub struct AccountSetup {
+    pub name: String,
+    pub channel_kind: ChannelKind,
+    pub client: Result<Arc<dyn Channel>, String>,
+    pub poll: PollerConfig,
+}
+
+/// Everything the inbox needs, wired by `main`.
+pub struct Session {
+    pub store: StoreHandle,
+    pub accounts: Vec<AccountSetup>,
+    pub theme: Theme,
+    pub policy: Policy,
+    pub demo: bool,
+    pub user: String,
+    pub clock: Clock,
+}
+
+/// Run the inbox until the user quits or a signal arrives.
+pub async fn run(session: Session) -> Result<()> {
+    let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
+    let mut state = AppState::new(session.policy, session.demo, session.user.clone());
+    let (ptx, mut prx) = mpsc::unbounded_channel();
+    let mut channels = HashMap::new();
+    let mut pollers = Vec::new();
+    let mut startup_errors = Vec::new();
+    for acc in session.accounts {
+        let (capabilities, health) = match &acc.client {
+            Ok(client) => (client.capabilities(), AccountHealth::Idle),
+            Err(e) => {
+                startup_errors.push(e.clone());
+                (
+                    crate::channels::Capabilities::none(),
+                    AccountHealth::Failing {
+                        error: e.clone(),
+                        retry_at: None,
+                    },
+                )
+            }
+        };
+        state.accounts.insert(
+            acc.name.clone(),
+            AccountView {
+                channel: acc.channel_kind,
+                capabilities,
+                health,
+            },
+        );
+        if let Ok(client) = acc.client {
+            channels.insert(acc.name.clone(), client.clone());
+            pollers.push(poller::spawn_poller(
+                acc.name,
+                client,
+                session.store.clone(),
+                acc.poll,
+                ptx.clone(),
+                session.clock.clone(),
+            ));
+        }
+    }
+    drop(ptx);
+    let forward = tx.clone();
+    tokio::spawn(async move {
+        while let Some(ev) = prx.recv().await {
+            if forward.send(Msg::Poller(ev)).is_err() {
+                break;
+            }
+        }
+    });
+    let runner = EffectRunner {
+        store: session.store.clone(),
+        channels,
+        pollers,
+        tx: tx.clone(),
+        user: session.user,
+    };
+    runner
+        .run(Effect::LoadItems {
+            include_closed: false,
+        })
+        .await;
+    if let Ok(n) = session.store.call(|s| s.draft_count()).await {
+        state.draft_count = n;
+    }
+    if let Some(e) = startup_errors.first() {
+        state.message = Some((crate::app::state::Level::Error, e.clone()));
+    }
+
+    let mut terminal = terminal::enter().context("cannot open the terminal")?;
+    let size = terminal.size()?;
+    update(
+        &mut state,
+        Msg::Resize {
+            width: size.width,
+            height: size.height,
+        },
+        Timestamp::now(),
+    );
+    let mut events = EventStream::new();
+    let mut sigterm = signal(SignalKind::terminate())?;
+    let mut sighup = signal(SignalKind::hangup())?;
+    let result: Result<()> = loop {
+        let now = Timestamp::now();
+        if state.dirty {
+            if let Err(e) = terminal.draw(|f| crate::ui::draw(f, &state, &session.theme, now)) {
+                break Err(e.into());
+            }
+            state.dirty = false;
+        }
+        let tick = next_tick(&state, &session.policy, now);
+        let msg = tokio::select! {
+            ev = events.next() => match ev {
+                Some(Ok(Event::Key(k))) => Msg::Key(k),
+                Some(Ok(Event::Paste(p))) => Msg::Paste(p),
+                Some(Ok(Event::Resize(w, h))) => Msg::Resize { width: w, height: h },
+                Some(Ok(_)) => continue,
+                Some(Err(e)) => break Err(e.into()),
+                None => break Ok(()),
+            },
+            Some(msg) = rx.recv() => msg,
+            _ = tokio::time::sleep(tick) => Msg::Tick,
+            _ = sigterm.recv() => break Ok(()),
+            _ = sighup.recv() => break Ok(()),
+        };
+        let mut effects = update(&mut state, msg, Timestamp::now());
+        // Take whatever else is already waiting before drawing again: one draw per burst.
+        while let Ok(more) = rx.try_recv() {
+            effects.extend(update(&mut state, more, Timestamp::now()));
+        }
+        for e in effects {
+            runner.run(e).await;
+        }
+        if state.quit {
+            break Ok(());
+        }
+    };
+    // Whatever the reason for leaving, the composer's text is kept.
+    if let Mode::Composer(c) = &state.mode {
+        let (id, text) = (c.item, c.text.clone());
+        runner.run(Effect::SaveDraft { id, text }).await;
+    }
+    drop(terminal);
+    terminal::restore();
+    result
+}
+
+/// How long until something visible changes by itself: a visible timer's text or colour,
+/// or the debounced draft save. Idle otherwise (a long sleep; any event wakes us first).
+fn next_tick(state: &AppState, policy: &Policy, now: Timestamp) -> Duration {
+    let mut secs = 3600;
+    if let Mode::Composer(c) = &state.mode
+        && c.dirty
+    {
+        secs = 1;
+    }
+    for item in state
+        .items
+        .iter()
+        .skip(state.offset)
+        .take(crate::ui::list_rows(state.width, state.height, state))
+    {
+        let t = sla::timer(item, policy, now);
+        if matches!(
+            t.state,
+            TimerState::Ok | TimerState::Warn | TimerState::Breached
+        ) {
+            secs = secs.min(sla::secs_to_next_change(t.elapsed_s, policy));
+        }
+    }
+    // Wake just after the second turns, so the text has really changed.
+    let into_second = Duration::from_nanos(u64::try_from(now.subsec_nanosecond()).unwrap_or(0));
+    Duration::from_secs(secs.max(1).unsigned_abs()).saturating_sub(into_second)
+        + Duration::from_millis(5)
+}
