@@ -1,0 +1,113 @@
+//! The headless commands, run as a user's script would run them.
+
+mod support;
+
+use std::collections::HashSet;
+
+use serde_json::Value;
+use support::{Sandbox, stderr, stdout};
+
+const DEMO_CONFIG: &str = "[accounts.demo]\nchannel = \"demo\"\n";
+
+fn list_json(sb: &Sandbox, extra: &[&str]) -> Vec<Value> {
+    let mut args = vec!["list", "--json"];
+    args.extend_from_slice(extra);
+    let out = sb.run(&args);
+    assert!(out.status.success(), "list failed: {}", stderr(&out));
+    let v: Value = serde_json::from_str(&stdout(&out)).expect("list --json is JSON");
+    v.as_array().expect("an array").clone()
+}
+
+#[test]
+fn sync_once_then_list_and_show() {
+    let sb = Sandbox::new();
+    sb.write_config(DEMO_CONFIG);
+    let out = sb.run(&["sync", "--once"]);
+    assert!(out.status.success(), "sync failed: {} {}", stdout(&out), stderr(&out));
+    assert!(stdout(&out).contains("demo: synced"), "{}", stdout(&out));
+
+    let items = list_json(&sb, &[]);
+    assert!(items.len() >= 10, "demo community should bring at least 10 items, got {}", items.len());
+    let states: HashSet<_> = items.iter().map(|i| i["timer"]["state"].as_str().unwrap_or("").to_string()).collect();
+    for s in ["ok", "warn", "breached"] {
+        assert!(states.contains(s), "no {s} timer among {states:?}");
+    }
+    assert!(items.iter().any(|i| i["kind"] == "dm"), "a DM is among the demo items");
+    for i in &items {
+        assert_eq!(i["channel"], "demo");
+        assert!(i["id"].as_str().is_some_and(|s| s.parse::<i64>().is_ok()));
+        assert!(i["created_at"].as_str().is_some_and(|s| s.parse::<jiff::Timestamp>().is_ok()));
+    }
+    // Most urgent first: the first item has the least time left.
+    assert_eq!(items[0]["timer"]["state"], "breached");
+
+    // A second sync adds no duplicates.
+    assert!(sb.run(&["sync", "--once"]).status.success());
+    let again = list_json(&sb, &[]);
+    let remote: HashSet<_> = again.iter().map(|i| i["remote_id"].as_str().unwrap_or("").to_string()).collect();
+    assert_eq!(remote.len(), again.len(), "remote ids are unique");
+    assert!(again.len() >= items.len());
+
+    let id = items[0]["id"].as_str().expect("id");
+    let out = sb.run(&["show", id, "--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: Value = serde_json::from_str(&stdout(&out)).expect("show --json is JSON");
+    assert_eq!(v["id"], id);
+    assert!(v["thread"].as_array().is_some_and(|t| !t.is_empty()));
+    assert_eq!(v["history"][0]["to"], "new");
+
+    let out = sb.run(&["show", id]);
+    assert!(stdout(&out).contains("History:"), "{}", stdout(&out));
+
+    let table = stdout(&sb.run(&["list", "--limit", "3"]));
+    assert_eq!(table.lines().count(), 4, "a header and three rows:\n{table}");
+
+    let out = sb.run(&["show", "999999"]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("999999"), "{}", stderr(&out));
+}
+
+#[test]
+fn list_filters_by_status_and_account() {
+    let sb = Sandbox::new();
+    sb.write_config(DEMO_CONFIG);
+    assert!(sb.run(&["sync", "--once"]).status.success());
+    assert!(list_json(&sb, &["--status", "done"]).is_empty());
+    assert!(list_json(&sb, &["--account", "nobody"]).is_empty());
+    assert_eq!(list_json(&sb, &["--limit", "2"]).len(), 2);
+    let out = sb.run(&["list", "--status", "bogus"]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("bogus"), "{}", stderr(&out));
+}
+
+#[test]
+fn broken_config_is_named_and_nothing_starts() {
+    let sb = Sandbox::new();
+    let path = sb.write_config("theme = \"default\"\n\n[sla]\nwarn = \"15m\"\nbreech = \"1h\"\n");
+    let out = sb.run(&["list"]);
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(err.contains("breech"), "names the key: {err}");
+    assert!(err.contains(":5"), "names the line: {err}");
+    assert!(err.contains(&path.file_name().expect("name").to_string_lossy().to_string()), "names the file: {err}");
+}
+
+#[test]
+fn print_paths_follows_env_and_writes_nothing() {
+    let sb = Sandbox::new();
+    let out = sb.run(&["--print-paths"]);
+    assert!(out.status.success());
+    let text = stdout(&out);
+    assert!(text.contains(&sb.config_dir().display().to_string()), "{text}");
+    assert!(text.contains(&sb.data_dir().display().to_string()), "{text}");
+    assert!(!sb.config_dir().exists(), "nothing is written into the config dir unasked");
+}
+
+#[test]
+fn inbox_without_accounts_explains_what_to_do() {
+    let sb = Sandbox::new();
+    let out = sb.run(&[]);
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(err.contains("terminal") || err.contains("--demo"), "{err}");
+}

@@ -1,0 +1,81 @@
+//! The real binary with `--demo` in a pseudo-terminal: what a new user sees first.
+
+mod support;
+
+use support::Sandbox;
+use support::pty::PtyApp;
+
+fn timer_like(word: &str) -> bool {
+    let w = word.trim_start_matches('!');
+    let digits = w.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+    !digits.is_empty()
+        && digits.chars().all(|c| c.is_ascii_digit())
+        && matches!(&w[digits.len()..], "s" | "m" | "d" | "h00m")
+        || (w.contains('h') && w.ends_with('m') && w.chars().next().is_some_and(|c| c.is_ascii_digit()))
+}
+
+#[test]
+fn demo_inbox_help_done_and_quit() {
+    let sb = Sandbox::new();
+    let envs = vec![
+        ("TINBOX_CONFIG_DIR", sb.config_dir().display().to_string()),
+        ("TINBOX_DATA_DIR", sb.data_dir().display().to_string()),
+        ("NO_COLOR", "1".to_string()),
+    ];
+    let mut app = PtyApp::spawn(&["--demo"], &envs, 120, 40);
+
+    app.wait_text("DEMO");
+    // Rows with live timers appear once the first poll lands.
+    app.wait_for("rows with timers", |s| s.contents().split_whitespace().filter(|w| timer_like(w)).count() >= 5);
+    assert!(app.parser.screen().alternate_screen(), "the inbox runs on the alternate screen");
+
+    app.send("?");
+    app.wait_text("show this help");
+    app.send("\x1b");
+    app.wait_for("help closed", |s| !s.contents().contains("show this help"));
+
+    app.send("d");
+    app.wait_text("→ done");
+
+    app.send("q");
+    assert!(app.wait_exit(), "tinbox exits with success");
+    let screen = app.parser.screen();
+    assert!(!screen.alternate_screen(), "the alternate screen is left");
+    assert!(!screen.hide_cursor(), "the cursor is visible again");
+    let raw = String::from_utf8_lossy(&app.raw);
+    assert!(raw.contains("\x1b[?2004l"), "bracketed paste is switched off");
+}
+
+#[test]
+fn demo_reply_round_trip_and_draft_kept_on_quit() {
+    let sb = Sandbox::new();
+    let envs = vec![
+        ("TINBOX_CONFIG_DIR", sb.config_dir().display().to_string()),
+        ("TINBOX_DATA_DIR", sb.data_dir().display().to_string()),
+        ("NO_COLOR", "1".to_string()),
+    ];
+    let mut app = PtyApp::spawn(&["--demo"], &envs, 100, 30);
+    app.wait_for("rows", |s| s.contents().contains("breached") || s.contents().lines().count() > 10);
+    app.wait_for("demo items", |s| s.contents().split_whitespace().filter(|w| timer_like(w)).count() >= 3);
+
+    // Reply to the most urgent item.
+    app.send("r");
+    app.wait_text("ctrl-s");
+    app.send("Sorry about that, we are on it.");
+    app.wait_text("we are on it");
+    app.send("\x13"); // ctrl-s
+    app.wait_text("y/n");
+    app.send("y");
+    app.wait_text("sent");
+
+    // Start another reply and leave it as a draft: quitting asks first.
+    app.send("r");
+    app.wait_text("ctrl-s");
+    app.send("Half-written answer");
+    app.send("\x1b");
+    app.wait_text("kept");
+    app.send("q");
+    app.wait_text("y/n");
+    app.send("y");
+    assert!(app.wait_exit());
+}

@@ -1,0 +1,54 @@
+//! Helpers for tests that run the real `tinbox` binary.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// A private config dir and data dir for one test.
+pub struct Sandbox {
+    pub dir: tempfile::TempDir,
+}
+
+impl Sandbox {
+    pub fn new() -> Sandbox {
+        Sandbox { dir: tempfile::tempdir().expect("tempdir") }
+    }
+    pub fn config_dir(&self) -> PathBuf {
+        self.dir.path().join("config")
+    }
+    pub fn data_dir(&self) -> PathBuf {
+        self.dir.path().join("data")
+    }
+    pub fn write_config(&self, text: &str) -> PathBuf {
+        std::fs::create_dir_all(self.config_dir()).expect("mkdir");
+        let p = self.config_dir().join("config.toml");
+        std::fs::write(&p, text).expect("write config");
+        p
+    }
+    /// The binary with this sandbox's env and no colour.
+    pub fn cmd(&self) -> Command {
+        let mut c = Command::new(bin());
+        c.env("TINBOX_CONFIG_DIR", self.config_dir())
+            .env("TINBOX_DATA_DIR", self.data_dir())
+            .env("NO_COLOR", "1")
+            .env_remove("TINBOX_LOG");
+        c
+    }
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.cmd().args(args).output().expect("run tinbox")
+    }
+}
+
+pub fn bin() -> &'static Path {
+    Path::new(env!("CARGO_BIN_EXE_tinbox"))
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub mod pty;
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
