@@ -5,13 +5,13 @@ mod support;
 use support::Sandbox;
 use support::pty::PtyApp;
 
+/// `45s`, `12m`, `1h05m`, `2d`: the timer texts of the inbox.
 fn timer_like(word: &str) -> bool {
-    let w = word.trim_start_matches('!');
-    let digits = w.trim_end_matches(|c: char| c.is_ascii_alphabetic());
-    !digits.is_empty()
-        && digits.chars().all(|c| c.is_ascii_digit())
-        && matches!(&w[digits.len()..], "s" | "m" | "d" | "h00m")
-        || (w.contains('h') && w.ends_with('m') && w.chars().next().is_some_and(|c| c.is_ascii_digit()))
+    let digits = |t: &str| !t.is_empty() && t.chars().all(|c| c.is_ascii_digit());
+    if let Some((h, m)) = word.split_once('h') {
+        return digits(h) && m.len() == 3 && m.ends_with('m') && digits(&m[..2]);
+    }
+    word.len() > 1 && word.ends_with(['s', 'm', 'd']) && digits(&word[..word.len() - 1])
 }
 
 #[test]
