@@ -44,3 +44,40 @@ actions! {
     Help => "help", ["?", "f1"], "show this help";
     Quit => "quit", ["q"], "quit (asks first if drafts are unsent)";
 }
+
+impl Action {
+    /// The default keys of this action as shown to people (`j`, `↓`).
+    pub fn key_labels(self) -> Vec<String> {
+        self.default_keys().iter().map(|k| key_label(k)).collect()
+    }
+}
+
+/// A key spec as shown on screen and in the README.
+pub fn key_label(spec: &str) -> String {
+    match spec {
+        "down" => "↓".into(),
+        "up" => "↑".into(),
+        "left" => "←".into(),
+        "right" => "→".into(),
+        "enter" => "Enter".into(),
+        "tab" => "Tab".into(),
+        "backtab" => "Shift-Tab".into(),
+        "esc" => "Esc".into(),
+        "pagedown" => "PgDn".into(),
+        "pageup" => "PgUp".into(),
+        "home" => "Home".into(),
+        "end" => "End".into(),
+        "f1" => "F1".into(),
+        other => other.to_string(),
+    }
+}
+
+/// The README's key table, generated from [`Action::ALL`] (a test keeps the README current).
+pub fn key_table_markdown() -> String {
+    let mut out = String::from("| keys | action |\n|---|---|\n");
+    for &a in Action::ALL {
+        let keys: Vec<String> = a.key_labels().iter().map(|k| format!("`{k}`")).collect();
+        out.push_str(&format!("| {} | {} |\n", keys.join(" "), a.description()));
+    }
+    out
+}
