@@ -12,6 +12,7 @@ pub mod config;
 pub mod logging;
 pub mod model;
 pub mod sanitize;
+pub mod secrets;
 pub mod sla;
 pub mod store;
 #[doc(hidden)]
@@ -19,4 +20,3 @@ pub mod testing;
 pub mod theme;
 pub mod tui;
 pub mod ui;
-pub mod secrets;

@@ -34,8 +34,15 @@ pub struct Secrets {
 
 impl fmt::Debug for Secrets {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let keys: BTreeMap<_, Vec<_>> = self.accounts.iter().map(|(a, m)| (a, m.keys().collect())).collect();
-        f.debug_struct("Secrets").field("path", &self.path).field("keys", &keys).finish()
+        let keys: BTreeMap<_, Vec<_>> = self
+            .accounts
+            .iter()
+            .map(|(a, m)| (a, m.keys().collect()))
+            .collect();
+        f.debug_struct("Secrets")
+            .field("path", &self.path)
+            .field("keys", &keys)
+            .finish()
     }
 }
 
@@ -46,29 +53,52 @@ impl Secrets {
         let meta = match std::fs::metadata(path) {
             Ok(m) => m,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Ok(Secrets { path: path.to_path_buf(), accounts: BTreeMap::new() });
+                return Ok(Secrets {
+                    path: path.to_path_buf(),
+                    accounts: BTreeMap::new(),
+                });
             }
-            Err(e) => return Err(SecretsError::Read { path: shown, reason: e.to_string() }),
+            Err(e) => {
+                return Err(SecretsError::Read {
+                    path: shown,
+                    reason: e.to_string(),
+                });
+            }
         };
         let mode = meta.permissions().mode() & 0o777;
         if mode & 0o077 != 0 {
             return Err(SecretsError::TooOpen { path: shown, mode });
         }
-        let text = std::fs::read_to_string(path).map_err(|e| SecretsError::Read { path: shown.clone(), reason: e.to_string() })?;
+        let text = std::fs::read_to_string(path).map_err(|e| SecretsError::Read {
+            path: shown.clone(),
+            reason: e.to_string(),
+        })?;
         // The parser's message may quote the offending line: never repeat it, it may hold a secret.
         let accounts = toml::from_str(&text).map_err(|e| SecretsError::Read {
             path: shown,
-            reason: format!("not valid TOML near byte {}", e.span().map(|s| s.start).unwrap_or(0)),
+            reason: format!(
+                "not valid TOML near byte {}",
+                e.span().map(|s| s.start).unwrap_or(0)
+            ),
         })?;
-        Ok(Secrets { path: path.to_path_buf(), accounts })
+        Ok(Secrets {
+            path: path.to_path_buf(),
+            accounts,
+        })
     }
 
     pub fn get(&self, account: &str, key: &str) -> Option<&str> {
-        self.accounts.get(account).and_then(|m| m.get(key)).map(String::as_str)
+        self.accounts
+            .get(account)
+            .and_then(|m| m.get(key))
+            .map(String::as_str)
     }
 
     pub fn set(&mut self, account: &str, key: &str, value: &str) {
-        self.accounts.entry(account.to_string()).or_default().insert(key.to_string(), value.to_string());
+        self.accounts
+            .entry(account.to_string())
+            .or_default()
+            .insert(key.to_string(), value.to_string());
     }
 
     /// Forget every secret of an account; returns whether there were any.
@@ -79,17 +109,28 @@ impl Secrets {
     /// Write atomically (temp file with mode 0600, fsync, rename) into a 0700 directory.
     pub fn save(&self) -> Result<(), SecretsError> {
         let shown = self.path.display().to_string();
-        let err = |e: std::io::Error| SecretsError::Write { path: shown.clone(), reason: e.to_string() };
+        let err = |e: std::io::Error| SecretsError::Write {
+            path: shown.clone(),
+            reason: e.to_string(),
+        };
         let dir = self.path.parent().unwrap_or(Path::new("."));
         if !dir.exists() {
             std::fs::create_dir_all(dir).map_err(err)?;
             std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700)).map_err(err)?;
         }
-        let text = toml::to_string(&self.accounts)
-            .map_err(|e| SecretsError::Write { path: shown.clone(), reason: e.to_string() })?;
-        let tmp = self.path.with_extension(format!("tmp{}", std::process::id()));
+        let text = toml::to_string(&self.accounts).map_err(|e| SecretsError::Write {
+            path: shown.clone(),
+            reason: e.to_string(),
+        })?;
+        let tmp = self
+            .path
+            .with_extension(format!("tmp{}", std::process::id()));
         let write = || -> std::io::Result<()> {
-            let mut f = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(&tmp)?;
+            let mut f = std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(0o600)
+                .open(&tmp)?;
             f.write_all(text.as_bytes())?;
             f.sync_all()?;
             std::fs::rename(&tmp, &self.path)
@@ -104,7 +145,10 @@ impl Secrets {
 /// Run a `token_cmd`/`password_cmd` (through `sh -c`) and return the first line of its output.
 /// The secret is never in our argv; the command's error output is not repeated (it may echo it).
 pub fn run_secret_command(what: &str, command: &str) -> Result<String, SecretsError> {
-    let fail = |reason: String| SecretsError::Command { what: what.to_string(), reason };
+    let fail = |reason: String| SecretsError::Command {
+        what: what.to_string(),
+        reason,
+    };
     let out = Command::new("sh")
         .arg("-c")
         .arg(command)
@@ -137,14 +181,23 @@ mod tests {
         s.save().expect("save");
         let mode = std::fs::metadata(&path).expect("meta").permissions().mode() & 0o777;
         assert_eq!(mode, 0o600);
-        let dir_mode = std::fs::metadata(path.parent().expect("dir")).expect("meta").permissions().mode() & 0o777;
+        let dir_mode = std::fs::metadata(path.parent().expect("dir"))
+            .expect("meta")
+            .permissions()
+            .mode()
+            & 0o777;
         assert_eq!(dir_mode, 0o700);
         let again = Secrets::load(&path).expect("load");
         assert_eq!(again.get("brand-masto", "token"), Some("s3cr3t-\"quoted\""));
         let mut again = again;
         assert!(again.remove_account("brand-masto"));
         again.save().expect("save");
-        assert_eq!(Secrets::load(&path).expect("load").get("brand-masto", "token"), None);
+        assert_eq!(
+            Secrets::load(&path)
+                .expect("load")
+                .get("brand-masto", "token"),
+            None
+        );
     }
 
     #[test]
@@ -168,9 +221,17 @@ mod tests {
 
     #[test]
     fn secret_commands() {
-        assert_eq!(run_secret_command("t", "printf 'tok\\nextra\\n'").expect("runs"), "tok");
-        let e = run_secret_command("token_cmd of x", "echo leaked >&2; exit 3").expect_err("fails").to_string();
+        assert_eq!(
+            run_secret_command("t", "printf 'tok\\nextra\\n'").expect("runs"),
+            "tok"
+        );
+        let e = run_secret_command("token_cmd of x", "echo leaked >&2; exit 3")
+            .expect_err("fails")
+            .to_string();
         assert!(e.contains("token_cmd of x") && !e.contains("leaked"), "{e}");
-        assert!(run_secret_command("t", "true").is_err(), "empty output is an error");
+        assert!(
+            run_secret_command("t", "true").is_err(),
+            "empty output is an error"
+        );
     }
 }

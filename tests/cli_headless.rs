@@ -23,20 +23,39 @@ fn sync_once_then_list_and_show() {
     let sb = Sandbox::new();
     sb.write_config(DEMO_CONFIG);
     let out = sb.run(&["sync", "--once"]);
-    assert!(out.status.success(), "sync failed: {} {}", stdout(&out), stderr(&out));
+    assert!(
+        out.status.success(),
+        "sync failed: {} {}",
+        stdout(&out),
+        stderr(&out)
+    );
     assert!(stdout(&out).contains("demo: synced"), "{}", stdout(&out));
 
     let items = list_json(&sb, &[]);
-    assert!(items.len() >= 10, "demo community should bring at least 10 items, got {}", items.len());
-    let states: HashSet<_> = items.iter().map(|i| i["timer"]["state"].as_str().unwrap_or("").to_string()).collect();
+    assert!(
+        items.len() >= 10,
+        "demo community should bring at least 10 items, got {}",
+        items.len()
+    );
+    let states: HashSet<_> = items
+        .iter()
+        .map(|i| i["timer"]["state"].as_str().unwrap_or("").to_string())
+        .collect();
     for s in ["ok", "warn", "breached"] {
         assert!(states.contains(s), "no {s} timer among {states:?}");
     }
-    assert!(items.iter().any(|i| i["kind"] == "dm"), "a DM is among the demo items");
+    assert!(
+        items.iter().any(|i| i["kind"] == "dm"),
+        "a DM is among the demo items"
+    );
     for i in &items {
         assert_eq!(i["channel"], "demo");
         assert!(i["id"].as_str().is_some_and(|s| s.parse::<i64>().is_ok()));
-        assert!(i["created_at"].as_str().is_some_and(|s| s.parse::<jiff::Timestamp>().is_ok()));
+        assert!(
+            i["created_at"]
+                .as_str()
+                .is_some_and(|s| s.parse::<jiff::Timestamp>().is_ok())
+        );
     }
     // Most urgent first: the first item has the least time left.
     assert_eq!(items[0]["timer"]["state"], "breached");
@@ -44,7 +63,10 @@ fn sync_once_then_list_and_show() {
     // A second sync adds no duplicates.
     assert!(sb.run(&["sync", "--once"]).status.success());
     let again = list_json(&sb, &[]);
-    let remote: HashSet<_> = again.iter().map(|i| i["remote_id"].as_str().unwrap_or("").to_string()).collect();
+    let remote: HashSet<_> = again
+        .iter()
+        .map(|i| i["remote_id"].as_str().unwrap_or("").to_string())
+        .collect();
     assert_eq!(remote.len(), again.len(), "remote ids are unique");
     assert!(again.len() >= items.len());
 
@@ -60,7 +82,11 @@ fn sync_once_then_list_and_show() {
     assert!(stdout(&out).contains("History:"), "{}", stdout(&out));
 
     let table = stdout(&sb.run(&["list", "--limit", "3"]));
-    assert_eq!(table.lines().count(), 4, "a header and three rows:\n{table}");
+    assert_eq!(
+        table.lines().count(),
+        4,
+        "a header and three rows:\n{table}"
+    );
 
     let out = sb.run(&["show", "999999"]);
     assert!(!out.status.success());
@@ -89,7 +115,16 @@ fn broken_config_is_named_and_nothing_starts() {
     let err = stderr(&out);
     assert!(err.contains("breech"), "names the key: {err}");
     assert!(err.contains(":5"), "names the line: {err}");
-    assert!(err.contains(&path.file_name().expect("name").to_string_lossy().to_string()), "names the file: {err}");
+    assert!(
+        err.contains(
+            &path
+                .file_name()
+                .expect("name")
+                .to_string_lossy()
+                .to_string()
+        ),
+        "names the file: {err}"
+    );
 }
 
 #[test]
@@ -98,9 +133,18 @@ fn print_paths_follows_env_and_writes_nothing() {
     let out = sb.run(&["--print-paths"]);
     assert!(out.status.success());
     let text = stdout(&out);
-    assert!(text.contains(&sb.config_dir().display().to_string()), "{text}");
-    assert!(text.contains(&sb.data_dir().display().to_string()), "{text}");
-    assert!(!sb.config_dir().exists(), "nothing is written into the config dir unasked");
+    assert!(
+        text.contains(&sb.config_dir().display().to_string()),
+        "{text}"
+    );
+    assert!(
+        text.contains(&sb.data_dir().display().to_string()),
+        "{text}"
+    );
+    assert!(
+        !sb.config_dir().exists(),
+        "nothing is written into the config dir unasked"
+    );
 }
 
 #[test]

@@ -26,8 +26,17 @@ fn demo_inbox_help_done_and_quit() {
 
     app.wait_text("DEMO");
     // Rows with live timers appear once the first poll lands.
-    app.wait_for("rows with timers", |s| s.contents().split_whitespace().filter(|w| timer_like(w)).count() >= 5);
-    assert!(app.parser.screen().alternate_screen(), "the inbox runs on the alternate screen");
+    app.wait_for("rows with timers", |s| {
+        s.contents()
+            .split_whitespace()
+            .filter(|w| timer_like(w))
+            .count()
+            >= 5
+    });
+    assert!(
+        app.parser.screen().alternate_screen(),
+        "the inbox runs on the alternate screen"
+    );
 
     app.send("?");
     app.wait_text("show this help");
@@ -43,7 +52,10 @@ fn demo_inbox_help_done_and_quit() {
     assert!(!screen.alternate_screen(), "the alternate screen is left");
     assert!(!screen.hide_cursor(), "the cursor is visible again");
     let raw = String::from_utf8_lossy(&app.raw);
-    assert!(raw.contains("\x1b[?2004l"), "bracketed paste is switched off");
+    assert!(
+        raw.contains("\x1b[?2004l"),
+        "bracketed paste is switched off"
+    );
 }
 
 #[test]
@@ -55,8 +67,16 @@ fn demo_reply_round_trip_and_draft_kept_on_quit() {
         ("NO_COLOR", "1".to_string()),
     ];
     let mut app = PtyApp::spawn(&["--demo"], &envs, 100, 30);
-    app.wait_for("rows", |s| s.contents().contains("breached") || s.contents().lines().count() > 10);
-    app.wait_for("demo items", |s| s.contents().split_whitespace().filter(|w| timer_like(w)).count() >= 3);
+    app.wait_for("rows", |s| {
+        s.contents().contains("breached") || s.contents().lines().count() > 10
+    });
+    app.wait_for("demo items", |s| {
+        s.contents()
+            .split_whitespace()
+            .filter(|w| timer_like(w))
+            .count()
+            >= 3
+    });
 
     // Reply to the most urgent item.
     app.send("r");

@@ -1,1 +1,139 @@
-//! SQLite backend. (Skeleton: the store helper fills this in.)
+//! The embedded SQLite backend: one file in the data dir, WAL, versioned migrations.
+
+mod ops;
+mod rows;
+
+use std::path::Path;
+
+use rusqlite::{Connection, OpenFlags};
+
+use super::{StoreError, StoreResult};
+
+/// Migrations in order; `PRAGMA user_version` records how many have run.
+const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_init.sql")];
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+pub struct SqliteStore {
+    conn: Connection,
+}
+
+impl SqliteStore {
+    /// Open (creating if needed) the store at `path` and bring its schema up to date.
+    pub fn open(path: &Path) -> StoreResult<SqliteStore> {
+        let shown = path.display().to_string();
+        let open_err = |reason: String| StoreError::Open {
+            path: shown.clone(),
+            reason,
+        };
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| open_err(format!("cannot create {}: {e}", dir.display())))?;
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags).map_err(|e| open_err(e.to_string()))?;
+        Self::init(conn, &shown)
+    }
+
+    /// A private in-memory store (tests, benchmarks).
+    pub fn open_in_memory() -> StoreResult<SqliteStore> {
+        let conn = Connection::open_in_memory().map_err(|e| StoreError::Open {
+            path: ":memory:".into(),
+            reason: e.to_string(),
+        })?;
+        Self::init(conn, ":memory:")
+    }
+
+    fn init(conn: Connection, shown: &str) -> StoreResult<SqliteStore> {
+        let open_err = |e: rusqlite::Error| StoreError::Open {
+            path: shown.to_string(),
+            reason: explain(&e),
+        };
+        conn.busy_timeout(std::time::Duration::from_secs(5))
+            .map_err(open_err)?;
+        // Reading the version first also proves the file is a database before we change anything.
+        let found: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(open_err)?;
+        if found > SCHEMA_VERSION {
+            return Err(StoreError::NewerSchema {
+                path: shown.to_string(),
+                found,
+                known: SCHEMA_VERSION,
+            });
+        }
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(open_err)?;
+        conn.pragma_update(None, "synchronous", "NORMAL")
+            .map_err(open_err)?;
+        conn.pragma_update(None, "foreign_keys", "ON")
+            .map_err(open_err)?;
+        let mut store = SqliteStore { conn };
+        store.migrate(found).map_err(|e| StoreError::Open {
+            path: shown.to_string(),
+            reason: e.to_string(),
+        })?;
+        Ok(store)
+    }
+
+    /// Run every migration after `from`, each in its own transaction with its version bump.
+    fn migrate(&mut self, from: i64) -> StoreResult<()> {
+        for (i, sql) in MIGRATIONS
+            .iter()
+            .enumerate()
+            .skip(usize::try_from(from).unwrap_or(0))
+        {
+            let version = i as i64 + 1;
+            let tx = self.conn.transaction().map_err(db)?;
+            tx.execute_batch(sql)
+                .map_err(|e| StoreError::Db(format!("migration {version}: {e}")))?;
+            tx.pragma_update(None, "user_version", version)
+                .map_err(db)?;
+            tx.commit().map_err(db)?;
+            tracing::info!("store schema migrated to version {version}");
+        }
+        Ok(())
+    }
+
+    /// The schema version of the open database.
+    pub fn schema_version(&self) -> StoreResult<i64> {
+        self.conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(db)
+    }
+
+    /// `PRAGMA integrity_check` is "ok".
+    pub fn integrity_ok(&self) -> StoreResult<bool> {
+        let s: String = self
+            .conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .map_err(db)?;
+        Ok(s == "ok")
+    }
+}
+
+fn explain(e: &rusqlite::Error) -> String {
+    match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::NotADatabase) => {
+            "the file is not a tinbox store (not an SQLite database)".into()
+        }
+        Some(rusqlite::ErrorCode::DatabaseBusy) | Some(rusqlite::ErrorCode::DatabaseLocked) => {
+            "the store is locked by another program".into()
+        }
+        Some(rusqlite::ErrorCode::DiskFull) => "the disk is full".into(),
+        Some(rusqlite::ErrorCode::ReadOnly) | Some(rusqlite::ErrorCode::PermissionDenied) => {
+            "no permission to write the store".into()
+        }
+        _ => e.to_string(),
+    }
+}
+
+pub(crate) fn db(e: rusqlite::Error) -> StoreError {
+    StoreError::Db(explain(&e))
+}
+
+#[cfg(test)]
+mod tests;

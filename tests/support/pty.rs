@@ -23,7 +23,12 @@ pub const WAIT: Duration = Duration::from_secs(30);
 impl PtyApp {
     pub fn spawn(args: &[&str], envs: &[(&str, String)], cols: u16, rows: u16) -> PtyApp {
         let pair = native_pty_system()
-            .openpty(PtySize { rows, cols, pixel_width: 0, pixel_height: 0 })
+            .openpty(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
             .expect("openpty");
         let mut cmd = CommandBuilder::new(super::bin());
         cmd.args(args);
@@ -49,7 +54,14 @@ impl PtyApp {
                 }
             }
         });
-        PtyApp { parser: vt100::Parser::new(rows, cols, 0), rx, writer, child, _master: pair.master, raw: Vec::new() }
+        PtyApp {
+            parser: vt100::Parser::new(rows, cols, 0),
+            rx,
+            writer,
+            child,
+            _master: pair.master,
+            raw: Vec::new(),
+        }
     }
 
     pub fn screen(&self) -> String {
@@ -69,7 +81,9 @@ impl PtyApp {
                     self.parser.process(&bytes);
                     self.raw.extend_from_slice(&bytes);
                 }
-                Err(RecvTimeoutError::Timeout) => panic!("timed out waiting for {what}; screen:\n{}", self.screen()),
+                Err(RecvTimeoutError::Timeout) => {
+                    panic!("timed out waiting for {what}; screen:\n{}", self.screen())
+                }
                 Err(RecvTimeoutError::Disconnected) => {
                     if cond(self.parser.screen()) {
                         return;
@@ -86,7 +100,9 @@ impl PtyApp {
     }
 
     pub fn send(&mut self, keys: &str) {
-        self.writer.write_all(keys.as_bytes()).expect("write to pty");
+        self.writer
+            .write_all(keys.as_bytes())
+            .expect("write to pty");
         self.writer.flush().expect("flush pty");
     }
 
@@ -106,7 +122,11 @@ impl PtyApp {
                 }
                 return status.success();
             }
-            assert!(Instant::now() < deadline, "tinbox did not exit; screen:\n{}", self.screen());
+            assert!(
+                Instant::now() < deadline,
+                "tinbox did not exit; screen:\n{}",
+                self.screen()
+            );
             match self.rx.recv_timeout(Duration::from_millis(50)) {
                 Ok(bytes) => {
                     self.parser.process(&bytes);

@@ -1,0 +1,424 @@
+//! `StoreBackend` for SQLite: each method is one short transaction.
+
+use jiff::Timestamp;
+use rusqlite::{OptionalExtension, Transaction, params};
+
+use super::rows::{self, ITEM_COLUMNS, secs};
+use super::{SqliteStore, db};
+use crate::model::{ChannelKind, HistoryEntry, IncomingItem, Item, ItemId, Status, ThreadEntry};
+use crate::sanitize::{clean, one_line};
+use crate::store::{AccountRecord, IngestReport, ItemQuery, StoreBackend, StoreError, StoreResult};
+
+const WHO_SYSTEM: &str = "tinbox";
+
+fn history(
+    tx: &Transaction<'_>,
+    id: i64,
+    at: Timestamp,
+    who: &str,
+    from: Option<Status>,
+    to: Status,
+    why: &str,
+) -> StoreResult<()> {
+    tx.execute(
+        "INSERT INTO history (item_id, at, who, from_status, to_status, why) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![id, secs(at), who, from.map(|s| s.as_str()), to.as_str(), why],
+    )
+    .map_err(db)?;
+    Ok(())
+}
+
+fn status_of(tx: &Transaction<'_>, id: ItemId) -> StoreResult<Status> {
+    let s: Option<String> = tx
+        .query_row("SELECT status FROM items WHERE id = ?1", [id.0], |r| {
+            r.get(0)
+        })
+        .optional()
+        .map_err(db)?;
+    s.ok_or(StoreError::NoSuchItem(id))?
+        .parse::<Status>()
+        .map_err(StoreError::Db)
+}
+
+impl StoreBackend for SqliteStore {
+    fn ingest(
+        &mut self,
+        account: &str,
+        channel: ChannelKind,
+        items: &[IncomingItem],
+        cursor: Option<&str>,
+        now: Timestamp,
+    ) -> StoreResult<IngestReport> {
+        let tx = self.conn.transaction().map_err(db)?;
+        let mut report = IngestReport::default();
+        for it in items {
+            let exists: bool = tx
+                .query_row(
+                    "SELECT EXISTS (SELECT 1 FROM items WHERE account = ?1 AND remote_id = ?2)",
+                    params![account, it.remote_id],
+                    |r| r.get(0),
+                )
+                .map_err(db)?;
+            if exists {
+                continue;
+            }
+            let root = it
+                .thread_root
+                .clone()
+                .unwrap_or_else(|| it.remote_id.clone());
+            // A thread we already answered: this message starts the next-response clock.
+            let answered: bool = tx
+                .query_row(
+                    "SELECT EXISTS (SELECT 1 FROM thread_entries WHERE account = ?1 AND thread_root = ?2 AND outbound = 1)",
+                    params![account, root],
+                    |r| r.get(0),
+                )
+                .map_err(db)?;
+            let target = if answered {
+                "next_response"
+            } else {
+                "first_response"
+            };
+            tx.execute(
+                "INSERT INTO items (account, channel, kind, remote_id, url, author_handle, author_name, text, created_at, \
+                 first_seen_at, status, thread_root, in_reply_to, visibility, timer_target, waiting_since) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'new', ?11, ?12, ?13, ?14, ?9)",
+                params![
+                    account,
+                    channel.as_str(),
+                    it.kind.as_str(),
+                    it.remote_id,
+                    it.url.as_deref().map(one_line),
+                    one_line(&it.author.handle),
+                    one_line(&it.author.name),
+                    clean(&it.text),
+                    secs(it.created_at),
+                    secs(now),
+                    root,
+                    it.in_reply_to,
+                    it.visibility.as_str(),
+                    target,
+                ],
+            )
+            .map_err(db)?;
+            let id = tx.last_insert_rowid();
+            history(&tx, id, now, WHO_SYSTEM, None, Status::New, "arrived")?;
+            report.new_items.push(ItemId(id));
+            // The customer wrote again: earlier items of the thread waiting on them come back.
+            let mut stmt = tx
+                .prepare("SELECT id FROM items WHERE account = ?1 AND thread_root = ?2 AND status = 'pending' AND id <> ?3")
+                .map_err(db)?;
+            let pending: Vec<i64> = stmt
+                .query_map(params![account, root, id], |r| r.get(0))
+                .map_err(db)?
+                .collect::<Result<_, _>>()
+                .map_err(db)?;
+            drop(stmt);
+            for p in pending {
+                resume_clock(&tx, p, now)?;
+                tx.execute("UPDATE items SET status = 'new' WHERE id = ?1", [p])
+                    .map_err(db)?;
+                history(
+                    &tx,
+                    p,
+                    now,
+                    WHO_SYSTEM,
+                    Some(Status::Pending),
+                    Status::New,
+                    "the customer wrote again",
+                )?;
+                report.reopened.push(ItemId(p));
+            }
+        }
+        tx.execute(
+            "INSERT INTO accounts (name, channel, cursor, last_sync, last_error) VALUES (?1, ?2, ?3, ?4, NULL) \
+             ON CONFLICT (name) DO UPDATE SET channel = ?2, cursor = COALESCE(?3, cursor), last_sync = ?4, last_error = NULL",
+            params![account, channel.as_str(), cursor, secs(now)],
+        )
+        .map_err(db)?;
+        tx.commit().map_err(db)?;
+        Ok(report)
+    }
+
+    fn record_sync_error(
+        &mut self,
+        account: &str,
+        channel: ChannelKind,
+        error: &str,
+        _now: Timestamp,
+    ) -> StoreResult<()> {
+        self.conn
+            .execute(
+                "INSERT INTO accounts (name, channel, last_error) VALUES (?1, ?2, ?3) \
+                 ON CONFLICT (name) DO UPDATE SET last_error = ?3",
+                params![account, channel.as_str(), one_line(error)],
+            )
+            .map_err(db)?;
+        Ok(())
+    }
+
+    fn account(&mut self, name: &str) -> StoreResult<Option<AccountRecord>> {
+        Ok(self.accounts()?.into_iter().find(|a| a.name == name))
+    }
+
+    fn accounts(&mut self) -> StoreResult<Vec<AccountRecord>> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT name, channel, cursor, last_sync, last_error FROM accounts ORDER BY name",
+            )
+            .map_err(db)?;
+        let rows = stmt
+            .query_map([], |r| {
+                let channel: String = r.get(1)?;
+                Ok(AccountRecord {
+                    name: r.get(0)?,
+                    channel: channel.parse().unwrap_or(ChannelKind::Demo),
+                    cursor: r.get(2)?,
+                    last_sync: r.get::<_, Option<i64>>(3)?.map(rows::ts),
+                    last_error: r.get(4)?,
+                })
+            })
+            .map_err(db)?;
+        rows.collect::<Result<_, _>>().map_err(db)
+    }
+
+    fn list_items(&mut self, query: &ItemQuery) -> StoreResult<Vec<Item>> {
+        let statuses: Vec<&str> = if query.all {
+            Vec::new()
+        } else if query.statuses.is_empty() {
+            Status::ALL
+                .iter()
+                .filter(|s| s.is_open())
+                .map(|s| s.as_str())
+                .collect()
+        } else {
+            query.statuses.iter().map(|s| s.as_str()).collect()
+        };
+        let mut sql = format!("SELECT {ITEM_COLUMNS} FROM items i WHERE 1 = 1");
+        let mut args: Vec<String> = Vec::new();
+        if !statuses.is_empty() {
+            let marks: Vec<String> = statuses
+                .iter()
+                .enumerate()
+                .map(|(i, _)| format!("?{}", i + 1))
+                .collect();
+            sql.push_str(&format!(" AND i.status IN ({})", marks.join(", ")));
+            args.extend(statuses.iter().map(|s| s.to_string()));
+        }
+        if let Some(a) = &query.account {
+            args.push(a.clone());
+            sql.push_str(&format!(" AND i.account = ?{}", args.len()));
+        }
+        sql.push_str(" ORDER BY i.created_at DESC, i.id DESC");
+        if let Some(n) = query.limit {
+            sql.push_str(&format!(" LIMIT {n}"));
+        }
+        let mut stmt = self.conn.prepare(&sql).map_err(db)?;
+        let rows = stmt
+            .query_map(rusqlite::params_from_iter(args.iter()), rows::item)
+            .map_err(db)?;
+        rows.collect::<Result<_, _>>().map_err(db)
+    }
+
+    fn item(&mut self, id: ItemId) -> StoreResult<Item> {
+        self.conn
+            .query_row(
+                &format!("SELECT {ITEM_COLUMNS} FROM items i WHERE i.id = ?1"),
+                [id.0],
+                rows::item,
+            )
+            .optional()
+            .map_err(db)?
+            .ok_or(StoreError::NoSuchItem(id))
+    }
+
+    fn thread(&mut self, id: ItemId) -> StoreResult<Vec<ThreadEntry>> {
+        let item = self.item(id)?;
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT remote_id, author_handle, author_name, text, created_at, 0, id, 0 AS seq FROM items \
+                 WHERE account = ?1 AND thread_root = ?2 \
+                 UNION ALL SELECT remote_id, author_handle, author_name, text, created_at, 1, NULL, id FROM thread_entries \
+                 WHERE account = ?1 AND thread_root = ?2 ORDER BY 5, 8, 7",
+            )
+            .map_err(db)?;
+        let rows = stmt
+            .query_map(params![item.account, item.thread_root], rows::thread_entry)
+            .map_err(db)?;
+        rows.collect::<Result<_, _>>().map_err(db)
+    }
+
+    fn history(&mut self, id: ItemId) -> StoreResult<Vec<HistoryEntry>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT at, who, from_status, to_status, why FROM history WHERE item_id = ?1 ORDER BY at, id")
+            .map_err(db)?;
+        let rows = stmt.query_map([id.0], rows::history).map_err(db)?;
+        rows.collect::<Result<_, _>>().map_err(db)
+    }
+
+    fn set_status(
+        &mut self,
+        id: ItemId,
+        status: Status,
+        who: &str,
+        why: &str,
+        now: Timestamp,
+    ) -> StoreResult<()> {
+        let tx = self.conn.transaction().map_err(db)?;
+        let from = status_of(&tx, id)?;
+        if from == status {
+            return Ok(());
+        }
+        let pauses = |s: Status| matches!(s, Status::Pending | Status::Snoozed | Status::FollowUp);
+        if pauses(from) && !pauses(status) {
+            resume_clock(&tx, id.0, now)?;
+        }
+        if pauses(status) && !pauses(from) {
+            tx.execute(
+                "UPDATE items SET paused_since = ?2 WHERE id = ?1 AND paused_since IS NULL",
+                params![id.0, secs(now)],
+            )
+            .map_err(db)?;
+        }
+        if status == Status::New && matches!(from, Status::Done | Status::Ignored | Status::Replied)
+        {
+            // Reopened by hand: a fresh clock, measuring the next response if we answered before.
+            tx.execute(
+                "UPDATE items SET waiting_since = ?2, paused_secs = 0, paused_since = NULL, timer_target = \
+                 CASE WHEN first_response_at IS NULL THEN 'first_response' ELSE 'next_response' END WHERE id = ?1",
+                params![id.0, secs(now)],
+            )
+            .map_err(db)?;
+        }
+        tx.execute(
+            "UPDATE items SET status = ?2 WHERE id = ?1",
+            params![id.0, status.as_str()],
+        )
+        .map_err(db)?;
+        history(&tx, id.0, now, who, Some(from), status, why)?;
+        tx.commit().map_err(db)
+    }
+
+    fn set_read(&mut self, id: ItemId, read: bool) -> StoreResult<()> {
+        let n = self
+            .conn
+            .execute(
+                "UPDATE items SET read = ?2 WHERE id = ?1",
+                params![id.0, read],
+            )
+            .map_err(db)?;
+        if n == 0 {
+            Err(StoreError::NoSuchItem(id))
+        } else {
+            Ok(())
+        }
+    }
+
+    fn record_reply(
+        &mut self,
+        id: ItemId,
+        remote_id: &str,
+        text: &str,
+        who: &str,
+        sent_at: Timestamp,
+    ) -> StoreResult<()> {
+        let item = self.item(id)?;
+        let tx = self.conn.transaction().map_err(db)?;
+        tx.execute(
+            "INSERT INTO thread_entries (account, thread_root, item_id, remote_id, author_handle, author_name, text, created_at, outbound) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6, ?7, 1)",
+            params![item.account, item.thread_root, id.0, remote_id, who, clean(text), secs(sent_at)],
+        )
+        .map_err(db)?;
+        // One reply answers the conversation up to this message.
+        let mut stmt = tx
+            .prepare(
+                "SELECT id, status FROM items WHERE account = ?1 AND thread_root = ?2 AND status IN ('new', 'pending') \
+                 AND (created_at < ?3 OR (created_at = ?3 AND id <= ?4)) OR id = ?4",
+            )
+            .map_err(db)?;
+        let answered: Vec<(i64, String)> = stmt
+            .query_map(
+                params![item.account, item.thread_root, secs(item.created_at), id.0],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .map_err(db)?
+            .collect::<Result<_, _>>()
+            .map_err(db)?;
+        drop(stmt);
+        for (aid, from) in answered {
+            let from: Status = from.parse().map_err(StoreError::Db)?;
+            tx.execute(
+                "UPDATE items SET status = 'replied', waiting_since = NULL, paused_since = NULL, paused_secs = 0, \
+                 first_response_at = COALESCE(first_response_at, ?2) WHERE id = ?1",
+                params![aid, secs(sent_at)],
+            )
+            .map_err(db)?;
+            if from != Status::Replied {
+                history(
+                    &tx,
+                    aid,
+                    sent_at,
+                    who,
+                    Some(from),
+                    Status::Replied,
+                    "replied",
+                )?;
+            }
+        }
+        tx.execute("DELETE FROM drafts WHERE item_id = ?1", [id.0])
+            .map_err(db)?;
+        tx.commit().map_err(db)
+    }
+
+    fn save_draft(&mut self, id: ItemId, text: &str, now: Timestamp) -> StoreResult<()> {
+        if text.trim().is_empty() {
+            self.conn
+                .execute("DELETE FROM drafts WHERE item_id = ?1", [id.0])
+                .map_err(db)?;
+            return Ok(());
+        }
+        self.conn
+            .execute(
+                "INSERT INTO drafts (item_id, text, updated_at) VALUES (?1, ?2, ?3) \
+                 ON CONFLICT (item_id) DO UPDATE SET text = ?2, updated_at = ?3",
+                params![id.0, text, secs(now)],
+            )
+            .map_err(|e| match e.sqlite_error_code() {
+                Some(rusqlite::ErrorCode::ConstraintViolation) => StoreError::NoSuchItem(id),
+                _ => db(e),
+            })?;
+        Ok(())
+    }
+
+    fn draft(&mut self, id: ItemId) -> StoreResult<Option<String>> {
+        self.conn
+            .query_row("SELECT text FROM drafts WHERE item_id = ?1", [id.0], |r| {
+                r.get(0)
+            })
+            .optional()
+            .map_err(db)
+    }
+
+    fn draft_count(&mut self) -> StoreResult<usize> {
+        let n: i64 = self
+            .conn
+            .query_row("SELECT COUNT(*) FROM drafts", [], |r| r.get(0))
+            .map_err(db)?;
+        Ok(usize::try_from(n).unwrap_or(0))
+    }
+}
+
+/// End a pause: add its length to `paused_secs`.
+fn resume_clock(tx: &Transaction<'_>, id: i64, now: Timestamp) -> StoreResult<()> {
+    tx.execute(
+        "UPDATE items SET paused_secs = paused_secs + MAX(0, ?2 - paused_since), paused_since = NULL \
+         WHERE id = ?1 AND paused_since IS NOT NULL",
+        params![id, secs(now)],
+    )
+    .map_err(db)?;
+    Ok(())
+}
