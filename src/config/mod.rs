@@ -1,25 +1,142 @@
-//! Configuration. (Skeleton: the config helper fills this in.)
+//! Configuration: embedded defaults + the user's partial TOML file → a resolved [`Config`].
+//!
+//! Every key is optional. Unknown keys and bad values are errors that name the file, the
+//! line and the key. Nothing is ever written into the user's config directory.
 
 pub mod paths;
+mod raw;
 
 use std::collections::BTreeMap;
+use std::path::Path;
 
 pub use paths::Paths;
 
-use crate::model::ChannelKind;
+use crate::model::{ChannelKind, Kind, Priority};
 use crate::sla::Policy;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// `file:line:col: message` — the message names the key.
+    #[error("{file}:{line}:{col}: {message}")]
+    At { file: String, line: usize, col: usize, message: String },
+    #[error("cannot read the config file {file}: {reason}")]
+    Read { file: String, reason: String },
+    #[error("{0}")]
+    Paths(String),
+}
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Config {
     pub theme: String,
+    /// On a new account, history older than this is imported as done.
     pub backfill_s: i64,
     pub user: Option<String>,
+    /// The default response-time policy.
     pub sla: Policy,
+    pub sla_business_hours: Option<BusinessHours>,
+    /// `[[sla.policy]]` in order; the first match wins.
+    pub sla_policies: Vec<PolicyRule>,
     pub accounts: BTreeMap<String, AccountConfig>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            theme: "default".into(),
+            backfill_s: 24 * 3600,
+            user: None,
+            sla: Policy::default(),
+            sla_business_hours: None,
+            sla_policies: Vec::new(),
+            accounts: BTreeMap::new(),
+        }
+    }
+}
+
+/// Business hours of a policy (applied by the response-time work).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BusinessHours {
+    pub tz: String,
+    pub days: String,
+    pub hours: String,
+    pub holidays: Vec<String>,
+}
+
+/// One `[[sla.policy]]`: conditions (all given ones must match) and targets.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PolicyRule {
+    pub channel: Option<ChannelKind>,
+    pub account: Option<String>,
+    pub kind: Option<Kind>,
+    pub priority: Option<Priority>,
+    pub tag: Option<String>,
+    pub policy: Policy,
+    pub business_hours: Option<BusinessHours>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccountConfig {
     pub channel: ChannelKind,
     pub poll_s: i64,
+    pub instance: Option<String>,
+    pub token_cmd: Option<String>,
+    pub service: Option<String>,
+    pub handle: Option<String>,
+    pub password_cmd: Option<String>,
+    pub url: Option<String>,
+    pub keywords: Vec<String>,
 }
+
+impl AccountConfig {
+    /// The built-in demo account of `tinbox --demo`.
+    pub fn demo() -> AccountConfig {
+        AccountConfig {
+            channel: ChannelKind::Demo,
+            poll_s: 5,
+            instance: None,
+            token_cmd: None,
+            service: None,
+            handle: None,
+            password_cmd: None,
+            url: None,
+            keywords: Vec::new(),
+        }
+    }
+}
+
+/// Parse a config file's text. `origin` is only used in error messages.
+pub fn parse(text: &str, origin: &Path) -> Result<Config, ConfigError> {
+    raw::parse(text, origin)
+}
+
+/// Load `paths.config_file`; a missing file means the defaults.
+pub fn load(paths: &Paths) -> Result<Config, ConfigError> {
+    match std::fs::read_to_string(&paths.config_file) {
+        Ok(text) => parse(&text, &paths.config_file),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
+        Err(e) => Err(ConfigError::Read { file: paths.config_file.display().to_string(), reason: e.to_string() }),
+    }
+}
+
+/// https, or plain http for loopback hosts only (tests, local servers).
+pub fn check_url(url: &str) -> Result<(), String> {
+    let u = reqwest::Url::parse(url).map_err(|e| format!("{url:?} is not a URL: {e}"))?;
+    match u.scheme() {
+        "https" => Ok(()),
+        "http" if is_loopback(&u) => Ok(()),
+        "http" => Err(format!("{url:?} must use https (plain http is only allowed for loopback addresses)")),
+        other => Err(format!("{url:?}: unsupported scheme {other:?}; use https")),
+    }
+}
+
+fn is_loopback(u: &reqwest::Url) -> bool {
+    match u.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests;
