@@ -1,43 +1,111 @@
-//! Themes: semantic roles mapped to styles. (Skeleton: the theme helper fills this in.)
+//! Themes: semantic roles mapped to styles, shipped as `themes/*.toml` and embedded.
+//!
+//! A theme file sets some roles; the rest fall back along [`Role::fallback`] to `text`.
+//! Colours are checked when the theme loads (a bad one is an error naming file and key).
+
+mod parse;
+
+use std::collections::HashMap;
+use std::path::Path;
 
 use ratatui::style::Style;
 
-/// Semantic roles the UI draws with. Themes map roles to styles, with fallbacks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Role {
-    Text,
-    Muted,
-    Title,
-    Border,
-    BorderFocused,
-    Selection,
-    Unread,
-    SlaOk,
-    SlaWarn,
-    SlaBreached,
-    SlaPaused,
-    StatusBar,
-    Error,
-    Demo,
-    Key,
-    ChannelMastodon,
-    ChannelBluesky,
-    ChannelFeed,
-    ChannelDemo,
+pub use parse::ThemeError;
+
+macro_rules! roles {
+    ($($var:ident => $name:literal, $fallback:ident;)+) => {
+        /// Semantic roles the UI draws with.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Role { $($var),+ }
+        impl Role {
+            pub const ALL: &'static [Role] = &[$(Role::$var),+];
+            pub fn name(self) -> &'static str { match self { $(Role::$var => $name),+ } }
+            /// The role used when a theme does not set this one (`Text` is the root).
+            pub fn fallback(self) -> Role { match self { $(Role::$var => Role::$fallback),+ } }
+            pub fn from_name(s: &str) -> Option<Role> { match s { $($name => Some(Role::$var),)+ _ => None } }
+        }
+    };
+}
+
+roles! {
+    Text => "text", Text;
+    Muted => "muted", Text;
+    Title => "title", Text;
+    Border => "border", Muted;
+    BorderFocused => "border_focused", Title;
+    Selection => "selection", Text;
+    Unread => "unread", Text;
+    SlaOk => "sla_ok", Text;
+    SlaWarn => "sla_warn", Text;
+    SlaBreached => "sla_breached", Text;
+    SlaPaused => "sla_paused", Muted;
+    StatusBar => "status_bar", Text;
+    Error => "error", Text;
+    Demo => "demo", Title;
+    Key => "key", Title;
+    ChannelMastodon => "channel_mastodon", Muted;
+    ChannelBluesky => "channel_bluesky", Muted;
+    ChannelFeed => "channel_feed", Muted;
+    ChannelDemo => "channel_demo", Muted;
 }
 
 #[derive(Debug, Clone)]
 pub struct Theme {
     pub name: String,
+    styles: HashMap<Role, Style>,
 }
 
+/// The built-in themes, embedded in the binary.
+const BUILTIN: &[(&str, &str)] = &[
+    ("default", include_str!("../../themes/default.toml")),
+    ("light", include_str!("../../themes/light.toml")),
+    ("high-contrast", include_str!("../../themes/high-contrast.toml")),
+    ("monochrome", include_str!("../../themes/monochrome.toml")),
+];
+
 impl Theme {
-    pub fn style(&self, _role: Role) -> Style {
-        Style::default()
+    pub fn style(&self, role: Role) -> Style {
+        self.styles.get(&role).copied().unwrap_or_default()
     }
+
+    pub fn builtin_names() -> Vec<&'static str> {
+        BUILTIN.iter().map(|(n, _)| *n).collect()
+    }
+
+    pub fn builtin(name: &str) -> Option<Result<Theme, ThemeError>> {
+        BUILTIN.iter().find(|(n, _)| *n == name).map(|(n, text)| parse::parse(text, &format!("themes/{n}.toml (built in)")))
+    }
+
+    /// No colours at all, only modifiers: for tests and `NO_COLOR`.
     pub fn monochrome() -> Theme {
-        Theme {
-            name: "monochrome".into(),
+        match Theme::builtin("monochrome") {
+            Some(Ok(t)) => t,
+            // The embedded file is tested; this fallback only keeps a broken build usable.
+            _ => Theme { name: "monochrome".into(), styles: HashMap::new() },
         }
     }
+
+    /// `<user_dir>/<name>.toml` first, then the built-ins.
+    pub fn load(name: &str, user_dir: &Path) -> Result<Theme, ThemeError> {
+        let file = user_dir.join(format!("{name}.toml"));
+        if file.is_file() {
+            let text = std::fs::read_to_string(&file)
+                .map_err(|e| ThemeError { file: file.display().to_string(), message: e.to_string() })?;
+            return parse::parse(&text, &file.display().to_string());
+        }
+        Theme::builtin(name).unwrap_or_else(|| {
+            Err(ThemeError {
+                file: file.display().to_string(),
+                message: format!("no theme {name:?}; built in: {}", Theme::builtin_names().join(", ")),
+            })
+        })
+    }
 }
+
+/// The theme to use: monochrome when `NO_COLOR` is set, else the configured one.
+pub fn select(config_theme: &str, no_color: bool, user_dir: &Path) -> Result<Theme, ThemeError> {
+    if no_color { Ok(Theme::monochrome()) } else { Theme::load(config_theme, user_dir) }
+}
+
+#[cfg(test)]
+mod tests;
