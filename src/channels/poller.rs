@@ -1,8 +1,17 @@
-//! One poller task per account. (Skeleton: the channels helper fills this in.)
+//! One poller task per account: poll on an interval with jitter, back off on trouble, and
+//! report to the app. A failing account never stops the others (each is its own task).
 
-use jiff::Timestamp;
+use std::sync::Arc;
+use std::time::Duration;
 
-use crate::store::IngestReport;
+use jiff::{SignedDuration, Timestamp};
+use tokio::sync::Notify;
+use tokio::sync::mpsc::UnboundedSender;
+use tokio::task::JoinHandle;
+
+use super::demo::Clock;
+use super::{Channel, ChannelError};
+use crate::store::{IngestReport, StoreError, StoreHandle};
 
 /// What a poller tells the app.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,3 +30,174 @@ pub enum PollerEvent {
         retry_at: Option<Timestamp>,
     },
 }
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PollerConfig {
+    pub interval: Duration,
+    /// Random spread of the interval, e.g. 0.1 = ±10%, so accounts do not poll in lockstep.
+    pub jitter: f64,
+    pub first_backoff: Duration,
+    pub max_backoff: Duration,
+}
+
+impl PollerConfig {
+    pub fn every(interval: Duration) -> PollerConfig {
+        PollerConfig {
+            interval,
+            jitter: 0.1,
+            first_backoff: Duration::from_secs(5),
+            max_backoff: Duration::from_secs(15 * 60),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PollError {
+    #[error("{0}")]
+    Channel(#[from] ChannelError),
+    #[error("{0}")]
+    Store(#[from] StoreError),
+}
+
+/// Poll one account once: read its cursor, poll the network, then store items and cursor.
+pub async fn poll_once(
+    account: &str,
+    channel: &dyn Channel,
+    store: &StoreHandle,
+    now: Timestamp,
+) -> Result<IngestReport, PollError> {
+    let name = account.to_string();
+    let cursor = store
+        .call(move |s| s.account(&name))
+        .await?
+        .and_then(|a| a.cursor);
+    let kind = channel.kind();
+    match channel.poll(cursor.as_deref()).await {
+        Ok(outcome) => {
+            let name = account.to_string();
+            Ok(store
+                .call(move |s| {
+                    s.ingest(&name, kind, &outcome.items, outcome.cursor.as_deref(), now)
+                })
+                .await?)
+        }
+        Err(e) => {
+            let (name, msg) = (account.to_string(), e.to_string());
+            let _ = store
+                .call(move |s| s.record_sync_error(&name, kind, &msg, now))
+                .await;
+            Err(e.into())
+        }
+    }
+}
+
+/// The delay after `failures` consecutive transient failures: doubling from `first_backoff`,
+/// capped, with jitter.
+pub fn backoff(failures: u32, cfg: &PollerConfig, rng: &mut fastrand::Rng) -> Duration {
+    let doubled = cfg
+        .first_backoff
+        .saturating_mul(1u32 << failures.saturating_sub(1).min(16));
+    jittered(doubled.min(cfg.max_backoff), cfg.jitter, rng)
+}
+
+/// `d` spread by ±`jitter`.
+pub fn jittered(d: Duration, jitter: f64, rng: &mut fastrand::Rng) -> Duration {
+    let factor = 1.0 + jitter.clamp(0.0, 1.0) * (rng.f64() * 2.0 - 1.0);
+    d.mul_f64(factor.max(0.0))
+}
+
+/// A running poller; dropping it stops the task.
+pub struct PollerHandle {
+    wake: Arc<Notify>,
+    task: JoinHandle<()>,
+}
+
+impl PollerHandle {
+    /// Poll now instead of waiting for the interval.
+    pub fn poll_now(&self) {
+        self.wake.notify_one();
+    }
+}
+
+impl Drop for PollerHandle {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+pub fn spawn_poller(
+    account: String,
+    channel: Arc<dyn Channel>,
+    store: StoreHandle,
+    cfg: PollerConfig,
+    events: UnboundedSender<PollerEvent>,
+    clock: Clock,
+) -> PollerHandle {
+    let wake = Arc::new(Notify::new());
+    let woken = wake.clone();
+    let task = tokio::spawn(async move {
+        let mut rng = fastrand::Rng::new();
+        let mut failures = 0u32;
+        loop {
+            if events
+                .send(PollerEvent::Started {
+                    account: account.clone(),
+                })
+                .is_err()
+            {
+                return;
+            }
+            let result = poll_once(&account, channel.as_ref(), &store, clock()).await;
+            let now = clock();
+            let (event, delay) = match result {
+                Ok(report) => {
+                    failures = 0;
+                    let ev = PollerEvent::Synced {
+                        account: account.clone(),
+                        report,
+                        at: now,
+                    };
+                    (ev, jittered(cfg.interval, cfg.jitter, &mut rng))
+                }
+                Err(e) => {
+                    failures = failures.saturating_add(1);
+                    let delay = match &e {
+                        PollError::Channel(ChannelError::RateLimited { until }) => {
+                            let wait = now.duration_until(*until).as_secs().max(1);
+                            Duration::from_secs(wait.unsigned_abs())
+                        }
+                        PollError::Channel(c) if c.is_transient() => {
+                            backoff(failures, &cfg, &mut rng)
+                        }
+                        _ => cfg.interval,
+                    };
+                    tracing::warn!(account = %account, "sync failed: {e}");
+                    let retry_at = now
+                        .checked_add(SignedDuration::try_from(delay).unwrap_or_default())
+                        .ok();
+                    (
+                        PollerEvent::Failed {
+                            account: account.clone(),
+                            error: e.to_string(),
+                            retry_at,
+                        },
+                        delay,
+                    )
+                }
+            };
+            if events.send(event).is_err() {
+                return;
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(delay) => {}
+                _ = woken.notified() => {}
+                _ = events.closed() => return,
+            }
+        }
+    });
+    PollerHandle { wake, task }
+}
+
+#[cfg(test)]
+#[path = "poller_tests.rs"]
+mod tests;

@@ -18,7 +18,12 @@ use crate::sla::Policy;
 pub enum ConfigError {
     /// `file:line:col: message` — the message names the key.
     #[error("{file}:{line}:{col}: {message}")]
-    At { file: String, line: usize, col: usize, message: String },
+    At {
+        file: String,
+        line: usize,
+        col: usize,
+        message: String,
+    },
     #[error("cannot read the config file {file}: {reason}")]
     Read { file: String, reason: String },
     #[error("{0}")]
@@ -114,7 +119,10 @@ pub fn load(paths: &Paths) -> Result<Config, ConfigError> {
     match std::fs::read_to_string(&paths.config_file) {
         Ok(text) => parse(&text, &paths.config_file),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
-        Err(e) => Err(ConfigError::Read { file: paths.config_file.display().to_string(), reason: e.to_string() }),
+        Err(e) => Err(ConfigError::Read {
+            file: paths.config_file.display().to_string(),
+            reason: e.to_string(),
+        }),
     }
 }
 
@@ -124,7 +132,9 @@ pub fn check_url(url: &str) -> Result<(), String> {
     match u.scheme() {
         "https" => Ok(()),
         "http" if is_loopback(&u) => Ok(()),
-        "http" => Err(format!("{url:?} must use https (plain http is only allowed for loopback addresses)")),
+        "http" => Err(format!(
+            "{url:?} must use https (plain http is only allowed for loopback addresses)"
+        )),
         other => Err(format!("{url:?}: unsupported scheme {other:?}; use https")),
     }
 }

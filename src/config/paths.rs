@@ -17,7 +17,10 @@ pub struct Paths {
 impl Paths {
     /// From `--config`/`--data-dir`, then `TINBOX_CONFIG_DIR`/`TINBOX_DATA_DIR`, then the
     /// platform's directories.
-    pub fn resolve(config_file: Option<PathBuf>, data_dir: Option<PathBuf>) -> Result<Paths, ConfigError> {
+    pub fn resolve(
+        config_file: Option<PathBuf>,
+        data_dir: Option<PathBuf>,
+    ) -> Result<Paths, ConfigError> {
         Self::resolve_with(config_file, data_dir, &|k| std::env::var(k).ok())
     }
 
@@ -28,9 +31,18 @@ impl Paths {
     ) -> Result<Paths, ConfigError> {
         let env_dir = |k: &str| env(k).filter(|v| !v.is_empty()).map(PathBuf::from);
         let project = || directories::ProjectDirs::from("", "", "tinbox");
-        let no_home = || ConfigError::Paths("cannot find a home directory; set TINBOX_CONFIG_DIR and TINBOX_DATA_DIR".into());
+        let no_home = || {
+            ConfigError::Paths(
+                "cannot find a home directory; set TINBOX_CONFIG_DIR and TINBOX_DATA_DIR".into(),
+            )
+        };
         let (config_dir, config_file) = match config_file {
-            Some(f) => (f.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from(".")), f),
+            Some(f) => (
+                f.parent()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_else(|| PathBuf::from(".")),
+                f,
+            ),
             None => {
                 let dir = match env_dir("TINBOX_CONFIG_DIR") {
                     Some(d) => d,
@@ -69,7 +81,9 @@ impl Paths {
             ("store", &self.store_file()),
             ("log_file", &self.log_file),
         ];
-        rows.iter().map(|(k, v)| format!("{k}: {}\n", v.display())).collect()
+        rows.iter()
+            .map(|(k, v)| format!("{k}: {}\n", v.display()))
+            .collect()
     }
 }
 
@@ -88,11 +102,19 @@ mod tests {
         assert_eq!(p.config_file, PathBuf::from("/env/cfg/config.toml"));
         assert_eq!(p.store_file(), PathBuf::from("/env/data/tinbox.db"));
         assert_eq!(p.secrets_file, PathBuf::from("/env/cfg/secrets.toml"));
-        let p = Paths::resolve_with(Some("/x/my.toml".into()), Some("/d".into()), &env).expect("paths");
-        assert_eq!((p.config_dir.as_path(), p.data_dir.as_path()), (Path::new("/x"), Path::new("/d")));
+        let p =
+            Paths::resolve_with(Some("/x/my.toml".into()), Some("/d".into()), &env).expect("paths");
+        assert_eq!(
+            (p.config_dir.as_path(), p.data_dir.as_path()),
+            (Path::new("/x"), Path::new("/d"))
+        );
         assert!(p.describe().contains("store: /d/tinbox.db\n"));
         let none = |_: &str| None;
         let p = Paths::resolve_with(None, None, &none).expect("platform dirs");
-        assert!(p.config_file.ends_with("tinbox/config.toml"), "{:?}", p.config_file);
+        assert!(
+            p.config_file.ends_with("tinbox/config.toml"),
+            "{:?}",
+            p.config_file
+        );
     }
 }

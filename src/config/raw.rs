@@ -90,8 +90,18 @@ impl Ctx<'_> {
     fn at(&self, offset: usize, message: String) -> ConfigError {
         let before = &self.text[..offset.min(self.text.len())];
         let line = before.matches('\n').count() + 1;
-        let col = before.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
-        ConfigError::At { file: self.file.clone(), line, col, message }
+        let col = before
+            .rsplit('\n')
+            .next()
+            .map(|l| l.chars().count())
+            .unwrap_or(0)
+            + 1;
+        ConfigError::At {
+            file: self.file.clone(),
+            line,
+            col,
+            message,
+        }
     }
 
     fn bad<T>(&self, v: &S<T>, key: &str, why: String) -> ConfigError {
@@ -106,7 +116,13 @@ impl Ctx<'_> {
         v.get_ref().parse::<T>().map_err(|e| self.bad(v, key, e))
     }
 
-    fn policy(&self, base: Policy, warn: &Option<S<String>>, breach: &Option<S<String>>, key: &str) -> Result<Policy, ConfigError> {
+    fn policy(
+        &self,
+        base: Policy,
+        warn: &Option<S<String>>,
+        breach: &Option<S<String>>,
+        key: &str,
+    ) -> Result<Policy, ConfigError> {
         let mut p = base;
         if let Some(w) = warn {
             p.warn_s = self.duration(w, &format!("{key}.warn"))?;
@@ -115,15 +131,33 @@ impl Ctx<'_> {
             p.breach_s = self.duration(b, &format!("{key}.breach"))?;
         }
         if p.warn_s >= p.breach_s {
-            let at = warn.as_ref().or(breach.as_ref()).map(|s| s.span().start).unwrap_or(0);
-            return Err(self.at(at, format!("{key}: warn ({}s) must be shorter than breach ({}s)", p.warn_s, p.breach_s)));
+            let at = warn
+                .as_ref()
+                .or(breach.as_ref())
+                .map(|s| s.span().start)
+                .unwrap_or(0);
+            return Err(self.at(
+                at,
+                format!(
+                    "{key}: warn ({}s) must be shorter than breach ({}s)",
+                    p.warn_s, p.breach_s
+                ),
+            ));
         }
         Ok(p)
     }
 
     fn hours(&self, h: &RawHours) -> Result<BusinessHours, ConfigError> {
-        jiff::tz::TimeZone::get(h.tz.get_ref())
-            .map_err(|_| self.bad(&h.tz, "business_hours.tz", format!("unknown time zone {:?} (e.g. \"Europe/Berlin\")", h.tz.get_ref())))?;
+        jiff::tz::TimeZone::get(h.tz.get_ref()).map_err(|_| {
+            self.bad(
+                &h.tz,
+                "business_hours.tz",
+                format!(
+                    "unknown time zone {:?} (e.g. \"Europe/Berlin\")",
+                    h.tz.get_ref()
+                ),
+            )
+        })?;
         Ok(BusinessHours {
             tz: h.tz.get_ref().clone(),
             days: h.days.clone().unwrap_or_else(|| "mon-fri".into()),
@@ -134,7 +168,10 @@ impl Ctx<'_> {
 }
 
 pub fn parse(text: &str, origin: &Path) -> Result<Config, ConfigError> {
-    let cx = Ctx { text, file: origin.display().to_string() };
+    let cx = Ctx {
+        text,
+        file: origin.display().to_string(),
+    };
     let raw: RawConfig = toml::from_str(text).map_err(|e| {
         let at = e.span().map(|s| s.start).unwrap_or(0);
         cx.at(at, e.message().trim().to_string())
@@ -149,18 +186,39 @@ pub fn parse(text: &str, origin: &Path) -> Result<Config, ConfigError> {
     cfg.user = raw.user;
     if let Some(sla) = &raw.sla {
         cfg.sla = cx.policy(cfg.sla, &sla.warn, &sla.breach, "sla")?;
-        cfg.sla_business_hours = sla.business_hours.as_ref().map(|h| cx.hours(h)).transpose()?;
+        cfg.sla_business_hours = sla
+            .business_hours
+            .as_ref()
+            .map(|h| cx.hours(h))
+            .transpose()?;
         for (i, p) in sla.policy.iter().enumerate() {
             let key = format!("sla.policy[{i}]");
             let m = &p.get_ref().matches;
             cfg.sla_policies.push(PolicyRule {
-                channel: m.channel.as_ref().map(|c| cx.parse(c, &format!("{key}.match.channel"))).transpose()?,
+                channel: m
+                    .channel
+                    .as_ref()
+                    .map(|c| cx.parse(c, &format!("{key}.match.channel")))
+                    .transpose()?,
                 account: m.account.clone(),
-                kind: m.kind.as_ref().map(|k| cx.parse(k, &format!("{key}.match.kind"))).transpose()?,
-                priority: m.priority.as_ref().map(|k| cx.parse(k, &format!("{key}.match.priority"))).transpose()?,
+                kind: m
+                    .kind
+                    .as_ref()
+                    .map(|k| cx.parse(k, &format!("{key}.match.kind")))
+                    .transpose()?,
+                priority: m
+                    .priority
+                    .as_ref()
+                    .map(|k| cx.parse(k, &format!("{key}.match.priority")))
+                    .transpose()?,
                 tag: m.tag.clone(),
                 policy: cx.policy(cfg.sla, &p.get_ref().warn, &p.get_ref().breach, &key)?,
-                business_hours: p.get_ref().business_hours.as_ref().map(|h| cx.hours(h)).transpose()?,
+                business_hours: p
+                    .get_ref()
+                    .business_hours
+                    .as_ref()
+                    .map(|h| cx.hours(h))
+                    .transpose()?,
             });
         }
     }
@@ -174,16 +232,31 @@ fn account(cx: &Ctx<'_>, name: &str, acc: &S<RawAccount>) -> Result<AccountConfi
     let key = format!("accounts.{name}");
     let a = acc.get_ref();
     let channel: ChannelKind = cx.parse(&a.channel, &format!("{key}.channel"))?;
-    let default_poll = if channel == ChannelKind::Feed { 15 * 60 } else { 60 };
+    let default_poll = if channel == ChannelKind::Feed {
+        15 * 60
+    } else {
+        60
+    };
     let poll_s = match &a.poll {
         Some(p) => cx.duration(p, &format!("{key}.poll"))?,
         None => default_poll,
     };
     if poll_s < 1 {
-        return Err(cx.bad(a.poll.as_ref().unwrap_or(&a.channel), &format!("{key}.poll"), "must be at least 1s".into()));
+        return Err(cx.bad(
+            a.poll.as_ref().unwrap_or(&a.channel),
+            &format!("{key}.poll"),
+            "must be at least 1s".into(),
+        ));
     }
     let require = |field: &str, present: bool| {
-        if present { Ok(()) } else { Err(cx.at(acc.span().start, format!("{key}: a {channel} account needs `{field}`"))) }
+        if present {
+            Ok(())
+        } else {
+            Err(cx.at(
+                acc.span().start,
+                format!("{key}: a {channel} account needs `{field}`"),
+            ))
+        }
     };
     match channel {
         ChannelKind::Mastodon => require("instance", a.instance.is_some())?,
@@ -191,7 +264,11 @@ fn account(cx: &Ctx<'_>, name: &str, acc: &S<RawAccount>) -> Result<AccountConfi
         ChannelKind::Feed => require("url", a.url.is_some())?,
         ChannelKind::Demo => {}
     }
-    for (field, v) in [("instance", &a.instance), ("service", &a.service), ("url", &a.url)] {
+    for (field, v) in [
+        ("instance", &a.instance),
+        ("service", &a.service),
+        ("url", &a.url),
+    ] {
         if let Some(u) = v {
             super::check_url(u.get_ref()).map_err(|e| cx.bad(u, &format!("{key}.{field}"), e))?;
         }
@@ -199,9 +276,15 @@ fn account(cx: &Ctx<'_>, name: &str, acc: &S<RawAccount>) -> Result<AccountConfi
     Ok(AccountConfig {
         channel,
         poll_s,
-        instance: a.instance.as_ref().map(|s| s.get_ref().trim_end_matches('/').to_string()),
+        instance: a
+            .instance
+            .as_ref()
+            .map(|s| s.get_ref().trim_end_matches('/').to_string()),
         token_cmd: a.token_cmd.clone(),
-        service: a.service.as_ref().map(|s| s.get_ref().trim_end_matches('/').to_string()),
+        service: a
+            .service
+            .as_ref()
+            .map(|s| s.get_ref().trim_end_matches('/').to_string()),
         handle: a.handle.clone(),
         password_cmd: a.password_cmd.clone(),
         url: a.url.as_ref().map(|s| s.get_ref().clone()),

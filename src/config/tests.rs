@@ -3,14 +3,22 @@ use std::path::Path;
 use super::*;
 
 fn err(text: &str) -> String {
-    parse(text, Path::new("/home/kim/.config/tinbox/config.toml")).expect_err("should fail").to_string()
+    parse(text, Path::new("/home/kim/.config/tinbox/config.toml"))
+        .expect_err("should fail")
+        .to_string()
 }
 
 #[test]
 fn empty_file_is_the_defaults() {
-    assert_eq!(parse("", Path::new("c.toml")).expect("parses"), Config::default());
+    assert_eq!(
+        parse("", Path::new("c.toml")).expect("parses"),
+        Config::default()
+    );
     let d = Config::default();
-    assert_eq!((d.sla.warn_s, d.sla.breach_s, d.backfill_s, d.theme.as_str()), (900, 3600, 86_400, "default"));
+    assert_eq!(
+        (d.sla.warn_s, d.sla.breach_s, d.backfill_s, d.theme.as_str()),
+        (900, 3600, 86_400, "default")
+    );
 }
 
 #[test]
@@ -19,19 +27,31 @@ fn the_documented_example_parses() {
     let c = parse(text, Path::new("config.example.toml")).expect("example parses");
     assert_eq!(c.sla_policies.len(), 1);
     let p = &c.sla_policies[0];
-    assert_eq!((p.channel, p.kind, p.policy.warn_s, p.policy.breach_s), (Some(ChannelKind::Mastodon), Some(Kind::Dm), 300, 1800));
+    assert_eq!(
+        (p.channel, p.kind, p.policy.warn_s, p.policy.breach_s),
+        (Some(ChannelKind::Mastodon), Some(Kind::Dm), 300, 1800)
+    );
     assert_eq!(c.accounts.len(), 3);
     let m = &c.accounts["brand-masto"];
-    assert_eq!((m.channel, m.instance.as_deref(), m.poll_s), (ChannelKind::Mastodon, Some("https://mastodon.social"), 60));
+    assert_eq!(
+        (m.channel, m.instance.as_deref(), m.poll_s),
+        (ChannelKind::Mastodon, Some("https://mastodon.social"), 60)
+    );
     let f = &c.accounts["reviews"];
     assert_eq!((f.poll_s, f.keywords.len()), (900, 2));
-    assert_eq!(c.accounts["brand-bsky"].handle.as_deref(), Some("brand.bsky.social"));
+    assert_eq!(
+        c.accounts["brand-bsky"].handle.as_deref(),
+        Some("brand.bsky.social")
+    );
 }
 
 #[test]
 fn unknown_keys_are_named_with_file_and_line() {
     let e = err("theme = \"default\"\n\n[sla]\nwarn = \"15m\"\nbreech = \"1h\"\n");
-    assert!(e.starts_with("/home/kim/.config/tinbox/config.toml:5:"), "{e}");
+    assert!(
+        e.starts_with("/home/kim/.config/tinbox/config.toml:5:"),
+        "{e}"
+    );
     assert!(e.contains("breech"), "{e}");
     let e = err("[accounts.x]\nchannel = \"demo\"\npol = \"1m\"\n");
     assert!(e.contains(":3:") && e.contains("pol"), "{e}");
@@ -42,11 +62,17 @@ fn unknown_keys_are_named_with_file_and_line() {
 #[test]
 fn bad_values_name_the_key_and_line() {
     let e = err("[sla]\nwarn = \"15\"\n");
-    assert!(e.contains(":2:") && e.contains("sla.warn") && e.contains("unit"), "{e}");
+    assert!(
+        e.contains(":2:") && e.contains("sla.warn") && e.contains("unit"),
+        "{e}"
+    );
     let e = err("[sla]\nwarn = \"2h\"\n");
     assert!(e.contains("shorter than breach"), "{e}");
     let e = err("[accounts.a]\nchannel = \"myspace\"\n");
-    assert!(e.contains(":2:") && e.contains("accounts.a.channel") && e.contains("mastodon"), "{e}");
+    assert!(
+        e.contains(":2:") && e.contains("accounts.a.channel") && e.contains("mastodon"),
+        "{e}"
+    );
     let e = err("[sla]\nbusiness_hours = { tz = \"Mars/Olympus\" }\n");
     assert!(e.contains("Mars/Olympus"), "{e}");
     let e = err("[[sla.policy]]\nmatch = { kind = \"tweet\" }\n");
@@ -61,10 +87,21 @@ fn channels_need_their_keys_and_https() {
     assert!(e.contains("accounts.m") && e.contains("instance"), "{e}");
     let e = err("[accounts.m]\nchannel = \"mastodon\"\ninstance = \"http://mastodon.example\"\n");
     assert!(e.contains(":3:") && e.contains("https"), "{e}");
-    for ok in ["http://127.0.0.1:8080", "http://localhost:3000", "http://[::1]:9", "https://x.example/"] {
+    for ok in [
+        "http://127.0.0.1:8080",
+        "http://localhost:3000",
+        "http://[::1]:9",
+        "https://x.example/",
+    ] {
         let text = format!("[accounts.m]\nchannel = \"mastodon\"\ninstance = \"{ok}\"\n");
         let c = parse(&text, Path::new("c.toml")).unwrap_or_else(|e| panic!("{ok}: {e}"));
-        assert!(!c.accounts["m"].instance.as_deref().unwrap_or("").ends_with('/'));
+        assert!(
+            !c.accounts["m"]
+                .instance
+                .as_deref()
+                .unwrap_or("")
+                .ends_with('/')
+        );
     }
     assert!(err("[accounts.f]\nchannel = \"feed\"\n").contains("url"));
     assert!(err("[accounts.b]\nchannel = \"bluesky\"\n").contains("handle"));
@@ -74,7 +111,8 @@ fn channels_need_their_keys_and_https() {
 #[test]
 fn load_missing_file_is_defaults_and_writes_nothing() {
     let dir = tempfile::tempdir().expect("tmp");
-    let env = |k: &str| (k == "TINBOX_CONFIG_DIR").then(|| dir.path().join("cfg").display().to_string());
+    let env =
+        |k: &str| (k == "TINBOX_CONFIG_DIR").then(|| dir.path().join("cfg").display().to_string());
     let paths = Paths::resolve_with(None, Some(dir.path().join("data")), &env).expect("paths");
     assert_eq!(load(&paths).expect("defaults"), Config::default());
     assert!(!dir.path().join("cfg").exists());

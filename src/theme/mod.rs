@@ -59,7 +59,10 @@ pub struct Theme {
 const BUILTIN: &[(&str, &str)] = &[
     ("default", include_str!("../../themes/default.toml")),
     ("light", include_str!("../../themes/light.toml")),
-    ("high-contrast", include_str!("../../themes/high-contrast.toml")),
+    (
+        "high-contrast",
+        include_str!("../../themes/high-contrast.toml"),
+    ),
     ("monochrome", include_str!("../../themes/monochrome.toml")),
 ];
 
@@ -73,7 +76,10 @@ impl Theme {
     }
 
     pub fn builtin(name: &str) -> Option<Result<Theme, ThemeError>> {
-        BUILTIN.iter().find(|(n, _)| *n == name).map(|(n, text)| parse::parse(text, &format!("themes/{n}.toml (built in)")))
+        BUILTIN
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(n, text)| parse::parse(text, &format!("themes/{n}.toml (built in)")))
     }
 
     /// No colours at all, only modifiers: for tests and `NO_COLOR`.
@@ -81,7 +87,10 @@ impl Theme {
         match Theme::builtin("monochrome") {
             Some(Ok(t)) => t,
             // The embedded file is tested; this fallback only keeps a broken build usable.
-            _ => Theme { name: "monochrome".into(), styles: HashMap::new() },
+            _ => Theme {
+                name: "monochrome".into(),
+                styles: HashMap::new(),
+            },
         }
     }
 
@@ -89,14 +98,19 @@ impl Theme {
     pub fn load(name: &str, user_dir: &Path) -> Result<Theme, ThemeError> {
         let file = user_dir.join(format!("{name}.toml"));
         if file.is_file() {
-            let text = std::fs::read_to_string(&file)
-                .map_err(|e| ThemeError { file: file.display().to_string(), message: e.to_string() })?;
+            let text = std::fs::read_to_string(&file).map_err(|e| ThemeError {
+                file: file.display().to_string(),
+                message: e.to_string(),
+            })?;
             return parse::parse(&text, &file.display().to_string());
         }
         Theme::builtin(name).unwrap_or_else(|| {
             Err(ThemeError {
                 file: file.display().to_string(),
-                message: format!("no theme {name:?}; built in: {}", Theme::builtin_names().join(", ")),
+                message: format!(
+                    "no theme {name:?}; built in: {}",
+                    Theme::builtin_names().join(", ")
+                ),
             })
         })
     }
@@ -104,7 +118,11 @@ impl Theme {
 
 /// The theme to use: monochrome when `NO_COLOR` is set, else the configured one.
 pub fn select(config_theme: &str, no_color: bool, user_dir: &Path) -> Result<Theme, ThemeError> {
-    if no_color { Ok(Theme::monochrome()) } else { Theme::load(config_theme, user_dir) }
+    if no_color {
+        Ok(Theme::monochrome())
+    } else {
+        Theme::load(config_theme, user_dir)
+    }
 }
 
 #[cfg(test)]

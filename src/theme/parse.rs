@@ -40,13 +40,19 @@ struct RawStyle {
 }
 
 pub fn parse(text: &str, file: &str) -> Result<Theme, ThemeError> {
-    let fail = |message: String| ThemeError { file: file.to_string(), message };
+    let fail = |message: String| ThemeError {
+        file: file.to_string(),
+        message,
+    };
     let raw: RawTheme = toml::from_str(text).map_err(|e| fail(e.message().trim().to_string()))?;
     let mut set: HashMap<Role, Style> = HashMap::new();
     for (key, rs) in &raw.roles {
         let role = Role::from_name(key).ok_or_else(|| {
             let names: Vec<_> = Role::ALL.iter().map(|r| r.name()).collect();
-            fail(format!("unknown role {key:?} (roles: {})", names.join(", ")))
+            fail(format!(
+                "unknown role {key:?} (roles: {})",
+                names.join(", ")
+            ))
         })?;
         let mut style = Style::default();
         if let Some(fg) = &rs.fg {
@@ -83,22 +89,33 @@ pub fn parse(text: &str, file: &str) -> Result<Theme, ThemeError> {
         };
         styles.insert(role, style);
     }
-    Ok(Theme { name: raw.name.unwrap_or_else(|| file.to_string()), styles })
+    Ok(Theme {
+        name: raw.name.unwrap_or_else(|| file.to_string()),
+        styles,
+    })
 }
 
 /// `#rgb`, `#rrggbb`, `0`–`255`, a ratatui colour name, or `reset`.
 pub fn color(s: &str) -> Result<Color, String> {
     let s = s.trim();
     if let Some(hex) = s.strip_prefix('#') {
-        let digits: Option<Vec<u8>> = hex.chars().map(|c| c.to_digit(16).map(|d| d as u8)).collect();
+        let digits: Option<Vec<u8>> = hex
+            .chars()
+            .map(|c| c.to_digit(16).map(|d| d as u8))
+            .collect();
         return match (digits, hex.len()) {
             (Some(d), 3) => Ok(Color::Rgb(d[0] * 17, d[1] * 17, d[2] * 17)),
-            (Some(d), 6) => Ok(Color::Rgb(d[0] * 16 + d[1], d[2] * 16 + d[3], d[4] * 16 + d[5])),
+            (Some(d), 6) => Ok(Color::Rgb(
+                d[0] * 16 + d[1],
+                d[2] * 16 + d[3],
+                d[4] * 16 + d[5],
+            )),
             _ => Err(format!("{s:?} is not a colour (#rgb or #rrggbb)")),
         };
     }
     if let Ok(i) = s.parse::<u8>() {
         return Ok(Color::Indexed(i));
     }
-    s.parse::<Color>().map_err(|_| format!("{s:?} is not a colour (a name like \"red\", #rrggbb, or 0-255)"))
+    s.parse::<Color>()
+        .map_err(|_| format!("{s:?} is not a colour (a name like \"red\", #rrggbb, or 0-255)"))
 }

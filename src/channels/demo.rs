@@ -1,1 +1,0 @@
-//! The demo channel. (Skeleton: the channels helper fills this in.)
