@@ -6,7 +6,7 @@ use crate::model::{
     Author, ChannelKind, Item, ItemId, Kind, Priority, Status, TimerTarget, Visibility,
 };
 
-/// A fixed instant for tests: 2026-11-20T10:00:00Z.
+/// A fixed instant for tests: 2026-11-26T10:00:00Z.
 pub fn t0() -> Timestamp {
     Timestamp::from_second(1_795_687_200).unwrap_or(Timestamp::UNIX_EPOCH)
 }

@@ -14,6 +14,14 @@ fn timer_like(word: &str) -> bool {
     word.len() > 1 && word.ends_with(['s', 'm', 'd']) && digits(&word[..word.len() - 1])
 }
 
+/// How many timer texts are on the screen.
+fn timers(screen: &str) -> usize {
+    screen
+        .split(|c: char| c.is_whitespace() || c == '│')
+        .filter(|w| timer_like(w))
+        .count()
+}
+
 #[test]
 fn demo_inbox_help_done_and_quit() {
     let sb = Sandbox::new();
@@ -26,13 +34,7 @@ fn demo_inbox_help_done_and_quit() {
 
     app.wait_text("DEMO");
     // Rows with live timers appear once the first poll lands.
-    app.wait_for("rows with timers", |s| {
-        s.contents()
-            .split_whitespace()
-            .filter(|w| timer_like(w))
-            .count()
-            >= 5
-    });
+    app.wait_for("rows with timers", |s| timers(&s.contents()) >= 5);
     assert!(
         app.parser.screen().alternate_screen(),
         "the inbox runs on the alternate screen"
@@ -70,13 +72,7 @@ fn demo_reply_round_trip_and_draft_kept_on_quit() {
     app.wait_for("rows", |s| {
         s.contents().contains("breached") || s.contents().lines().count() > 10
     });
-    app.wait_for("demo items", |s| {
-        s.contents()
-            .split_whitespace()
-            .filter(|w| timer_like(w))
-            .count()
-            >= 3
-    });
+    app.wait_for("demo items", |s| timers(&s.contents()) >= 3);
 
     // Reply to the most urgent item.
     app.send("r");
@@ -84,7 +80,7 @@ fn demo_reply_round_trip_and_draft_kept_on_quit() {
     app.send("Sorry about that, we are on it.");
     app.wait_text("we are on it");
     app.send("\x13"); // ctrl-s
-    app.wait_text("y/n");
+    app.wait_text("Send this reply?");
     app.send("y");
     app.wait_text("sent");
 
@@ -95,7 +91,7 @@ fn demo_reply_round_trip_and_draft_kept_on_quit() {
     app.send("\x1b");
     app.wait_text("kept");
     app.send("q");
-    app.wait_text("y/n");
+    app.wait_text("Quit tinbox?");
     app.send("y");
     assert!(app.wait_exit());
 }

@@ -95,7 +95,13 @@ fn on_tick(state: &mut AppState) -> Vec<Effect> {
 
 fn on_poller(state: &mut AppState, ev: PollerEvent) -> Vec<Effect> {
     let (account, health, reload_items) = match ev {
-        PollerEvent::Started { account } => (account, AccountHealth::Syncing, false),
+        PollerEvent::Started { account } => {
+            // A healthy account keeps showing ✓ while it polls: no flicker every interval.
+            match state.accounts.get(&account).map(|v| &v.health) {
+                Some(AccountHealth::Ok { .. }) => return Vec::new(),
+                _ => (account, AccountHealth::Syncing, false),
+            }
+        }
         PollerEvent::Synced {
             account,
             report,
@@ -110,11 +116,11 @@ fn on_poller(state: &mut AppState, ev: PollerEvent) -> Vec<Effect> {
             retry_at,
         } => (account, AccountHealth::Failing { error, retry_at }, false),
     };
-    if let Some(view) = state.accounts.get_mut(&account) {
-        if view.health != health {
-            view.health = health;
-            state.dirty = true;
-        }
+    if let Some(view) = state.accounts.get_mut(&account)
+        && view.health != health
+    {
+        view.health = health;
+        state.dirty = true;
     }
     if reload_items {
         vec![reload(state)]

@@ -394,3 +394,29 @@ fn reply_failure_is_shown_and_text_kept() {
     assert_eq!(level, Level::Error);
     assert!(text.contains("offline") && text.contains("draft"));
 }
+
+#[test]
+fn a_healthy_account_does_not_flicker_while_polling() {
+    let mut s = loaded();
+    let started = || {
+        Msg::Poller(PollerEvent::Started {
+            account: "demo".into(),
+        })
+    };
+    update(&mut s, started(), t0());
+    assert_eq!(
+        s.accounts["demo"].health,
+        AccountHealth::Syncing,
+        "first sync shows progress"
+    );
+    let synced = PollerEvent::Synced {
+        account: "demo".into(),
+        report: IngestReport::default(),
+        at: t0(),
+    };
+    update(&mut s, Msg::Poller(synced), t0());
+    s.dirty = false;
+    update(&mut s, started(), t0());
+    assert_eq!(s.accounts["demo"].health, AccountHealth::Ok { at: t0() });
+    assert!(!s.dirty, "nothing visible changed");
+}

@@ -91,7 +91,7 @@ mod tests {
         assert_eq!(v["timer"]["state"], "warn");
         assert_eq!(v["timer"]["target"], "first_response");
         assert_eq!(v["timer"]["elapsed_s"], 1260);
-        assert_eq!(v["timer"]["due_at"], "2026-11-20T10:39:00Z");
+        assert_eq!(v["timer"]["due_at"], "2026-11-26T10:39:00Z");
         assert_eq!(v["author"]["handle"], "@user42@demo.invalid");
         assert!(v["follow_up"].is_null());
         assert!(v["tags"].as_array().is_some_and(|a| a.is_empty()));

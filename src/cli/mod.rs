@@ -35,7 +35,7 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// List items with their timers (open items unless --status/--all).
+    /// List items with their timers (all but done and ignored, unless --status/--all).
     List(ListArgs),
     /// Show one item with its thread and history.
     Show(ShowArgs),

@@ -1,6 +1,197 @@
-//! Drawing: a pure function of state, theme and `now`. (Skeleton: the UI helper fills this in.)
-use crate::app::AppState;
+//! Drawing: a pure function of state, theme and `now`. It never mutates state or does I/O.
+//!
+//! Layout: a header line, the inbox list (with the detail pane beside it when the terminal
+//! is at least `WIDE` columns, or instead of it when the detail has focus), a status bar;
+//! help, composer and confirmations are drawn on top.
 
-pub fn list_rows(_width: u16, height: u16, _state: &AppState) -> usize {
-    height.saturating_sub(3) as usize
+mod detail;
+mod inbox;
+mod overlays;
+mod statusbar;
+pub mod text;
+
+use jiff::Timestamp;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use crate::app::AppState;
+use crate::app::state::{Focus, Mode, SortOrder};
+use crate::model::ChannelKind;
+use crate::sla::{self, TimerState};
+use crate::theme::{Role, Theme};
+
+/// From this width on, list and detail are side by side.
+pub const WIDE: u16 = 100;
+
+/// The regions of the screen for a terminal size.
+struct Areas {
+    header: Rect,
+    list: Option<Rect>,
+    detail: Option<Rect>,
+    status: Rect,
 }
+
+fn areas(area: Rect, state: &AppState) -> Areas {
+    let [header, body, status] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(0),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    if area.width >= WIDE {
+        let [list, detail] =
+            Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)])
+                .areas(body);
+        Areas {
+            header,
+            list: Some(list),
+            detail: Some(detail),
+            status,
+        }
+    } else if state.focus == Focus::Detail {
+        Areas {
+            header,
+            list: None,
+            detail: Some(body),
+            status,
+        }
+    } else {
+        Areas {
+            header,
+            list: Some(body),
+            detail: None,
+            status,
+        }
+    }
+}
+
+/// How many item rows the list shows at this size (the list has one column-header row).
+pub fn list_rows(width: u16, height: u16, state: &AppState) -> usize {
+    let a = areas(Rect::new(0, 0, width, height), state);
+    a.list
+        .map(|l| l.height.saturating_sub(1) as usize)
+        .unwrap_or(0)
+}
+
+/// The items on screen now.
+pub fn visible_items(state: &AppState) -> std::ops::Range<usize> {
+    let rows = list_rows(state.width, state.height, state);
+    let start = state.offset.min(state.items.len());
+    start..(start + rows).min(state.items.len())
+}
+
+/// The help screen's rows: keys and what they do, generated from the `Action` enum.
+pub fn help_lines() -> Vec<(String, &'static str)> {
+    crate::app::Action::ALL
+        .iter()
+        .map(|a| (a.key_labels().join(", "), a.description()))
+        .collect()
+}
+
+pub fn draw(frame: &mut Frame, state: &AppState, theme: &Theme, now: Timestamp) {
+    let area = frame.area();
+    if area.width < 20 || area.height < 5 {
+        let p = Paragraph::new("tinbox: window too small").style(theme.style(Role::Muted));
+        frame.render_widget(p, area);
+        return;
+    }
+    let a = areas(area, state);
+    header(frame, a.header, state, theme, now);
+    if let Some(list) = a.list {
+        inbox::draw(frame, list, state, theme, now);
+    }
+    if let Some(d) = a.detail {
+        detail::draw(frame, d, state, theme, now);
+    }
+    statusbar::draw(frame, a.status, state, theme, now);
+    match &state.mode {
+        Mode::Normal => {}
+        Mode::Help { scroll } => overlays::help(frame, area, *scroll, theme),
+        Mode::Composer(c) => overlays::composer(frame, area, state, c, theme),
+        Mode::ConfirmQuit => overlays::confirm_quit(frame, area, state.draft_count, theme),
+    }
+}
+
+fn header(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, now: Timestamp) {
+    let (mut open, mut warn, mut breached) = (0, 0, 0);
+    for item in state.items.iter().filter(|i| i.status.is_open()) {
+        open += 1;
+        match sla::timer(item, &state.policy, now).state {
+            TimerState::Warn => warn += 1,
+            TimerState::Breached => breached += 1,
+            _ => {}
+        }
+    }
+    let order = match state.sort {
+        SortOrder::Urgency => "most urgent first",
+        SortOrder::Newest => "newest first",
+    };
+    let mut spans = vec![
+        Span::styled(" tinbox ", theme.style(Role::Title)),
+        Span::styled(format!(" {open} open"), theme.style(Role::Text)),
+        Span::styled(" · ", theme.style(Role::Muted)),
+        Span::styled(
+            format!("{warn} warn"),
+            if warn > 0 {
+                theme.style(Role::SlaWarn)
+            } else {
+                theme.style(Role::Text)
+            },
+        ),
+        Span::styled(" · ", theme.style(Role::Muted)),
+        Span::styled(
+            format!("{breached} breached"),
+            if breached > 0 {
+                theme.style(Role::SlaBreached)
+            } else {
+                theme.style(Role::Text)
+            },
+        ),
+        Span::styled(format!("   {order}"), theme.style(Role::Muted)),
+    ];
+    if state.show_closed {
+        spans.push(Span::styled(" · all statuses", theme.style(Role::Muted)));
+    }
+    let left = Line::from(spans);
+    frame.render_widget(Paragraph::new(left), area);
+    if state.demo {
+        let label = if area.width >= WIDE {
+            " DEMO — simulated customers "
+        } else {
+            " DEMO "
+        };
+        let w = text::width(label) as u16;
+        if area.width > w {
+            let r = Rect::new(area.x + area.width - w, area.y, w, 1);
+            frame.render_widget(
+                Paragraph::new(Span::styled(label, theme.style(Role::Demo))),
+                r,
+            );
+        }
+    }
+}
+
+/// The theme role of a channel's marker.
+pub fn channel_role(c: ChannelKind) -> Role {
+    match c {
+        ChannelKind::Mastodon => Role::ChannelMastodon,
+        ChannelKind::Bluesky => Role::ChannelBluesky,
+        ChannelKind::Feed => Role::ChannelFeed,
+        ChannelKind::Demo => Role::ChannelDemo,
+    }
+}
+
+/// The role that colours a timer.
+pub fn timer_role(s: TimerState) -> Role {
+    match s {
+        TimerState::Ok => Role::SlaOk,
+        TimerState::Warn => Role::SlaWarn,
+        TimerState::Breached => Role::SlaBreached,
+        TimerState::Paused | TimerState::None => Role::SlaPaused,
+    }
+}
+
+#[cfg(test)]
+mod tests;

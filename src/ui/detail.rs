@@ -1,0 +1,171 @@
+//! The detail pane: the whole message, the timer explained, the thread and the history.
+
+use jiff::Timestamp;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Wrap};
+
+use super::timer_role;
+use crate::app::AppState;
+use crate::app::state::Focus;
+use crate::model::{Item, Status};
+use crate::sanitize;
+use crate::sla::{self, Policy, TimerState, format_age};
+use crate::theme::{Role, Theme};
+
+/// One sentence explaining an item's timer.
+pub fn explain(item: &Item, policy: &Policy, now: Timestamp) -> String {
+    let t = sla::timer(item, policy, now);
+    let target = match t.target {
+        crate::model::TimerTarget::FirstResponse => "first response",
+        crate::model::TimerTarget::NextResponse => "next response",
+    };
+    let age = format_age(t.elapsed_s);
+    match t.state {
+        TimerState::Ok => format!(
+            "waiting {age} for a {target} — warn in {}",
+            format_age(policy.warn_s - t.elapsed_s)
+        ),
+        TimerState::Warn => format!(
+            "waiting {age} for a {target} — breach in {}",
+            format_age(policy.breach_s - t.elapsed_s)
+        ),
+        TimerState::Breached => {
+            format!(
+                "waiting {age} for a {target} — breached {} ago",
+                format_age(t.elapsed_s - policy.breach_s)
+            )
+        }
+        TimerState::Paused => format!("clock paused at {age} while {}", item.status),
+        TimerState::None => match item.status {
+            Status::Replied => "answered".to_string(),
+            s => format!("no clock ({s})"),
+        },
+    }
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, now: Timestamp) {
+    let focused = state.focus == Focus::Detail;
+    let border = if focused {
+        theme.style(Role::BorderFocused)
+    } else {
+        theme.style(Role::Border)
+    };
+    let selected = state.selected_item();
+    let detail = state
+        .detail
+        .as_ref()
+        .filter(|d| Some(d.item.id) == selected.map(|i| i.id));
+    let title = match selected {
+        Some(i) => format!(" #{} ", i.id),
+        None => " detail ".to_string(),
+    };
+    let block = Block::bordered()
+        .title(title)
+        .border_style(border)
+        .title_style(theme.style(Role::Title));
+    let Some(item) = selected else {
+        frame.render_widget(Paragraph::new("").block(block), area);
+        return;
+    };
+    let muted = theme.style(Role::Muted);
+    let text = theme.style(Role::Text);
+    let t = sla::timer(item, &state.policy, now);
+    let mut lines = vec![
+        Line::from(vec![
+            Span::styled(
+                sanitize::one_line(&item.author.name),
+                theme.style(Role::Title),
+            ),
+            Span::styled(
+                format!(" {}", sanitize::one_line(&item.author.handle)),
+                muted,
+            ),
+        ]),
+        Line::styled(
+            format!(
+                "{} ({}) · {} · {}",
+                item.account, item.channel, item.kind, item.visibility
+            ),
+            muted,
+        ),
+        Line::styled(
+            format!(
+                "{} · {}",
+                item.created_at.strftime("%Y-%m-%d %H:%M UTC"),
+                item.status
+            ),
+            muted,
+        ),
+        Line::styled(
+            explain(item, &state.policy, now),
+            theme.style(timer_role(t.state)),
+        ),
+        Line::from(""),
+    ];
+    for l in sanitize::clean(&item.text).lines() {
+        lines.push(Line::styled(l.to_string(), text));
+    }
+    if let Some(url) = &item.url {
+        lines.push(Line::styled(sanitize::one_line(url), muted));
+    }
+    match detail {
+        None => lines.push(Line::styled("loading…", muted)),
+        Some(d) => {
+            if d.thread.len() > 1 || d.thread.iter().any(|e| e.outbound) {
+                lines.push(Line::from(""));
+                lines.push(Line::styled("Thread", theme.style(Role::Title)));
+                for e in &d.thread {
+                    let who = if e.outbound {
+                        "↳ you".to_string()
+                    } else {
+                        sanitize::one_line(&e.author.handle)
+                    };
+                    let style = if e.item == Some(item.id) {
+                        theme.style(Role::Unread)
+                    } else {
+                        text
+                    };
+                    lines.push(Line::from(vec![
+                        Span::styled(format!("{} ", e.created_at.strftime("%H:%M")), muted),
+                        Span::styled(format!("{who}: "), theme.style(Role::Key)),
+                        Span::styled(sanitize::one_line(&e.text), style),
+                    ]));
+                }
+            }
+            if let Some(draft) = &d.draft {
+                lines.push(Line::from(""));
+                lines.push(Line::styled(
+                    "Draft (r to continue)",
+                    theme.style(Role::Title),
+                ));
+                for l in sanitize::clean(draft).lines() {
+                    lines.push(Line::styled(l.to_string(), text));
+                }
+            }
+            if !d.history.is_empty() {
+                lines.push(Line::from(""));
+                lines.push(Line::styled("History", theme.style(Role::Title)));
+                for h in &d.history {
+                    let from = h.from.map(|f| format!("{f} → ")).unwrap_or_default();
+                    lines.push(Line::styled(
+                        format!(
+                            "{} {from}{} by {}: {}",
+                            h.at.strftime("%m-%d %H:%M"),
+                            h.to,
+                            h.who,
+                            h.why
+                        ),
+                        muted,
+                    ));
+                }
+            }
+        }
+    }
+    let p = Paragraph::new(lines)
+        .block(block)
+        .wrap(Wrap { trim: false })
+        .scroll((state.detail_scroll, 0));
+    frame.render_widget(p, area);
+}

@@ -1,0 +1,122 @@
+//! The inbox list: one row per item, most urgent first, with a live timer.
+
+use jiff::Timestamp;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::text::{fit, truncate, width};
+use super::{channel_role, timer_role};
+use crate::app::AppState;
+use crate::app::state::Focus;
+use crate::sanitize;
+use crate::sla::{self, TimerState};
+use crate::theme::{Role, Theme};
+
+const STATUS_W: usize = 9;
+const TIMER_W: usize = 6;
+
+struct Columns {
+    account: usize,
+    author: usize,
+    text: usize,
+}
+
+fn columns(total: usize) -> Columns {
+    let account = if total >= 90 { 10 } else { 7 };
+    let author = if total >= 90 { 18 } else { 14 };
+    // marker(2) + spaces between five columns
+    let fixed = 2 + account + 1 + author + 1 + 1 + STATUS_W + 1 + TIMER_W;
+    Columns {
+        account,
+        author,
+        text: total.saturating_sub(fixed),
+    }
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, now: Timestamp) {
+    let cols = columns(area.width as usize);
+    let mut lines = Vec::with_capacity(area.height as usize);
+    let head = format!(
+        "  {} {} {} {} {:>TIMER_W$}",
+        fit("ACCOUNT", cols.account),
+        fit("FROM", cols.author),
+        fit("MESSAGE", cols.text),
+        fit("STATUS", STATUS_W),
+        "WAIT"
+    );
+    lines.push(Line::styled(head, theme.style(Role::Muted)));
+    if state.items.is_empty() {
+        lines.push(Line::from(""));
+        lines.push(Line::styled(
+            "  Inbox zero. New mentions and DMs appear here as accounts sync.",
+            theme.style(Role::Text),
+        ));
+        lines.push(Line::styled(
+            "  Press ? for help, c to show done and ignored items.",
+            theme.style(Role::Muted),
+        ));
+    }
+    for (i, item) in state
+        .items
+        .iter()
+        .enumerate()
+        .skip(state.offset)
+        .take(area.height.saturating_sub(1) as usize)
+    {
+        let selected = i == state.selected;
+        let t = sla::timer(item, &state.policy, now);
+        let timer = match t.state {
+            TimerState::None => "—".to_string(),
+            _ => sla::format_age(t.elapsed_s),
+        };
+        let author = if item.author.name.is_empty() {
+            &item.author.handle
+        } else {
+            &item.author.name
+        };
+        let base = if selected && state.focus == Focus::List {
+            theme.style(Role::Selection)
+        } else if selected {
+            theme.style(Role::Selection).patch(theme.style(Role::Muted))
+        } else if !item.read {
+            theme.style(Role::Unread)
+        } else {
+            theme.style(Role::Text)
+        };
+        let on = |role: Role| -> Style { if selected { base } else { theme.style(role) } };
+        let marker = match (selected, item.read, item.has_draft) {
+            (true, _, _) => "▶",
+            (_, _, true) => "✎",
+            (_, false, _) => "•",
+            _ => " ",
+        };
+        let mut spans = vec![
+            Span::styled(format!("{marker} "), base),
+            Span::styled(
+                fit(&sanitize::one_line(&item.account), cols.account),
+                on(channel_role(item.channel)),
+            ),
+            Span::styled(" ", base),
+            Span::styled(fit(&sanitize::one_line(author), cols.author), base),
+            Span::styled(" ", base),
+            Span::styled(fit(&sanitize::one_line(&item.text), cols.text), base),
+            Span::styled(" ", base),
+            Span::styled(fit(item.status.as_str(), STATUS_W), on(Role::Muted)),
+            Span::styled(" ", base),
+        ];
+        let timer = truncate(&timer, TIMER_W);
+        let pad = " ".repeat(TIMER_W.saturating_sub(width(&timer)));
+        // The timer keeps its own colour, also on the selected row.
+        let timer_style = if selected {
+            base.patch(theme.style(timer_role(t.state)))
+        } else {
+            theme.style(timer_role(t.state))
+        };
+        spans.push(Span::styled(format!("{pad}{timer}"), timer_style));
+        lines.push(Line::from(spans));
+    }
+    frame.render_widget(Paragraph::new(lines), area);
+}

@@ -1,0 +1,161 @@
+//! What is drawn on top of the inbox: help, the reply composer, the quit confirmation.
+
+use ratatui::Frame;
+use ratatui::layout::{Position, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph};
+
+use super::text::{fit, width};
+use crate::app::AppState;
+use crate::app::composer::length;
+use crate::app::state::Composer;
+use crate::model::Visibility;
+use crate::sanitize;
+use crate::theme::{Role, Theme};
+
+fn centered(area: Rect, w: u16, h: u16) -> Rect {
+    let w = w.min(area.width);
+    let h = h.min(area.height);
+    Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    )
+}
+
+pub fn help(frame: &mut Frame, area: Rect, scroll: u16, theme: &Theme) {
+    let rows = super::help_lines();
+    let keys_w = rows.iter().map(|(k, _)| width(k)).max().unwrap_or(8) + 2;
+    let mut lines: Vec<Line> = rows
+        .iter()
+        .map(|(k, d)| {
+            Line::from(vec![
+                Span::styled(format!(" {}", fit(k, keys_w)), theme.style(Role::Key)),
+                Span::styled(*d, theme.style(Role::Text)),
+            ])
+        })
+        .collect();
+    lines.push(Line::from(""));
+    lines.push(Line::styled(
+        " In the composer: ctrl-s send · Enter new line · Esc keep draft",
+        theme.style(Role::Muted),
+    ));
+    let r = centered(area, 72, lines.len() as u16 + 2);
+    frame.render_widget(Clear, r);
+    let block = Block::bordered()
+        .title(" Keys — Esc closes, j/k scroll ")
+        .border_style(theme.style(Role::BorderFocused))
+        .title_style(theme.style(Role::Title));
+    frame.render_widget(Paragraph::new(lines).block(block).scroll((scroll, 0)), r);
+}
+
+pub fn composer(frame: &mut Frame, area: Rect, state: &AppState, c: &Composer, theme: &Theme) {
+    let h = (area.height / 2).clamp(6, 14);
+    let r = Rect::new(
+        area.x,
+        area.y + area.height.saturating_sub(h + 1),
+        area.width,
+        h,
+    );
+    frame.render_widget(Clear, r);
+    let item = state.items.iter().find(|i| i.id == c.item);
+    let who = item.map(|i| {
+        sanitize::one_line(if i.author.name.is_empty() {
+            &i.author.handle
+        } else {
+            &i.author.name
+        })
+    });
+    let audience = match item.map(|i| i.visibility) {
+        Some(Visibility::Direct) => "private DM — stays private",
+        Some(Visibility::Followers) => "followers only",
+        Some(Visibility::Unlisted) => "unlisted",
+        _ => "public",
+    };
+    let title = format!(
+        " Reply to {} · {audience} ",
+        who.unwrap_or_else(|| format!("#{}", c.item))
+    );
+    let block = Block::bordered()
+        .title(title)
+        .border_style(theme.style(Role::BorderFocused))
+        .title_style(theme.style(Role::Title));
+    let inner = block.inner(r);
+    frame.render_widget(block, r);
+    let text_h = inner.height.saturating_sub(1);
+    // Scroll so the cursor's line stays visible.
+    let cursor_line = c.text[..c.cursor].matches('\n').count() as u16;
+    let top = cursor_line.saturating_sub(text_h.saturating_sub(1));
+    let body: Vec<Line> = c
+        .text
+        .split('\n')
+        .map(|l| Line::styled(l.to_string(), theme.style(Role::Text)))
+        .collect();
+    frame.render_widget(
+        Paragraph::new(body).scroll((top, 0)),
+        Rect::new(inner.x, inner.y, inner.width, text_h),
+    );
+    let len = length(&c.text, c.unit);
+    let (counter, over) = match c.max_len {
+        Some(max) => (format!("{len}/{max}"), len > max),
+        None => (format!("{len}"), false),
+    };
+    let footer = if c.confirm {
+        Line::from(vec![
+            Span::styled(format!(" {counter} "), theme.style(Role::Muted)),
+            Span::styled(
+                " Send this reply? y = send · n = keep editing ",
+                theme.style(Role::Selection),
+            ),
+        ])
+    } else {
+        Line::from(vec![
+            Span::styled(
+                format!(" {counter} "),
+                if over {
+                    theme.style(Role::Error)
+                } else {
+                    theme.style(Role::Muted)
+                },
+            ),
+            Span::styled(
+                " ctrl-s send · Enter new line · Esc keep draft",
+                theme.style(Role::Muted),
+            ),
+        ])
+    };
+    frame.render_widget(
+        Paragraph::new(footer),
+        Rect::new(inner.x, inner.y + text_h, inner.width, 1),
+    );
+    if !c.confirm {
+        let line_start = c.text[..c.cursor].rfind('\n').map(|i| i + 1).unwrap_or(0);
+        let col = width(&c.text[line_start..c.cursor]) as u16;
+        let x = inner.x + col.min(inner.width.saturating_sub(1));
+        let y = inner.y
+            + cursor_line
+                .saturating_sub(top)
+                .min(text_h.saturating_sub(1));
+        frame.set_cursor_position(Position::new(x, y));
+    }
+}
+
+pub fn confirm_quit(frame: &mut Frame, area: Rect, drafts: usize, theme: &Theme) {
+    let s = if drafts == 1 { "" } else { "s" };
+    let lines = vec![
+        Line::from(""),
+        Line::styled(
+            format!(" {drafts} unsent draft{s} saved; they will be here next time."),
+            theme.style(Role::Text),
+        ),
+        Line::from(""),
+        Line::styled(" Quit tinbox? y = quit · n = stay", theme.style(Role::Key)),
+    ];
+    let r = centered(area, 60, 6);
+    frame.render_widget(Clear, r);
+    let block = Block::bordered()
+        .title(" Quit ")
+        .border_style(theme.style(Role::BorderFocused));
+    frame.render_widget(Paragraph::new(lines).block(block), r);
+}
