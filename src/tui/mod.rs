@@ -195,6 +195,15 @@ fn next_tick(state: &AppState, policy: &Policy, now: Timestamp) -> Duration {
             secs = secs.min(sla::secs_to_next_change(t.elapsed_s, policy));
         }
     }
+    // "retrying in 40s" in the status bar counts down too.
+    for view in state.accounts.values() {
+        if let AccountHealth::Failing { retry_at: Some(t), .. } = &view.health
+            && *t > now
+        {
+            let left = now.duration_until(*t).as_secs();
+            secs = secs.min(if left <= 60 { 1 } else { (left % 60).max(1) });
+        }
+    }
     // Wake just after the second turns, so the text has really changed.
     let into_second = Duration::from_nanos(u64::try_from(now.subsec_nanosecond()).unwrap_or(0));
     Duration::from_secs(secs.max(1).unsigned_abs()).saturating_sub(into_second)
