@@ -17,7 +17,10 @@ fn batch(n: usize) -> Vec<IncomingItem> {
         .map(|i| IncomingItem {
             remote_id: format!("b{n}-{i}"),
             kind: Kind::Mention,
-            author: Author { handle: "@w@x.invalid".into(), name: "Writer".into() },
+            author: Author {
+                handle: "@w@x.invalid".into(),
+                name: "Writer".into(),
+            },
             text: format!("batch {n} item {i}"),
             url: None,
             created_at: at(i as i64),
@@ -31,10 +34,20 @@ fn batch(n: usize) -> Vec<IncomingItem> {
 /// Only does something when started by the test below: writes batches until it is killed.
 #[test]
 fn child_writer() {
-    let Ok(path) = std::env::var(CHILD_ENV) else { return };
+    let Ok(path) = std::env::var(CHILD_ENV) else {
+        return;
+    };
     let mut store = SqliteStore::open(Path::new(&path)).expect("open");
     for n in 0.. {
-        store.ingest("acc", ChannelKind::Demo, &batch(n), Some(&n.to_string()), at(0)).expect("ingest");
+        store
+            .ingest(
+                "acc",
+                ChannelKind::Demo,
+                &batch(n),
+                Some(&n.to_string()),
+                at(0),
+            )
+            .expect("ingest");
         println!("committed {n}");
     }
 }
@@ -67,14 +80,43 @@ fn killed_writer_loses_nothing_committed() {
     let last = last.expect("the writer committed something");
 
     let mut store = SqliteStore::open(&path).expect("reopens after the kill");
-    assert!(store.integrity_ok().expect("check"), "integrity_check is ok");
-    let items = store.list_items(&ItemQuery { all: true, ..ItemQuery::default() }).expect("list");
+    assert!(
+        store.integrity_ok().expect("check"),
+        "integrity_check is ok"
+    );
+    let items = store
+        .list_items(&ItemQuery {
+            all: true,
+            ..ItemQuery::default()
+        })
+        .expect("list");
     assert_eq!(items.len() % BATCH, 0, "batches are all-or-nothing");
-    assert!(items.len() >= (last + 1) * BATCH, "every reported batch is there: {} < {}", items.len(), (last + 1) * BATCH);
+    assert!(
+        items.len() >= (last + 1) * BATCH,
+        "every reported batch is there: {} < {}",
+        items.len(),
+        (last + 1) * BATCH
+    );
     for n in 0..=last {
-        assert!(items.iter().any(|i| i.remote_id == format!("b{n}-{}", BATCH - 1)), "batch {n}");
+        assert!(
+            items
+                .iter()
+                .any(|i| i.remote_id == format!("b{n}-{}", BATCH - 1)),
+            "batch {n}"
+        );
     }
-    let cursor: usize = store.account("acc").expect("q").expect("account").cursor.expect("cursor").parse().expect("n");
+    let cursor: usize = store
+        .account("acc")
+        .expect("q")
+        .expect("account")
+        .cursor
+        .expect("cursor")
+        .parse()
+        .expect("n");
     assert!(cursor >= last, "the cursor moved with its batch");
-    assert_eq!(cursor + 1, items.len() / BATCH, "cursor and items were committed together");
+    assert_eq!(
+        cursor + 1,
+        items.len() / BATCH,
+        "cursor and items were committed together"
+    );
 }

@@ -5,6 +5,7 @@
 //! dedups by `(account, remote_id)`.
 
 pub mod demo;
+pub mod mastodon;
 pub mod poller;
 
 use std::future::Future;

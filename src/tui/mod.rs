@@ -197,7 +197,9 @@ fn next_tick(state: &AppState, policy: &Policy, now: Timestamp) -> Duration {
     }
     // "retrying in 40s" in the status bar counts down too.
     for view in state.accounts.values() {
-        if let AccountHealth::Failing { retry_at: Some(t), .. } = &view.health
+        if let AccountHealth::Failing {
+            retry_at: Some(t), ..
+        } = &view.health
             && *t > now
         {
             let left = now.duration_until(*t).as_secs();

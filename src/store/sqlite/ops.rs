@@ -62,10 +62,25 @@ impl StoreBackend for SqliteStore {
             if exists {
                 continue;
             }
-            let root = it
+            let mut root = it
                 .thread_root
                 .clone()
                 .unwrap_or_else(|| it.remote_id.clone());
+            // An answer to a post we know (theirs or our reply) joins that post's thread.
+            if let Some(parent) = &it.in_reply_to {
+                let known: Option<String> = tx
+                    .query_row(
+                        "SELECT thread_root FROM items WHERE account = ?1 AND remote_id = ?2 \
+                         UNION ALL SELECT thread_root FROM thread_entries WHERE account = ?1 AND remote_id = ?2 LIMIT 1",
+                        params![account, parent],
+                        |r| r.get(0),
+                    )
+                    .optional()
+                    .map_err(db)?;
+                if let Some(r) = known {
+                    root = r;
+                }
+            }
             // A thread we already answered: this message starts the next-response clock.
             let answered: bool = tx
                 .query_row(

@@ -375,3 +375,37 @@ fn list_filters() {
     );
     assert_eq!(s.list_items(&q(vec![], None, Some(1))).expect("l").len(), 1);
 }
+
+#[test]
+fn an_answer_to_our_reply_joins_the_thread() {
+    let mut s = store();
+    let id = s
+        .ingest(
+            "a",
+            ChannelKind::Mastodon,
+            &[incoming("100", at(0))],
+            None,
+            at(0),
+        )
+        .expect("i")
+        .new_items[0];
+    s.record_reply(id, "200", "we are on it", "kim", at(60))
+        .expect("reply");
+    // Mastodon knows only the direct parent: our reply.
+    let answer = IncomingItem {
+        thread_root: Some("200".into()),
+        in_reply_to: Some("200".into()),
+        kind: Kind::Reply,
+        ..incoming("300", at(120))
+    };
+    let n = s
+        .ingest("a", ChannelKind::Mastodon, &[answer], None, at(130))
+        .expect("i")
+        .new_items[0];
+    let it = s.item(n).expect("item");
+    assert_eq!(
+        (it.thread_root.as_str(), it.timer_target),
+        ("100", TimerTarget::NextResponse)
+    );
+    assert_eq!(s.thread(n).expect("thread").len(), 3);
+}

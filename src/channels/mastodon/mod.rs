@@ -1,0 +1,357 @@
+//! Mastodon (and other servers speaking its API: GoToSocial, Akkoma, Pleroma).
+//!
+//! A thin typed client of our own: notifications (mentions by default) and conversations
+//! (DMs) are polled incrementally with `min_id`, following `Link` headers through a gap
+//! after downtime; every page is read leniently; replies keep the item's visibility and
+//! carry an `Idempotency-Key`.
+
+pub mod api;
+pub mod html;
+pub mod http;
+pub mod oauth;
+
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use super::{
+    BoxFuture, Capabilities, Channel, ChannelError, LengthUnit, PollOutcome, ReplyRequest,
+    SentReply,
+};
+use crate::model::{Author, ChannelKind, IncomingItem, Kind, ThreadEntry, Visibility};
+use api::{Conversation, Notification, Status, id_cmp, lenient_list};
+use http::Api;
+
+/// The default status length limit when the server does not say.
+pub const DEFAULT_MAX_CHARS: usize = 500;
+
+#[derive(Debug, Clone)]
+pub struct MastodonOptions {
+    /// Notification types to fetch (`mention` by default; `status`, `quote`... are possible).
+    pub notification_types: Vec<String>,
+    pub include_conversations: bool,
+    pub page_limit: u32,
+    /// At most this many pages per poll when catching up after downtime.
+    pub max_pages: u32,
+}
+
+impl Default for MastodonOptions {
+    fn default() -> Self {
+        MastodonOptions {
+            notification_types: vec!["mention".into()],
+            include_conversations: true,
+            page_limit: 40,
+            max_pages: 25,
+        }
+    }
+}
+
+/// Where polling continues next time.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+struct Cursor {
+    /// Newest notification id seen.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    n: Option<String>,
+}
+
+pub struct MastodonChannel {
+    api: Api,
+    opts: MastodonOptions,
+    me: Mutex<Option<api::Account>>,
+    max_chars: AtomicUsize,
+}
+
+impl MastodonChannel {
+    pub fn new(
+        instance: &str,
+        token: String,
+        opts: MastodonOptions,
+    ) -> Result<MastodonChannel, ChannelError> {
+        Ok(MastodonChannel {
+            api: Api::new(instance, Some(token))?,
+            opts,
+            me: Mutex::new(None),
+            max_chars: AtomicUsize::new(DEFAULT_MAX_CHARS),
+        })
+    }
+
+    /// The authenticated account (asked once, then remembered).
+    pub async fn me(&self) -> Result<api::Account, ChannelError> {
+        if let Some(me) = self.me.lock().unwrap_or_else(|e| e.into_inner()).clone() {
+            return Ok(me);
+        }
+        let page = self
+            .api
+            .get(self.api.url("/api/v1/accounts/verify_credentials"))
+            .await?;
+        let me: api::Account = serde_json::from_slice(&page.body)
+            .map_err(|e| ChannelError::Malformed(format!("verify_credentials: {e}")))?;
+        *self.me.lock().unwrap_or_else(|e| e.into_inner()) = Some(me.clone());
+        Ok(me)
+    }
+
+    /// Learn the server's length limit (once; errors leave the default).
+    async fn learn_limits(&self) {
+        if let Ok(page) = self.api.get(self.api.url("/api/v2/instance")).await
+            && let Ok(v) = serde_json::from_slice::<serde_json::Value>(&page.body)
+            && let Some(n) = api::max_characters(&v)
+        {
+            self.max_chars.store(n, Ordering::Relaxed);
+        }
+    }
+
+    fn notifications_url(&self, min_id: Option<&str>) -> reqwest::Url {
+        let mut u = self.api.url("/api/v1/notifications");
+        {
+            let mut q = u.query_pairs_mut();
+            for t in &self.opts.notification_types {
+                q.append_pair("types[]", t);
+            }
+            q.append_pair("limit", &self.opts.page_limit.to_string());
+            if let Some(m) = min_id {
+                q.append_pair("min_id", m);
+            }
+        }
+        u
+    }
+
+    /// Notifications newer than `since` (all of them, page by page), or the newest page.
+    async fn poll_notifications(
+        &self,
+        since: Option<&str>,
+    ) -> Result<(Vec<Notification>, usize), ChannelError> {
+        let mut all = Vec::new();
+        let mut skipped = 0;
+        let mut url = Some(self.notifications_url(since));
+        let mut pages = 0;
+        while let Some(u) = url.take() {
+            let page = self.api.get(u).await?;
+            let (items, s) =
+                lenient_list::<Notification>(&page.body).map_err(ChannelError::Malformed)?;
+            skipped += s;
+            pages += 1;
+            let empty = items.is_empty();
+            all.extend(items);
+            // With min_id the server answers the page right after it; `prev` is the next newer one.
+            if since.is_some() && !empty && pages < self.opts.max_pages {
+                url = page.prev;
+            }
+        }
+        Ok((all, skipped))
+    }
+
+    async fn poll_conversations(&self) -> Result<Vec<Status>, ChannelError> {
+        let mut u = self.api.url("/api/v1/conversations");
+        u.query_pairs_mut()
+            .append_pair("limit", &self.opts.page_limit.to_string());
+        let page = self.api.get(u).await?;
+        let (convs, _) =
+            lenient_list::<Conversation>(&page.body).map_err(ChannelError::Malformed)?;
+        Ok(convs.into_iter().filter_map(|c| c.last_status).collect())
+    }
+
+    async fn do_poll(&self, cursor: Option<&str>) -> Result<PollOutcome, ChannelError> {
+        let cur: Cursor = cursor
+            .and_then(|c| serde_json::from_str(c).ok())
+            .unwrap_or_default();
+        let me = self.me().await?;
+        if cur.n.is_none() {
+            self.learn_limits().await;
+        }
+        let (notes, skipped) = self.poll_notifications(cur.n.as_deref()).await?;
+        if skipped > 0 {
+            tracing::info!("mastodon: skipped {skipped} notifications tinbox cannot read");
+        }
+        let newest = notes
+            .iter()
+            .map(|n| n.id.clone())
+            .chain(cur.n.clone())
+            .max_by(|a, b| id_cmp(a, b));
+        let wanted = &self.opts.notification_types;
+        let mut statuses: BTreeMap<String, Status> = BTreeMap::new();
+        for n in notes {
+            if !wanted.iter().any(|t| t == &n.kind) {
+                continue;
+            }
+            if let Some(s) = n.status {
+                statuses.insert(s.id.clone(), s);
+            }
+        }
+        if self.opts.include_conversations {
+            for s in self.poll_conversations().await? {
+                statuses.entry(s.id.clone()).or_insert(s);
+            }
+        }
+        let host = self.api.host();
+        let items = statuses
+            .values()
+            .filter(|s| s.account.id != me.id)
+            .filter_map(|s| normalize(s, &host))
+            .collect();
+        let cursor = serde_json::to_string(&Cursor { n: newest }).ok();
+        Ok(PollOutcome { items, cursor })
+    }
+
+    async fn do_thread(&self, id: &str) -> Result<Vec<ThreadEntry>, ChannelError> {
+        let me = self.me().await.ok().map(|m| m.id);
+        let ctx = self
+            .api
+            .get(self.api.url(&format!("/api/v1/statuses/{id}/context")))
+            .await?;
+        let ctx: serde_json::Value = serde_json::from_slice(&ctx.body)
+            .map_err(|e| ChannelError::Malformed(e.to_string()))?;
+        let this = self
+            .api
+            .get(self.api.url(&format!("/api/v1/statuses/{id}")))
+            .await?;
+        let read = |v: Option<&serde_json::Value>| -> Vec<Status> {
+            v.and_then(|v| v.as_array())
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|s| serde_json::from_value(s.clone()).ok())
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let mut all = read(ctx.get("ancestors"));
+        all.extend(serde_json::from_slice::<Status>(&this.body).ok());
+        all.extend(read(ctx.get("descendants")));
+        let host = self.api.host();
+        Ok(all
+            .iter()
+            .map(|s| ThreadEntry {
+                remote_id: s.id.clone(),
+                author: author(&s.account, &host),
+                text: html::status_text(s),
+                created_at: s.created_at.parse().unwrap_or(Timestamp::UNIX_EPOCH),
+                outbound: me.as_deref() == Some(s.account.id.as_str()),
+                item: None,
+            })
+            .collect())
+    }
+
+    async fn do_reply(&self, req: &ReplyRequest) -> Result<SentReply, ChannelError> {
+        let max = self.max_chars.load(Ordering::Relaxed);
+        let len = req.text.chars().count();
+        if len > max {
+            return Err(ChannelError::Rejected(format!(
+                "the reply has {len} characters; this server allows {max}"
+            )));
+        }
+        if req.text.trim().is_empty() {
+            return Err(ChannelError::Rejected("the reply is empty".into()));
+        }
+        let visibility = match req.visibility {
+            Visibility::Public => "public",
+            Visibility::Unlisted => "unlisted",
+            Visibility::Followers => "private",
+            Visibility::Direct => "direct",
+        };
+        let form = [
+            ("status", req.text.as_str()),
+            ("in_reply_to_id", req.in_reply_to.as_str()),
+            ("visibility", visibility),
+        ];
+        let page = self
+            .api
+            .post_form("/api/v1/statuses", &form, Some(&req.idempotency_key))
+            .await?;
+        let s: Status = serde_json::from_slice(&page.body)
+            .map_err(|e| ChannelError::Malformed(format!("the new status: {e}")))?;
+        Ok(SentReply {
+            created_at: s.created_at.parse().unwrap_or(Timestamp::now()),
+            url: s.url.or(s.uri),
+            remote_id: s.id,
+        })
+    }
+}
+
+fn author(a: &api::Account, host: &str) -> Author {
+    let acct = if a.acct.is_empty() {
+        &a.username
+    } else {
+        &a.acct
+    };
+    let handle = if acct.contains('@') {
+        format!("@{acct}")
+    } else {
+        format!("@{acct}@{host}")
+    };
+    Author {
+        handle,
+        name: a.display_name.clone().unwrap_or_default(),
+    }
+}
+
+/// A status that needs an answer, as an inbox item. `None` for what cannot be one (a reblog).
+pub fn normalize(s: &Status, host: &str) -> Option<IncomingItem> {
+    if s.reblog.is_some() {
+        return None;
+    }
+    let visibility = match s.visibility.as_deref() {
+        Some("direct") => Visibility::Direct,
+        Some("private") => Visibility::Followers,
+        Some("unlisted") => Visibility::Unlisted,
+        _ => Visibility::Public,
+    };
+    let kind = if visibility == Visibility::Direct {
+        Kind::Dm
+    } else if s.quote.as_ref().is_some_and(|q| !q.is_null()) {
+        Kind::Quote
+    } else if s.in_reply_to_id.is_some() {
+        Kind::Reply
+    } else {
+        Kind::Mention
+    };
+    Some(IncomingItem {
+        remote_id: s.id.clone(),
+        kind,
+        author: author(&s.account, host),
+        text: html::status_text(s),
+        url: s.url.clone().or_else(|| s.uri.clone()),
+        created_at: s.created_at.parse().ok()?,
+        // The store adopts the parent's thread when it knows the parent.
+        thread_root: s.in_reply_to_id.clone(),
+        in_reply_to: s.in_reply_to_id.clone(),
+        visibility,
+    })
+}
+
+impl Channel for MastodonChannel {
+    fn kind(&self) -> ChannelKind {
+        ChannelKind::Mastodon
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        Capabilities {
+            can_reply: true,
+            can_dm: true,
+            max_len: Some(self.max_chars.load(Ordering::Relaxed)),
+            length_unit: LengthUnit::Chars,
+        }
+    }
+
+    fn poll<'a>(
+        &'a self,
+        cursor: Option<&'a str>,
+    ) -> BoxFuture<'a, Result<PollOutcome, ChannelError>> {
+        Box::pin(self.do_poll(cursor))
+    }
+
+    fn fetch_thread<'a>(
+        &'a self,
+        remote_id: &'a str,
+    ) -> BoxFuture<'a, Result<Vec<ThreadEntry>, ChannelError>> {
+        Box::pin(self.do_thread(remote_id))
+    }
+
+    fn send_reply<'a>(
+        &'a self,
+        req: &'a ReplyRequest,
+    ) -> BoxFuture<'a, Result<SentReply, ChannelError>> {
+        Box::pin(self.do_reply(req))
+    }
+}
