@@ -49,6 +49,8 @@ pub fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
+pub mod fake_mastodon;
+pub mod http;
 pub mod pty;
 
 pub fn stderr(o: &Output) -> String {

@@ -9,6 +9,8 @@ const CSS: &str = ".invisible { display: none; } .quote-inline { display: none; 
 /// HTML to plain text: paragraphs become blank-line separated, `<br>` new lines, hidden
 /// spans dropped, entities decoded. Falls back to stripping tags if the converter fails.
 pub fn to_text(html: &str) -> String {
+    // Clean first too: the converter drops a bare ESC but would keep the rest of a sequence.
+    let html = unwrap_links(&sanitize::clean(html));
     let converted = html2text::config::plain_no_decorate()
         .add_css(CSS)
         .and_then(|c| c.string_from_read(html.as_bytes(), 100_000));
@@ -16,7 +18,7 @@ pub fn to_text(html: &str) -> String {
         Ok(t) => t,
         Err(e) => {
             tracing::debug!("html2text failed ({e}); stripping tags");
-            strip_tags(html)
+            strip_tags(&html)
         }
     };
     let cleaned = sanitize::clean(&text);
@@ -27,6 +29,28 @@ pub fn to_text(html: &str) -> String {
         .join("\n")
         .trim()
         .to_string()
+}
+
+/// Drop `<a …>` and `</a>` but keep their text: mentions, hashtags and the visible part of
+/// links read naturally, without the converter's `[…]` link markers.
+fn unwrap_links(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(i) = rest.find('<') {
+        out.push_str(&rest[..i]);
+        let tag = &rest[i..];
+        let lower: String = tag.chars().take(4).collect::<String>().to_ascii_lowercase();
+        let is_link = lower.starts_with("</a>") || lower.starts_with("<a ") || lower.starts_with("<a>");
+        match (is_link, tag.find('>')) {
+            (true, Some(end)) => rest = &tag[end + 1..],
+            _ => {
+                out.push('<');
+                rest = &tag[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 fn strip_tags(html: &str) -> String {

@@ -48,6 +48,8 @@ impl Api {
     /// `instance` must be https (plain http only for loopback hosts).
     pub fn new(instance: &str, token: Option<String>) -> Result<Api, ChannelError> {
         crate::config::check_url(instance).map_err(ChannelError::Rejected)?;
+        // reqwest needs a process-wide TLS provider; installing it twice is harmless.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let base = Url::parse(instance.trim_end_matches('/'))
             .map_err(|e| ChannelError::Rejected(e.to_string()))?;
         let client = reqwest::Client::builder()

@@ -12,7 +12,7 @@ pub mod oauth;
 
 use std::collections::BTreeMap;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -62,6 +62,7 @@ pub struct MastodonChannel {
     opts: MastodonOptions,
     me: Mutex<Option<api::Account>>,
     max_chars: AtomicUsize,
+    limits_known: AtomicBool,
 }
 
 impl MastodonChannel {
@@ -75,6 +76,7 @@ impl MastodonChannel {
             opts,
             me: Mutex::new(None),
             max_chars: AtomicUsize::new(DEFAULT_MAX_CHARS),
+            limits_known: AtomicBool::new(false),
         })
     }
 
@@ -93,8 +95,11 @@ impl MastodonChannel {
         Ok(me)
     }
 
-    /// Learn the server's length limit (once; errors leave the default).
+    /// Learn the server's length limit (once per run; an error leaves the default).
     async fn learn_limits(&self) {
+        if self.limits_known.swap(true, Ordering::Relaxed) {
+            return;
+        }
         if let Ok(page) = self.api.get(self.api.url("/api/v2/instance")).await
             && let Ok(v) = serde_json::from_slice::<serde_json::Value>(&page.body)
             && let Some(n) = api::max_characters(&v)
@@ -158,9 +163,7 @@ impl MastodonChannel {
             .and_then(|c| serde_json::from_str(c).ok())
             .unwrap_or_default();
         let me = self.me().await?;
-        if cur.n.is_none() {
-            self.learn_limits().await;
-        }
+        self.learn_limits().await;
         let (notes, skipped) = self.poll_notifications(cur.n.as_deref()).await?;
         if skipped > 0 {
             tracing::info!("mastodon: skipped {skipped} notifications tinbox cannot read");
