@@ -34,18 +34,42 @@ async fn mentions_and_dms_are_normalized_and_odd_entries_skipped() {
         None,
     );
     rich["spoiler_text"] = json!("delivery rant");
-    rich["media_attachments"] = json!([{"id": "5", "type": "image", "description": "a crushed box"}]);
+    rich["media_attachments"] =
+        json!([{"id": "5", "type": "image", "description": "a crushed box"}]);
     fake.mention(10, rich);
-    let dm = status("110000000000000002", account("78", "zoe", "Zoë"), "<p>charged twice</p>", "direct", None);
+    let dm = status(
+        "110000000000000002",
+        account("78", "zoe", "Zoë"),
+        "<p>charged twice</p>",
+        "direct",
+        None,
+    );
     fake.mention(11, dm.clone());
-    fake.mention(12, status("110000000000000003", kim(), "<p>@brand also this</p>", "public", Some("109")));
+    fake.mention(
+        12,
+        status(
+            "110000000000000003",
+            kim(),
+            "<p>@brand also this</p>",
+            "public",
+            Some("109"),
+        ),
+    );
     // Things a page may also hold: no status at all, status null, types we do not ask for.
     fake.notification(json!({"id": "13", "type": "follow", "account": kim()}));
     fake.notification(json!({"id": "14", "type": "mention", "account": kim(), "status": null}));
-    fake.notification(json!({"id": "15", "type": "moderation_warning", "moderation_warning": {"action": "none"}}));
+    fake.notification(
+        json!({"id": "15", "type": "moderation_warning", "moderation_warning": {"action": "none"}}),
+    );
     fake.notification(json!({"id": "16", "type": "mention"}));
-    fake.with(|s| s.conversations.push(json!({"id": "c1", "unread": true, "accounts": [], "last_status": dm})));
-    fake.with(|s| s.conversations.push(json!({"id": "c2", "unread": false, "accounts": [], "last_status": null})));
+    fake.with(|s| {
+        s.conversations
+            .push(json!({"id": "c1", "unread": true, "accounts": [], "last_status": dm}))
+    });
+    fake.with(|s| {
+        s.conversations
+            .push(json!({"id": "c2", "unread": false, "accounts": [], "last_status": null}))
+    });
 
     let out = client(&fake).poll(None).await.expect("poll");
     assert_eq!(out.items.len(), 3, "{:#?}", out.items);
@@ -53,16 +77,39 @@ async fn mentions_and_dms_are_normalized_and_odd_entries_skipped() {
     let a = by_id("110000000000000001");
     assert_eq!(a.kind, Kind::Mention);
     assert_eq!(a.author.handle, "@kim@x.invalid");
-    assert_eq!(a.text, "CW: delivery rant\n@brand order late, see example.com/track\n[image: a crushed box]");
+    assert_eq!(
+        a.text,
+        "CW: delivery rant\n@brand order late, see example.com/track\n[image: a crushed box]"
+    );
     let d = by_id("110000000000000002");
     assert_eq!((d.kind, d.visibility), (Kind::Dm, Visibility::Direct));
-    assert_eq!(d.author.handle, "@zoe@127.0.0.1", "local accounts get the server's host");
+    assert_eq!(
+        d.author.handle, "@zoe@127.0.0.1",
+        "local accounts get the server's host"
+    );
     let r = by_id("110000000000000003");
-    assert_eq!((r.kind, r.in_reply_to.as_deref()), (Kind::Reply, Some("109")));
+    assert_eq!(
+        (r.kind, r.in_reply_to.as_deref()),
+        (Kind::Reply, Some("109"))
+    );
     let ids: HashSet<_> = out.items.iter().map(|i| &i.remote_id).collect();
-    assert_eq!(ids.len(), 3, "a DM seen as notification and conversation is one item");
-    assert!(out.cursor.expect("cursor").contains("\"16\""), "cursor at the newest notification");
-    let types = fake.server.requests().iter().find(|r| r.path == "/api/v1/notifications").expect("asked").params("types[]").join(",");
+    assert_eq!(
+        ids.len(),
+        3,
+        "a DM seen as notification and conversation is one item"
+    );
+    assert!(
+        out.cursor.expect("cursor").contains("\"16\""),
+        "cursor at the newest notification"
+    );
+    let types = fake
+        .server
+        .requests()
+        .iter()
+        .find(|r| r.path == "/api/v1/notifications")
+        .expect("asked")
+        .params("types[]")
+        .join(",");
     assert_eq!(types, "mention");
 }
 
@@ -75,12 +122,25 @@ async fn a_gap_after_downtime_is_caught_up_through_link_headers() {
     let first = ch.poll(None).await.expect("poll");
     assert_eq!(first.items.len(), 1);
     for n in 2..=201u64 {
-        fake.mention(n, status(&(1000 + n).to_string(), kim(), &format!("<p>n{n}</p>"), "public", None));
+        fake.mention(
+            n,
+            status(
+                &(1000 + n).to_string(),
+                kim(),
+                &format!("<p>n{n}</p>"),
+                "public",
+                None,
+            ),
+        );
     }
     let before = fake.server.count("GET", "/api/v1/notifications");
     let out = ch.poll(first.cursor.as_deref()).await.expect("catch up");
     let ids: HashSet<_> = out.items.iter().map(|i| i.remote_id.clone()).collect();
-    assert_eq!((out.items.len(), ids.len()), (200, 200), "every one of the 200, none twice");
+    assert_eq!(
+        (out.items.len(), ids.len()),
+        (200, 200),
+        "every one of the 200, none twice"
+    );
     assert!((1002..=1201).all(|n| ids.contains(&n.to_string())));
     let pages = fake.server.count("GET", "/api/v1/notifications") - before;
     assert_eq!(pages, 6, "five full pages of 40 and one empty");
@@ -97,10 +157,17 @@ async fn rate_limits_and_errors_map_to_what_the_poller_needs() {
     let cursor = cursor.as_deref();
     fake.fault(Fault::Status(503));
     let r = ch.poll(cursor).await;
-    assert!(matches!(r, Err(ChannelError::Server { status: 503, .. })), "{r:?}");
+    assert!(
+        matches!(r, Err(ChannelError::Server { status: 503, .. })),
+        "{r:?}"
+    );
     fake.fault(Fault::Malformed);
-    assert!(matches!(ch.poll(cursor).await, Err(ChannelError::Malformed(_))));
-    let bad = MastodonChannel::new(&fake.url(), "wrong".into(), MastodonOptions::default()).expect("client");
+    assert!(matches!(
+        ch.poll(cursor).await,
+        Err(ChannelError::Malformed(_))
+    ));
+    let bad = MastodonChannel::new(&fake.url(), "wrong".into(), MastodonOptions::default())
+        .expect("client");
     match bad.poll(None).await {
         Err(ChannelError::Auth(m)) => assert!(m.contains("invalid") && !m.contains("wrong")),
         other => panic!("expected Auth, got {other:?}"),
@@ -114,9 +181,16 @@ async fn rate_limits_and_errors_map_to_what_the_poller_needs() {
     // Until the reset, no request is sent at all.
     let before = fake.server.requests().len();
     for _ in 0..5 {
-        assert!(matches!(ch.poll(cursor).await, Err(ChannelError::RateLimited { .. })));
+        assert!(matches!(
+            ch.poll(cursor).await,
+            Err(ChannelError::RateLimited { .. })
+        ));
     }
-    assert_eq!(fake.server.requests().len(), before, "a 429 storm is waited out without extra requests");
+    assert_eq!(
+        fake.server.requests().len(),
+        before,
+        "a 429 storm is waited out without extra requests"
+    );
 }
 
 #[tokio::test]
@@ -132,7 +206,12 @@ async fn a_reply_keeps_visibility_and_is_posted_once_despite_a_503() {
         idempotency_key: "tinbox-7-abc".into(),
     };
     fake.fault(Fault::Status(503));
-    assert!(ch.send_reply(&req).await.expect_err("first attempt fails").is_transient());
+    assert!(
+        ch.send_reply(&req)
+            .await
+            .expect_err("first attempt fails")
+            .is_transient()
+    );
     let sent = ch.send_reply(&req).await.expect("retry succeeds");
     // The answer was lost: the same key again returns the same status, not a second one.
     let again = ch.send_reply(&req).await.expect("same key");
@@ -141,9 +220,18 @@ async fn a_reply_keeps_visibility_and_is_posted_once_despite_a_503() {
     assert_eq!(posted.len(), 1, "exactly one status on the server");
     assert_eq!(posted[0]["visibility"], "direct");
     assert_eq!(posted[0]["in_reply_to_id"], "110000000000000002");
-    let posts: Vec<_> = fake.server.requests().into_iter().filter(|r| r.path == "/api/v1/statuses").collect();
+    let posts: Vec<_> = fake
+        .server
+        .requests()
+        .into_iter()
+        .filter(|r| r.path == "/api/v1/statuses")
+        .collect();
     assert_eq!(posts.len(), 3);
-    assert!(posts.iter().all(|r| r.header("idempotency-key") == Some("tinbox-7-abc")));
+    assert!(
+        posts
+            .iter()
+            .all(|r| r.header("idempotency-key") == Some("tinbox-7-abc"))
+    );
 }
 
 #[tokio::test]
@@ -162,7 +250,10 @@ async fn the_server_length_limit_is_checked_before_sending() {
         idempotency_key: "k".into(),
     };
     let e = ch.send_reply(&req).await.expect_err("too long");
-    assert!(e.to_string().contains("101") && e.to_string().contains("100"), "{e}");
+    assert!(
+        e.to_string().contains("101") && e.to_string().contains("100"),
+        "{e}"
+    );
     assert_eq!(fake.server.count("POST", "/api/v1/statuses"), 0);
 }
 
@@ -171,27 +262,64 @@ async fn thread_context_marks_our_replies() {
     init();
     let fake = FakeMastodon::start();
     fake.with(|s| {
-        s.statuses.insert("1".into(), status("1", kim(), "<p>root</p>", "public", None));
-        s.statuses.insert("2".into(), status("2", account(ME, "brand", "Brand"), "<p>ours</p>", "public", Some("1")));
-        s.statuses.insert("3".into(), status("3", kim(), "<p>again</p>", "public", Some("2")));
+        s.statuses.insert(
+            "1".into(),
+            status("1", kim(), "<p>root</p>", "public", None),
+        );
+        s.statuses.insert(
+            "2".into(),
+            status(
+                "2",
+                account(ME, "brand", "Brand"),
+                "<p>ours</p>",
+                "public",
+                Some("1"),
+            ),
+        );
+        s.statuses.insert(
+            "3".into(),
+            status("3", kim(), "<p>again</p>", "public", Some("2")),
+        );
     });
     let thread = client(&fake).fetch_thread("3").await.expect("thread");
-    let texts: Vec<_> = thread.iter().map(|e| (e.text.as_str(), e.outbound)).collect();
-    assert_eq!(texts, vec![("root", false), ("ours", true), ("again", false)]);
+    let texts: Vec<_> = thread
+        .iter()
+        .map(|e| (e.text.as_str(), e.outbound))
+        .collect();
+    assert_eq!(
+        texts,
+        vec![("root", false), ("ours", true), ("again", false)]
+    );
 }
 
 #[tokio::test]
 async fn oauth_out_of_band_flow() {
     init();
     let fake = FakeMastodon::start();
-    let app = oauth::register_app(&fake.url(), "tinbox").await.expect("register");
+    let app = oauth::register_app(&fake.url(), "tinbox")
+        .await
+        .expect("register");
     let url = oauth::authorize_url(&fake.url(), &app).expect("url");
-    assert!(url.contains("client_id=cid") && url.contains("urn%3Aietf%3Awg%3Aoauth%3A2.0%3Aoob"), "{url}");
-    let e = oauth::exchange_code(&fake.url(), &app, "wrong").await.expect_err("bad code");
+    assert!(
+        url.contains("client_id=cid") && url.contains("urn%3Aietf%3Awg%3Aoauth%3A2.0%3Aoob"),
+        "{url}"
+    );
+    let e = oauth::exchange_code(&fake.url(), &app, "wrong")
+        .await
+        .expect_err("bad code");
     assert!(e.to_string().contains("invalid_grant"), "{e}");
-    let token = oauth::exchange_code(&fake.url(), &app, &format!(" {GOOD_CODE}\n")).await.expect("token");
+    let token = oauth::exchange_code(&fake.url(), &app, &format!(" {GOOD_CODE}\n"))
+        .await
+        .expect("token");
     assert_eq!(token, TOKEN);
-    let me = oauth::verify_credentials(&fake.url(), &token).await.expect("verify");
+    let me = oauth::verify_credentials(&fake.url(), &token)
+        .await
+        .expect("verify");
     assert_eq!(me.acct, "brand");
-    assert!(oauth::register_app("http://mastodon.example", "tinbox").await.is_err(), "plain http to a remote host");
+    assert!(
+        oauth::register_app("http://mastodon.example", "tinbox")
+            .await
+            .is_err(),
+        "plain http to a remote host"
+    );
 }

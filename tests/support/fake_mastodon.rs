@@ -47,7 +47,13 @@ pub fn account(id: &str, acct: &str, name: &str) -> Value {
 }
 
 /// A status by `who` (an account JSON) with `html` content.
-pub fn status(id: &str, who: Value, html: &str, visibility: &str, in_reply_to: Option<&str>) -> Value {
+pub fn status(
+    id: &str,
+    who: Value,
+    html: &str,
+    visibility: &str,
+    in_reply_to: Option<&str>,
+) -> Value {
     json!({
         "id": id, "created_at": "2026-11-20T09:00:00.000Z", "account": who, "content": html,
         "spoiler_text": "", "visibility": visibility, "in_reply_to_id": in_reply_to,
@@ -112,14 +118,21 @@ fn route(state: &Mutex<State>, req: &Request) -> Response {
     let mut s = state.lock().expect("state");
     if let Some(f) = s.faults.pop_front() {
         match f {
-            Fault::Status(code) => return Response::json(code, &json!({"error": "Something went wrong (test fault)"})),
+            Fault::Status(code) => {
+                return Response::json(
+                    code,
+                    &json!({"error": "Something went wrong (test fault)"}),
+                );
+            }
             Fault::RateLimited => {
                 return Response::json(429, &json!({"error": "Too many requests"}))
                     .with_header("X-RateLimit-Limit", "300")
                     .with_header("X-RateLimit-Remaining", "0")
                     .with_header("X-RateLimit-Reset", "2099-01-01T00:00:00.000000Z");
             }
-            Fault::Malformed => return Response::raw(200, "application/json", "[{\"id\": \"1\", \"type\": "),
+            Fault::Malformed => {
+                return Response::raw(200, "application/json", "[{\"id\": \"1\", \"type\": ");
+            }
             Fault::Delay(ms) => {
                 drop(s);
                 std::thread::sleep(std::time::Duration::from_millis(ms));
@@ -128,23 +141,44 @@ fn route(state: &Mutex<State>, req: &Request) -> Response {
         }
     }
     let api = req.path.starts_with("/api/");
-    if api && req.path != "/api/v1/apps" && req.header("authorization") != Some(&format!("Bearer {TOKEN}")) {
+    if api
+        && req.path != "/api/v1/apps"
+        && req.header("authorization") != Some(&format!("Bearer {TOKEN}"))
+    {
         return Response::json(401, &json!({"error": "The access token is invalid"}));
     }
     s.rate_remaining = s.rate_remaining.saturating_sub(1);
     let remaining = s.rate_remaining;
     let resp = match (req.method.as_str(), req.path.as_str()) {
-        ("GET", "/api/v1/accounts/verify_credentials") => Response::json(200, &account(ME, "brand", "Brand")),
-        ("GET", "/api/v2/instance") => Response::json(200, &json!({"domain": "fake", "configuration": {"statuses": {"max_characters": s.max_chars}}})),
+        ("GET", "/api/v1/accounts/verify_credentials") => {
+            Response::json(200, &account(ME, "brand", "Brand"))
+        }
+        ("GET", "/api/v2/instance") => Response::json(
+            200,
+            &json!({"domain": "fake", "configuration": {"statuses": {"max_characters": s.max_chars}}}),
+        ),
         ("GET", "/api/v1/notifications") => notifications(&s, req),
-        ("GET", "/api/v1/conversations") => Response::json(200, &Value::Array(s.conversations.clone())),
+        ("GET", "/api/v1/conversations") => {
+            Response::json(200, &Value::Array(s.conversations.clone()))
+        }
         ("POST", "/api/v1/statuses") => post_status(&mut s, req),
-        ("POST", "/api/v1/apps") => Response::json(200, &json!({"id": "7", "name": "tinbox", "client_id": "cid", "client_secret": "csecret", "redirect_uri": "urn:ietf:wg:oauth:2.0:oob"})),
+        ("POST", "/api/v1/apps") => Response::json(
+            200,
+            &json!({"id": "7", "name": "tinbox", "client_id": "cid", "client_secret": "csecret", "redirect_uri": "urn:ietf:wg:oauth:2.0:oob"}),
+        ),
         ("POST", "/oauth/token") => {
-            if req.form_field("code").as_deref() == Some(GOOD_CODE) && req.form_field("client_secret").as_deref() == Some("csecret") {
-                Response::json(200, &json!({"access_token": TOKEN, "token_type": "Bearer", "scope": "read write:statuses", "created_at": 1}))
+            if req.form_field("code").as_deref() == Some(GOOD_CODE)
+                && req.form_field("client_secret").as_deref() == Some("csecret")
+            {
+                Response::json(
+                    200,
+                    &json!({"access_token": TOKEN, "token_type": "Bearer", "scope": "read write:statuses", "created_at": 1}),
+                )
             } else {
-                Response::json(400, &json!({"error": "invalid_grant", "error_description": "The provided authorization grant is invalid"}))
+                Response::json(
+                    400,
+                    &json!({"error": "invalid_grant", "error_description": "The provided authorization grant is invalid"}),
+                )
             }
         }
         ("GET", p) if p.starts_with("/api/v1/statuses/") => {
@@ -159,7 +193,11 @@ fn route(state: &Mutex<State>, req: &Request) -> Response {
         }
         _ => Response::json(404, &json!({"error": "Record not found"})),
     };
-    if api { rate_headers(resp, remaining) } else { resp }
+    if api {
+        rate_headers(resp, remaining)
+    } else {
+        resp
+    }
 }
 
 fn id_of(v: &Value) -> u64 {
@@ -168,7 +206,10 @@ fn id_of(v: &Value) -> u64 {
 
 fn notifications(s: &State, req: &Request) -> Response {
     let types = req.params("types[]");
-    let limit: usize = req.param("limit").and_then(|l| l.parse().ok()).unwrap_or(40);
+    let limit: usize = req
+        .param("limit")
+        .and_then(|l| l.parse().ok())
+        .unwrap_or(40);
     let min_id: Option<u64> = req.param("min_id").and_then(|v| v.parse().ok());
     let max_id: Option<u64> = req.param("max_id").and_then(|v| v.parse().ok());
     let mut matching: Vec<&Value> = s
@@ -181,7 +222,12 @@ fn notifications(s: &State, req: &Request) -> Response {
     let page: Vec<Value> = match min_id {
         // The page immediately after min_id, newest first.
         Some(m) => {
-            let mut p: Vec<Value> = matching.into_iter().filter(|n| id_of(n) > m).take(limit).cloned().collect();
+            let mut p: Vec<Value> = matching
+                .into_iter()
+                .filter(|n| id_of(n) > m)
+                .take(limit)
+                .cloned()
+                .collect();
             p.reverse();
             p
         }
@@ -201,18 +247,33 @@ fn notifications(s: &State, req: &Request) -> Response {
 
 fn post_status(s: &mut State, req: &Request) -> Response {
     let key = req.header("idempotency-key").map(String::from);
-    if let Some(existing) = key.as_ref().and_then(|k| s.idempotency.get(k)).and_then(|id| s.statuses.get(id)) {
+    if let Some(existing) = key
+        .as_ref()
+        .and_then(|k| s.idempotency.get(k))
+        .and_then(|id| s.statuses.get(id))
+    {
         return Response::json(200, existing);
     }
     let text = req.form_field("status").unwrap_or_default();
     if text.chars().count() as u64 > s.max_chars {
-        return Response::json(422, &json!({"error": "Validation failed: Text character limit of 500 exceeded"}));
+        return Response::json(
+            422,
+            &json!({"error": "Validation failed: Text character limit of 500 exceeded"}),
+        );
     }
     s.next_id += 1;
     let id = s.next_id.to_string();
-    let visibility = req.form_field("visibility").unwrap_or_else(|| "public".into());
+    let visibility = req
+        .form_field("visibility")
+        .unwrap_or_else(|| "public".into());
     let reply_to = req.form_field("in_reply_to_id");
-    let st = status(&id, account(ME, "brand", "Brand"), &format!("<p>{text}</p>"), &visibility, reply_to.as_deref());
+    let st = status(
+        &id,
+        account(ME, "brand", "Brand"),
+        &format!("<p>{text}</p>"),
+        &visibility,
+        reply_to.as_deref(),
+    );
     s.statuses.insert(id.clone(), st.clone());
     s.posted.push(st.clone());
     if let Some(k) = key {
@@ -222,7 +283,9 @@ fn post_status(s: &mut State, req: &Request) -> Response {
 }
 
 fn context(s: &State, id: &str) -> Response {
-    let Some(st) = s.statuses.get(id) else { return Response::json(404, &json!({"error": "Record not found"})) };
+    let Some(st) = s.statuses.get(id) else {
+        return Response::json(404, &json!({"error": "Record not found"}));
+    };
     let mut ancestors = Vec::new();
     let mut cur = st["in_reply_to_id"].as_str().map(String::from);
     while let Some(p) = cur {
@@ -234,6 +297,14 @@ fn context(s: &State, id: &str) -> Response {
             None => break,
         }
     }
-    let descendants: Vec<Value> = s.statuses.values().filter(|v| v["in_reply_to_id"].as_str() == Some(id)).cloned().collect();
-    Response::json(200, &json!({"ancestors": ancestors, "descendants": descendants}))
+    let descendants: Vec<Value> = s
+        .statuses
+        .values()
+        .filter(|v| v["in_reply_to_id"].as_str() == Some(id))
+        .cloned()
+        .collect();
+    Response::json(
+        200,
+        &json!({"ancestors": ancestors, "descendants": descendants}),
+    )
 }

@@ -40,7 +40,8 @@ fn unwrap_links(html: &str) -> String {
         out.push_str(&rest[..i]);
         let tag = &rest[i..];
         let lower: String = tag.chars().take(4).collect::<String>().to_ascii_lowercase();
-        let is_link = lower.starts_with("</a>") || lower.starts_with("<a ") || lower.starts_with("<a>");
+        let is_link =
+            lower.starts_with("</a>") || lower.starts_with("<a ") || lower.starts_with("<a>");
         match (is_link, tag.find('>')) {
             (true, Some(end)) => rest = &tag[end + 1..],
             _ => {

@@ -144,7 +144,7 @@ impl Api {
                 next: keep(next),
             });
         }
-        Err(self.error(status, &headers, &body))
+        Err(error_from(status, &headers, &body))
     }
 
     fn note_rate_limit(&self, headers: &HeaderMap) {
@@ -157,37 +157,38 @@ impl Api {
             rl.reset = Some(t);
         }
     }
+}
 
-    fn error(&self, status: StatusCode, headers: &HeaderMap, body: &[u8]) -> ChannelError {
-        // The server's message is localized: show it, never match on it.
-        let msg = serde_json::from_slice::<ApiError>(body)
-            .map(|e| match e.error_description {
-                Some(d) if !d.is_empty() => format!("{}: {d}", e.error),
-                _ => e.error,
-            })
-            .map(|m| crate::sanitize::one_line(&m))
-            .unwrap_or_else(|_| status.canonical_reason().unwrap_or("error").to_string());
-        match status.as_u16() {
-            429 => {
-                let until = headers
-                    .get("x-ratelimit-reset")
-                    .and_then(|v| v.to_str().ok())
-                    .and_then(parse_reset)
-                    .or_else(|| retry_after(headers))
-                    .unwrap_or_else(|| {
-                        Timestamp::now()
-                            .checked_add(SignedDuration::from_secs(60))
-                            .unwrap_or(Timestamp::now())
-                    });
-                ChannelError::RateLimited { until }
-            }
-            401 | 403 => ChannelError::Auth(msg),
-            s if s >= 500 => ChannelError::Server {
-                status: s,
-                message: msg,
-            },
-            s => ChannelError::Rejected(format!("{msg} (HTTP {s})")),
+/// An unsuccessful answer as a [`ChannelError`] (public for the corpus conformance test).
+pub fn error_from(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> ChannelError {
+    // The server's message is localized: show it, never match on it.
+    let msg = serde_json::from_slice::<ApiError>(body)
+        .map(|e| match e.error_description {
+            Some(d) if !d.is_empty() => format!("{}: {d}", e.error),
+            _ => e.error,
+        })
+        .map(|m| crate::sanitize::one_line(&m))
+        .unwrap_or_else(|_| status.canonical_reason().unwrap_or("error").to_string());
+    match status.as_u16() {
+        429 => {
+            let until = headers
+                .get("x-ratelimit-reset")
+                .and_then(|v| v.to_str().ok())
+                .and_then(parse_reset)
+                .or_else(|| retry_after(headers))
+                .unwrap_or_else(|| {
+                    Timestamp::now()
+                        .checked_add(SignedDuration::from_secs(60))
+                        .unwrap_or(Timestamp::now())
+                });
+            ChannelError::RateLimited { until }
         }
+        401 | 403 => ChannelError::Auth(msg),
+        s if s >= 500 => ChannelError::Server {
+            status: s,
+            message: msg,
+        },
+        s => ChannelError::Rejected(format!("{msg} (HTTP {s})")),
     }
 }
 
