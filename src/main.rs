@@ -15,6 +15,7 @@ use tinbox::channels::poller::PollerConfig;
 use tinbox::cli::{Cli, Command};
 use tinbox::config::{self, Config, Paths};
 use tinbox::model::ChannelKind;
+use tinbox::secrets::Secrets;
 use tinbox::store::sqlite::SqliteStore;
 use tinbox::store::{StoreBackend, StoreHandle};
 use tinbox::theme::Theme;
@@ -66,14 +67,32 @@ fn run(cli: Cli) -> Result<u8> {
             Ok(0)
         }
         Some(Command::Sync(args)) => {
+            let secrets = Secrets::load(&paths.secrets_file)?;
             let store = StoreHandle::spawn(Box::new(open_store(&paths)?));
-            let code = runtime()?.block_on(tinbox::cli::sync::run(
-                &config,
-                store,
-                args,
-                &mut io::stdout(),
-            ))?;
-            Ok(u8::try_from(code).unwrap_or(1))
+            let mut out = io::stdout();
+            let run = tinbox::cli::sync::run(&config, &secrets, store, args, &mut out);
+            Ok(u8::try_from(runtime()?.block_on(run)?).unwrap_or(1))
+        }
+        Some(Command::Reply(args)) => {
+            let secrets = Secrets::load(&paths.secrets_file)?;
+            let store = StoreHandle::spawn(Box::new(open_store(&paths)?));
+            let stdin = io::stdin();
+            let interactive = stdin.is_terminal();
+            let reply_io = tinbox::cli::reply::Io {
+                interactive,
+                stdin: &mut stdin.lock(),
+                out: &mut io::stdout(),
+            };
+            let clock: Clock = Arc::new(Timestamp::now);
+            let run = tinbox::cli::reply::run(&config, &secrets, store, args, reply_io, clock);
+            Ok(u8::try_from(runtime()?.block_on(run)?).unwrap_or(1))
+        }
+        Some(Command::Account(cmd)) => {
+            let mut stdin = io::stdin().lock();
+            let mut out = io::stdout();
+            let run = tinbox::cli::account::run(cmd, &paths, &config, &mut stdin, &mut out);
+            runtime()?.block_on(run)?;
+            Ok(0)
         }
         None => inbox(&cli, &paths, config, theme, user),
     }
@@ -103,8 +122,12 @@ fn inbox(cli: &Cli, paths: &Paths, config: Config, theme: Theme, user: String) -
     };
     let accounts = if cli.demo {
         let poll = PollerConfig::every(Duration::from_secs(5));
-        let client =
-            tinbox::accounts::open_channel("demo", &config::AccountConfig::demo(), clock.clone());
+        let client = tinbox::accounts::open_channel(
+            "demo",
+            &config::AccountConfig::demo(),
+            &Secrets::default(),
+            clock.clone(),
+        );
         vec![AccountSetup {
             name: "demo".into(),
             channel_kind: ChannelKind::Demo,
@@ -112,6 +135,8 @@ fn inbox(cli: &Cli, paths: &Paths, config: Config, theme: Theme, user: String) -
             poll,
         }]
     } else {
+        // Refuses to start when the secrets file is readable by others.
+        let secrets = Secrets::load(&paths.secrets_file)?;
         if config.accounts.is_empty() {
             bail!(
                 "no accounts configured yet.\n  Add one under [accounts.NAME] in {} (see config.example.toml),\n  or try the demo: tinbox --demo",
@@ -124,7 +149,7 @@ fn inbox(cli: &Cli, paths: &Paths, config: Config, theme: Theme, user: String) -
             .map(|(name, acc)| AccountSetup {
                 name: name.clone(),
                 channel_kind: acc.channel,
-                client: tinbox::accounts::open_channel(name, acc, clock.clone()),
+                client: tinbox::accounts::open_channel(name, acc, &secrets, clock.clone()),
                 poll: PollerConfig::every(Duration::from_secs(acc.poll_s.max(1).unsigned_abs())),
             })
             .collect()

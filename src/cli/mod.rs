@@ -1,7 +1,9 @@
 //! Command-line surface (names fixed by the design: scripts depend on them).
 
+pub mod account;
 pub mod json;
 pub mod list;
+pub mod reply;
 pub mod show;
 pub mod sync;
 
@@ -41,6 +43,56 @@ pub enum Command {
     Show(ShowArgs),
     /// Poll accounts without the inbox UI.
     Sync(SyncArgs),
+    /// Send a reply to an item on its own channel and thread.
+    Reply(ReplyArgs),
+    /// Connect, list and remove accounts.
+    #[command(subcommand)]
+    Account(AccountCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct ReplyArgs {
+    /// Item id, as printed by `tinbox list`.
+    pub item: String,
+    /// The reply text.
+    #[arg(long, conflicts_with = "stdin")]
+    pub text: Option<String>,
+    /// Read the reply text from standard input.
+    #[arg(long)]
+    pub stdin: bool,
+    /// Send without asking.
+    #[arg(long)]
+    pub yes: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AccountCommand {
+    /// Connect an account (Mastodon: OAuth in the terminal, or --token-stdin).
+    Add(AccountAddArgs),
+    /// List configured accounts with their last sync.
+    List,
+    /// Delete an account's stored token.
+    Remove {
+        name: String,
+        /// Do not ask.
+        #[arg(long)]
+        yes: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct AccountAddArgs {
+    /// mastodon (bluesky and feed come later).
+    pub channel: String,
+    /// The server, e.g. https://mastodon.social (https; http only for loopback).
+    #[arg(long)]
+    pub instance: Option<String>,
+    /// The account's name in the config (default: from the account's handle).
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Read an existing access token from standard input instead of the OAuth flow.
+    #[arg(long)]
+    pub token_stdin: bool,
 }
 
 #[derive(Debug, Args)]

@@ -12,11 +12,13 @@ use crate::channels::Channel;
 use crate::channels::demo::Clock;
 use crate::channels::poller::{self, PollerConfig, PollerEvent};
 use crate::config::Config;
+use crate::secrets::Secrets;
 use crate::store::StoreHandle;
 
 /// Returns the process exit code: 0 when every account synced, 1 when any failed.
 pub async fn run(
     config: &Config,
+    secrets: &Secrets,
     store: StoreHandle,
     args: &SyncArgs,
     out: &mut dyn Write,
@@ -28,7 +30,7 @@ pub async fn run(
         if args.account.as_ref().is_some_and(|a| a != name) {
             continue;
         }
-        match crate::accounts::open_channel(name, acc, clock.clone()) {
+        match crate::accounts::open_channel(name, acc, secrets, clock.clone()) {
             Ok(ch) => {
                 channels.insert(name.clone(), ch);
             }

@@ -1,0 +1,211 @@
+//! `tinbox account add|list|remove`: connect accounts; tokens go to the 0600 secrets file.
+
+use std::io::{BufRead, Write};
+
+use anyhow::{Context, Result, bail};
+
+use super::{AccountAddArgs, AccountCommand};
+use crate::channels::mastodon::oauth;
+use crate::config::{Config, Paths, check_url};
+use crate::secrets::Secrets;
+use crate::store::StoreBackend;
+
+pub async fn run(
+    cmd: &AccountCommand,
+    paths: &Paths,
+    config: &Config,
+    input: &mut dyn BufRead,
+    out: &mut dyn Write,
+) -> Result<()> {
+    match cmd {
+        AccountCommand::Add(args) => add(args, paths, config, input, out).await,
+        AccountCommand::List => list(paths, config, out),
+        AccountCommand::Remove { name, yes } => remove(name, *yes, paths, config, input, out),
+    }
+}
+
+async fn add(
+    args: &AccountAddArgs,
+    paths: &Paths,
+    config: &Config,
+    input: &mut dyn BufRead,
+    out: &mut dyn Write,
+) -> Result<()> {
+    if args.channel != "mastodon" {
+        bail!(
+            "adding {} accounts is not available in this build yet (mastodon is)",
+            args.channel
+        );
+    }
+    let Some(instance) = args.instance.as_deref().map(|i| i.trim_end_matches('/')) else {
+        bail!("--instance URL is required, e.g. --instance https://mastodon.social");
+    };
+    check_url(instance).map_err(anyhow::Error::msg)?;
+    let token = if args.token_stdin {
+        read_line(input).context("reading the token from standard input")?
+    } else {
+        let app = oauth::register_app(instance, "tinbox")
+            .await
+            .context("registering tinbox with the server")?;
+        let url = oauth::authorize_url(instance, &app)?;
+        writeln!(
+            out,
+            "Open this address in a browser (on any machine), approve tinbox, and paste the code here:\n\n  {url}\n"
+        )?;
+        write!(out, "Code: ")?;
+        out.flush()?;
+        let code = read_line(input).context("reading the code")?;
+        oauth::exchange_code(instance, &app, &code)
+            .await
+            .context("exchanging the code for a token")?
+    };
+    let me = oauth::verify_credentials(instance, &token)
+        .await
+        .context("checking the token")?;
+    let name = match &args.name {
+        Some(n) => n.clone(),
+        None => me
+            .acct
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() {
+                    c.to_ascii_lowercase()
+                } else {
+                    '-'
+                }
+            })
+            .collect(),
+    };
+    if let Some(existing) = config.accounts.get(&name)
+        && existing.instance.as_deref() != Some(instance)
+    {
+        bail!(
+            "an account named {name:?} already exists in {}; choose another --name",
+            paths.config_file.display()
+        );
+    }
+    let mut secrets = Secrets::load(&paths.secrets_file)?;
+    secrets.set(&name, "token", &token);
+    secrets.save()?;
+    if !config.accounts.contains_key(&name) {
+        append_account(paths, &name, instance)?;
+    }
+    writeln!(
+        out,
+        "Connected {name}: @{} on {instance}. The token is in {} (mode 0600).",
+        me.acct,
+        paths.secrets_file.display()
+    )?;
+    writeln!(
+        out,
+        "Run `tinbox sync --once` to fetch mentions and DMs, or `tinbox` to open the inbox."
+    )?;
+    Ok(())
+}
+
+fn read_line(input: &mut dyn BufRead) -> Result<String> {
+    let mut line = String::new();
+    input.read_line(&mut line)?;
+    let line = line.trim().to_string();
+    if line.is_empty() {
+        bail!("nothing was entered");
+    }
+    Ok(line)
+}
+
+/// Add `[accounts.NAME]` at the end of the config file (the user asked for it).
+fn append_account(paths: &Paths, name: &str, instance: &str) -> Result<()> {
+    std::fs::create_dir_all(&paths.config_dir)
+        .with_context(|| format!("creating {}", paths.config_dir.display()))?;
+    let mut text = std::fs::read_to_string(&paths.config_file).unwrap_or_default();
+    if !text.is_empty() && !text.ends_with('\n') {
+        text.push('\n');
+    }
+    let key = if name
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        name.to_string()
+    } else {
+        format!("{name:?}")
+    };
+    text.push_str(&format!(
+        "\n[accounts.{key}]\nchannel = \"mastodon\"\ninstance = {instance:?}\n"
+    ));
+    // Prove the result still parses before writing it.
+    crate::config::parse(&text, &paths.config_file)?;
+    std::fs::write(&paths.config_file, text)
+        .with_context(|| format!("writing {}", paths.config_file.display()))?;
+    Ok(())
+}
+
+fn list(paths: &Paths, config: &Config, out: &mut dyn Write) -> Result<()> {
+    if config.accounts.is_empty() {
+        writeln!(
+            out,
+            "No accounts. Add one with `tinbox account add mastodon --instance URL`, or try `tinbox --demo`."
+        )?;
+        return Ok(());
+    }
+    let mut store = crate::store::sqlite::SqliteStore::open(&paths.store_file())?;
+    for (name, acc) in &config.accounts {
+        let rec = store.account(name)?;
+        let last = rec
+            .as_ref()
+            .and_then(|r| r.last_sync)
+            .map(|t| t.to_string())
+            .unwrap_or_else(|| "never synced".into());
+        let err = rec
+            .and_then(|r| r.last_error)
+            .map(|e| format!(" · last error: {e}"))
+            .unwrap_or_default();
+        let place = acc
+            .instance
+            .as_deref()
+            .or(acc.url.as_deref())
+            .or(acc.handle.as_deref())
+            .unwrap_or("");
+        writeln!(out, "{name}  {}  {place}  {last}{err}", acc.channel)?;
+    }
+    Ok(())
+}
+
+fn remove(
+    name: &str,
+    yes: bool,
+    paths: &Paths,
+    config: &Config,
+    input: &mut dyn BufRead,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let mut secrets = Secrets::load(&paths.secrets_file)?;
+    let in_config = config.accounts.contains_key(name);
+    if !in_config && secrets.get(name, "token").is_none() {
+        bail!("no account named {name:?}");
+    }
+    if !yes {
+        write!(
+            out,
+            "Delete the stored token of {name:?}? Its items stay in the store. [y/N] "
+        )?;
+        out.flush()?;
+        let mut answer = String::new();
+        input.read_line(&mut answer)?;
+        if !answer.trim().eq_ignore_ascii_case("y") {
+            writeln!(out, "Nothing changed.")?;
+            return Ok(());
+        }
+    }
+    if secrets.remove_account(name) {
+        secrets.save()?;
+        writeln!(out, "Deleted the token of {name:?}.")?;
+    }
+    if in_config {
+        writeln!(
+            out,
+            "Now remove [accounts.{name}] from {} to stop polling it.",
+            paths.config_file.display()
+        )?;
+    }
+    Ok(())
+}
