@@ -135,6 +135,10 @@ fn connect_sync_list_and_reply_exactly_once() {
     assert_eq!(posted.len(), 1, "exactly one reply on the server");
     assert_eq!(posted[0]["visibility"], "direct", "a DM reply stays a DM");
     assert_eq!(posted[0]["in_reply_to_id"], "110000000000000002");
+    assert_eq!(
+        posted[0]["content"], "<p>@zoe@127.0.0.1 Refund is on its way.</p>",
+        "a DM reaches only whom it mentions"
+    );
     let keys: Vec<String> = fake
         .server
         .requests()

@@ -33,7 +33,7 @@ pub fn open(state: &mut AppState) -> Vec<Effect> {
         .as_ref()
         .filter(|d| d.item.id == item.id)
         .and_then(|d| d.draft.clone())
-        .unwrap_or_default();
+        .unwrap_or_else(|| crate::channels::reply_prefix(item));
     let composer = Composer {
         item: item.id,
         cursor: draft.len(),

@@ -10,6 +10,8 @@ pub enum Effect {
     },
     /// Load an item's thread/history/draft (answers with `Msg::DetailLoaded`).
     LoadDetail(ItemId),
+    /// Ask the item's network for the whole conversation (answers with `Msg::ThreadFetched`).
+    FetchThread(ItemId),
     /// Change an item's status and record why (then reload).
     SetStatus {
         id: ItemId,

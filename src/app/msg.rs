@@ -3,7 +3,7 @@
 use crossterm::event::KeyEvent;
 
 use crate::channels::poller::PollerEvent;
-use crate::model::{Item, ItemDetail, ItemId};
+use crate::model::{Item, ItemDetail, ItemId, ThreadEntry};
 
 #[derive(Debug, Clone)]
 pub enum Msg {
@@ -23,6 +23,11 @@ pub enum Msg {
     ItemsLoaded(Vec<Item>),
     /// The selected item's thread, history and draft.
     DetailLoaded(Box<ItemDetail>),
+    /// The conversation as the network knows it (or why it could not be had).
+    ThreadFetched {
+        id: ItemId,
+        thread: Result<Vec<ThreadEntry>, String>,
+    },
     /// Number of items with unsent drafts.
     DraftCount(usize),
     /// A reply was sent (Ok) or failed (Err with a message for the user).

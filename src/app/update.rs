@@ -41,6 +41,21 @@ pub fn update(state: &mut AppState, msg: Msg, now: Timestamp) -> Vec<Effect> {
             }
             Vec::new()
         }
+        Msg::ThreadFetched { id, thread } => {
+            match (thread, state.detail.as_mut().filter(|d| d.item.id == id)) {
+                (Ok(remote), Some(d)) => {
+                    merge_thread(&mut d.thread, remote);
+                    state.dirty = true;
+                }
+                (Err(e), Some(_)) => {
+                    state.message =
+                        Some((Level::Info, format!("Showing the stored thread only: {e}")));
+                    state.dirty = true;
+                }
+                _ => {}
+            }
+            Vec::new()
+        }
         Msg::DraftCount(n) => {
             state.draft_count = n;
             state.dirty = true;
@@ -70,6 +85,19 @@ pub fn update(state: &mut AppState, msg: Msg, now: Timestamp) -> Vec<Effect> {
             Vec::new()
         }
     }
+}
+
+/// Add the network's posts we do not have yet to a stored thread, in time order.
+fn merge_thread(
+    local: &mut Vec<crate::model::ThreadEntry>,
+    remote: Vec<crate::model::ThreadEntry>,
+) {
+    for e in remote {
+        if !local.iter().any(|l| l.remote_id == e.remote_id) {
+            local.push(e);
+        }
+    }
+    local.sort_by_key(|e| e.created_at);
 }
 
 fn reload(state: &AppState) -> Effect {
@@ -262,6 +290,7 @@ pub fn apply(state: &mut AppState, action: Action, now: Timestamp) -> Vec<Effect
             state.focus = Focus::Detail;
             state.detail_scroll = 0;
             let mut fx = detail_for_selection(state);
+            fx.push(Effect::FetchThread(id));
             if unread {
                 if let Some(i) = state.items.get_mut(state.selected) {
                     i.read = true;

@@ -3,7 +3,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use super::*;
 use crate::app::state::{AccountView, Composer};
 use crate::channels::{Capabilities, LengthUnit};
-use crate::model::{ChannelKind, ItemDetail, ItemId};
+use crate::model::{ChannelKind, ItemDetail, ItemId, ThreadEntry};
 use crate::store::IngestReport;
 use crate::testing::{item, t0};
 
@@ -419,4 +419,89 @@ fn a_healthy_account_does_not_flicker_while_polling() {
     update(&mut s, started(), t0());
     assert_eq!(s.accounts["demo"].health, AccountHealth::Ok { at: t0() });
     assert!(!s.dirty, "nothing visible changed");
+}
+
+#[test]
+fn opening_fetches_the_remote_thread_and_merges_it() {
+    let mut s = loaded();
+    let m = detail(&s, None);
+    update(&mut s, m, t0());
+    let fx = update(&mut s, code(KeyCode::Enter), t0());
+    assert!(fx.contains(&Effect::FetchThread(ItemId(3))), "{fx:?}");
+    let it = s.selected_item().expect("sel").clone();
+    let entry = |id: &str, secs: i64, outbound: bool| ThreadEntry {
+        remote_id: id.into(),
+        author: it.author.clone(),
+        text: id.into(),
+        created_at: crate::testing::at(secs),
+        outbound,
+        item: None,
+    };
+    let mut local = entry(&it.remote_id, -7200, false);
+    local.item = Some(it.id);
+    if let Some(d) = s.detail.as_mut() {
+        d.thread.push(local);
+    }
+    let remote = vec![
+        entry("older", -9000, false),
+        entry(&it.remote_id, -7200, false),
+        entry("ours", -100, true),
+    ];
+    update(
+        &mut s,
+        Msg::ThreadFetched {
+            id: ItemId(3),
+            thread: Ok(remote),
+        },
+        t0(),
+    );
+    let ids: Vec<_> = s
+        .detail
+        .as_ref()
+        .expect("d")
+        .thread
+        .iter()
+        .map(|e| e.remote_id.clone())
+        .collect();
+    assert_eq!(
+        ids,
+        vec![
+            "older".to_string(),
+            it.remote_id.clone(),
+            "ours".to_string()
+        ],
+        "merged in time order, no duplicates"
+    );
+    assert_eq!(
+        s.detail.as_ref().expect("d").thread[1].item,
+        Some(it.id),
+        "the stored entry is kept"
+    );
+    update(
+        &mut s,
+        Msg::ThreadFetched {
+            id: ItemId(3),
+            thread: Err("offline".into()),
+        },
+        t0(),
+    );
+    assert!(
+        s.message
+            .as_ref()
+            .is_some_and(|m| m.1.contains("stored thread"))
+    );
+}
+
+#[test]
+fn a_mastodon_reply_starts_by_mentioning_the_author() {
+    let mut s = loaded();
+    if let Some(i) = s.items.get_mut(0) {
+        i.channel = ChannelKind::Mastodon;
+        i.author.handle = "@zoe@x.invalid".into();
+    }
+    update(&mut s, key('r'), t0());
+    let Mode::Composer(c) = &s.mode else {
+        panic!("composer")
+    };
+    assert_eq!((c.text.as_str(), c.cursor), ("@zoe@x.invalid ", 15));
 }

@@ -82,7 +82,7 @@ pub struct SentReply {
 pub enum ChannelError {
     #[error("network error: {0}")]
     Network(String),
-    #[error("rate limited until {until}")]
+    #[error("rate limited until {}", clock_time(until))]
     RateLimited { until: Timestamp },
     #[error("not authorized: {0}")]
     Auth(String),
@@ -94,6 +94,28 @@ pub enum ChannelError {
     Rejected(String),
     #[error("not supported on this channel: {0}")]
     Unsupported(String),
+}
+
+/// `14:32` in the local time zone (a date is added when it is not today).
+pub fn clock_time(t: &Timestamp) -> String {
+    let tz = jiff::tz::TimeZone::system();
+    let z = t.to_zoned(tz.clone());
+    if z.date() == Timestamp::now().to_zoned(tz).date() {
+        z.strftime("%H:%M").to_string()
+    } else {
+        z.strftime("%Y-%m-%d %H:%M").to_string()
+    }
+}
+
+/// Text a reply starts with: Mastodon delivers a reply (a DM above all) only to the
+/// accounts it mentions, so the author is mentioned first.
+pub fn reply_prefix(item: &crate::model::Item) -> String {
+    match item.channel {
+        ChannelKind::Mastodon if !item.author.handle.is_empty() => {
+            format!("{} ", item.author.handle)
+        }
+        _ => String::new(),
+    }
 }
 
 impl ChannelError {

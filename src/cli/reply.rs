@@ -53,6 +53,12 @@ pub async fn run(
         bail!("the reply is empty");
     }
     let item = store.call(move |s| s.item(id)).await?;
+    let prefix = crate::channels::reply_prefix(&item);
+    let text = if !prefix.is_empty() && !text.contains(prefix.trim()) {
+        format!("{prefix}{text}")
+    } else {
+        text
+    };
     let acc = config.accounts.get(&item.account).with_context(|| {
         format!(
             "item {id} belongs to account {:?}, which is not in the config",

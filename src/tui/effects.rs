@@ -41,6 +41,10 @@ impl EffectRunner {
                 .call(move |s| store::load_detail(s, id))
                 .await
                 .map(|d| self.send(Msg::DetailLoaded(Box::new(d)))),
+            Effect::FetchThread(id) => {
+                self.spawn_fetch_thread(id);
+                Ok(())
+            }
             Effect::SetStatus { id, status, why } => {
                 let who = self.user.clone();
                 self.store
@@ -76,6 +80,23 @@ impl EffectRunner {
 
     fn send(&self, msg: Msg) {
         let _ = self.tx.send(msg);
+    }
+
+    fn spawn_fetch_thread(&self, id: ItemId) {
+        let (store, channels, tx) = (self.store.clone(), self.channels.clone(), self.tx.clone());
+        tokio::spawn(async move {
+            let Ok(item) = store.call(move |s| s.item(id)).await else {
+                return;
+            };
+            let Some(channel) = channels.get(&item.account) else {
+                return;
+            };
+            let thread = channel
+                .fetch_thread(&item.remote_id)
+                .await
+                .map_err(|e| e.to_string());
+            let _ = tx.send(Msg::ThreadFetched { id, thread });
+        });
     }
 
     /// Send a reply on the item's channel, then record it. The draft stays until it is sent.

@@ -1,0 +1,82 @@
+//! The inbox in a pseudo-terminal on a Mastodon account served by the fake server.
+
+mod support;
+
+use support::Sandbox;
+use support::fake_mastodon::{FakeMastodon, Fault, TOKEN, account, status};
+use support::pty::PtyApp;
+
+fn connect(fake: &FakeMastodon) -> Sandbox {
+    let sb = Sandbox::new();
+    let out = sb.run_with_stdin(
+        &[
+            "account",
+            "add",
+            "mastodon",
+            "--instance",
+            &fake.url(),
+            "--name",
+            "brand",
+            "--token-stdin",
+        ],
+        &format!("{TOKEN}\n"),
+    );
+    assert!(out.status.success(), "{}", support::stderr(&out));
+    sb
+}
+
+fn inbox(sb: &Sandbox) -> PtyApp {
+    let envs = vec![
+        ("TINBOX_CONFIG_DIR", sb.config_dir().display().to_string()),
+        ("TINBOX_DATA_DIR", sb.data_dir().display().to_string()),
+        ("NO_COLOR", "1".to_string()),
+    ];
+    PtyApp::spawn(&[], &envs, 120, 30)
+}
+
+#[test]
+fn mentions_show_up_and_a_reply_goes_out_in_the_thread() {
+    let fake = FakeMastodon::start();
+    fake.mention(
+        10,
+        status(
+            "110000000000000001",
+            account("77", "kim@x.invalid", "Kim Lee"),
+            "<p>@brand where is my order?</p>",
+            "public",
+            None,
+        ),
+    );
+    let sb = connect(&fake);
+    let mut app = inbox(&sb);
+    app.wait_text("Kim Lee");
+    app.wait_text("brand ✓");
+    app.send("r");
+    app.wait_text("Reply to Kim Lee · public");
+    app.wait_text("@kim@x.invalid");
+    app.send("It ships today.");
+    app.send("\x13");
+    app.wait_text("Send this reply?");
+    app.send("y");
+    app.wait_text("sent");
+    let posted = fake.with(|s| s.posted.clone());
+    assert_eq!(posted.len(), 1);
+    assert_eq!(
+        posted[0]["content"],
+        "<p>@kim@x.invalid It ships today.</p>"
+    );
+    assert_eq!(posted[0]["in_reply_to_id"], "110000000000000001");
+    app.send("q");
+    assert!(app.wait_exit());
+}
+
+#[test]
+fn a_rate_limited_account_says_until_when() {
+    let fake = FakeMastodon::start();
+    let sb = connect(&fake);
+    fake.fault(Fault::RateLimited);
+    let mut app = inbox(&sb);
+    app.wait_text("rate limited until");
+    app.send("q");
+    assert!(app.wait_exit());
+}
