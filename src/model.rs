@@ -208,3 +208,24 @@ pub struct ItemDetail {
     pub history: Vec<HistoryEntry>,
     pub draft: Option<String>,
 }
+
+string_enum!(
+    /// Where a reply is on its way out.
+    OutboxState { Queued => "queued", Sending => "sending", Sent => "sent", Failed => "failed" }
+);
+
+/// A reply in the durable outbox.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxEntry {
+    pub id: i64,
+    pub item: ItemId,
+    pub text: String,
+    /// Chosen once when queued; every attempt sends it.
+    pub idempotency_key: String,
+    pub state: OutboxState,
+    pub attempts: u32,
+    pub last_error: Option<String>,
+    pub next_attempt_at: Timestamp,
+    pub remote_id: Option<String>,
+    pub created_at: Timestamp,
+}

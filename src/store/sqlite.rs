@@ -1,6 +1,7 @@
 //! The embedded SQLite backend: one file in the data dir, WAL, versioned migrations.
 
 mod ops;
+mod outbox;
 mod rows;
 
 use std::path::Path;
@@ -10,7 +11,7 @@ use rusqlite::{Connection, OpenFlags};
 use super::{StoreError, StoreResult};
 
 /// Migrations in order; `PRAGMA user_version` records how many have run.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_init.sql")];
+const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_init.sql"), include_str!("migrations/0002_outbox.sql")];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -5,7 +5,7 @@ use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::rows::{self, ITEM_COLUMNS, secs};
 use super::{SqliteStore, db};
-use crate::model::{ChannelKind, HistoryEntry, IncomingItem, Item, ItemId, Status, ThreadEntry};
+use crate::model::{ChannelKind, HistoryEntry, IncomingItem, Item, ItemId, OutboxEntry, Status, ThreadEntry};
 use crate::sanitize::{clean, one_line};
 use crate::store::{AccountRecord, IngestReport, ItemQuery, StoreBackend, StoreError, StoreResult};
 
@@ -342,50 +342,7 @@ impl StoreBackend for SqliteStore {
     ) -> StoreResult<()> {
         let item = self.item(id)?;
         let tx = self.conn.transaction().map_err(db)?;
-        tx.execute(
-            "INSERT INTO thread_entries (account, thread_root, item_id, remote_id, author_handle, author_name, text, created_at, outbound) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6, ?7, 1)",
-            params![item.account, item.thread_root, id.0, remote_id, who, clean(text), secs(sent_at)],
-        )
-        .map_err(db)?;
-        // One reply answers the conversation up to this message.
-        let mut stmt = tx
-            .prepare(
-                "SELECT id, status FROM items WHERE account = ?1 AND thread_root = ?2 AND status IN ('new', 'pending') \
-                 AND (created_at < ?3 OR (created_at = ?3 AND id <= ?4)) OR id = ?4",
-            )
-            .map_err(db)?;
-        let answered: Vec<(i64, String)> = stmt
-            .query_map(
-                params![item.account, item.thread_root, secs(item.created_at), id.0],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .map_err(db)?
-            .collect::<Result<_, _>>()
-            .map_err(db)?;
-        drop(stmt);
-        for (aid, from) in answered {
-            let from: Status = from.parse().map_err(StoreError::Db)?;
-            tx.execute(
-                "UPDATE items SET status = 'replied', waiting_since = NULL, paused_since = NULL, paused_secs = 0, \
-                 first_response_at = COALESCE(first_response_at, ?2) WHERE id = ?1",
-                params![aid, secs(sent_at)],
-            )
-            .map_err(db)?;
-            if from != Status::Replied {
-                history(
-                    &tx,
-                    aid,
-                    sent_at,
-                    who,
-                    Some(from),
-                    Status::Replied,
-                    "replied",
-                )?;
-            }
-        }
-        tx.execute("DELETE FROM drafts WHERE item_id = ?1", [id.0])
-            .map_err(db)?;
+        record_reply_tx(&tx, &item, remote_id, text, who, sent_at)?;
         tx.commit().map_err(db)
     }
 
@@ -425,6 +382,37 @@ impl StoreBackend for SqliteStore {
             .map_err(db)?;
         Ok(usize::try_from(n).unwrap_or(0))
     }
+
+    fn enqueue_reply(&mut self, id: ItemId, text: &str, key: &str, now: Timestamp) -> StoreResult<i64> {
+        self.enqueue(id, text, key, now)
+    }
+    fn outbox_due(&mut self, now: Timestamp) -> StoreResult<Vec<OutboxEntry>> {
+        self.due(now)
+    }
+    fn outbox_next_due(&mut self) -> StoreResult<Option<Timestamp>> {
+        self.next_due()
+    }
+    fn outbox(&mut self, include_sent: bool) -> StoreResult<Vec<OutboxEntry>> {
+        self.list(include_sent)
+    }
+    fn outbox_entry(&mut self, id: i64) -> StoreResult<Option<OutboxEntry>> {
+        self.get(id)
+    }
+    fn outbox_mark_sending(&mut self, id: i64, now: Timestamp) -> StoreResult<()> {
+        self.sending(id, now)
+    }
+    fn outbox_mark_sent(&mut self, id: i64, remote_id: &str, who: &str, sent_at: Timestamp) -> StoreResult<()> {
+        self.sent(id, remote_id, who, sent_at)
+    }
+    fn outbox_mark_retry(&mut self, id: i64, error: &str, next_at: Timestamp) -> StoreResult<()> {
+        self.retry(id, error, next_at)
+    }
+    fn outbox_mark_failed(&mut self, id: i64, error: &str, now: Timestamp) -> StoreResult<()> {
+        self.failed(id, error, now)
+    }
+    fn outbox_requeue(&mut self, id: i64, text: Option<&str>, key: &str, now: Timestamp) -> StoreResult<()> {
+        self.requeue(id, text, key, now)
+    }
 }
 
 /// End a pause: add its length to `paused_secs`.
@@ -435,5 +423,64 @@ fn resume_clock(tx: &Transaction<'_>, id: i64, now: Timestamp) -> StoreResult<()
         params![id, secs(now)],
     )
     .map_err(db)?;
+    Ok(())
+}
+
+/// Record a sent reply inside `tx`: an outbound thread entry; the item and the older
+/// unanswered items of its thread become `replied`, their clocks stop, the first response
+/// time is kept, and the draft is deleted.
+pub(super) fn record_reply_tx(
+    tx: &Transaction<'_>,
+    item: &Item,
+    remote_id: &str,
+    text: &str,
+    who: &str,
+    sent_at: Timestamp,
+) -> StoreResult<()> {
+    let id = item.id;
+    tx.execute(
+        "INSERT INTO thread_entries (account, thread_root, item_id, remote_id, author_handle, author_name, text, created_at, outbound) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6, ?7, 1)",
+        params![item.account, item.thread_root, id.0, remote_id, who, clean(text), secs(sent_at)],
+    )
+    .map_err(db)?;
+    // One reply answers the conversation up to this message.
+    let mut stmt = tx
+        .prepare(
+            "SELECT id, status FROM items WHERE account = ?1 AND thread_root = ?2 AND status IN ('new', 'pending') \
+             AND (created_at < ?3 OR (created_at = ?3 AND id <= ?4)) OR id = ?4",
+        )
+        .map_err(db)?;
+    let answered: Vec<(i64, String)> = stmt
+        .query_map(
+            params![item.account, item.thread_root, secs(item.created_at), id.0],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .map_err(db)?
+        .collect::<Result<_, _>>()
+        .map_err(db)?;
+    drop(stmt);
+    for (aid, from) in answered {
+        let from: Status = from.parse().map_err(StoreError::Db)?;
+        tx.execute(
+            "UPDATE items SET status = 'replied', waiting_since = NULL, paused_since = NULL, paused_secs = 0, \
+             first_response_at = COALESCE(first_response_at, ?2) WHERE id = ?1",
+            params![aid, secs(sent_at)],
+        )
+        .map_err(db)?;
+        if from != Status::Replied {
+            history(
+                tx,
+                aid,
+                sent_at,
+                who,
+                Some(from),
+                Status::Replied,
+                "replied",
+            )?;
+        }
+    }
+    tx.execute("DELETE FROM drafts WHERE item_id = ?1", [id.0])
+        .map_err(db)?;
     Ok(())
 }
