@@ -11,6 +11,7 @@ pub mod cli;
 pub mod config;
 pub mod logging;
 pub mod model;
+pub mod outbox;
 pub mod sanitize;
 pub mod secrets;
 pub mod sla;

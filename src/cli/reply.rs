@@ -1,8 +1,8 @@
 //! `tinbox reply ITEM --text T [--yes]`: send a reply on the item's channel and thread.
 //!
-//! The text is saved as the item's draft before anything goes on the network, one
-//! idempotency key is chosen for all attempts, and transient failures are retried with it,
-//! so the reply arrives once. (The durable outbox generalizes this.)
+//! The reply goes into the durable outbox before anything goes on the network, with one
+//! idempotency key for all attempts; transient failures are retried with it (a few times
+//! here, and later by `tinbox` or `tinbox sync`), so the reply arrives once.
 
 use std::io::{BufRead, Write};
 use std::time::Duration;
@@ -13,12 +13,13 @@ use jiff::Timestamp;
 use super::ReplyArgs;
 use crate::app::composer::length;
 use crate::channels::demo::Clock;
-use crate::channels::{ChannelError, ReplyRequest};
 use crate::config::Config;
 use crate::model::ItemId;
+use crate::outbox::OutboxEvent;
 use crate::sanitize;
 use crate::secrets::Secrets;
 use crate::store::StoreHandle;
+use std::collections::HashMap;
 
 const ATTEMPTS: u32 = 4;
 
@@ -65,7 +66,7 @@ pub async fn run(
             item.account
         )
     })?;
-    let channel = crate::accounts::open_channel(&item.account, acc, secrets, clock)
+    let channel = crate::accounts::open_channel(&item.account, acc, secrets, clock.clone())
         .map_err(anyhow::Error::msg)?;
     let caps = channel.capabilities();
     if !caps.can_reply {
@@ -111,65 +112,49 @@ pub async fn run(
             return Ok(1);
         }
     }
-    // Durable first: whatever happens next, the text is kept.
-    let draft = text.clone();
-    store
-        .call(move |s| s.save_draft(id, &draft, Timestamp::now()))
+    // Durable first: the reply is in the outbox before any network call, with its key.
+    let key = crate::outbox::new_key(id);
+    let queued = text.clone();
+    let oid = store
+        .call(move |s| s.enqueue_reply(id, &queued, &key, Timestamp::now()))
         .await?;
-    let req = ReplyRequest {
-        in_reply_to: item.remote_id.clone(),
-        thread_root: item.thread_root.clone(),
-        visibility: item.visibility,
-        text: text.clone(),
-        idempotency_key: format!("tinbox-{}-{:016x}", id.0, fastrand::u64(..)),
-    };
-    let mut attempt = 0;
-    let sent = loop {
-        attempt += 1;
-        match channel.send_reply(&req).await {
-            Ok(sent) => break sent,
-            Err(e) if e.is_transient() && attempt < ATTEMPTS => {
-                let wait = match &e {
-                    ChannelError::RateLimited { until } => {
-                        let secs = Timestamp::now().duration_until(*until).as_secs();
-                        if secs > 60 {
-                            writeln!(
-                                io.out,
-                                "Not sent: {e}. Your text is saved as the draft of #{id}."
-                            )?;
-                            return Ok(1);
-                        }
-                        Duration::from_secs(secs.max(1).unsigned_abs())
-                    }
-                    _ => Duration::from_secs(1 << (attempt - 1)),
-                };
-                writeln!(
-                    io.out,
-                    "Attempt {attempt} failed ({e}); retrying in {}s…",
-                    wait.as_secs()
-                )?;
-                tokio::time::sleep(wait).await;
+    let user = config.user.clone().unwrap_or_else(|| "me".into());
+    let mut channels = HashMap::new();
+    channels.insert(item.account.clone(), channel);
+    for attempt in 1..=ATTEMPTS {
+        let entry = store
+            .call(move |s| s.outbox_entry(oid))
+            .await?
+            .context("the queued reply vanished from the outbox")?;
+        match crate::outbox::attempt(&store, &channels, &entry, &user, &clock).await? {
+            OutboxEvent::Sent { remote_id, .. } => {
+                writeln!(io.out, "Sent: {remote_id}")?;
+                return Ok(0);
             }
-            Err(e) => {
+            OutboxEvent::Failed { error, .. } => {
                 writeln!(
                     io.out,
-                    "Not sent: {e}. Your text is saved as the draft of #{id}."
+                    "Not sent: {error}. The reply is kept in the outbox; edit and resend it in the inbox (o)."
                 )?;
                 return Ok(1);
             }
+            OutboxEvent::Retrying { error, at, .. } => {
+                let wait = Timestamp::now().duration_until(at).as_secs().max(1);
+                if attempt == ATTEMPTS || wait > 60 {
+                    writeln!(
+                        io.out,
+                        "Not sent yet: {error}. It stays queued and goes out with `tinbox` or `tinbox sync` after {}.",
+                        crate::channels::clock_time(&at)
+                    )?;
+                    return Ok(1);
+                }
+                writeln!(
+                    io.out,
+                    "Attempt {attempt} failed ({error}); retrying in {wait}s…"
+                )?;
+                tokio::time::sleep(Duration::from_secs(wait.unsigned_abs())).await;
+            }
         }
-    };
-    let (remote, user) = (
-        sent.remote_id.clone(),
-        config.user.clone().unwrap_or_else(|| "me".into()),
-    );
-    store
-        .call(move |s| s.record_reply(id, &remote, &text, &user, sent.created_at))
-        .await?;
-    writeln!(
-        io.out,
-        "Sent: {}",
-        sent.url.as_deref().unwrap_or(&sent.remote_id)
-    )?;
-    Ok(0)
+    }
+    Ok(1)
 }

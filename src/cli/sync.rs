@@ -1,6 +1,6 @@
 //! `tinbox sync`: poll accounts without the inbox UI.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
 use std::sync::Arc;
 
@@ -12,6 +12,7 @@ use crate::channels::Channel;
 use crate::channels::demo::Clock;
 use crate::channels::poller::{self, PollerConfig, PollerEvent};
 use crate::config::Config;
+use crate::outbox::{self, OutboxEvent};
 use crate::secrets::Secrets;
 use crate::store::StoreHandle;
 
@@ -53,6 +54,11 @@ pub async fn run(
             "no accounts configured: add one under [accounts.NAME] in the config, or try `tinbox --demo`"
         );
     }
+    let user = config.user.clone().unwrap_or_else(|| "me".into());
+    let senders: HashMap<String, Arc<dyn Channel>> = channels
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
     if args.once {
         let mut tasks = tokio::task::JoinSet::new();
         for (name, ch) in channels {
@@ -77,6 +83,14 @@ pub async fn run(
                 }
             }
         }
+        // Replies still queued (or left sending by a crash) go out now, with their keys.
+        let events = outbox::flush_due(&store, &senders, &user, &clock).await?;
+        for ev in &events {
+            if matches!(ev, OutboxEvent::Failed { .. }) {
+                failed = true;
+            }
+            writeln!(out, "{}", outbox_line(ev))?;
+        }
         return Ok(i32::from(failed));
     }
     // Continuous: one poller per account, a line per event, until interrupted.
@@ -100,6 +114,8 @@ pub async fn run(
         ));
     }
     drop(tx);
+    let (otx, mut orx) = tokio::sync::mpsc::unbounded_channel();
+    let _outbox = outbox::spawn_worker(store.clone(), senders, user, otx, clock.clone());
     loop {
         tokio::select! {
             ev = rx.recv() => match ev {
@@ -113,12 +129,32 @@ pub async fn run(
                 Some(PollerEvent::Started { .. }) => {}
                 None => break,
             },
+            Some(ev) = orx.recv() => writeln!(out, "{} {}", Timestamp::now(), outbox_line(&ev))?,
             _ = tokio::signal::ctrl_c() => break,
         }
         out.flush()?;
     }
     drop(handles);
     Ok(0)
+}
+
+fn outbox_line(ev: &OutboxEvent) -> String {
+    match ev {
+        OutboxEvent::Sent {
+            item, remote_id, ..
+        } => format!("outbox: reply to #{item} sent ({remote_id})"),
+        OutboxEvent::Retrying {
+            item, error, at, ..
+        } => {
+            format!(
+                "outbox: reply to #{item} not sent yet ({error}); retrying at {}",
+                crate::channels::clock_time(at)
+            )
+        }
+        OutboxEvent::Failed { item, error, .. } => {
+            format!("outbox: reply to #{item} failed: {error} (kept in the outbox)")
+        }
+    }
 }
 
 fn names(config: &Config) -> String {

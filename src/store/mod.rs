@@ -12,7 +12,9 @@ pub use actor::StoreHandle;
 
 use jiff::Timestamp;
 
-use crate::model::{ChannelKind, HistoryEntry, IncomingItem, Item, ItemId, OutboxEntry, Status, ThreadEntry};
+use crate::model::{
+    ChannelKind, HistoryEntry, IncomingItem, Item, ItemId, OutboxEntry, Status, ThreadEntry,
+};
 
 /// Errors from the store, with what the user can do about them.
 #[derive(Debug, thiserror::Error)]
@@ -129,7 +131,13 @@ pub trait StoreBackend: Send {
     fn draft_count(&mut self) -> StoreResult<usize>;
 
     /// Queue a reply (durable before any network call); the item's draft is deleted.
-    fn enqueue_reply(&mut self, id: ItemId, text: &str, idempotency_key: &str, now: Timestamp) -> StoreResult<i64>;
+    fn enqueue_reply(
+        &mut self,
+        id: ItemId,
+        text: &str,
+        idempotency_key: &str,
+        now: Timestamp,
+    ) -> StoreResult<i64>;
     /// Entries that should be attempted now: queued and due, or left `sending` by a crash.
     fn outbox_due(&mut self, now: Timestamp) -> StoreResult<Vec<OutboxEntry>>;
     /// When the next queued entry becomes due, if any.
@@ -140,13 +148,25 @@ pub trait StoreBackend: Send {
     fn outbox_mark_sending(&mut self, id: i64, now: Timestamp) -> StoreResult<()>;
     /// Sent: the entry records the remote id and the reply is recorded on the item
     /// ([`StoreBackend::record_reply`]), in one transaction.
-    fn outbox_mark_sent(&mut self, id: i64, remote_id: &str, who: &str, sent_at: Timestamp) -> StoreResult<()>;
+    fn outbox_mark_sent(
+        &mut self,
+        id: i64,
+        remote_id: &str,
+        who: &str,
+        sent_at: Timestamp,
+    ) -> StoreResult<()>;
     /// A transient failure: queued again for `next_at`.
     fn outbox_mark_retry(&mut self, id: i64, error: &str, next_at: Timestamp) -> StoreResult<()>;
     /// A permanent failure: kept, with its text, for editing and resending.
     fn outbox_mark_failed(&mut self, id: i64, error: &str, now: Timestamp) -> StoreResult<()>;
     /// Queue a failed entry again, with new text if given, under a new idempotency key.
-    fn outbox_requeue(&mut self, id: i64, text: Option<&str>, idempotency_key: &str, now: Timestamp) -> StoreResult<()>;
+    fn outbox_requeue(
+        &mut self,
+        id: i64,
+        text: Option<&str>,
+        idempotency_key: &str,
+        now: Timestamp,
+    ) -> StoreResult<()>;
 }
 
 /// Convenience: an item with its thread, history and draft.

@@ -5,7 +5,9 @@ use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::rows::{self, ITEM_COLUMNS, secs};
 use super::{SqliteStore, db};
-use crate::model::{ChannelKind, HistoryEntry, IncomingItem, Item, ItemId, OutboxEntry, Status, ThreadEntry};
+use crate::model::{
+    ChannelKind, HistoryEntry, IncomingItem, Item, ItemId, OutboxEntry, Status, ThreadEntry,
+};
 use crate::sanitize::{clean, one_line};
 use crate::store::{AccountRecord, IngestReport, ItemQuery, StoreBackend, StoreError, StoreResult};
 
@@ -383,7 +385,13 @@ impl StoreBackend for SqliteStore {
         Ok(usize::try_from(n).unwrap_or(0))
     }
 
-    fn enqueue_reply(&mut self, id: ItemId, text: &str, key: &str, now: Timestamp) -> StoreResult<i64> {
+    fn enqueue_reply(
+        &mut self,
+        id: ItemId,
+        text: &str,
+        key: &str,
+        now: Timestamp,
+    ) -> StoreResult<i64> {
         self.enqueue(id, text, key, now)
     }
     fn outbox_due(&mut self, now: Timestamp) -> StoreResult<Vec<OutboxEntry>> {
@@ -401,7 +409,13 @@ impl StoreBackend for SqliteStore {
     fn outbox_mark_sending(&mut self, id: i64, now: Timestamp) -> StoreResult<()> {
         self.sending(id, now)
     }
-    fn outbox_mark_sent(&mut self, id: i64, remote_id: &str, who: &str, sent_at: Timestamp) -> StoreResult<()> {
+    fn outbox_mark_sent(
+        &mut self,
+        id: i64,
+        remote_id: &str,
+        who: &str,
+        sent_at: Timestamp,
+    ) -> StoreResult<()> {
         self.sent(id, remote_id, who, sent_at)
     }
     fn outbox_mark_retry(&mut self, id: i64, error: &str, next_at: Timestamp) -> StoreResult<()> {
@@ -410,7 +424,13 @@ impl StoreBackend for SqliteStore {
     fn outbox_mark_failed(&mut self, id: i64, error: &str, now: Timestamp) -> StoreResult<()> {
         self.failed(id, error, now)
     }
-    fn outbox_requeue(&mut self, id: i64, text: Option<&str>, key: &str, now: Timestamp) -> StoreResult<()> {
+    fn outbox_requeue(
+        &mut self,
+        id: i64,
+        text: Option<&str>,
+        key: &str,
+        now: Timestamp,
+    ) -> StoreResult<()> {
         self.requeue(id, text, key, now)
     }
 }

@@ -10,8 +10,7 @@ use crate::model::{ItemId, OutboxEntry, OutboxState};
 use crate::sanitize::one_line;
 use crate::store::{StoreBackend, StoreError, StoreResult};
 
-const COLUMNS: &str =
-    "id, item_id, text, idempotency_key, state, attempts, last_error, next_attempt_at, remote_id, created_at";
+const COLUMNS: &str = "id, item_id, text, idempotency_key, state, attempts, last_error, next_attempt_at, remote_id, created_at";
 
 fn entry(r: &Row<'_>) -> rusqlite::Result<OutboxEntry> {
     let state: String = r.get(4)?;
@@ -30,14 +29,23 @@ fn entry(r: &Row<'_>) -> rusqlite::Result<OutboxEntry> {
 }
 
 impl SqliteStore {
-    fn outbox_query(&mut self, sql_where: &str, args: &[&dyn rusqlite::ToSql]) -> StoreResult<Vec<OutboxEntry>> {
+    fn outbox_query(
+        &mut self,
+        sql_where: &str,
+        args: &[&dyn rusqlite::ToSql],
+    ) -> StoreResult<Vec<OutboxEntry>> {
         let sql = format!("SELECT {COLUMNS} FROM outbox WHERE {sql_where}");
         let mut stmt = self.conn.prepare(&sql).map_err(db)?;
         let rows = stmt.query_map(args, entry).map_err(db)?;
         rows.collect::<Result<_, _>>().map_err(db)
     }
 
-    fn outbox_update(&mut self, id: i64, sql_set: &str, args: &[&dyn rusqlite::ToSql]) -> StoreResult<()> {
+    fn outbox_update(
+        &mut self,
+        id: i64,
+        sql_set: &str,
+        args: &[&dyn rusqlite::ToSql],
+    ) -> StoreResult<()> {
         let sql = format!("UPDATE outbox SET {sql_set} WHERE id = ?1");
         let mut all: Vec<&dyn rusqlite::ToSql> = vec![&id];
         all.extend_from_slice(args);
@@ -48,10 +56,20 @@ impl SqliteStore {
         Ok(())
     }
 
-    pub(super) fn enqueue(&mut self, id: ItemId, text: &str, key: &str, now: Timestamp) -> StoreResult<i64> {
+    pub(super) fn enqueue(
+        &mut self,
+        id: ItemId,
+        text: &str,
+        key: &str,
+        now: Timestamp,
+    ) -> StoreResult<i64> {
         let tx = self.conn.transaction().map_err(db)?;
         let exists: bool = tx
-            .query_row("SELECT EXISTS (SELECT 1 FROM items WHERE id = ?1)", [id.0], |r| r.get(0))
+            .query_row(
+                "SELECT EXISTS (SELECT 1 FROM items WHERE id = ?1)",
+                [id.0],
+                |r| r.get(0),
+            )
             .map_err(db)?;
         if !exists {
             return Err(StoreError::NoSuchItem(id));
@@ -63,7 +81,8 @@ impl SqliteStore {
         )
         .map_err(db)?;
         let oid = tx.last_insert_rowid();
-        tx.execute("DELETE FROM drafts WHERE item_id = ?1", [id.0]).map_err(db)?;
+        tx.execute("DELETE FROM drafts WHERE item_id = ?1", [id.0])
+            .map_err(db)?;
         tx.commit().map_err(db)?;
         Ok(oid)
     }
@@ -79,7 +98,11 @@ impl SqliteStore {
     pub(super) fn next_due(&mut self) -> StoreResult<Option<Timestamp>> {
         let t: Option<i64> = self
             .conn
-            .query_row("SELECT MIN(next_attempt_at) FROM outbox WHERE state = 'queued'", [], |r| r.get(0))
+            .query_row(
+                "SELECT MIN(next_attempt_at) FROM outbox WHERE state = 'queued'",
+                [],
+                |r| r.get(0),
+            )
             .optional()
             .map_err(db)?
             .flatten();
@@ -99,11 +122,23 @@ impl SqliteStore {
     }
 
     pub(super) fn sending(&mut self, id: i64, now: Timestamp) -> StoreResult<()> {
-        self.outbox_update(id, "state = 'sending', attempts = attempts + 1, updated_at = ?2", &[&secs(now)])
+        self.outbox_update(
+            id,
+            "state = 'sending', attempts = attempts + 1, updated_at = ?2",
+            &[&secs(now)],
+        )
     }
 
-    pub(super) fn sent(&mut self, id: i64, remote_id: &str, who: &str, sent_at: Timestamp) -> StoreResult<()> {
-        let e = self.get(id)?.ok_or_else(|| StoreError::Db(format!("no outbox entry {id}")))?;
+    pub(super) fn sent(
+        &mut self,
+        id: i64,
+        remote_id: &str,
+        who: &str,
+        sent_at: Timestamp,
+    ) -> StoreResult<()> {
+        let e = self
+            .get(id)?
+            .ok_or_else(|| StoreError::Db(format!("no outbox entry {id}")))?;
         if e.state == OutboxState::Sent {
             return Ok(());
         }
@@ -129,13 +164,28 @@ impl SqliteStore {
 
     pub(super) fn failed(&mut self, id: i64, error: &str, now: Timestamp) -> StoreResult<()> {
         let error = one_line(error);
-        self.outbox_update(id, "state = 'failed', last_error = ?2, updated_at = ?3", &[&error, &secs(now)])
+        self.outbox_update(
+            id,
+            "state = 'failed', last_error = ?2, updated_at = ?3",
+            &[&error, &secs(now)],
+        )
     }
 
-    pub(super) fn requeue(&mut self, id: i64, text: Option<&str>, key: &str, now: Timestamp) -> StoreResult<()> {
-        let e = self.get(id)?.ok_or_else(|| StoreError::Db(format!("no outbox entry {id}")))?;
+    pub(super) fn requeue(
+        &mut self,
+        id: i64,
+        text: Option<&str>,
+        key: &str,
+        now: Timestamp,
+    ) -> StoreResult<()> {
+        let e = self
+            .get(id)?
+            .ok_or_else(|| StoreError::Db(format!("no outbox entry {id}")))?;
         if e.state != OutboxState::Failed {
-            return Err(StoreError::Db(format!("outbox entry {id} is {}, only failed replies can be resent", e.state)));
+            return Err(StoreError::Db(format!(
+                "outbox entry {id} is {}, only failed replies can be resent",
+                e.state
+            )));
         }
         let text = text.unwrap_or(&e.text).to_string();
         self.outbox_update(
