@@ -38,7 +38,8 @@ actions! {
     Reopen => "reopen", ["u"], "back to new";
     Pending => "pending", ["p"], "waiting on the customer (pauses the clock)";
     Ignore => "ignore", ["x"], "ignore: spam or no response needed";
-    ToggleSort => "toggle-sort", ["o"], "order: most urgent first / newest first";
+    ToggleSort => "toggle-sort", ["O"], "order: most urgent first / newest first";
+    Outbox => "outbox", ["o"], "the outbox: queued, failed and sent replies";
     ToggleClosed => "toggle-closed", ["c"], "show or hide done and ignored items";
     SyncNow => "sync-now", ["R"], "poll every account now";
     Help => "help", ["?", "f1"], "show this help";

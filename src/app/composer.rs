@@ -42,10 +42,32 @@ pub fn open(state: &mut AppState) -> Vec<Effect> {
         max_len: caps.and_then(|c| c.max_len),
         unit: caps.map(|c| c.length_unit).unwrap_or(LengthUnit::Chars),
         dirty: false,
+        resend: None,
     };
     state.mode = Mode::Composer(composer);
     state.dirty = true;
     Vec::new()
+}
+
+/// Edit a failed outbox entry in the composer; sending resends it.
+pub fn open_resend(state: &mut AppState, entry: &crate::model::OutboxEntry) {
+    let caps = state
+        .items
+        .iter()
+        .find(|i| i.id == entry.item)
+        .and_then(|i| state.accounts.get(&i.account))
+        .map(|a| a.capabilities);
+    state.mode = Mode::Composer(Composer {
+        item: entry.item,
+        cursor: entry.text.len(),
+        text: entry.text.clone(),
+        confirm: false,
+        max_len: caps.and_then(|c| c.max_len),
+        unit: caps.map(|c| c.length_unit).unwrap_or(LengthUnit::Chars),
+        dirty: false,
+        resend: Some(entry.id),
+    });
+    state.dirty = true;
 }
 
 /// A key press while the composer is open.
@@ -58,9 +80,16 @@ pub fn on_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
     if c.confirm {
         return match key.code {
             KeyCode::Char('y') | KeyCode::Char('Y') | KeyCode::Enter => {
-                let (id, text) = (c.item, c.text.clone());
+                let (id, text, resend) = (c.item, c.text.clone(), c.resend);
                 state.mode = Mode::Normal;
-                state.message = Some((Level::Info, format!("Sending reply to #{id}…")));
+                if let Some(entry) = resend {
+                    state.message = Some((Level::Info, format!("Resending the reply to #{id}…")));
+                    return vec![Effect::Resend {
+                        entry,
+                        text: Some(text),
+                    }];
+                }
+                state.message = Some((Level::Info, format!("Reply to #{id} queued…")));
                 // The draft is written first, so the text survives whatever the send does.
                 vec![
                     Effect::SaveDraft {
@@ -130,6 +159,10 @@ fn close_keeping_draft(state: &mut AppState) -> Vec<Effect> {
     let Mode::Composer(c) = std::mem::take(&mut state.mode) else {
         return Vec::new();
     };
+    if c.resend.is_some() {
+        // The text of a failed reply stays in the outbox, unchanged.
+        return vec![Effect::LoadOutbox];
+    }
     if !c.text.trim().is_empty() {
         state.message = Some((Level::Info, format!("Draft for #{} kept.", c.item)));
     }

@@ -24,10 +24,17 @@ pub enum Effect {
         id: ItemId,
         text: String,
     },
-    /// Send a reply on the item's channel and thread.
+    /// Queue a reply in the durable outbox (the worker sends it on the item's thread).
     SendReply {
         id: ItemId,
         text: String,
+    },
+    /// Load the outbox for its view (answers with `Msg::OutboxLoaded`).
+    LoadOutbox,
+    /// Send a failed outbox entry again, with new text if edited.
+    Resend {
+        entry: i64,
+        text: Option<String>,
     },
     /// Poll every account now.
     SyncNow,

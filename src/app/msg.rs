@@ -3,7 +3,8 @@
 use crossterm::event::KeyEvent;
 
 use crate::channels::poller::PollerEvent;
-use crate::model::{Item, ItemDetail, ItemId, ThreadEntry};
+use crate::model::{Item, ItemDetail, ItemId, OutboxEntry, ThreadEntry};
+use crate::outbox::OutboxEvent;
 
 #[derive(Debug, Clone)]
 pub enum Msg {
@@ -30,11 +31,10 @@ pub enum Msg {
     },
     /// Number of items with unsent drafts.
     DraftCount(usize),
-    /// A reply was sent (Ok) or failed (Err with a message for the user).
-    ReplyResult {
-        id: ItemId,
-        result: Result<(), String>,
-    },
+    /// The outbox worker sent, postponed or gave up on a reply.
+    Outbox(OutboxEvent),
+    /// The outbox's entries, for the outbox view.
+    OutboxLoaded(Vec<OutboxEntry>),
     /// Any store or effect failure the user should see.
     Error(String),
     /// Informational status-bar message.

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use jiff::Timestamp;
 
 use crate::channels::{Capabilities, LengthUnit};
-use crate::model::{ChannelKind, Item, ItemDetail, ItemId};
+use crate::model::{ChannelKind, Item, ItemDetail, ItemId, OutboxEntry};
 use crate::sla::Policy;
 
 use super::keymap::Keymap;
@@ -40,6 +40,8 @@ pub struct Composer {
     pub unit: LengthUnit,
     /// Text has changed since the draft was last saved.
     pub dirty: bool,
+    /// Editing a failed outbox entry: sending resends that entry instead of a new reply.
+    pub resend: Option<i64>,
 }
 
 /// Modal state on top of the inbox.
@@ -53,6 +55,11 @@ pub enum Mode {
     Composer(Composer),
     /// `q` with unsent drafts: asks before leaving.
     ConfirmQuit,
+    /// The outbox view.
+    Outbox {
+        entries: Vec<OutboxEntry>,
+        selected: usize,
+    },
 }
 
 /// Health of one account's poller, for the status bar.

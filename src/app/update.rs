@@ -11,6 +11,7 @@ use super::state::{AccountHealth, Focus, Level, Mode, SortOrder};
 use super::{Action, AppState, Effect, Msg};
 use crate::channels::poller::PollerEvent;
 use crate::model::{Item, Status};
+use crate::outbox::OutboxEvent;
 use crate::sla::{self, TimerState};
 
 /// Apply one message to the state and return the effects to run.
@@ -61,18 +62,48 @@ pub fn update(state: &mut AppState, msg: Msg, now: Timestamp) -> Vec<Effect> {
             state.dirty = true;
             Vec::new()
         }
-        Msg::ReplyResult { id, result } => {
-            match result {
-                Ok(()) => state.message = Some((Level::Info, format!("Reply to #{id} sent."))),
-                Err(e) => {
-                    state.message = Some((
-                        Level::Error,
-                        format!("Reply to #{id} not sent: {e} — your text is kept as a draft."),
-                    ))
+        Msg::Outbox(ev) => {
+            let (level, text, reload_items) = match ev {
+                OutboxEvent::Sent { item, .. } => {
+                    (Level::Info, format!("Reply to #{item} sent."), true)
                 }
-            }
+                OutboxEvent::Retrying {
+                    item, error, at, ..
+                } => (
+                    Level::Info,
+                    format!(
+                        "Reply to #{item} not sent yet ({error}); retrying at {}.",
+                        crate::channels::clock_time(&at)
+                    ),
+                    false,
+                ),
+                OutboxEvent::Failed { item, error, .. } => (
+                    Level::Error,
+                    format!(
+                        "Reply to #{item} failed: {error} — kept in the outbox (o) to edit and resend."
+                    ),
+                    false,
+                ),
+            };
+            state.message = Some((level, text));
             state.dirty = true;
-            vec![reload(state)]
+            let mut fx = if reload_items {
+                vec![reload(state)]
+            } else {
+                Vec::new()
+            };
+            if matches!(state.mode, Mode::Outbox { .. }) {
+                fx.push(Effect::LoadOutbox);
+            }
+            fx
+        }
+        Msg::OutboxLoaded(loaded) => {
+            if let Mode::Outbox { entries, selected } = &mut state.mode {
+                *selected = (*selected).min(loaded.len().saturating_sub(1));
+                *entries = loaded;
+                state.dirty = true;
+            }
+            Vec::new()
         }
         Msg::Error(e) => {
             state.message = Some((Level::Error, e));
@@ -236,6 +267,7 @@ fn on_key(state: &mut AppState, key: KeyEvent, now: Timestamp) -> Vec<Effect> {
             state.dirty = true;
             return Vec::new();
         }
+        Mode::Outbox { .. } => return outbox_key(state, key),
         Mode::ConfirmQuit => {
             state.dirty = true;
             return match key.code {
@@ -255,6 +287,45 @@ fn on_key(state: &mut AppState, key: KeyEvent, now: Timestamp) -> Vec<Effect> {
         Some(action) => apply(state, action, now),
         None => Vec::new(),
     }
+}
+
+/// Keys in the outbox view: move, `r` resend a failed reply, `e`/Enter edit it, Esc close.
+fn outbox_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
+    state.dirty = true;
+    let Mode::Outbox { entries, selected } = &mut state.mode else {
+        return Vec::new();
+    };
+    let current = entries.get(*selected).cloned();
+    let failed = current
+        .as_ref()
+        .filter(|e| e.state == crate::model::OutboxState::Failed);
+    match key.code {
+        KeyCode::Char('j') | KeyCode::Down => {
+            *selected = (*selected + 1).min(entries.len().saturating_sub(1))
+        }
+        KeyCode::Char('k') | KeyCode::Up => *selected = selected.saturating_sub(1),
+        KeyCode::Char('r') => {
+            if let Some(e) = failed {
+                state.message = Some((Level::Info, format!("Resending the reply to #{}…", e.item)));
+                return vec![Effect::Resend {
+                    entry: e.id,
+                    text: None,
+                }];
+            }
+            state.message = Some((
+                Level::Info,
+                "Only failed replies need resending; queued ones go out by themselves.".into(),
+            ));
+        }
+        KeyCode::Char('e') | KeyCode::Enter => {
+            if let Some(e) = failed.cloned() {
+                composer::open_resend(state, &e);
+            }
+        }
+        KeyCode::Esc | KeyCode::Char('q') | KeyCode::Char('o') => state.mode = Mode::Normal,
+        _ => {}
+    }
+    Vec::new()
 }
 
 fn quit(state: &mut AppState) -> Vec<Effect> {
@@ -342,6 +413,13 @@ pub fn apply(state: &mut AppState, action: Action, now: Timestamp) -> Vec<Effect
         Action::Help => {
             state.mode = Mode::Help { scroll: 0 };
             Vec::new()
+        }
+        Action::Outbox => {
+            state.mode = Mode::Outbox {
+                entries: Vec::new(),
+                selected: 0,
+            };
+            vec![Effect::LoadOutbox]
         }
         Action::Quit => {
             if state.draft_count > 0 {

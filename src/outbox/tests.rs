@@ -157,7 +157,7 @@ async fn queued_reply_is_sent_and_answers_the_item() {
         (it.status, it.first_response_at),
         (Status::Replied, Some(at(100)))
     );
-    let req = &w.net.seen.lock().expect("lock")[0];
+    let req = w.net.seen.lock().expect("lock")[0].clone();
     assert_eq!(
         (
             req.visibility,

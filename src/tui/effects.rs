@@ -1,7 +1,8 @@
 //! The effect runner: performs what `update` asked for and answers with messages.
 //!
 //! Store effects are awaited in order (a status change lands before the reload that follows
-//! it); network effects run as their own tasks so the UI never waits on a server.
+//! it); network work runs in its own tasks (pollers, the outbox worker, thread fetches) so
+//! the UI never waits on a server.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -10,15 +11,17 @@ use jiff::Timestamp;
 use tokio::sync::mpsc::UnboundedSender;
 
 use crate::app::{Effect, Msg};
+use crate::channels::Channel;
 use crate::channels::poller::PollerHandle;
-use crate::channels::{Channel, ReplyRequest};
 use crate::model::ItemId;
+use crate::outbox::{self, OutboxHandle};
 use crate::store::{self, ItemQuery, StoreHandle};
 
 pub struct EffectRunner {
     pub store: StoreHandle,
     pub channels: HashMap<String, Arc<dyn Channel>>,
     pub pollers: Vec<PollerHandle>,
+    pub outbox: OutboxHandle,
     pub tx: UnboundedSender<Msg>,
     pub user: String,
 }
@@ -52,22 +55,50 @@ impl EffectRunner {
                     .await
             }
             Effect::MarkRead(id) => self.store.call(move |s| s.set_read(id, true)).await,
-            Effect::SaveDraft { id, text } => self
-                .store
-                .call(move |s| {
-                    s.save_draft(id, &text, Timestamp::now())?;
-                    s.draft_count()
-                })
-                .await
-                .map(|n| self.send(Msg::DraftCount(n))),
+            Effect::SaveDraft { id, text } => {
+                self.with_draft_count(move |s| s.save_draft(id, &text, Timestamp::now()))
+                    .await
+            }
             Effect::SendReply { id, text } => {
-                self.spawn_send(id, text);
-                Ok(())
+                // Durable before anything else: the worker picks it up from the store.
+                let key = outbox::new_key(id);
+                let r = self
+                    .with_draft_count(move |s| {
+                        s.enqueue_reply(id, &text, &key, Timestamp::now())
+                            .map(|_| ())
+                    })
+                    .await;
+                self.outbox.wake();
+                r
+            }
+            Effect::LoadOutbox => self
+                .store
+                .call(|s| s.outbox(true))
+                .await
+                .map(|e| self.send(Msg::OutboxLoaded(e))),
+            Effect::Resend { entry, text } => {
+                let r = self
+                    .store
+                    .call(move |s| {
+                        let item = s.outbox_entry(entry)?.map(|e| e.item).unwrap_or(ItemId(0));
+                        s.outbox_requeue(
+                            entry,
+                            text.as_deref(),
+                            &outbox::new_key(item),
+                            Timestamp::now(),
+                        )?;
+                        s.outbox(true)
+                    })
+                    .await
+                    .map(|e| self.send(Msg::OutboxLoaded(e)));
+                self.outbox.wake();
+                r
             }
             Effect::SyncNow => {
                 for p in &self.pollers {
                     p.poll_now();
                 }
+                self.outbox.wake();
                 Ok(())
             }
             Effect::Quit => Ok(()),
@@ -80,6 +111,22 @@ impl EffectRunner {
 
     fn send(&self, msg: Msg) {
         let _ = self.tx.send(msg);
+    }
+
+    /// Run a draft-changing store call, then tell the app how many drafts are left.
+    async fn with_draft_count<F>(&self, f: F) -> store::StoreResult<()>
+    where
+        F: FnOnce(&mut dyn store::StoreBackend) -> store::StoreResult<()> + Send + 'static,
+    {
+        let n = self
+            .store
+            .call(move |s| {
+                f(s)?;
+                s.draft_count()
+            })
+            .await?;
+        self.send(Msg::DraftCount(n));
+        Ok(())
     }
 
     fn spawn_fetch_thread(&self, id: ItemId) {
@@ -98,48 +145,4 @@ impl EffectRunner {
             let _ = tx.send(Msg::ThreadFetched { id, thread });
         });
     }
-
-    /// Send a reply on the item's channel, then record it. The draft stays until it is sent.
-    fn spawn_send(&self, id: ItemId, text: String) {
-        let store = self.store.clone();
-        let channels = self.channels.clone();
-        let tx = self.tx.clone();
-        let who = self.user.clone();
-        tokio::spawn(async move {
-            let result = send_reply(&store, &channels, id, &text, &who).await;
-            let _ = tx.send(Msg::ReplyResult { id, result });
-            if let Ok(n) = store.call(|s| s.draft_count()).await {
-                let _ = tx.send(Msg::DraftCount(n));
-            }
-        });
-    }
-}
-
-async fn send_reply(
-    store: &StoreHandle,
-    channels: &HashMap<String, Arc<dyn Channel>>,
-    id: ItemId,
-    text: &str,
-    who: &str,
-) -> Result<(), String> {
-    let item = store
-        .call(move |s| s.item(id))
-        .await
-        .map_err(|e| e.to_string())?;
-    let channel = channels
-        .get(&item.account)
-        .ok_or_else(|| format!("account {} is not connected", item.account))?;
-    let req = ReplyRequest {
-        in_reply_to: item.remote_id.clone(),
-        thread_root: item.thread_root.clone(),
-        visibility: item.visibility,
-        text: text.to_string(),
-        idempotency_key: format!("tinbox-{}-{:016x}", id.0, fastrand::u64(..)),
-    };
-    let sent = channel.send_reply(&req).await.map_err(|e| e.to_string())?;
-    let (text, who) = (text.to_string(), who.to_string());
-    store
-        .call(move |s| s.record_reply(id, &sent.remote_id, &text, &who, sent.created_at))
-        .await
-        .map_err(|e| format!("sent, but not recorded: {e}"))
 }

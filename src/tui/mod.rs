@@ -95,10 +95,28 @@ pub async fn run(session: Session) -> Result<()> {
             }
         }
     });
+    // The outbox worker starts at once: replies a crash left queued or sending go out now.
+    let (otx, mut orx) = mpsc::unbounded_channel();
+    let outbox = crate::outbox::spawn_worker(
+        session.store.clone(),
+        channels.clone(),
+        session.user.clone(),
+        otx,
+        session.clock.clone(),
+    );
+    let forward = tx.clone();
+    tokio::spawn(async move {
+        while let Some(ev) = orx.recv().await {
+            if forward.send(Msg::Outbox(ev)).is_err() {
+                break;
+            }
+        }
+    });
     let runner = EffectRunner {
         store: session.store.clone(),
         channels,
         pollers,
+        outbox,
         tx: tx.clone(),
         user: session.user,
     };

@@ -9,9 +9,11 @@ use super::text::{fit, width};
 use crate::app::AppState;
 use crate::app::composer::length;
 use crate::app::state::Composer;
-use crate::model::Visibility;
+use crate::model::{OutboxEntry, OutboxState, Visibility};
 use crate::sanitize;
+use crate::sla::format_age;
 use crate::theme::{Role, Theme};
+use jiff::Timestamp;
 
 fn centered(area: Rect, w: u16, h: u16) -> Rect {
     let w = w.min(area.width);
@@ -158,4 +160,80 @@ pub fn confirm_quit(frame: &mut Frame, area: Rect, drafts: usize, theme: &Theme)
         .title(" Quit ")
         .border_style(theme.style(Role::BorderFocused));
     frame.render_widget(Paragraph::new(lines).block(block), r);
+}
+
+pub fn outbox(
+    frame: &mut Frame,
+    area: Rect,
+    entries: &[OutboxEntry],
+    selected: usize,
+    theme: &Theme,
+    now: Timestamp,
+) {
+    let r = Rect::new(
+        area.x + 1,
+        area.y + 1,
+        area.width.saturating_sub(2),
+        area.height.saturating_sub(2),
+    );
+    frame.render_widget(Clear, r);
+    let block = Block::bordered()
+        .title(" Outbox — r resend failed · e edit failed · Esc close ")
+        .border_style(theme.style(Role::BorderFocused))
+        .title_style(theme.style(Role::Title));
+    let inner = block.inner(r);
+    frame.render_widget(block, r);
+    let mut lines = Vec::new();
+    if entries.is_empty() {
+        lines.push(Line::styled(
+            " Nothing in the outbox. Replies you send appear here until they are confirmed.",
+            theme.style(Role::Muted),
+        ));
+    }
+    let w = inner.width as usize;
+    let top = selected.saturating_sub((inner.height as usize).saturating_sub(1));
+    for (i, e) in entries
+        .iter()
+        .enumerate()
+        .skip(top)
+        .take(inner.height as usize)
+    {
+        let (role, state) = match e.state {
+            OutboxState::Queued => (Role::SlaWarn, "queued"),
+            OutboxState::Sending => (Role::SlaWarn, "sending"),
+            OutboxState::Sent => (Role::SlaOk, "sent"),
+            OutboxState::Failed => (Role::Error, "FAILED"),
+        };
+        let note = match (e.state, &e.last_error) {
+            (OutboxState::Queued, Some(err)) => format!(
+                "{err}; next try in {}",
+                format_age(now.duration_until(e.next_attempt_at).as_secs())
+            ),
+            (OutboxState::Failed, Some(err)) => err.clone(),
+            (OutboxState::Sent, _) => e.remote_id.clone().unwrap_or_default(),
+            _ => String::new(),
+        };
+        let base = if i == selected {
+            theme.style(Role::Selection)
+        } else {
+            theme.style(Role::Text)
+        };
+        let head = format!(" {} #{:<5} {:>2}× ", fit(state, 7), e.item.0, e.attempts);
+        let rest = format!(
+            "{}  {}",
+            sanitize::one_line(&e.text),
+            sanitize::one_line(&note)
+        );
+        let rest = fit(&rest, w.saturating_sub(width(&head)));
+        let state_style = if i == selected {
+            base
+        } else {
+            theme.style(role)
+        };
+        lines.push(Line::from(vec![
+            Span::styled(head, state_style),
+            Span::styled(rest, base),
+        ]));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
 }

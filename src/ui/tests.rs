@@ -206,6 +206,7 @@ fn composer_and_confirmation() {
         max_len: Some(500),
         unit: LengthUnit::Chars,
         dirty: false,
+        resend: None,
     });
     let screen = render(&s, 80, 24);
     assert!(
@@ -233,6 +234,7 @@ fn composer_on_a_dm_says_it_stays_private() {
         max_len: Some(5),
         unit: LengthUnit::Chars,
         dirty: false,
+        resend: None,
     });
     assert!(render(&s, 80, 24).contains("private DM — stays private"));
 }
