@@ -16,6 +16,7 @@ pub mod sanitize;
 pub mod secrets;
 pub mod sla;
 pub mod store;
+pub mod templates;
 #[doc(hidden)]
 pub mod testing;
 pub mod theme;

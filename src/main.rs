@@ -84,7 +84,16 @@ fn run(cli: Cli) -> Result<u8> {
                 out: &mut io::stdout(),
             };
             let clock: Clock = Arc::new(Timestamp::now);
-            let run = tinbox::cli::reply::run(&config, &secrets, store, args, reply_io, clock);
+            let templates_dir = paths.templates_dir();
+            let run = tinbox::cli::reply::run(
+                &config,
+                &secrets,
+                store,
+                args,
+                reply_io,
+                clock,
+                &templates_dir,
+            );
             Ok(u8::try_from(runtime()?.block_on(run)?).unwrap_or(1))
         }
         Some(Command::Account(cmd)) => {
@@ -154,6 +163,8 @@ fn inbox(cli: &Cli, paths: &Paths, config: Config, theme: Theme, user: String) -
             })
             .collect()
     };
+    let templates = tinbox::templates::load(&config.templates, &paths.templates_dir())
+        .map_err(anyhow::Error::msg)?;
     let session = Session {
         store: StoreHandle::spawn(store),
         accounts,
@@ -162,6 +173,7 @@ fn inbox(cli: &Cli, paths: &Paths, config: Config, theme: Theme, user: String) -
         demo: cli.demo,
         user,
         clock,
+        templates,
     };
     runtime()?.block_on(tui::run(session))?;
     drop(demo_dir);

@@ -244,3 +244,31 @@ fn token_from_stdin_and_account_list_and_remove() {
             .contains(TOKEN)
     );
 }
+
+#[test]
+fn reply_with_a_template() {
+    let (sb, fake) = connected();
+    let cfg = sb.config_dir().join("config.toml");
+    let mut text = std::fs::read_to_string(&cfg).expect("config");
+    text = format!(
+        "user = \"kim\"\n{text}\n[templates]\nrefund = \"Hi {{name}}, the refund is on its way. — {{agent}}\"\n"
+    );
+    std::fs::write(&cfg, text).expect("write");
+    assert!(sb.run(&["sync", "--once"]).status.success());
+    let list = items(&sb);
+    let dm = list.iter().find(|i| i["kind"] == "dm").expect("dm");
+    let id = dm["id"].as_str().expect("id");
+    let out = sb.run(&["reply", id, "--template", "nope", "--yes"]);
+    assert!(
+        !out.status.success() && stderr(&out).contains("refund"),
+        "lists the templates: {}",
+        stderr(&out)
+    );
+    let out = sb.run(&["reply", id, "--template", "refund", "--yes"]);
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+    let posted = fake.with(|s| s.posted.clone());
+    assert_eq!(
+        posted[0]["content"],
+        "<p>@zoe@127.0.0.1 Hi Zoë, the refund is on its way. — kim</p>"
+    );
+}

@@ -43,6 +43,7 @@ pub fn open(state: &mut AppState) -> Vec<Effect> {
         unit: caps.map(|c| c.length_unit).unwrap_or(LengthUnit::Chars),
         dirty: false,
         resend: None,
+        picker: None,
     };
     state.mode = Mode::Composer(composer);
     state.dirty = true;
@@ -66,6 +67,7 @@ pub fn open_resend(state: &mut AppState, entry: &crate::model::OutboxEntry) {
         unit: caps.map(|c| c.length_unit).unwrap_or(LengthUnit::Chars),
         dirty: false,
         resend: Some(entry.id),
+        picker: None,
     });
     state.dirty = true;
 }
@@ -77,6 +79,9 @@ pub fn on_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
     };
     state.dirty = true;
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    if c.picker.is_some() {
+        return picker_key(state, key);
+    }
     if c.confirm {
         return match key.code {
             KeyCode::Char('y') | KeyCode::Char('Y') | KeyCode::Enter => {
@@ -108,6 +113,22 @@ pub fn on_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
     match key.code {
         KeyCode::Esc => return close_keeping_draft(state),
         KeyCode::Char('c') if ctrl => return close_keeping_draft(state),
+        KeyCode::Char('t') if ctrl => {
+            if state.templates.is_empty() {
+                state.message = Some((
+                    Level::Info,
+                    "No templates yet: add [templates] to the config, or NAME.txt files in <config dir>/templates.".into(),
+                ));
+            } else {
+                c.picker = Some(super::state::Picker::default());
+            }
+        }
+        KeyCode::Char('e') if ctrl => {
+            // Continue in $VISUAL/$EDITOR; the text comes back with `Msg::EditorDone`.
+            return vec![Effect::OpenEditor {
+                text: c.text.clone(),
+            }];
+        }
         KeyCode::Char('s') if ctrl => {
             let len = length(&c.text, c.unit);
             if c.text.trim().is_empty() {
@@ -213,4 +234,79 @@ fn vertical(text: &str, cursor: usize, down: bool) -> usize {
         .nth(col)
         .map(|(i, _)| target_start + i)
         .unwrap_or(target_end)
+}
+
+/// The text came back from the external editor.
+pub fn editor_done(state: &mut AppState, result: Result<String, String>) {
+    let Mode::Composer(c) = &mut state.mode else {
+        return;
+    };
+    match result {
+        Ok(text) => {
+            c.text = text.trim_end_matches('\n').to_string();
+            c.cursor = c.text.len();
+            c.dirty = true;
+        }
+        Err(e) => {
+            state.message = Some((
+                Level::Error,
+                format!("The editor failed: {e}. Your text is unchanged."),
+            ))
+        }
+    }
+    state.dirty = true;
+}
+
+/// Keys while the template picker is open: type to filter, ↑/↓ to choose, Enter inserts.
+fn picker_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
+    let AppState {
+        mode,
+        templates,
+        items,
+        user,
+        message,
+        ..
+    } = state;
+    let Mode::Composer(c) = mode else {
+        return Vec::new();
+    };
+    let Some(p) = c.picker.as_mut() else {
+        return Vec::new();
+    };
+    let matches = crate::templates::search(templates, &p.query);
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    match key.code {
+        KeyCode::Esc => c.picker = None,
+        KeyCode::Up => p.selected = p.selected.saturating_sub(1),
+        KeyCode::Char('p') if ctrl => p.selected = p.selected.saturating_sub(1),
+        KeyCode::Down => p.selected = (p.selected + 1).min(matches.len().saturating_sub(1)),
+        KeyCode::Char('n') if ctrl => {
+            p.selected = (p.selected + 1).min(matches.len().saturating_sub(1))
+        }
+        KeyCode::Backspace => {
+            p.query.pop();
+            p.selected = 0;
+        }
+        KeyCode::Char(ch) if !ctrl => {
+            p.query.push(ch);
+            p.selected = 0;
+        }
+        KeyCode::Enter => {
+            let Some(t) = matches.get(p.selected) else {
+                return Vec::new();
+            };
+            let Some(item) = items.iter().find(|i| i.id == c.item) else {
+                return Vec::new();
+            };
+            match crate::templates::render(&t.body, &crate::templates::Vars::for_item(item, user)) {
+                Ok(text) => {
+                    c.picker = None;
+                    insert_str(c, &text);
+                }
+                Err(e) => *message = Some((Level::Error, format!("Template {:?}: {e}", t.name))),
+            }
+        }
+        _ => {}
+    }
+    Vec::new()
 }

@@ -36,6 +36,11 @@ pub enum Effect {
         entry: i64,
         text: Option<String>,
     },
+    /// Suspend the screen and edit the composer text in `$VISUAL`/`$EDITOR`
+    /// (answers with `Msg::EditorDone`).
+    OpenEditor {
+        text: String,
+    },
     /// Poll every account now.
     SyncNow,
     /// Leave the app (drafts are already saved).

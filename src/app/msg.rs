@@ -29,6 +29,8 @@ pub enum Msg {
         id: ItemId,
         thread: Result<Vec<ThreadEntry>, String>,
     },
+    /// The external editor exited: the new text, or why not.
+    EditorDone(Result<String, String>),
     /// Number of items with unsent drafts.
     DraftCount(usize),
     /// The outbox worker sent, postponed or gave up on a reply.

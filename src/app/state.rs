@@ -42,6 +42,15 @@ pub struct Composer {
     pub dirty: bool,
     /// Editing a failed outbox entry: sending resends that entry instead of a new reply.
     pub resend: Option<i64>,
+    /// The template picker (`ctrl-t`), when open.
+    pub picker: Option<Picker>,
+}
+
+/// Choosing a canned reply by fuzzy search over names and bodies.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Picker {
+    pub query: String,
+    pub selected: usize,
 }
 
 /// Modal state on top of the inbox.
@@ -109,6 +118,8 @@ pub struct AppState {
     pub policy: Policy,
     pub keymap: Keymap,
     pub draft_count: usize,
+    /// Canned replies for the composer's picker.
+    pub templates: Vec<crate::templates::Template>,
     /// Running on the simulated demo community (labelled on screen).
     pub demo: bool,
     /// Local user's name for history entries.
@@ -137,6 +148,7 @@ impl AppState {
             policy,
             keymap: Keymap::default(),
             draft_count: 0,
+            templates: Vec::new(),
             demo,
             user,
             width: 80,

@@ -57,6 +57,10 @@ pub fn update(state: &mut AppState, msg: Msg, now: Timestamp) -> Vec<Effect> {
             }
             Vec::new()
         }
+        Msg::EditorDone(result) => {
+            composer::editor_done(state, result);
+            Vec::new()
+        }
         Msg::DraftCount(n) => {
             state.draft_count = n;
             state.dirty = true;

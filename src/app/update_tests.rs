@@ -575,3 +575,56 @@ fn a_mastodon_reply_starts_by_mentioning_the_author() {
     };
     assert_eq!((c.text.as_str(), c.cursor), ("@zoe@x.invalid ", 15));
 }
+
+#[test]
+fn template_picker_inserts_the_rendered_template() {
+    let mut s = loaded();
+    update(&mut s, key('r'), t0());
+    update(&mut s, ctrl('t'), t0());
+    assert!(
+        s.message
+            .as_ref()
+            .is_some_and(|m| m.1.contains("No templates"))
+    );
+    s.templates = vec![
+        crate::templates::Template {
+            name: "call-back".into(),
+            body: "We'll call you.".into(),
+        },
+        crate::templates::Template {
+            name: "refund".into(),
+            body: "Hi {name}, refund sent. — {agent}".into(),
+        },
+        crate::templates::Template {
+            name: "needs-case".into(),
+            body: "Case {case}".into(),
+        },
+    ];
+    update(&mut s, key('x'), t0());
+    update(&mut s, ctrl('t'), t0());
+    for c in "rfd".chars() {
+        update(&mut s, key(c), t0());
+    }
+    update(&mut s, code(KeyCode::Enter), t0());
+    let Mode::Composer(c) = &s.mode else {
+        panic!("composer")
+    };
+    assert_eq!(c.text, "xHi User 3, refund sent. — me");
+    assert!(c.picker.is_none());
+    // A template that cannot be filled in says why and inserts nothing.
+    update(&mut s, ctrl('t'), t0());
+    for c in "case".chars() {
+        update(&mut s, key(c), t0());
+    }
+    update(&mut s, code(KeyCode::Enter), t0());
+    assert!(
+        s.message
+            .as_ref()
+            .is_some_and(|m| m.1.contains("no follow-up case"))
+    );
+    update(&mut s, code(KeyCode::Esc), t0());
+    let Mode::Composer(c) = &s.mode else {
+        panic!("Esc closes only the picker")
+    };
+    assert!(c.picker.is_none() && c.text.starts_with("xHi"));
+}

@@ -55,11 +55,14 @@ pub struct ReplyArgs {
     /// Item id, as printed by `tinbox list`.
     pub item: String,
     /// The reply text.
-    #[arg(long, conflicts_with = "stdin")]
+    #[arg(long, conflicts_with_all = ["stdin", "template"])]
     pub text: Option<String>,
     /// Read the reply text from standard input.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "template")]
     pub stdin: bool,
+    /// A saved template ({author}, {name}, {case}, {agent}, {channel} are filled in).
+    #[arg(long, value_name = "NAME")]
+    pub template: Option<String>,
     /// Send without asking.
     #[arg(long)]
     pub yes: bool,

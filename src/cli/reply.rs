@@ -37,23 +37,42 @@ pub async fn run(
     args: &ReplyArgs,
     io: Io<'_>,
     clock: Clock,
+    templates_dir: &std::path::Path,
 ) -> Result<i32> {
     let id: ItemId = args.item.parse().map_err(anyhow::Error::msg)?;
-    let text = match (&args.text, args.stdin) {
-        (Some(t), false) => t.clone(),
-        (None, true) => {
+    let item = store.call(move |s| s.item(id)).await?;
+    let agent = config.user.clone().unwrap_or_else(|| "me".into());
+    let text = match (&args.text, args.stdin, &args.template) {
+        (Some(t), false, None) => t.clone(),
+        (None, true, None) => {
             let mut s = String::new();
             io.stdin
                 .read_to_string(&mut s)
                 .context("reading the reply from standard input")?;
             s.trim_end().to_string()
         }
-        _ => bail!("give the reply with --text TEXT or --stdin"),
+        (None, false, Some(name)) => {
+            let all = crate::templates::load(&config.templates, templates_dir)
+                .map_err(anyhow::Error::msg)?;
+            let t = all.iter().find(|t| &t.name == name).with_context(|| {
+                let names: Vec<_> = all.iter().map(|t| t.name.as_str()).collect();
+                format!(
+                    "no template {name:?} (templates: {})",
+                    if names.is_empty() {
+                        "none yet".into()
+                    } else {
+                        names.join(", ")
+                    }
+                )
+            })?;
+            crate::templates::render(&t.body, &crate::templates::Vars::for_item(&item, &agent))
+                .map_err(|e| anyhow::anyhow!("template {name:?}: {e}"))?
+        }
+        _ => bail!("give the reply with --text TEXT, --stdin or --template NAME"),
     };
     if text.trim().is_empty() {
         bail!("the reply is empty");
     }
-    let item = store.call(move |s| s.item(id)).await?;
     let prefix = crate::channels::reply_prefix(&item);
     let text = if !prefix.is_empty() && !text.contains(prefix.trim()) {
         format!("{prefix}{text}")

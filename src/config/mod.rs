@@ -42,6 +42,8 @@ pub struct Config {
     /// `[[sla.policy]]` in order; the first match wins.
     pub sla_policies: Vec<PolicyRule>,
     pub accounts: BTreeMap<String, AccountConfig>,
+    /// Canned replies by name (`[templates]`); files in `<config dir>/templates/` add more.
+    pub templates: BTreeMap<String, String>,
 }
 
 impl Default for Config {
@@ -54,6 +56,7 @@ impl Default for Config {
             sla_business_hours: None,
             sla_policies: Vec::new(),
             accounts: BTreeMap::new(),
+            templates: BTreeMap::new(),
         }
     }
 }

@@ -65,6 +65,11 @@ impl Paths {
         })
     }
 
+    /// Canned replies as `NAME.txt` files.
+    pub fn templates_dir(&self) -> PathBuf {
+        self.config_dir.join("templates")
+    }
+
     /// The SQLite store.
     pub fn store_file(&self) -> PathBuf {
         self.data_dir.join("tinbox.db")

@@ -23,6 +23,8 @@ struct RawConfig {
     sla: Option<RawSla>,
     #[serde(default)]
     accounts: BTreeMap<String, S<RawAccount>>,
+    #[serde(default)]
+    templates: BTreeMap<String, S<String>>,
 }
 
 #[derive(Deserialize)]
@@ -221,6 +223,11 @@ pub fn parse(text: &str, origin: &Path) -> Result<Config, ConfigError> {
                     .transpose()?,
             });
         }
+    }
+    for (name, body) in &raw.templates {
+        crate::templates::check(body.get_ref())
+            .map_err(|e| cx.bad(body, &format!("templates.{name}"), e))?;
+        cfg.templates.insert(name.clone(), body.get_ref().clone());
     }
     for (name, acc) in &raw.accounts {
         cfg.accounts.insert(name.clone(), account(&cx, name, acc)?);

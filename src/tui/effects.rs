@@ -101,7 +101,8 @@ impl EffectRunner {
                 self.outbox.wake();
                 Ok(())
             }
-            Effect::Quit => Ok(()),
+            // Run by the loop itself, which owns the terminal.
+            Effect::OpenEditor { .. } | Effect::Quit => Ok(()),
         };
         if let Err(e) = result {
             tracing::warn!("effect failed: {e}");

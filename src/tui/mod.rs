@@ -1,5 +1,6 @@
 //! The interactive inbox: terminal events and background messages in, `update`, effects, draw.
 
+mod editor;
 mod effects;
 pub mod terminal;
 
@@ -42,12 +43,14 @@ pub struct Session {
     pub demo: bool,
     pub user: String,
     pub clock: Clock,
+    pub templates: Vec<crate::templates::Template>,
 }
 
 /// Run the inbox until the user quits or a signal arrives.
 pub async fn run(session: Session) -> Result<()> {
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
     let mut state = AppState::new(session.policy, session.demo, session.user.clone());
+    state.templates = session.templates;
     let (ptx, mut prx) = mpsc::unbounded_channel();
     let mut channels = HashMap::new();
     let mut pollers = Vec::new();
@@ -174,6 +177,17 @@ pub async fn run(session: Session) -> Result<()> {
             effects.extend(update(&mut state, more, Timestamp::now()));
         }
         for e in effects {
+            if let Effect::OpenEditor { text } = &e {
+                // The editor needs the terminal: stop reading it, leave, edit, come back.
+                drop(events);
+                terminal::restore();
+                let edited = editor::edit(text).await;
+                terminal = terminal::enter().context("cannot reopen the terminal")?;
+                events = EventStream::new();
+                state.dirty = true;
+                let _ = tx.send(Msg::EditorDone(edited));
+                continue;
+            }
             runner.run(e).await;
         }
         if state.quit {

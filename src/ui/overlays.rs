@@ -131,6 +131,10 @@ pub fn composer(frame: &mut Frame, area: Rect, state: &AppState, c: &Composer, t
         Paragraph::new(footer),
         Rect::new(inner.x, inner.y + text_h, inner.width, 1),
     );
+    if let Some(p) = &c.picker {
+        picker(frame, r, state, p, theme);
+        return;
+    }
     if !c.confirm {
         let line_start = c.text[..c.cursor].rfind('\n').map(|i| i + 1).unwrap_or(0);
         let col = width(&c.text[line_start..c.cursor]) as u16;
@@ -235,5 +239,60 @@ pub fn outbox(
             Span::styled(rest, base),
         ]));
     }
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// The template picker, drawn just above the composer.
+fn picker(
+    frame: &mut Frame,
+    composer: Rect,
+    state: &AppState,
+    p: &crate::app::state::Picker,
+    theme: &Theme,
+) {
+    let matches = crate::templates::search(&state.templates, &p.query);
+    let h = (matches.len() as u16 + 3).clamp(4, 10).min(composer.y);
+    if h < 3 {
+        return;
+    }
+    let r = Rect::new(
+        composer.x + 2,
+        composer.y - h,
+        composer.width.saturating_sub(4),
+        h,
+    );
+    frame.render_widget(Clear, r);
+    let block = Block::bordered()
+        .title(format!(" Template: {}▏ ", p.query))
+        .border_style(theme.style(Role::BorderFocused))
+        .title_style(theme.style(Role::Title));
+    let inner = block.inner(r);
+    frame.render_widget(block, r);
+    let w = inner.width as usize;
+    let lines: Vec<Line> = if matches.is_empty() {
+        vec![Line::styled(
+            " no template matches",
+            theme.style(Role::Muted),
+        )]
+    } else {
+        matches
+            .iter()
+            .enumerate()
+            .take(inner.height as usize)
+            .map(|(i, t)| {
+                let style = if i == p.selected {
+                    theme.style(Role::Selection)
+                } else {
+                    theme.style(Role::Text)
+                };
+                let name = fit(&t.name, 18);
+                let body = fit(&sanitize::one_line(&t.body), w.saturating_sub(21));
+                Line::from(vec![
+                    Span::styled(format!(" {name} "), style.patch(theme.style(Role::Key))),
+                    Span::styled(format!(" {body}"), style),
+                ])
+            })
+            .collect()
+    };
     frame.render_widget(Paragraph::new(lines), inner);
 }

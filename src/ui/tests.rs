@@ -207,6 +207,7 @@ fn composer_and_confirmation() {
         unit: LengthUnit::Chars,
         dirty: false,
         resend: None,
+        picker: None,
     });
     let screen = render(&s, 80, 24);
     assert!(
@@ -235,6 +236,7 @@ fn composer_on_a_dm_says_it_stays_private() {
         unit: LengthUnit::Chars,
         dirty: false,
         resend: None,
+        picker: None,
     });
     assert!(render(&s, 80, 24).contains("private DM — stays private"));
 }
@@ -323,4 +325,40 @@ fn tiny_and_odd_sizes_do_not_panic() {
             render(&s, w, h);
         }
     }
+}
+
+#[test]
+fn template_picker_lists_matches_above_the_composer() {
+    let mut s = inbox(100, 30, false);
+    s.templates = vec![
+        crate::templates::Template {
+            name: "refund".into(),
+            body: "Hi {name}, your refund is on its way.".into(),
+        },
+        crate::templates::Template {
+            name: "call-back".into(),
+            body: "We'll call you today.".into(),
+        },
+    ];
+    s.mode = Mode::Composer(Composer {
+        item: ItemId(1),
+        text: String::new(),
+        cursor: 0,
+        confirm: false,
+        max_len: None,
+        unit: LengthUnit::Chars,
+        dirty: false,
+        resend: None,
+        picker: Some(crate::app::state::Picker {
+            query: "ref".into(),
+            selected: 0,
+        }),
+    });
+    let screen = render(&s, 100, 30);
+    assert!(screen.contains("Template: ref"), "{screen}");
+    assert!(
+        screen.contains("refund") && screen.contains("your refund is on its way"),
+        "{screen}"
+    );
+    assert!(!screen.contains("call-back"), "filtered out");
 }

@@ -1,0 +1,245 @@
+//! Canned replies: `[templates]` in config and `<config dir>/templates/NAME.txt` files, with
+//! variables `{author}` (handle), `{name}`, `{case}`, `{agent}` and `{channel}`.
+
+use std::path::Path;
+
+use crate::model::Item;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Template {
+    pub name: String,
+    pub body: String,
+}
+
+/// What the variables stand for when answering one item.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Vars {
+    pub author: String,
+    pub name: String,
+    pub case: Option<String>,
+    pub agent: String,
+    pub channel: String,
+}
+
+impl Vars {
+    pub fn for_item(item: &Item, agent: &str) -> Vars {
+        let name = if item.author.name.is_empty() {
+            item.author.handle.clone()
+        } else {
+            item.author.name.clone()
+        };
+        Vars {
+            author: item.author.handle.clone(),
+            name,
+            case: None,
+            agent: agent.to_string(),
+            channel: item.channel.to_string(),
+        }
+    }
+}
+
+pub const VARIABLES: &[&str] = &["author", "name", "case", "agent", "channel"];
+
+/// Files in `dir` (`*.txt`, the name is the file stem) and then the config's table (which
+/// wins on equal names), sorted by name.
+pub fn load(
+    from_config: &std::collections::BTreeMap<String, String>,
+    dir: &Path,
+) -> Result<Vec<Template>, String> {
+    let mut all = std::collections::BTreeMap::new();
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for e in entries.flatten() {
+            let path = e.path();
+            if path.extension().and_then(|x| x.to_str()) != Some("txt") {
+                continue;
+            }
+            let Some(name) = path.file_stem().and_then(|n| n.to_str()) else {
+                continue;
+            };
+            let body = std::fs::read_to_string(&path)
+                .map_err(|err| format!("template {}: {err}", path.display()))?;
+            all.insert(name.to_string(), body.trim_end().to_string());
+        }
+    }
+    for (name, body) in from_config {
+        all.insert(name.clone(), body.trim_end().to_string());
+    }
+    let list: Vec<Template> = all
+        .into_iter()
+        .map(|(name, body)| Template { name, body })
+        .collect();
+    for t in &list {
+        check(&t.body).map_err(|e| format!("template {:?}: {e}", t.name))?;
+    }
+    Ok(list)
+}
+
+/// Every `{variable}` is known and braces are balanced (`{{` and `}}` are literal braces).
+pub fn check(body: &str) -> Result<(), String> {
+    let probe = Vars {
+        author: String::new(),
+        name: String::new(),
+        case: Some(String::new()),
+        agent: String::new(),
+        channel: String::new(),
+    };
+    render(body, &probe).map(|_| ())
+}
+
+/// Fill in the variables.
+pub fn render(body: &str, vars: &Vars) -> Result<String, String> {
+    let mut out = String::with_capacity(body.len());
+    let mut chars = body.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '{' if chars.peek() == Some(&'{') => {
+                chars.next();
+                out.push('{');
+            }
+            '}' if chars.peek() == Some(&'}') => {
+                chars.next();
+                out.push('}');
+            }
+            '{' => {
+                let name: String = chars.by_ref().take_while(|c| *c != '}').collect();
+                let value = match name.as_str() {
+                    "author" => vars.author.clone(),
+                    "name" => vars.name.clone(),
+                    "agent" => vars.agent.clone(),
+                    "channel" => vars.channel.clone(),
+                    "case" => vars
+                        .case
+                        .clone()
+                        .ok_or("it uses {case}, but this item has no follow-up case yet")?,
+                    other => {
+                        return Err(format!(
+                            "unknown variable {{{other}}} (known: {})",
+                            VARIABLES.join(", ")
+                        ));
+                    }
+                };
+                out.push_str(&value);
+            }
+            '}' => return Err("a lone } (write }} for a brace)".into()),
+            c => out.push(c),
+        }
+    }
+    Ok(out)
+}
+
+/// Fuzzy match: `query`'s characters in order in `candidate` (case-insensitive). Higher is
+/// better: consecutive runs and an early start score more. `None` when it does not match.
+pub fn fuzzy(query: &str, candidate: &str) -> Option<i64> {
+    let cand: Vec<char> = candidate.to_lowercase().chars().collect();
+    let mut score = 0i64;
+    let mut pos = 0usize;
+    let mut last: Option<usize> = None;
+    for q in query.to_lowercase().chars().filter(|c| !c.is_whitespace()) {
+        let found = cand[pos..].iter().position(|c| *c == q)? + pos;
+        score += if last.is_some_and(|l| l + 1 == found) {
+            10
+        } else {
+            1
+        };
+        if found == 0 {
+            score += 5;
+        }
+        last = Some(found);
+        pos = found + 1;
+    }
+    Some(score * 100 - cand.len() as i64)
+}
+
+/// Templates matching `query`, best first.
+pub fn search<'a>(templates: &'a [Template], query: &str) -> Vec<&'a Template> {
+    let mut hits: Vec<(i64, &Template)> = templates
+        .iter()
+        .filter_map(|t| {
+            fuzzy(query, &t.name)
+                .or_else(|| fuzzy(query, &t.body).map(|s| s - 1000))
+                .map(|s| (s, t))
+        })
+        .collect();
+    hits.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.name.cmp(&b.1.name)));
+    hits.into_iter().map(|(_, t)| t).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vars() -> Vars {
+        Vars {
+            author: "@zoe@x.invalid".into(),
+            name: "Zoë".into(),
+            case: Some("CASE-00042".into()),
+            agent: "kim".into(),
+            channel: "mastodon".into(),
+        }
+    }
+
+    #[test]
+    fn renders_every_variable_and_escapes() {
+        let body =
+            "Hi {name} ({author}), {agent} here on {channel}. Your case is {case}. {{literal}}";
+        assert_eq!(
+            render(body, &vars()).expect("renders"),
+            "Hi Zoë (@zoe@x.invalid), kim here on mastodon. Your case is CASE-00042. {literal}"
+        );
+    }
+
+    #[test]
+    fn errors_name_the_problem() {
+        assert!(
+            render("{nmae}", &vars())
+                .expect_err("unknown")
+                .contains("{nmae}")
+        );
+        assert!(render("oops }", &vars()).is_err());
+        let mut v = vars();
+        v.case = None;
+        assert!(
+            render("case {case}", &v)
+                .expect_err("no case")
+                .contains("no follow-up case")
+        );
+        assert!(check("Hi {name}").is_ok() && check("{case}").is_ok());
+    }
+
+    #[test]
+    fn loads_files_and_config_and_checks_them() {
+        let dir = tempfile::tempdir().expect("tmp");
+        std::fs::write(
+            dir.path().join("refund.txt"),
+            "Refund for {name} is on its way.\n",
+        )
+        .expect("w");
+        std::fs::write(dir.path().join("notes.md"), "ignored").expect("w");
+        let mut cfg = std::collections::BTreeMap::new();
+        cfg.insert("call".to_string(), "We'll call you, {name}.".to_string());
+        let t = load(&cfg, dir.path()).expect("load");
+        assert_eq!(
+            t.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(),
+            vec!["call", "refund"]
+        );
+        assert_eq!(t[1].body, "Refund for {name} is on its way.");
+        cfg.insert("bad".to_string(), "{oops}".to_string());
+        assert!(load(&cfg, dir.path()).expect_err("bad").contains("\"bad\""));
+    }
+
+    #[test]
+    fn fuzzy_search_ranks_sensibly() {
+        let t: Vec<Template> = ["refund", "call-back", "shipping-delay", "rude-staff"]
+            .iter()
+            .map(|n| Template {
+                name: n.to_string(),
+                body: format!("about {n}"),
+            })
+            .collect();
+        assert_eq!(search(&t, "ref")[0].name, "refund");
+        assert_eq!(search(&t, "shd")[0].name, "shipping-delay");
+        assert_eq!(search(&t, "rs")[0].name, "rude-staff");
+        assert_eq!(search(&t, "").len(), 4);
+        assert!(search(&t, "zzz").is_empty());
+    }
+}
