@@ -272,3 +272,19 @@ fn reply_with_a_template() {
         "<p>@zoe@127.0.0.1 Hi Zoë, the refund is on its way. — kim</p>"
     );
 }
+
+#[test]
+fn a_rate_limited_reply_stays_queued_and_is_not_hammered() {
+    let (sb, fake) = connected();
+    assert!(sb.run(&["sync", "--once"]).status.success());
+    let list = items(&sb);
+    let id = list[0]["id"].as_str().expect("id");
+    fake.fault(Fault::RateLimited);
+    let out = sb.run(&["reply", id, "--text", "On it.", "--yes"]);
+    assert!(!out.status.success());
+    assert!(stdout(&out).contains("stays queued"), "{}", stdout(&out));
+    // Until the reset, syncing does not send it again.
+    assert!(sb.run(&["sync", "--once"]).status.success());
+    assert_eq!(fake.server.count("POST", "/api/v1/statuses"), 1);
+    assert_eq!(fake.with(|s| s.posted.len()), 0);
+}

@@ -80,3 +80,54 @@ fn a_rate_limited_account_says_until_when() {
     app.send("q");
     assert!(app.wait_exit());
 }
+
+#[test]
+fn a_draft_survives_quitting_and_comes_back() {
+    let fake = FakeMastodon::start();
+    fake.mention(
+        10,
+        status(
+            "110000000000000001",
+            account("77", "kim@x.invalid", "Kim Lee"),
+            "<p>@brand where is my order?</p>",
+            "public",
+            None,
+        ),
+    );
+    let sb = connect(&fake);
+    let mut app = inbox(&sb);
+    app.wait_text("Kim Lee");
+    app.send("r");
+    app.wait_text("Reply to Kim Lee");
+    app.send("Checking with the warehouse");
+    app.wait_text("Checking with the warehouse");
+    app.send("\x1b");
+    app.wait_text("kept");
+    app.send("q");
+    app.wait_text("Quit tinbox?");
+    app.send("y");
+    assert!(app.wait_exit());
+    drop(app);
+
+    let mut app = inbox(&sb);
+    app.wait_text("Kim Lee");
+    app.wait_text("1 draft");
+    app.send("\r");
+    app.wait_text("Draft (r to continue)");
+    app.send("r");
+    app.wait_text("Reply to Kim Lee");
+    app.wait_for("the draft in the composer", |s| {
+        s.contents()
+            .contains("@kim@x.invalid Checking with the warehouse")
+    });
+    app.send("\x1b");
+    app.send("q");
+    app.wait_text("Quit tinbox?");
+    app.send("y");
+    assert!(app.wait_exit());
+    assert_eq!(
+        fake.server.count("POST", "/api/v1/statuses"),
+        0,
+        "nothing was sent"
+    );
+}

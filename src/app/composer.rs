@@ -95,6 +95,7 @@ pub fn on_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
                     }];
                 }
                 state.message = Some((Level::Info, format!("Reply to #{id} queued…")));
+                remember_draft(state, id, "");
                 // The draft is written first, so the text survives whatever the send does.
                 vec![
                     Effect::SaveDraft {
@@ -184,6 +185,7 @@ fn close_keeping_draft(state: &mut AppState) -> Vec<Effect> {
         // The text of a failed reply stays in the outbox, unchanged.
         return vec![Effect::LoadOutbox];
     }
+    remember_draft(state, c.item, &c.text);
     if !c.text.trim().is_empty() {
         state.message = Some((Level::Info, format!("Draft for #{} kept.", c.item)));
     }
@@ -309,4 +311,32 @@ fn picker_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
         _ => {}
     }
     Vec::new()
+}
+
+/// Keep the detail pane's copy of the draft in step with what was saved, so reopening the
+/// composer continues from it (and never saves an older text over it).
+fn remember_draft(state: &mut AppState, id: crate::model::ItemId, text: &str) {
+    let had = state
+        .items
+        .iter()
+        .find(|i| i.id == id)
+        .is_some_and(|i| i.has_draft);
+    let has = !text.trim().is_empty();
+    // The store's count follows (Msg::DraftCount); until then `q` must already know.
+    match (had, has) {
+        (false, true) => state.draft_count += 1,
+        (true, false) => state.draft_count = state.draft_count.saturating_sub(1),
+        _ => {}
+    }
+    if let Some(d) = state.detail.as_mut().filter(|d| d.item.id == id) {
+        d.draft = if text.trim().is_empty() {
+            None
+        } else {
+            Some(text.to_string())
+        };
+        d.item.has_draft = d.draft.is_some();
+    }
+    if let Some(i) = state.items.iter_mut().find(|i| i.id == id) {
+        i.has_draft = !text.trim().is_empty();
+    }
 }

@@ -261,7 +261,22 @@ fn on_key(state: &mut AppState, key: KeyEvent, now: Timestamp) -> Vec<Effect> {
     // ctrl-c always leaves the current dialog, or asks to quit.
     let ctrl_c = key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL);
     match &mut state.mode {
-        Mode::Composer(_) => return composer::on_key(state, key),
+        Mode::Composer(_) => {
+            // Esc and the next key often arrive together and read as Alt+key: close the
+            // composer (keeping the draft), then act on the key.
+            if let (KeyCode::Char(ch), true) = (key.code, key.modifiers.contains(KeyModifiers::ALT))
+            {
+                let mut fx =
+                    composer::on_key(state, KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));
+                fx.extend(on_key(
+                    state,
+                    KeyEvent::new(KeyCode::Char(ch), key.modifiers - KeyModifiers::ALT),
+                    now,
+                ));
+                return fx;
+            }
+            return composer::on_key(state, key);
+        }
         Mode::Help { scroll } => {
             match key.code {
                 KeyCode::Char('j') | KeyCode::Down => *scroll = scroll.saturating_add(1),

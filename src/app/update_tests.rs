@@ -628,3 +628,46 @@ fn template_picker_inserts_the_rendered_template() {
     };
     assert!(c.picker.is_none() && c.text.starts_with("xHi"));
 }
+
+#[test]
+fn a_kept_draft_is_what_the_composer_reopens_with() {
+    let mut s = loaded();
+    let m = detail(&s, None);
+    update(&mut s, m, t0());
+    update(&mut s, key('r'), t0());
+    update(&mut s, Msg::Paste("first words".into()), t0());
+    update(&mut s, code(KeyCode::Esc), t0());
+    assert!(s.items[0].has_draft);
+    update(&mut s, key('r'), t0());
+    let Mode::Composer(c) = &s.mode else {
+        panic!("composer")
+    };
+    assert_eq!(
+        c.text, "first words",
+        "not an empty composer that would overwrite the draft"
+    );
+}
+
+#[test]
+fn escape_then_a_key_read_as_alt_key_closes_then_acts() {
+    let mut s = loaded();
+    update(&mut s, key('r'), t0());
+    update(&mut s, key('a'), t0());
+    let fx = update(
+        &mut s,
+        Msg::Key(KeyEvent::new(KeyCode::Char('q'), KeyModifiers::ALT)),
+        t0(),
+    );
+    assert_eq!(
+        fx,
+        vec![Effect::SaveDraft {
+            id: ItemId(3),
+            text: "a".into()
+        }]
+    );
+    assert_eq!(
+        s.mode,
+        Mode::ConfirmQuit,
+        "the draft was kept and q asks before quitting"
+    );
+}
