@@ -3,27 +3,8 @@
 mod support;
 
 use support::Sandbox;
-use support::fake_mastodon::{FakeMastodon, Fault, TOKEN, account, status};
+use support::fake_mastodon::{FakeMastodon, Fault, account, connect, status};
 use support::pty::PtyApp;
-
-fn connect(fake: &FakeMastodon) -> Sandbox {
-    let sb = Sandbox::new();
-    let out = sb.run_with_stdin(
-        &[
-            "account",
-            "add",
-            "mastodon",
-            "--instance",
-            &fake.url(),
-            "--name",
-            "brand",
-            "--token-stdin",
-        ],
-        &format!("{TOKEN}\n"),
-    );
-    assert!(out.status.success(), "{}", support::stderr(&out));
-    sb
-}
 
 fn inbox(sb: &Sandbox) -> PtyApp {
     let envs = vec![

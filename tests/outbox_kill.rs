@@ -6,8 +6,8 @@ use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
-use support::fake_mastodon::{FakeMastodon, Fault, TOKEN, account, status};
-use support::{Sandbox, stderr, stdout};
+use support::fake_mastodon::{FakeMastodon, Fault, account, connect, status};
+use support::{stderr, stdout};
 
 fn wait_until(what: &str, cond: impl Fn() -> bool) {
     let deadline = Instant::now() + Duration::from_secs(30);
@@ -30,21 +30,7 @@ fn sigkill_while_sending_then_restart_posts_exactly_once() {
             None,
         ),
     );
-    let sb = Sandbox::new();
-    let out = sb.run_with_stdin(
-        &[
-            "account",
-            "add",
-            "mastodon",
-            "--instance",
-            &fake.url(),
-            "--name",
-            "brand",
-            "--token-stdin",
-        ],
-        &format!("{TOKEN}\n"),
-    );
-    assert!(out.status.success(), "{}", stderr(&out));
+    let sb = connect(&fake);
     assert!(sb.run(&["sync", "--once"]).status.success());
     let list: Value = serde_json::from_str(&stdout(&sb.run(&["list", "--json"]))).expect("json");
     let id = list[0]["id"].as_str().expect("id").to_string();

@@ -340,3 +340,7 @@ fn remember_draft(state: &mut AppState, id: crate::model::ItemId, text: &str) {
         i.has_draft = !text.trim().is_empty();
     }
 }
+
+#[cfg(test)]
+#[path = "composer_tests.rs"]
+mod tests;

@@ -6,6 +6,8 @@ pub mod effect;
 pub mod keymap;
 pub mod msg;
 pub mod state;
+#[cfg(test)]
+mod test_support;
 pub mod update;
 
 pub use action::Action;

@@ -308,3 +308,23 @@ fn context(s: &State, id: &str) -> Response {
         &json!({"ancestors": ancestors, "descendants": descendants}),
     )
 }
+
+/// A sandbox with this server connected as account `brand` (token given on stdin).
+pub fn connect(fake: &FakeMastodon) -> super::Sandbox {
+    let sb = super::Sandbox::new();
+    let out = sb.run_with_stdin(
+        &[
+            "account",
+            "add",
+            "mastodon",
+            "--instance",
+            &fake.url(),
+            "--name",
+            "brand",
+            "--token-stdin",
+        ],
+        &format!("{TOKEN}\n"),
+    );
+    assert!(out.status.success(), "account add: {}", super::stderr(&out));
+    sb
+}

@@ -1,0 +1,320 @@
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use crate::app::state::{Composer, Level, Mode};
+use crate::app::test_support::*;
+use crate::app::{Effect, Msg, update};
+use crate::model::{ChannelKind, ItemId, OutboxEntry, OutboxState};
+use crate::outbox::OutboxEvent;
+use crate::testing::t0;
+
+#[test]
+fn composer_types_confirms_and_sends() {
+    let mut s = loaded();
+    let m = detail(&s, Some("Hi "));
+    update(&mut s, m, t0());
+    update(&mut s, key('r'), t0());
+    for c in "Maya".chars() {
+        update(&mut s, key(c), t0());
+    }
+    let Mode::Composer(c) = &s.mode else {
+        panic!("composer not open: {:?}", s.mode)
+    };
+    assert_eq!((c.text.as_str(), c.cursor), ("Hi Maya", 7));
+    assert!(update(&mut s, ctrl('s'), t0()).is_empty());
+    assert!(matches!(
+        &s.mode,
+        Mode::Composer(Composer { confirm: true, .. })
+    ));
+    let fx = update(&mut s, key('y'), t0());
+    assert_eq!(
+        fx,
+        vec![
+            Effect::SaveDraft {
+                id: ItemId(3),
+                text: "Hi Maya".into()
+            },
+            Effect::SendReply {
+                id: ItemId(3),
+                text: "Hi Maya".into()
+            }
+        ]
+    );
+    assert_eq!(s.mode, Mode::Normal);
+}
+
+#[test]
+fn composer_refuses_empty_and_too_long() {
+    let mut s = loaded();
+    update(&mut s, key('r'), t0());
+    update(&mut s, ctrl('s'), t0());
+    assert!(matches!(
+        &s.mode,
+        Mode::Composer(Composer { confirm: false, .. })
+    ));
+    assert_eq!(s.message.as_ref().map(|m| m.0), Some(Level::Error));
+    update(&mut s, Msg::Paste("x".repeat(21)), t0());
+    update(&mut s, ctrl('s'), t0());
+    assert!(matches!(
+        &s.mode,
+        Mode::Composer(Composer { confirm: false, .. })
+    ));
+    assert!(s.message.as_ref().is_some_and(|m| m.1.contains("21/20")));
+}
+
+#[test]
+fn composer_escape_keeps_draft_and_tick_saves_while_typing() {
+    let mut s = loaded();
+    update(&mut s, key('r'), t0());
+    update(&mut s, key('a'), t0());
+    assert_eq!(
+        update(&mut s, Msg::Tick, t0()),
+        vec![Effect::SaveDraft {
+            id: ItemId(3),
+            text: "a".into()
+        }]
+    );
+    assert!(
+        update(&mut s, Msg::Tick, t0()).is_empty(),
+        "saved once per change"
+    );
+    update(&mut s, code(KeyCode::Enter), t0());
+    update(&mut s, key('b'), t0());
+    let fx = update(&mut s, code(KeyCode::Esc), t0());
+    assert_eq!(
+        fx,
+        vec![Effect::SaveDraft {
+            id: ItemId(3),
+            text: "a\nb".into()
+        }]
+    );
+    assert_eq!(s.mode, Mode::Normal);
+}
+
+#[test]
+fn composer_editing_keys() {
+    let mut s = loaded();
+    update(&mut s, key('r'), t0());
+    update(&mut s, Msg::Paste("ab\r\ncdé".into()), t0());
+    update(&mut s, code(KeyCode::Backspace), t0());
+    update(&mut s, code(KeyCode::Up), t0());
+    update(&mut s, code(KeyCode::Home), t0());
+    update(&mut s, code(KeyCode::Delete), t0());
+    update(&mut s, code(KeyCode::End), t0());
+    update(&mut s, key('!'), t0());
+    let Mode::Composer(c) = &s.mode else {
+        panic!("composer")
+    };
+    assert_eq!(c.text, "b!\ncd");
+}
+
+#[test]
+fn feed_like_accounts_cannot_be_answered_in_channel() {
+    let mut s = loaded();
+    if let Some(a) = s.accounts.get_mut("demo") {
+        a.capabilities.can_reply = false;
+    }
+    update(&mut s, key('r'), t0());
+    assert_eq!(s.mode, Mode::Normal);
+    assert_eq!(s.message.as_ref().map(|m| m.0), Some(Level::Error));
+}
+
+#[test]
+fn outbox_events_reach_the_status_bar() {
+    let mut s = loaded();
+    let fx = update(
+        &mut s,
+        Msg::Outbox(OutboxEvent::Failed {
+            entry: 1,
+            item: ItemId(3),
+            error: "too long".into(),
+        }),
+        t0(),
+    );
+    assert!(fx.is_empty());
+    let (level, text) = s.message.clone().expect("message");
+    assert_eq!(level, Level::Error);
+    assert!(
+        text.contains("too long") && text.contains("outbox"),
+        "{text}"
+    );
+    let fx = update(
+        &mut s,
+        Msg::Outbox(OutboxEvent::Sent {
+            entry: 1,
+            item: ItemId(3),
+            remote_id: "x".into(),
+        }),
+        t0(),
+    );
+    assert_eq!(
+        fx,
+        vec![Effect::LoadItems {
+            include_closed: false
+        }]
+    );
+}
+
+#[test]
+fn outbox_view_resends_and_edits_failed_replies() {
+    let mut s = loaded();
+    assert_eq!(update(&mut s, key('o'), t0()), vec![Effect::LoadOutbox]);
+    let entry = |id: i64, state: OutboxState| OutboxEntry {
+        id,
+        item: ItemId(3),
+        text: format!("text {id}"),
+        idempotency_key: "k".into(),
+        state,
+        attempts: 1,
+        last_error: Some("rejected".into()),
+        next_attempt_at: t0(),
+        remote_id: None,
+        created_at: t0(),
+    };
+    update(
+        &mut s,
+        Msg::OutboxLoaded(vec![
+            entry(2, OutboxState::Queued),
+            entry(1, OutboxState::Failed),
+        ]),
+        t0(),
+    );
+    update(&mut s, key('r'), t0());
+    assert!(
+        s.message
+            .as_ref()
+            .is_some_and(|m| m.1.contains("Only failed")),
+        "queued entries go by themselves"
+    );
+    update(&mut s, key('j'), t0());
+    assert_eq!(
+        update(&mut s, key('r'), t0()),
+        vec![Effect::Resend {
+            entry: 1,
+            text: None
+        }]
+    );
+    update(&mut s, key('e'), t0());
+    let Mode::Composer(c) = &s.mode else {
+        panic!("editing opens the composer: {:?}", s.mode)
+    };
+    assert_eq!((c.text.as_str(), c.resend), ("text 1", Some(1)));
+    update(&mut s, key('!'), t0());
+    update(&mut s, ctrl('s'), t0());
+    assert_eq!(
+        update(&mut s, key('y'), t0()),
+        vec![Effect::Resend {
+            entry: 1,
+            text: Some("text 1!".into())
+        }]
+    );
+}
+
+#[test]
+fn a_mastodon_reply_starts_by_mentioning_the_author() {
+    let mut s = loaded();
+    if let Some(i) = s.items.get_mut(0) {
+        i.channel = ChannelKind::Mastodon;
+        i.author.handle = "@zoe@x.invalid".into();
+    }
+    update(&mut s, key('r'), t0());
+    let Mode::Composer(c) = &s.mode else {
+        panic!("composer")
+    };
+    assert_eq!((c.text.as_str(), c.cursor), ("@zoe@x.invalid ", 15));
+}
+
+#[test]
+fn template_picker_inserts_the_rendered_template() {
+    let mut s = loaded();
+    update(&mut s, key('r'), t0());
+    update(&mut s, ctrl('t'), t0());
+    assert!(
+        s.message
+            .as_ref()
+            .is_some_and(|m| m.1.contains("No templates"))
+    );
+    s.templates = vec![
+        crate::templates::Template {
+            name: "call-back".into(),
+            body: "We'll call you.".into(),
+        },
+        crate::templates::Template {
+            name: "refund".into(),
+            body: "Hi {name}, refund sent. — {agent}".into(),
+        },
+        crate::templates::Template {
+            name: "needs-case".into(),
+            body: "Case {case}".into(),
+        },
+    ];
+    update(&mut s, key('x'), t0());
+    update(&mut s, ctrl('t'), t0());
+    for c in "rfd".chars() {
+        update(&mut s, key(c), t0());
+    }
+    update(&mut s, code(KeyCode::Enter), t0());
+    let Mode::Composer(c) = &s.mode else {
+        panic!("composer")
+    };
+    assert_eq!(c.text, "xHi User 3, refund sent. — me");
+    assert!(c.picker.is_none());
+    // A template that cannot be filled in says why and inserts nothing.
+    update(&mut s, ctrl('t'), t0());
+    for c in "case".chars() {
+        update(&mut s, key(c), t0());
+    }
+    update(&mut s, code(KeyCode::Enter), t0());
+    assert!(
+        s.message
+            .as_ref()
+            .is_some_and(|m| m.1.contains("no follow-up case"))
+    );
+    update(&mut s, code(KeyCode::Esc), t0());
+    let Mode::Composer(c) = &s.mode else {
+        panic!("Esc closes only the picker")
+    };
+    assert!(c.picker.is_none() && c.text.starts_with("xHi"));
+}
+
+#[test]
+fn a_kept_draft_is_what_the_composer_reopens_with() {
+    let mut s = loaded();
+    let m = detail(&s, None);
+    update(&mut s, m, t0());
+    update(&mut s, key('r'), t0());
+    update(&mut s, Msg::Paste("first words".into()), t0());
+    update(&mut s, code(KeyCode::Esc), t0());
+    assert!(s.items[0].has_draft);
+    update(&mut s, key('r'), t0());
+    let Mode::Composer(c) = &s.mode else {
+        panic!("composer")
+    };
+    assert_eq!(
+        c.text, "first words",
+        "not an empty composer that would overwrite the draft"
+    );
+}
+
+#[test]
+fn escape_then_a_key_read_as_alt_key_closes_then_acts() {
+    let mut s = loaded();
+    update(&mut s, key('r'), t0());
+    update(&mut s, key('a'), t0());
+    let fx = update(
+        &mut s,
+        Msg::Key(KeyEvent::new(KeyCode::Char('q'), KeyModifiers::ALT)),
+        t0(),
+    );
+    assert_eq!(
+        fx,
+        vec![Effect::SaveDraft {
+            id: ItemId(3),
+            text: "a".into()
+        }]
+    );
+    assert_eq!(
+        s.mode,
+        Mode::ConfirmQuit,
+        "the draft was kept and q asks before quitting"
+    );
+}

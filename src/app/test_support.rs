@@ -1,0 +1,62 @@
+//! Shared helpers for the app's tests.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use crate::app::state::{AccountHealth, AccountView};
+use crate::app::{AppState, Msg, update};
+use crate::channels::{Capabilities, LengthUnit};
+use crate::model::{ChannelKind, ItemDetail};
+use crate::sla;
+use crate::testing::{item, t0};
+
+pub fn key(c: char) -> Msg {
+    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
+}
+
+pub fn code(code: KeyCode) -> Msg {
+    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+pub fn ctrl(c: char) -> Msg {
+    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+}
+
+/// State with items aged 10s, 20m, 2h, 30m (ids 1..=4), loaded at t0.
+pub fn loaded() -> AppState {
+    let mut s = AppState::new(sla::Policy::default(), true, "me".into());
+    s.accounts.insert(
+        "demo".into(),
+        AccountView {
+            channel: ChannelKind::Demo,
+            capabilities: Capabilities {
+                can_reply: true,
+                can_dm: true,
+                max_len: Some(20),
+                length_unit: LengthUnit::Chars,
+            },
+            health: AccountHealth::Idle,
+        },
+    );
+    let items = vec![
+        item(1, t0(), 10),
+        item(2, t0(), 20 * 60),
+        item(3, t0(), 2 * 3600),
+        item(4, t0(), 30 * 60),
+    ];
+    update(&mut s, Msg::ItemsLoaded(items), t0());
+    s
+}
+
+pub fn ids(s: &AppState) -> Vec<i64> {
+    s.items.iter().map(|i| i.id.0).collect()
+}
+
+pub fn detail(s: &AppState, draft: Option<&str>) -> Msg {
+    let item = s.selected_item().expect("selected").clone();
+    Msg::DetailLoaded(Box::new(ItemDetail {
+        item,
+        thread: vec![],
+        history: vec![],
+        draft: draft.map(String::from),
+    }))
+}
