@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use crate::channels::Channel;
 use crate::channels::demo::{Clock, DemoChannel};
+use crate::channels::feed::FeedChannel;
 use crate::channels::mastodon::{MastodonChannel, MastodonOptions};
 use crate::config::AccountConfig;
 use crate::model::ChannelKind;
@@ -25,6 +26,15 @@ pub fn open_channel(
                 .ok_or_else(|| format!("account {name:?} has no instance"))?;
             let token = token(name, cfg, secrets)?;
             let ch = MastodonChannel::new(instance, token, MastodonOptions::default())
+                .map_err(|e| format!("account {name:?}: {e}"))?;
+            Ok(Arc::new(ch))
+        }
+        ChannelKind::Feed => {
+            let url = cfg
+                .url
+                .as_deref()
+                .ok_or_else(|| format!("account {name:?} has no url"))?;
+            let ch = FeedChannel::new(url, cfg.keywords.clone(), clock)
                 .map_err(|e| format!("account {name:?}: {e}"))?;
             Ok(Arc::new(ch))
         }

@@ -9,6 +9,7 @@ pub mod app;
 pub mod channels;
 pub mod cli;
 pub mod config;
+pub mod html;
 pub mod logging;
 pub mod model;
 pub mod outbox;

@@ -22,9 +22,17 @@ pub fn open(state: &mut AppState) -> Vec<Effect> {
     };
     let caps = state.accounts.get(&item.account).map(|a| a.capabilities);
     if caps.is_some_and(|c| !c.can_reply) {
+        let link = item
+            .url
+            .as_deref()
+            .map(crate::sanitize::one_line)
+            .unwrap_or_else(|| "no link".into());
         state.message = Some((
-            Level::Error,
-            format!("{} items cannot be answered in-channel.", item.channel),
+            Level::Info,
+            format!(
+                "{} items cannot be answered in-channel; answer at the source: {link}",
+                item.channel
+            ),
         ));
         return Vec::new();
     }

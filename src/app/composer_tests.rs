@@ -115,7 +115,12 @@ fn feed_like_accounts_cannot_be_answered_in_channel() {
     }
     update(&mut s, key('r'), t0());
     assert_eq!(s.mode, Mode::Normal);
-    assert_eq!(s.message.as_ref().map(|m| m.0), Some(Level::Error));
+    assert!(
+        s.message
+            .as_ref()
+            .is_some_and(|m| m.1.contains("https://demo.invalid/posts/3")),
+        "the link is offered"
+    );
 }
 
 #[test]

@@ -5,6 +5,7 @@
 //! dedups by `(account, remote_id)`.
 
 pub mod demo;
+pub mod feed;
 pub mod mastodon;
 pub mod poller;
 

@@ -31,9 +31,12 @@ async fn add(
     input: &mut dyn BufRead,
     out: &mut dyn Write,
 ) -> Result<()> {
+    if args.channel == "feed" {
+        return add_feed(args, paths, config, out).await;
+    }
     if args.channel != "mastodon" {
         bail!(
-            "adding {} accounts is not available in this build yet (mastodon is)",
+            "adding {} accounts is not available in this build yet (mastodon and feed are)",
             args.channel
         );
     }
@@ -113,8 +116,61 @@ fn read_line(input: &mut dyn BufRead) -> Result<String> {
     Ok(line)
 }
 
+/// A feed: fetched once to prove it is one, then added to the config.
+async fn add_feed(
+    args: &AccountAddArgs,
+    paths: &Paths,
+    config: &Config,
+    out: &mut dyn Write,
+) -> Result<()> {
+    use crate::channels::Channel;
+    let Some(url) = args.url.as_deref() else {
+        bail!("give the feed's address: tinbox account add feed URL")
+    };
+    check_url(url).map_err(anyhow::Error::msg)?;
+    let clock: crate::channels::demo::Clock = std::sync::Arc::new(jiff::Timestamp::now);
+    let feed = crate::channels::feed::FeedChannel::new(url, args.keywords.clone(), clock)?;
+    let found = feed
+        .poll(None)
+        .await
+        .with_context(|| format!("reading {url}"))?
+        .items
+        .len();
+    let host = reqwest::Url::parse(url)
+        .ok()
+        .and_then(|u| u.host_str().map(String::from))
+        .unwrap_or_else(|| "feed".into());
+    let name = args.name.clone().unwrap_or_else(|| {
+        host.chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+            .collect()
+    });
+    if config.accounts.contains_key(&name) {
+        bail!("an account named {name:?} already exists; choose another --name");
+    }
+    let mut table = format!("channel = \"feed\"\nurl = {url:?}\n");
+    if !args.keywords.is_empty() {
+        let kws: Vec<String> = args.keywords.iter().map(|k| format!("{k:?}")).collect();
+        table.push_str(&format!("keywords = [{}]\n", kws.join(", ")));
+    }
+    append_table(paths, &name, &table)?;
+    writeln!(
+        out,
+        "Added feed {name}: {found} matching entries now. `tinbox sync --once` brings them in."
+    )?;
+    Ok(())
+}
+
 /// Add `[accounts.NAME]` at the end of the config file (the user asked for it).
 fn append_account(paths: &Paths, name: &str, instance: &str) -> Result<()> {
+    append_table(
+        paths,
+        name,
+        &format!("channel = \"mastodon\"\ninstance = {instance:?}\n"),
+    )
+}
+
+fn append_table(paths: &Paths, name: &str, table: &str) -> Result<()> {
     std::fs::create_dir_all(&paths.config_dir)
         .with_context(|| format!("creating {}", paths.config_dir.display()))?;
     let mut text = std::fs::read_to_string(&paths.config_file).unwrap_or_default();
@@ -129,9 +185,7 @@ fn append_account(paths: &Paths, name: &str, instance: &str) -> Result<()> {
     } else {
         format!("{name:?}")
     };
-    text.push_str(&format!(
-        "\n[accounts.{key}]\nchannel = \"mastodon\"\ninstance = {instance:?}\n"
-    ));
+    text.push_str(&format!("\n[accounts.{key}]\n{table}"));
     // Prove the result still parses before writing it.
     crate::config::parse(&text, &paths.config_file)?;
     std::fs::write(&paths.config_file, text)

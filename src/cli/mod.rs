@@ -85,8 +85,13 @@ pub enum AccountCommand {
 
 #[derive(Debug, Args)]
 pub struct AccountAddArgs {
-    /// mastodon (bluesky and feed come later).
+    /// mastodon or feed (bluesky comes later).
     pub channel: String,
+    /// For a feed: its address (RSS, Atom or JSON Feed).
+    pub url: Option<String>,
+    /// For a feed: only entries mentioning one of these (comma-separated, any case).
+    #[arg(long, value_delimiter = ',')]
+    pub keywords: Vec<String>,
     /// The server, e.g. https://mastodon.social (https; http only for loopback).
     #[arg(long)]
     pub instance: Option<String>,

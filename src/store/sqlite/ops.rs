@@ -6,7 +6,7 @@ use rusqlite::{OptionalExtension, Transaction, params};
 use super::rows::{self, ITEM_COLUMNS, secs};
 use super::{SqliteStore, db};
 use crate::model::{
-    ChannelKind, HistoryEntry, IncomingItem, Item, ItemId, OutboxEntry, Status, ThreadEntry,
+    ChannelKind, HistoryEntry, IncomingItem, Item, ItemId, Kind, OutboxEntry, Status, ThreadEntry,
 };
 use crate::sanitize::{clean, one_line};
 use crate::store::{AccountRecord, IngestReport, ItemQuery, StoreBackend, StoreError, StoreResult};
@@ -99,7 +99,7 @@ impl StoreBackend for SqliteStore {
             tx.execute(
                 "INSERT INTO items (account, channel, kind, remote_id, url, author_handle, author_name, text, created_at, \
                  first_seen_at, status, thread_root, in_reply_to, visibility, timer_target, waiting_since) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'new', ?11, ?12, ?13, ?14, ?9)",
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'new', ?11, ?12, ?13, ?14, ?15)",
                 params![
                     account,
                     channel.as_str(),
@@ -115,6 +115,8 @@ impl StoreBackend for SqliteStore {
                     it.in_reply_to,
                     it.visibility.as_str(),
                     target,
+                    // Feed entries wait from when they were first seen, not from their date.
+                    secs(if it.kind == Kind::Entry { now } else { it.created_at }),
                 ],
             )
             .map_err(db)?;

@@ -409,3 +409,21 @@ fn an_answer_to_our_reply_joins_the_thread() {
     );
     assert_eq!(s.thread(n).expect("thread").len(), 3);
 }
+
+#[test]
+fn feed_entries_wait_from_when_they_are_first_seen() {
+    let mut s = store();
+    let entry = IncomingItem {
+        kind: Kind::Entry,
+        ..incoming("e1", at(-86_400 * 30))
+    };
+    let id = s
+        .ingest("f", ChannelKind::Feed, &[entry], None, at(0))
+        .expect("i")
+        .new_items[0];
+    let it = s.item(id).expect("item");
+    assert_eq!(
+        (it.created_at, it.waiting_since),
+        (at(-86_400 * 30), Some(at(0)))
+    );
+}
