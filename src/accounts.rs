@@ -25,8 +25,15 @@ pub fn open_channel(
                 .as_deref()
                 .ok_or_else(|| format!("account {name:?} has no instance"))?;
             let token = token(name, cfg, secrets)?;
-            let ch = MastodonChannel::new(instance, token, MastodonOptions::default())
-                .map_err(|e| format!("account {name:?}: {e}"))?;
+            let ch = MastodonChannel::new(
+                instance,
+                token,
+                MastodonOptions {
+                    notification_types: cfg.notifications.clone(),
+                    ..MastodonOptions::default()
+                },
+            )
+            .map_err(|e| format!("account {name:?}: {e}"))?;
             Ok(Arc::new(ch))
         }
         ChannelKind::Feed => {

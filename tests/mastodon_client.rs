@@ -323,3 +323,38 @@ async fn oauth_out_of_band_flow() {
         "plain http to a remote host"
     );
 }
+
+#[tokio::test]
+async fn configured_notification_types_are_asked_for_and_kept() {
+    init();
+    let fake = FakeMastodon::start();
+    fake.mention(1, status("200", kim(), "<p>@brand hi</p>", "public", None));
+    let mut quoting = status("201", kim(), "<p>look at this</p>", "public", None);
+    quoting["quote"] = json!({"state": "accepted", "quoted_status": null});
+    fake.notification(json!({"id": "2", "type": "quote", "account": kim(), "status": quoting}));
+    let only_mentions = client(&fake).poll(None).await.expect("poll");
+    assert_eq!(only_mentions.items.len(), 1);
+    let opts = MastodonOptions {
+        notification_types: vec!["mention".into(), "quote".into()],
+        ..MastodonOptions::default()
+    };
+    let ch = MastodonChannel::new(&fake.url(), TOKEN.into(), opts).expect("client");
+    let out = ch.poll(None).await.expect("poll");
+    assert_eq!(out.items.len(), 2);
+    assert_eq!(
+        out.items
+            .iter()
+            .find(|i| i.remote_id == "201")
+            .expect("quote")
+            .kind,
+        Kind::Quote
+    );
+    let asked = fake
+        .server
+        .requests()
+        .into_iter()
+        .rev()
+        .find(|r| r.path == "/api/v1/notifications")
+        .expect("asked");
+    assert_eq!(asked.params("types[]"), vec!["mention", "quote"]);
+}

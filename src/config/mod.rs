@@ -93,6 +93,8 @@ pub struct AccountConfig {
     pub password_cmd: Option<String>,
     pub url: Option<String>,
     pub keywords: Vec<String>,
+    /// Mastodon notification types to poll (`mention`; also e.g. `status`, `quote`).
+    pub notifications: Vec<String>,
 }
 
 impl AccountConfig {
@@ -108,6 +110,7 @@ impl AccountConfig {
             password_cmd: None,
             url: None,
             keywords: Vec::new(),
+            notifications: Vec::new(),
         }
     }
 }

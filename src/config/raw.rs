@@ -80,6 +80,8 @@ struct RawAccount {
     url: Option<S<String>>,
     #[serde(default)]
     keywords: Vec<String>,
+    /// Mastodon: notification types to bring in (default: mention).
+    notifications: Option<Vec<String>>,
 }
 
 /// Errors at a place in the file.
@@ -296,5 +298,9 @@ fn account(cx: &Ctx<'_>, name: &str, acc: &S<RawAccount>) -> Result<AccountConfi
         password_cmd: a.password_cmd.clone(),
         url: a.url.as_ref().map(|s| s.get_ref().clone()),
         keywords: a.keywords.clone(),
+        notifications: a
+            .notifications
+            .clone()
+            .unwrap_or_else(|| vec!["mention".into()]),
     })
 }
