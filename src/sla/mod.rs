@@ -6,6 +6,8 @@
 use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 
+pub mod hours;
+
 use crate::model::{Item, Status, TimerTarget};
 
 /// Response-time targets, in seconds.
