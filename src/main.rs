@@ -58,12 +58,22 @@ fn run(cli: Cli) -> Result<u8> {
     match &cli.command {
         Some(Command::List(args)) => {
             let mut store = open_store(&paths)?;
-            tinbox::cli::list::run(&mut store, &config.sla, args, &mut io::stdout().lock())?;
+            tinbox::cli::list::run(
+                &mut store,
+                &config.policies(),
+                args,
+                &mut io::stdout().lock(),
+            )?;
             Ok(0)
         }
         Some(Command::Show(args)) => {
             let mut store = open_store(&paths)?;
-            tinbox::cli::show::run(&mut store, &config.sla, args, &mut io::stdout().lock())?;
+            tinbox::cli::show::run(
+                &mut store,
+                &config.policies(),
+                args,
+                &mut io::stdout().lock(),
+            )?;
             Ok(0)
         }
         Some(Command::Sync(args)) => {
@@ -169,7 +179,7 @@ fn inbox(cli: &Cli, paths: &Paths, config: Config, theme: Theme, user: String) -
         store: StoreHandle::spawn(store),
         accounts,
         theme,
-        policy: config.sla,
+        policies: config.policies(),
         demo: cli.demo,
         user,
         clock,

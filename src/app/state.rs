@@ -6,7 +6,7 @@ use jiff::Timestamp;
 
 use crate::channels::{Capabilities, LengthUnit};
 use crate::model::{ChannelKind, Item, ItemDetail, ItemId, OutboxEntry};
-use crate::sla::Policy;
+use crate::sla::Policies;
 
 use super::keymap::Keymap;
 
@@ -115,7 +115,8 @@ pub struct AppState {
     pub mode: Mode,
     pub accounts: BTreeMap<String, AccountView>,
     pub message: Option<(Level, String)>,
-    pub policy: Policy,
+    /// Response-time policies (default and rules); each item's timer uses its own.
+    pub policies: Policies,
     pub keymap: Keymap,
     pub draft_count: usize,
     /// Canned replies for the composer's picker.
@@ -132,7 +133,7 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn new(policy: Policy, demo: bool, user: String) -> AppState {
+    pub fn new(policies: Policies, demo: bool, user: String) -> AppState {
         AppState {
             items: Vec::new(),
             selected: 0,
@@ -145,7 +146,7 @@ impl AppState {
             mode: Mode::Normal,
             accounts: BTreeMap::new(),
             message: None,
-            policy,
+            policies,
             keymap: Keymap::default(),
             draft_count: 0,
             templates: Vec::new(),

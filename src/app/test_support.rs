@@ -23,7 +23,7 @@ pub fn ctrl(c: char) -> Msg {
 
 /// State with items aged 10s, 20m, 2h, 30m (ids 1..=4), loaded at t0.
 pub fn loaded() -> AppState {
-    let mut s = AppState::new(sla::Policy::default(), true, "me".into());
+    let mut s = AppState::new(sla::Policies::default(), true, "me".into());
     s.accounts.insert(
         "demo".into(),
         AccountView {

@@ -204,7 +204,7 @@ fn show_items(
     keep: Option<crate::model::ItemId>,
     now: Timestamp,
 ) -> Vec<Effect> {
-    sort_items(&mut items, state.sort, &state.policy, now);
+    sort_items(&mut items, state.sort, &state.policies, now);
     state.items = items;
     state.selected = keep
         .and_then(|id| state.items.iter().position(|i| i.id == id))
@@ -235,16 +235,16 @@ fn detail_for_selection(state: &mut AppState) -> Vec<Effect> {
 }
 
 /// Most urgent first: running clocks by time left, then paused, then the rest; ties oldest first.
-pub fn sort_items(items: &mut [Item], order: SortOrder, policy: &sla::Policy, now: Timestamp) {
+pub fn sort_items(items: &mut [Item], order: SortOrder, policies: &sla::Policies, now: Timestamp) {
     match order {
         SortOrder::Newest => {
             items.sort_by(|a, b| b.created_at.cmp(&a.created_at).then(b.id.cmp(&a.id)))
         }
         SortOrder::Urgency => items.sort_by_cached_key(|i| {
-            let t = sla::timer(i, policy, now);
+            let t = policies.timer(i, now);
             let (group, left) = match t.state {
                 TimerState::Ok | TimerState::Warn | TimerState::Breached => {
-                    (0, t.left_s(policy).unwrap_or(0))
+                    (0, t.left_s(policies.for_item(i)).unwrap_or(0))
                 }
                 TimerState::Paused => (1, -t.elapsed_s),
                 TimerState::None => (2, 0),

@@ -18,7 +18,7 @@ fn most_urgent_first_and_toggle_to_newest() {
 
 #[test]
 fn paused_and_closed_items_sort_after_running_clocks() {
-    let mut s = AppState::new(sla::Policy::default(), false, "me".into());
+    let mut s = AppState::new(sla::Policies::default(), false, "me".into());
     let mut paused = item(1, t0(), 5 * 3600);
     paused.status = Status::Pending;
     paused.paused_since = Some(t0());
@@ -65,7 +65,7 @@ fn selection_change_asks_for_detail() {
 
 #[test]
 fn scrolling_keeps_selection_on_screen() {
-    let mut s = AppState::new(sla::Policy::default(), false, "me".into());
+    let mut s = AppState::new(sla::Policies::default(), false, "me".into());
     update(
         &mut s,
         Msg::Resize {
@@ -304,4 +304,30 @@ fn opening_fetches_the_remote_thread_and_merges_it() {
             .as_ref()
             .is_some_and(|m| m.1.contains("stored thread"))
     );
+}
+
+#[test]
+fn urgency_uses_each_items_own_policy() {
+    let rule = sla::Rule {
+        channel: None,
+        account: None,
+        kind: Some(crate::model::Kind::Dm),
+        priority: None,
+        tag: None,
+        policy: sla::Policy {
+            warn_s: 300,
+            breach_s: 1800,
+            hours: None,
+        },
+    };
+    let mut s = AppState::new(
+        sla::Policies::new(sla::Policy::default(), vec![rule]),
+        false,
+        "me".into(),
+    );
+    let mention = item(1, t0(), 40 * 60); // 20m left of 1h
+    let mut dm = item(2, t0(), 20 * 60); // 10m left of 30m
+    dm.kind = crate::model::Kind::Dm;
+    update(&mut s, Msg::ItemsLoaded(vec![mention, dm]), t0());
+    assert_eq!(ids(&s), vec![2, 1], "the DM has less time left");
 }

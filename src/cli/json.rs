@@ -5,11 +5,11 @@ use serde_json::{Value, json};
 
 use crate::model::{HistoryEntry, Item, ItemDetail, ThreadEntry};
 use crate::sanitize;
-use crate::sla::{self, Policy};
+use crate::sla::Policies;
 
 /// One item as `list --json` prints it. Remote text is sanitized again on the way out.
-pub fn item(item: &Item, policy: &Policy, now: Timestamp) -> Value {
-    let t = sla::timer(item, policy, now);
+pub fn item(item: &Item, policies: &Policies, now: Timestamp) -> Value {
+    let t = policies.timer(item, now);
     json!({
         "id": item.id.to_string(),
         "account": item.account,
@@ -36,8 +36,8 @@ pub fn item(item: &Item, policy: &Policy, now: Timestamp) -> Value {
 }
 
 /// One item with `thread`, `history` and `draft`, as `show --json` prints it.
-pub fn detail(d: &ItemDetail, policy: &Policy, now: Timestamp) -> Value {
-    let mut v = item(&d.item, policy, now);
+pub fn detail(d: &ItemDetail, policies: &Policies, now: Timestamp) -> Value {
+    let mut v = item(&d.item, policies, now);
     if let Value::Object(map) = &mut v {
         map.insert("thread".into(), d.thread.iter().map(thread_entry).collect());
         map.insert(
@@ -82,7 +82,7 @@ mod tests {
     fn item_json_has_the_documented_shape() {
         let mut it = fixture(42, t0(), 1260);
         it.text = "evil \u{1b}]0;title\u{7}text".into();
-        let v = item(&it, &Policy::default(), t0());
+        let v = item(&it, &Policies::default(), t0());
         assert_eq!(v["id"], "42");
         assert_eq!(v["channel"], "demo");
         assert_eq!(v["kind"], "mention");

@@ -7,13 +7,13 @@ use jiff::Timestamp;
 
 use super::ListArgs;
 use crate::model::Status;
-use crate::sla::{self, Policy};
+use crate::sla::{self, Policies};
 use crate::store::{ItemQuery, StoreBackend};
 use crate::{sanitize, ui};
 
 pub fn run(
     store: &mut dyn StoreBackend,
-    policy: &Policy,
+    policies: &Policies,
     args: &ListArgs,
     out: &mut dyn Write,
 ) -> Result<()> {
@@ -33,13 +33,13 @@ pub fn run(
     crate::app::update::sort_items(
         &mut items,
         crate::app::state::SortOrder::Urgency,
-        policy,
+        policies,
         now,
     );
     if args.json {
         let arr: Vec<_> = items
             .iter()
-            .map(|i| super::json::item(i, policy, now))
+            .map(|i| super::json::item(i, policies, now))
             .collect();
         serde_json::to_writer_pretty(&mut *out, &arr)?;
         writeln!(out)?;
@@ -58,7 +58,7 @@ pub fn run(
         "ID", "ACCOUNT", "KIND", "STATUS", "TIMER", "AUTHOR"
     )?;
     for item in &items {
-        let t = sla::timer(item, policy, now);
+        let t = policies.timer(item, now);
         let timer = match t.state {
             sla::TimerState::None => "-".to_string(),
             sla::TimerState::Paused => format!("({})", sla::format_age(t.elapsed_s)),

@@ -8,12 +8,12 @@ use jiff::Timestamp;
 use super::ShowArgs;
 use crate::model::ItemId;
 use crate::sanitize;
-use crate::sla::{self, Policy};
+use crate::sla::{self, Policies};
 use crate::store::{self, StoreBackend};
 
 pub fn run(
     store: &mut dyn StoreBackend,
-    policy: &Policy,
+    policies: &Policies,
     args: &ShowArgs,
     out: &mut dyn Write,
 ) -> Result<()> {
@@ -21,12 +21,12 @@ pub fn run(
     let detail = store::load_detail(store, id).with_context(|| format!("cannot show item {id}"))?;
     let now = Timestamp::now();
     if args.json {
-        serde_json::to_writer_pretty(&mut *out, &super::json::detail(&detail, policy, now))?;
+        serde_json::to_writer_pretty(&mut *out, &super::json::detail(&detail, policies, now))?;
         writeln!(out)?;
         return Ok(());
     }
     let it = &detail.item;
-    let t = sla::timer(it, policy, now);
+    let t = policies.timer(it, now);
     writeln!(
         out,
         "#{} · {} ({}) · {} · {}",

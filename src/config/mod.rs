@@ -11,7 +11,7 @@ use std::path::Path;
 
 pub use paths::Paths;
 
-use crate::model::{ChannelKind, Kind, Priority};
+use crate::model::ChannelKind;
 use crate::sla::Policy;
 
 #[derive(Debug, thiserror::Error)]
@@ -38,7 +38,6 @@ pub struct Config {
     pub user: Option<String>,
     /// The default response-time policy.
     pub sla: Policy,
-    pub sla_business_hours: Option<BusinessHours>,
     /// `[[sla.policy]]` in order; the first match wins.
     pub sla_policies: Vec<PolicyRule>,
     pub accounts: BTreeMap<String, AccountConfig>,
@@ -53,7 +52,6 @@ impl Default for Config {
             backfill_s: 24 * 3600,
             user: None,
             sla: Policy::default(),
-            sla_business_hours: None,
             sla_policies: Vec::new(),
             accounts: BTreeMap::new(),
             templates: BTreeMap::new(),
@@ -61,25 +59,14 @@ impl Default for Config {
     }
 }
 
-/// Business hours of a policy (applied by the response-time work).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BusinessHours {
-    pub tz: String,
-    pub days: String,
-    pub hours: String,
-    pub holidays: Vec<String>,
-}
-
 /// One `[[sla.policy]]`: conditions (all given ones must match) and targets.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PolicyRule {
-    pub channel: Option<ChannelKind>,
-    pub account: Option<String>,
-    pub kind: Option<Kind>,
-    pub priority: Option<Priority>,
-    pub tag: Option<String>,
-    pub policy: Policy,
-    pub business_hours: Option<BusinessHours>,
+pub use crate::sla::Rule as PolicyRule;
+
+impl Config {
+    /// The response-time policies: the default and the ordered rules.
+    pub fn policies(&self) -> crate::sla::Policies {
+        crate::sla::Policies::new(self.sla.clone(), self.sla_policies.clone())
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -8,8 +8,11 @@ use std::str::FromStr;
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::{AccountConfig, BusinessHours, Config, ConfigError, PolicyRule};
+use std::sync::Arc;
+
+use super::{AccountConfig, Config, ConfigError, PolicyRule};
 use crate::model::ChannelKind;
+use crate::sla::BusinessHours;
 use crate::sla::{Policy, parse_duration};
 
 type S<T> = Spanned<T>;
@@ -151,23 +154,12 @@ impl Ctx<'_> {
         Ok(p)
     }
 
-    fn hours(&self, h: &RawHours) -> Result<BusinessHours, ConfigError> {
-        jiff::tz::TimeZone::get(h.tz.get_ref()).map_err(|_| {
-            self.bad(
-                &h.tz,
-                "business_hours.tz",
-                format!(
-                    "unknown time zone {:?} (e.g. \"Europe/Berlin\")",
-                    h.tz.get_ref()
-                ),
-            )
-        })?;
-        Ok(BusinessHours {
-            tz: h.tz.get_ref().clone(),
-            days: h.days.clone().unwrap_or_else(|| "mon-fri".into()),
-            hours: h.hours.clone().unwrap_or_else(|| "09:00-17:00".into()),
-            holidays: h.holidays.clone(),
-        })
+    fn hours(&self, h: &RawHours, key: &str) -> Result<Arc<BusinessHours>, ConfigError> {
+        let days = h.days.clone().unwrap_or_else(|| "mon-fri".into());
+        let hours = h.hours.clone().unwrap_or_else(|| "09:00-17:00".into());
+        BusinessHours::parse(h.tz.get_ref(), &days, &hours, &h.holidays)
+            .map(Arc::new)
+            .map_err(|e| self.bad(&h.tz, &format!("{key}.business_hours"), e))
     }
 }
 
@@ -189,15 +181,24 @@ pub fn parse(text: &str, origin: &Path) -> Result<Config, ConfigError> {
     }
     cfg.user = raw.user;
     if let Some(sla) = &raw.sla {
-        cfg.sla = cx.policy(cfg.sla, &sla.warn, &sla.breach, "sla")?;
-        cfg.sla_business_hours = sla
+        cfg.sla = cx.policy(cfg.sla.clone(), &sla.warn, &sla.breach, "sla")?;
+        cfg.sla.hours = sla
             .business_hours
             .as_ref()
-            .map(|h| cx.hours(h))
+            .map(|h| cx.hours(h, "sla"))
             .transpose()?;
         for (i, p) in sla.policy.iter().enumerate() {
             let key = format!("sla.policy[{i}]");
             let m = &p.get_ref().matches;
+            let mut policy = cx.policy(
+                cfg.sla.clone(),
+                &p.get_ref().warn,
+                &p.get_ref().breach,
+                &key,
+            )?;
+            if let Some(h) = &p.get_ref().business_hours {
+                policy.hours = Some(cx.hours(h, &key)?);
+            }
             cfg.sla_policies.push(PolicyRule {
                 channel: m
                     .channel
@@ -216,13 +217,7 @@ pub fn parse(text: &str, origin: &Path) -> Result<Config, ConfigError> {
                     .map(|k| cx.parse(k, &format!("{key}.match.priority")))
                     .transpose()?,
                 tag: m.tag.clone(),
-                policy: cx.policy(cfg.sla, &p.get_ref().warn, &p.get_ref().breach, &key)?,
-                business_hours: p
-                    .get_ref()
-                    .business_hours
-                    .as_ref()
-                    .map(|h| cx.hours(h))
-                    .transpose()?,
+                policy,
             });
         }
     }

@@ -1,6 +1,7 @@
 use std::path::Path;
 
 use super::*;
+use crate::model::Kind;
 
 fn err(text: &str) -> String {
     parse(text, Path::new("/home/kim/.config/tinbox/config.toml"))
@@ -116,4 +117,32 @@ fn load_missing_file_is_defaults_and_writes_nothing() {
     let paths = Paths::resolve_with(None, Some(dir.path().join("data")), &env).expect("paths");
     assert_eq!(load(&paths).expect("defaults"), Config::default());
     assert!(!dir.path().join("cfg").exists());
+}
+
+#[test]
+fn business_hours_become_part_of_the_policy() {
+    let text = "[sla]\nbreach = \"30m\"\nbusiness_hours = { tz = \"Europe/Berlin\", days = \"mon-fri\", hours = \"09:00-17:00\", holidays = [\"2026-12-25\"] }\n\n[[sla.policy]]\nmatch = { kind = \"dm\" }\nwarn = \"5m\"\nbusiness_hours = { tz = \"UTC\", days = \"mon-sun\", hours = \"00:00-23:59\" }\n";
+    let c = parse(text, Path::new("c.toml")).expect("parses");
+    let h = c.sla.hours.as_ref().expect("hours");
+    assert_eq!(
+        (h.days, h.holidays.len()),
+        ([true, true, true, true, true, false, false], 1)
+    );
+    let rule = &c.sla_policies[0];
+    assert_eq!(
+        (rule.policy.warn_s, rule.policy.breach_s),
+        (300, 1800),
+        "a rule starts from the default"
+    );
+    assert!(
+        rule.policy
+            .hours
+            .as_ref()
+            .is_some_and(|h| h.days == [true; 7])
+    );
+    let e = err("[sla]\nbusiness_hours = { tz = \"UTC\", days = \"funday\" }\n");
+    assert!(
+        e.contains(":2:") && e.contains("sla.business_hours") && e.contains("funday"),
+        "{e}"
+    );
 }

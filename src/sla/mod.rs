@@ -8,22 +8,76 @@ use serde::Serialize;
 
 pub mod hours;
 
-use crate::model::{Item, Status, TimerTarget};
+use std::sync::Arc;
 
-/// Response-time targets, in seconds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+use crate::model::{ChannelKind, Item, Kind, Priority, Status, TimerTarget};
+pub use hours::BusinessHours;
+
+/// Response-time targets, in seconds of (business) time.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Policy {
     pub warn_s: i64,
     pub breach_s: i64,
+    /// When set, the clock runs only inside these hours.
+    pub hours: Option<Arc<BusinessHours>>,
 }
 
 impl Default for Policy {
-    /// The design's defaults: warn at 15 minutes, breach at one hour.
+    /// The design's defaults: warn at 15 minutes, breach at one hour, around the clock.
     fn default() -> Self {
         Policy {
             warn_s: 15 * 60,
             breach_s: 60 * 60,
+            hours: None,
         }
+    }
+}
+
+/// One `[[sla.policy]]`: the given conditions must all match; the first matching rule wins.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rule {
+    pub channel: Option<ChannelKind>,
+    pub account: Option<String>,
+    pub kind: Option<Kind>,
+    pub priority: Option<Priority>,
+    pub tag: Option<String>,
+    pub policy: Policy,
+}
+
+impl Rule {
+    pub fn matches(&self, item: &Item) -> bool {
+        self.channel.is_none_or(|c| c == item.channel)
+            && self.account.as_ref().is_none_or(|a| *a == item.account)
+            && self.kind.is_none_or(|k| k == item.kind)
+            && self.priority.is_none_or(|p| p == item.priority)
+            && self.tag.as_ref().is_none_or(|t| item.tags.contains(t))
+    }
+}
+
+/// The default policy and the ordered rules that override it.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Policies {
+    pub default: Policy,
+    pub rules: Vec<Rule>,
+}
+
+impl Policies {
+    pub fn new(default: Policy, rules: Vec<Rule>) -> Policies {
+        Policies { default, rules }
+    }
+
+    /// The policy that applies to `item`: the first matching rule, else the default.
+    pub fn for_item(&self, item: &Item) -> &Policy {
+        self.rules
+            .iter()
+            .find(|r| r.matches(item))
+            .map(|r| &r.policy)
+            .unwrap_or(&self.default)
+    }
+
+    /// The timer of `item` under its own policy.
+    pub fn timer(&self, item: &Item, now: Timestamp) -> Timer {
+        timer(item, self.for_item(item), now)
     }
 }
 
@@ -96,7 +150,13 @@ pub fn timer(item: &Item, policy: &Policy, now: Timestamp) -> Timer {
         (true, Some(p)) => p,
         _ => now,
     };
-    let elapsed_s = (secs_between(since, until) - item.paused_secs).max(0);
+    // With business hours only open time counts. (Pauses are subtracted as wall time: an
+    // approximation when a pause spans closed hours.)
+    let running = match &policy.hours {
+        Some(h) => h.seconds_between(since, until),
+        None => secs_between(since, until),
+    };
+    let elapsed_s = (running - item.paused_secs).max(0);
     if paused {
         return Timer {
             state: TimerState::Paused,
@@ -112,11 +172,14 @@ pub fn timer(item: &Item, policy: &Policy, now: Timestamp) -> Timer {
     } else {
         TimerState::Ok
     };
-    let due_at = since
-        .checked_add(SignedDuration::from_secs(
-            policy.breach_s + item.paused_secs,
-        ))
-        .ok();
+    let due_at = match &policy.hours {
+        Some(h) => h.add(since, policy.breach_s + item.paused_secs),
+        None => since
+            .checked_add(SignedDuration::from_secs(
+                policy.breach_s + item.paused_secs,
+            ))
+            .ok(),
+    };
     Timer {
         state,
         target: item.timer_target,

@@ -1,4 +1,5 @@
 use super::*;
+use std::sync::Arc;
 
 #[test]
 fn formats_ages() {
@@ -99,4 +100,84 @@ fn earlier_pauses_are_subtracted() {
         .checked_add(SignedDuration::from_secs(3600 + 3000))
         .expect("t");
     assert_eq!(t.due_at, Some(due));
+}
+
+fn dm_rule() -> Rule {
+    Rule {
+        channel: Some(crate::model::ChannelKind::Demo),
+        account: None,
+        kind: Some(crate::model::Kind::Dm),
+        priority: None,
+        tag: None,
+        policy: Policy {
+            warn_s: 300,
+            breach_s: 1800,
+            hours: None,
+        },
+    }
+}
+
+#[test]
+fn the_first_matching_rule_sets_the_policy() {
+    let mut vip = dm_rule();
+    vip.kind = None;
+    vip.tag = Some("vip".into());
+    vip.policy.breach_s = 600;
+    let p = Policies::new(Policy::default(), vec![dm_rule(), vip]);
+    let now = t0();
+    let mut dm = item(1, now, 20 * 60);
+    dm.kind = crate::model::Kind::Dm;
+    assert_eq!(p.for_item(&dm).breach_s, 1800);
+    assert_eq!(
+        p.timer(&dm, now).state,
+        TimerState::Warn,
+        "20m against 5m/30m"
+    );
+    let mention = item(2, now, 20 * 60);
+    assert_eq!(p.for_item(&mention), &Policy::default());
+    assert_eq!(p.timer(&mention, now).state, TimerState::Warn);
+    let mut tagged = item(3, now, 20 * 60);
+    tagged.tags = vec!["vip".into()];
+    assert_eq!(
+        (p.for_item(&tagged).breach_s, p.timer(&tagged, now).state),
+        (600, TimerState::Breached)
+    );
+    let mut other_account = dm.clone();
+    other_account.channel = crate::model::ChannelKind::Mastodon;
+    assert_eq!(
+        p.for_item(&other_account),
+        &Policy::default(),
+        "channel must match too"
+    );
+}
+
+#[test]
+fn business_hours_stop_the_clock_outside_them() {
+    let hours =
+        hours::BusinessHours::parse("Europe/Berlin", "mon-fri", "09:00-17:00", &[]).expect("hours");
+    let policy = Policy {
+        warn_s: 15 * 60,
+        breach_s: 30 * 60,
+        hours: Some(Arc::new(hours)),
+    };
+    // Friday 2026-11-20 16:45 Berlin (15:45Z).
+    let created: Timestamp = "2026-11-20T15:45:00Z".parse().expect("ts");
+    let mut it = item(1, created, 0);
+    it.waiting_since = Some(created);
+    let at_utc = |s: &str| s.parse::<Timestamp>().expect("ts");
+    let t = timer(&it, &policy, at_utc("2026-11-21T12:00:00Z"));
+    assert_eq!(
+        (t.state, t.elapsed_s),
+        (TimerState::Warn, 15 * 60),
+        "Saturday: still the 15 minutes of Friday"
+    );
+    assert_eq!(
+        t.due_at,
+        Some(at_utc("2026-11-23T08:15:00Z")),
+        "due Monday 09:15 Berlin"
+    );
+    let t = timer(&it, &policy, at_utc("2026-11-23T08:10:00Z"));
+    assert_eq!((t.state, t.elapsed_s), (TimerState::Warn, 25 * 60));
+    let t = timer(&it, &policy, at_utc("2026-11-23T08:16:00Z"));
+    assert_eq!(t.state, TimerState::Breached);
 }

@@ -21,7 +21,7 @@ use crate::channels::Channel;
 use crate::channels::demo::Clock;
 use crate::channels::poller::{self, PollerConfig};
 use crate::model::ChannelKind;
-use crate::sla::{self, Policy, TimerState};
+use crate::sla::{self, Policies, TimerState};
 use crate::store::StoreHandle;
 use crate::theme::Theme;
 use effects::EffectRunner;
@@ -39,7 +39,7 @@ pub struct Session {
     pub store: StoreHandle,
     pub accounts: Vec<AccountSetup>,
     pub theme: Theme,
-    pub policy: Policy,
+    pub policies: Policies,
     pub demo: bool,
     pub user: String,
     pub clock: Clock,
@@ -49,7 +49,7 @@ pub struct Session {
 /// Run the inbox until the user quits or a signal arrives.
 pub async fn run(session: Session) -> Result<()> {
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
-    let mut state = AppState::new(session.policy, session.demo, session.user.clone());
+    let mut state = AppState::new(session.policies.clone(), session.demo, session.user.clone());
     state.templates = session.templates;
     let (ptx, mut prx) = mpsc::unbounded_channel();
     let mut channels = HashMap::new();
@@ -156,7 +156,7 @@ pub async fn run(session: Session) -> Result<()> {
             }
             state.dirty = false;
         }
-        let tick = next_tick(&state, &session.policy, now);
+        let tick = next_tick(&state, now);
         let msg = tokio::select! {
             ev = events.next() => match ev {
                 Some(Ok(Event::Key(k))) => Msg::Key(k),
@@ -206,7 +206,7 @@ pub async fn run(session: Session) -> Result<()> {
 
 /// How long until something visible changes by itself: a visible timer's text or colour,
 /// or the debounced draft save. Idle otherwise (a long sleep; any event wakes us first).
-fn next_tick(state: &AppState, policy: &Policy, now: Timestamp) -> Duration {
+fn next_tick(state: &AppState, now: Timestamp) -> Duration {
     let mut secs = 3600;
     if let Mode::Composer(c) = &state.mode
         && c.dirty
@@ -219,6 +219,7 @@ fn next_tick(state: &AppState, policy: &Policy, now: Timestamp) -> Duration {
         .skip(state.offset)
         .take(crate::ui::list_rows(state.width, state.height, state))
     {
+        let policy = state.policies.for_item(item);
         let t = sla::timer(item, policy, now);
         if matches!(
             t.state,

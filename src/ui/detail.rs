@@ -71,7 +71,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, now:
     };
     let muted = theme.style(Role::Muted);
     let text = theme.style(Role::Text);
-    let t = sla::timer(item, &state.policy, now);
+    let t = state.policies.timer(item, now);
     let mut lines = vec![
         Line::from(vec![
             Span::styled(
@@ -99,7 +99,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, now:
             muted,
         ),
         Line::styled(
-            explain(item, &state.policy, now),
+            explain(item, state.policies.for_item(item), now),
             theme.style(timer_role(t.state)),
         ),
         Line::from(""),

@@ -67,7 +67,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, now:
         .take(area.height.saturating_sub(1) as usize)
     {
         let selected = i == state.selected;
-        let t = sla::timer(item, &state.policy, now);
+        let t = state.policies.timer(item, now);
         let timer = match t.state {
             TimerState::None => "—".to_string(),
             _ => sla::format_age(t.elapsed_s),

@@ -19,7 +19,7 @@ use ratatui::widgets::Paragraph;
 use crate::app::AppState;
 use crate::app::state::{Focus, Mode, SortOrder};
 use crate::model::ChannelKind;
-use crate::sla::{self, TimerState};
+use crate::sla::TimerState;
 use crate::theme::{Role, Theme};
 
 /// From this width on, list and detail are side by side.
@@ -121,7 +121,7 @@ fn header(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, now: T
     let (mut open, mut warn, mut breached) = (0, 0, 0);
     for item in state.items.iter().filter(|i| i.status.is_open()) {
         open += 1;
-        match sla::timer(item, &state.policy, now).state {
+        match state.policies.timer(item, now).state {
             TimerState::Warn => warn += 1,
             TimerState::Breached => breached += 1,
             _ => {}

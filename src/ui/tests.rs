@@ -6,7 +6,7 @@ use crate::app::state::{AccountHealth, AccountView, Composer, Level};
 use crate::app::{Msg, update};
 use crate::channels::{Capabilities, LengthUnit};
 use crate::model::{HistoryEntry, ItemDetail, ItemId, Kind, Status, ThreadEntry, Visibility};
-use crate::sla::Policy;
+use crate::sla::Policies;
 use crate::testing::{at, item, t0};
 
 /// Render and return the screen as text, one line per row.
@@ -46,7 +46,7 @@ fn caps() -> Capabilities {
 
 /// An inbox with one item in each timer state, a DM and a wide-character author.
 fn inbox(w: u16, h: u16, demo: bool) -> AppState {
-    let mut s = AppState::new(Policy::default(), demo, "kim".into());
+    let mut s = AppState::new(Policies::default(), demo, "kim".into());
     s.accounts.insert(
         "demo".into(),
         AccountView {
@@ -257,7 +257,7 @@ fn quit_confirmation_and_messages() {
 
 #[test]
 fn empty_inbox_is_friendly() {
-    let mut s = AppState::new(Policy::default(), false, "kim".into());
+    let mut s = AppState::new(Policies::default(), false, "kim".into());
     update(
         &mut s,
         Msg::Resize {
@@ -274,7 +274,7 @@ fn empty_inbox_is_friendly() {
 #[test]
 fn list_rows_match_what_is_drawn() {
     for (w, h) in [(80, 24), (120, 40), (100, 10)] {
-        let mut s = AppState::new(Policy::default(), false, "kim".into());
+        let mut s = AppState::new(Policies::default(), false, "kim".into());
         update(
             &mut s,
             Msg::Resize {
