@@ -22,7 +22,7 @@ pub fn explain(item: &Item, policy: &Policy, now: Timestamp) -> String {
         crate::model::TimerTarget::NextResponse => "next response",
     };
     let age = format_age(t.elapsed_s);
-    match t.state {
+    let base = match t.state {
         TimerState::Ok => format!(
             "waiting {age} for a {target} — warn in {}",
             format_age(policy.warn_s - t.elapsed_s)
@@ -42,6 +42,16 @@ pub fn explain(item: &Item, policy: &Policy, now: Timestamp) -> String {
             Status::Replied => "answered".to_string(),
             s => format!("no clock ({s})"),
         },
+    };
+    match &policy.hours {
+        Some(h)
+            if t.state != TimerState::None
+                && t.state != TimerState::Paused
+                && !h.is_open_at(now) =>
+        {
+            format!("{base} · outside business hours, the clock is stopped")
+        }
+        _ => base,
     }
 }
 

@@ -362,3 +362,25 @@ fn template_picker_lists_matches_above_the_composer() {
     );
     assert!(!screen.contains("call-back"), "filtered out");
 }
+
+#[test]
+fn the_timer_explanation_mentions_closed_business_hours() {
+    let hours = crate::sla::BusinessHours::parse("Europe/Berlin", "mon-fri", "09:00-17:00", &[])
+        .expect("hours");
+    let policy = crate::sla::Policy {
+        warn_s: 900,
+        breach_s: 1800,
+        hours: Some(std::sync::Arc::new(hours)),
+    };
+    // t0 is Thursday 2026-11-26 11:00 Berlin: open.
+    let it = item(1, t0(), 600);
+    assert_eq!(
+        detail::explain(&it, &policy, t0()),
+        "waiting 10m for a first response — warn in 5m"
+    );
+    let night = at(12 * 3600);
+    assert!(
+        detail::explain(&it, &policy, night)
+            .ends_with("outside business hours, the clock is stopped")
+    );
+}
