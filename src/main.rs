@@ -106,6 +106,27 @@ fn run(cli: Cli) -> Result<u8> {
             );
             Ok(u8::try_from(runtime()?.block_on(run)?).unwrap_or(1))
         }
+        Some(Command::FollowUp(args)) => {
+            let mut store = open_store(&paths)?;
+            tinbox::cli::followup::create(
+                &mut store,
+                args,
+                &config.case_format,
+                &user,
+                &mut io::stdout().lock(),
+            )?;
+            Ok(0)
+        }
+        Some(Command::FollowUps(args)) => {
+            let mut store = open_store(&paths)?;
+            tinbox::cli::followup::list(&mut store, args, &mut io::stdout().lock())?;
+            Ok(0)
+        }
+        Some(Command::Resolve(args)) => {
+            let mut store = open_store(&paths)?;
+            tinbox::cli::followup::resolve(&mut store, args, &user, &mut io::stdout().lock())?;
+            Ok(0)
+        }
         Some(Command::Account(cmd)) => {
             let mut stdin = io::stdin().lock();
             let mut out = io::stdout();

@@ -229,3 +229,34 @@ pub struct OutboxEntry {
     pub remote_id: Option<String>,
     pub created_at: Timestamp,
 }
+
+string_enum!(
+    /// How a conversation is taken offline.
+    FollowUpMethod { Phone => "phone", Email => "email", Dm => "dm", InPerson => "in-person", Other => "other" }
+);
+
+/// A new follow-up, as the user fills it in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FollowUpInput {
+    pub method: FollowUpMethod,
+    pub contact: Option<String>,
+    pub due_at: Option<Timestamp>,
+    pub assignee: Option<String>,
+    pub note: Option<String>,
+}
+
+/// An item taken offline, with its case number and designated person.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FollowUp {
+    pub id: i64,
+    pub item: ItemId,
+    pub case_number: String,
+    pub method: FollowUpMethod,
+    pub contact: Option<String>,
+    pub due_at: Option<Timestamp>,
+    pub assignee: Option<String>,
+    pub note: Option<String>,
+    pub outcome: Option<String>,
+    pub created_at: Timestamp,
+    pub closed_at: Option<Timestamp>,
+}

@@ -1,6 +1,7 @@
 //! Command-line surface (names fixed by the design: scripts depend on them).
 
 pub mod account;
+pub mod followup;
 pub mod json;
 pub mod list;
 pub mod reply;
@@ -48,6 +49,64 @@ pub enum Command {
     /// Connect, list and remove accounts.
     #[command(subcommand)]
     Account(AccountCommand),
+    /// Take an item offline: a case number, a method, a due time and one designated person.
+    #[command(name = "followup")]
+    FollowUp(FollowUpArgs),
+    /// List follow-ups (open ones unless --all), or export them.
+    #[command(name = "followups")]
+    FollowUps(FollowUpsArgs),
+    /// Close an item's follow-up with its outcome.
+    Resolve(ResolveArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct FollowUpArgs {
+    /// Item id, as printed by `tinbox list`.
+    pub item: String,
+    /// phone, email, dm, in-person or other.
+    #[arg(long)]
+    pub method: String,
+    /// Phone number, address, … (kept in the store, shown in the follow-up list).
+    #[arg(long)]
+    pub contact: Option<String>,
+    /// When: 2h, tomorrow 10:00, 14:30, 2026-11-30 14:00 (local time).
+    #[arg(long)]
+    pub due: Option<String>,
+    /// The designated person (default: you).
+    #[arg(long)]
+    pub assignee: Option<String>,
+    #[arg(long)]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct FollowUpsArgs {
+    #[arg(long, conflicts_with = "csv")]
+    pub json: bool,
+    /// CSV for a spreadsheet or CRM import (RFC 4180, header row).
+    #[arg(long)]
+    pub csv: bool,
+    /// Only those past their due time.
+    #[arg(long)]
+    pub overdue: bool,
+    /// Only this person's.
+    #[arg(long)]
+    pub assignee: Option<String>,
+    /// Closed ones too.
+    #[arg(long)]
+    pub all: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ResolveArgs {
+    /// Item id.
+    pub item: String,
+    /// What happened: resolved, no answer, escalated, refunded, …
+    #[arg(long, default_value = "resolved")]
+    pub outcome: String,
+    /// Keep the item open (replied) instead of marking it done.
+    #[arg(long)]
+    pub keep_open: bool,
 }
 
 #[derive(Debug, Args)]

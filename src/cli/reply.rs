@@ -65,7 +65,12 @@ pub async fn run(
                     }
                 )
             })?;
-            crate::templates::render(&t.body, &crate::templates::Vars::for_item(&item, &agent))
+            let mut vars = crate::templates::Vars::for_item(&item, &agent);
+            vars.case = store
+                .call(move |s| s.followup_for(id))
+                .await?
+                .map(|f| f.case_number);
+            crate::templates::render(&t.body, &vars)
                 .map_err(|e| anyhow::anyhow!("template {name:?}: {e}"))?
         }
         _ => bail!("give the reply with --text TEXT, --stdin or --template NAME"),

@@ -43,6 +43,8 @@ pub struct Config {
     pub accounts: BTreeMap<String, AccountConfig>,
     /// Canned replies by name (`[templates]`); files in `<config dir>/templates/` add more.
     pub templates: BTreeMap<String, String>,
+    /// Case numbers of follow-ups: `{n}` is the sequence, `{n:05}` zero-padded.
+    pub case_format: String,
 }
 
 impl Default for Config {
@@ -55,6 +57,7 @@ impl Default for Config {
             sla_policies: Vec::new(),
             accounts: BTreeMap::new(),
             templates: BTreeMap::new(),
+            case_format: "CASE-{n:05}".into(),
         }
     }
 }

@@ -28,6 +28,7 @@ struct RawConfig {
     accounts: BTreeMap<String, S<RawAccount>>,
     #[serde(default)]
     templates: BTreeMap<String, S<String>>,
+    case_format: Option<S<String>>,
 }
 
 #[derive(Deserialize)]
@@ -180,6 +181,16 @@ pub fn parse(text: &str, origin: &Path) -> Result<Config, ConfigError> {
         cfg.backfill_s = cx.duration(b, "backfill")?;
     }
     cfg.user = raw.user;
+    if let Some(f) = &raw.case_format {
+        if !f.get_ref().contains("{n") {
+            return Err(cx.bad(
+                f,
+                "case_format",
+                "must contain {n} (the case number), e.g. \"CASE-{n:05}\"".into(),
+            ));
+        }
+        cfg.case_format = f.get_ref().clone();
+    }
     if let Some(sla) = &raw.sla {
         cfg.sla = cx.policy(cfg.sla.clone(), &sla.warn, &sla.breach, "sla")?;
         cfg.sla.hours = sla

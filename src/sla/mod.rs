@@ -6,6 +6,7 @@
 use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 
+pub mod due;
 pub mod hours;
 
 use std::sync::Arc;

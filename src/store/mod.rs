@@ -13,7 +13,8 @@ pub use actor::StoreHandle;
 use jiff::Timestamp;
 
 use crate::model::{
-    ChannelKind, HistoryEntry, IncomingItem, Item, ItemId, OutboxEntry, Status, ThreadEntry,
+    ChannelKind, FollowUp, FollowUpInput, HistoryEntry, IncomingItem, Item, ItemId, OutboxEntry,
+    Status, ThreadEntry,
 };
 
 /// Errors from the store, with what the user can do about them.
@@ -159,6 +160,29 @@ pub trait StoreBackend: Send {
     fn outbox_mark_retry(&mut self, id: i64, error: &str, next_at: Timestamp) -> StoreResult<()>;
     /// A permanent failure: kept, with its text, for editing and resending.
     fn outbox_mark_failed(&mut self, id: i64, error: &str, now: Timestamp) -> StoreResult<()>;
+    /// Take an item offline: a follow-up with the next case number (`format` with `{n}`, e.g.
+    /// `CASE-{n:05}` → `CASE-00042`); the item moves to `follow_up` (its clock pauses).
+    fn create_followup(
+        &mut self,
+        id: ItemId,
+        input: &FollowUpInput,
+        case_format: &str,
+        who: &str,
+        now: Timestamp,
+    ) -> StoreResult<FollowUp>;
+    /// Follow-ups, open ones only unless `include_closed`, soonest due first.
+    fn followups(&mut self, include_closed: bool) -> StoreResult<Vec<FollowUp>>;
+    /// The open follow-up of an item, if any.
+    fn followup_for(&mut self, id: ItemId) -> StoreResult<Option<FollowUp>>;
+    /// Close the item's open follow-up with an outcome; `done` also marks the item done.
+    fn resolve_followup(
+        &mut self,
+        id: ItemId,
+        outcome: &str,
+        done: bool,
+        who: &str,
+        now: Timestamp,
+    ) -> StoreResult<FollowUp>;
     /// Queue a failed entry again, with new text if given, under a new idempotency key.
     fn outbox_requeue(
         &mut self,

@@ -1,5 +1,6 @@
 //! The embedded SQLite backend: one file in the data dir, WAL, versioned migrations.
 
+mod followups;
 mod ops;
 mod outbox;
 mod rows;
@@ -14,6 +15,7 @@ use super::{StoreError, StoreResult};
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_init.sql"),
     include_str!("migrations/0002_outbox.sql"),
+    include_str!("migrations/0003_followups.sql"),
 ];
 
 /// The schema version this build writes.

@@ -6,7 +6,8 @@ use rusqlite::{OptionalExtension, Transaction, params};
 use super::rows::{self, ITEM_COLUMNS, secs};
 use super::{SqliteStore, db};
 use crate::model::{
-    ChannelKind, HistoryEntry, IncomingItem, Item, ItemId, Kind, OutboxEntry, Status, ThreadEntry,
+    ChannelKind, FollowUp, FollowUpInput, HistoryEntry, IncomingItem, Item, ItemId, Kind,
+    OutboxEntry, Status, ThreadEntry,
 };
 use crate::sanitize::{clean, one_line};
 use crate::store::{AccountRecord, IngestReport, ItemQuery, StoreBackend, StoreError, StoreResult};
@@ -434,6 +435,32 @@ impl StoreBackend for SqliteStore {
         now: Timestamp,
     ) -> StoreResult<()> {
         self.requeue(id, text, key, now)
+    }
+    fn create_followup(
+        &mut self,
+        id: ItemId,
+        input: &FollowUpInput,
+        case_format: &str,
+        who: &str,
+        now: Timestamp,
+    ) -> StoreResult<FollowUp> {
+        self.new_followup(id, input, case_format, who, now)
+    }
+    fn followups(&mut self, include_closed: bool) -> StoreResult<Vec<FollowUp>> {
+        self.list_followups(include_closed)
+    }
+    fn followup_for(&mut self, id: ItemId) -> StoreResult<Option<FollowUp>> {
+        self.open_followup(id)
+    }
+    fn resolve_followup(
+        &mut self,
+        id: ItemId,
+        outcome: &str,
+        done: bool,
+        who: &str,
+        now: Timestamp,
+    ) -> StoreResult<FollowUp> {
+        self.close_followup(id, outcome, done, who, now)
     }
 }
 

@@ -427,3 +427,85 @@ fn feed_entries_wait_from_when_they_are_first_seen() {
         (at(-86_400 * 30), Some(at(0)))
     );
 }
+
+#[test]
+fn followups_get_case_numbers_pause_the_clock_and_close_with_an_outcome() {
+    use crate::model::{FollowUpInput, FollowUpMethod};
+    let mut s = store();
+    let ids = s
+        .ingest(
+            "a",
+            ChannelKind::Demo,
+            &[incoming("1", at(0)), incoming("2", at(10))],
+            None,
+            at(20),
+        )
+        .expect("i")
+        .new_items;
+    let input = FollowUpInput {
+        method: FollowUpMethod::Phone,
+        contact: Some("+49 30 1234\u{1b}[2J".into()),
+        due_at: Some(at(7200)),
+        assignee: Some("kim".into()),
+        note: Some("call about the double charge".into()),
+    };
+    let f = s
+        .create_followup(ids[0], &input, "CASE-{n:05}", "kim", at(600))
+        .expect("create");
+    assert_eq!(
+        (f.case_number.as_str(), f.contact.as_deref()),
+        ("CASE-00001", Some("+49 30 1234"))
+    );
+    let it = s.item(ids[0]).expect("item");
+    assert_eq!(
+        (it.status, it.paused_since, it.assignee.as_deref()),
+        (Status::FollowUp, Some(at(600)), Some("kim"))
+    );
+    assert!(
+        s.create_followup(ids[0], &input, "CASE-{n:05}", "kim", at(601))
+            .is_err(),
+        "one open follow-up per item"
+    );
+    let g = s
+        .create_followup(
+            ids[1],
+            &FollowUpInput {
+                due_at: None,
+                ..input.clone()
+            },
+            "CASE-{n:05}",
+            "kim",
+            at(700),
+        )
+        .expect("second");
+    assert_eq!(g.case_number, "CASE-00002");
+    let open = s.followups(false).expect("list");
+    assert_eq!(
+        open.iter()
+            .map(|f| f.case_number.as_str())
+            .collect::<Vec<_>>(),
+        vec!["CASE-00001", "CASE-00002"],
+        "due first"
+    );
+    let closed = s
+        .resolve_followup(ids[0], "refunded", true, "kim", at(900))
+        .expect("resolve");
+    assert_eq!(
+        (closed.outcome.as_deref(), closed.closed_at),
+        (Some("refunded"), Some(at(900)))
+    );
+    assert_eq!(s.item(ids[0]).expect("item").status, Status::Done);
+    assert_eq!(s.followups(false).expect("open").len(), 1);
+    assert_eq!(s.followups(true).expect("all").len(), 2);
+    assert!(
+        s.history(ids[0])
+            .expect("h")
+            .iter()
+            .any(|h| h.why.contains("CASE-00001 closed: refunded"))
+    );
+    assert!(
+        s.resolve_followup(ids[0], "again", true, "kim", at(901))
+            .is_err(),
+        "nothing open any more"
+    );
+}

@@ -1,0 +1,134 @@
+//! Follow-ups from the command line: create, list, export (CSV/JSON), resolve.
+
+mod support;
+
+use serde_json::Value;
+use support::{Sandbox, stderr, stdout};
+
+fn synced_demo() -> (Sandbox, Vec<Value>) {
+    let sb = Sandbox::new();
+    sb.write_config("user = \"kim\"\ncase_format = \"NW-{n:04}\"\n\n[accounts.demo]\nchannel = \"demo\"\n\n[templates]\ncall = \"Hi {name}, we will call you. Your case number is {case}.\"\n");
+    assert!(sb.run(&["sync", "--once"]).status.success());
+    let list: Value = serde_json::from_str(&stdout(&sb.run(&["list", "--json"]))).expect("json");
+    (sb, list.as_array().expect("array").clone())
+}
+
+#[test]
+fn take_offline_list_export_and_resolve() {
+    let (sb, items) = synced_demo();
+    let (a, b) = (
+        items[0]["id"].as_str().expect("id"),
+        items[1]["id"].as_str().expect("id"),
+    );
+    let out = sb.run(&[
+        "followup",
+        a,
+        "--method",
+        "phone",
+        "--contact",
+        "+49 30 1234",
+        "--due",
+        "2h",
+        "--note",
+        "=HYPERLINK(\"evil\")",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).starts_with(&format!("NW-0001: #{a} by phone with kim")),
+        "{}",
+        stdout(&out)
+    );
+    let out = sb.run(&[
+        "followup",
+        b,
+        "--method",
+        "email",
+        "--due",
+        "2020-01-01 09:00",
+        "--assignee",
+        "sam",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = sb.run(&["followup", a, "--method", "fax"]);
+    assert!(
+        !out.status.success() && stderr(&out).contains("in-person"),
+        "{}",
+        stderr(&out)
+    );
+
+    let shown: Value =
+        serde_json::from_str(&stdout(&sb.run(&["show", a, "--json"]))).expect("show");
+    assert_eq!(
+        (shown["status"].as_str(), shown["timer"]["state"].as_str()),
+        (Some("follow_up"), Some("paused"))
+    );
+
+    let csv = stdout(&sb.run(&["followups", "--csv"]));
+    let lines: Vec<&str> = csv.split("\r\n").filter(|l| !l.is_empty()).collect();
+    assert_eq!(lines.len(), 3, "a header and two rows:\n{csv}");
+    assert!(lines[0].starts_with("case,item,method,contact,assignee,due_at,overdue"));
+    assert!(
+        lines[1].starts_with("NW-0002,") && lines[1].contains(",true,"),
+        "overdue first: {}",
+        lines[1]
+    );
+    assert!(
+        lines[2].contains("\"'=HYPERLINK(\"\"evil\"\")\""),
+        "formula neutralized: {}",
+        lines[2]
+    );
+    assert!(
+        lines[2].contains(",+49 30 1234,") || lines[2].contains(",'+49 30 1234,"),
+        "{}",
+        lines[2]
+    );
+
+    let overdue: Value =
+        serde_json::from_str(&stdout(&sb.run(&["followups", "--json", "--overdue"])))
+            .expect("json");
+    assert_eq!(overdue.as_array().expect("array").len(), 1);
+    assert_eq!(overdue[0]["assignee"], "sam");
+    let mine: Value = serde_json::from_str(&stdout(&sb.run(&[
+        "followups",
+        "--json",
+        "--assignee",
+        "kim",
+    ])))
+    .expect("json");
+    assert_eq!(mine[0]["case"], "NW-0001");
+
+    let out = sb.run(&["resolve", a, "--outcome", "refunded"]);
+    assert!(
+        out.status.success() && stdout(&out).contains("NW-0001 closed: refunded"),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    let shown: Value =
+        serde_json::from_str(&stdout(&sb.run(&["show", a, "--json"]))).expect("show");
+    assert_eq!(shown["status"], "done");
+    let open: Value =
+        serde_json::from_str(&stdout(&sb.run(&["followups", "--json"]))).expect("json");
+    assert_eq!(open.as_array().expect("array").len(), 1);
+    let all: Value =
+        serde_json::from_str(&stdout(&sb.run(&["followups", "--json", "--all"]))).expect("json");
+    assert_eq!(all.as_array().expect("array").len(), 2);
+}
+
+#[test]
+fn the_case_number_goes_into_the_reply() {
+    let (sb, items) = synced_demo();
+    let id = items[0]["id"].as_str().expect("id");
+    assert!(
+        sb.run(&["followup", id, "--method", "phone"])
+            .status
+            .success()
+    );
+    let out = sb.run(&["reply", id, "--template", "call", "--yes"]);
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+    assert!(
+        stdout(&out).contains("Your case number is NW-0001."),
+        "{}",
+        stdout(&out)
+    );
+}
