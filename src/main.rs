@@ -205,6 +205,7 @@ fn inbox(cli: &Cli, paths: &Paths, config: Config, theme: Theme, user: String) -
         user,
         clock,
         templates,
+        case_format: config.case_format.clone(),
     };
     runtime()?.block_on(tui::run(session))?;
     drop(demo_dir);

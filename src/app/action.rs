@@ -37,6 +37,8 @@ actions! {
     Done => "done", ["d"], "mark done";
     Reopen => "reopen", ["u"], "back to new";
     Pending => "pending", ["p"], "waiting on the customer (pauses the clock)";
+    Snooze => "snooze", ["s"], "snooze until a time (2h, tomorrow 09:00)";
+    FollowUp => "follow-up", ["f"], "take offline: case number, method, due time, assignee";
     Ignore => "ignore", ["x"], "ignore: spam or no response needed";
     ToggleSort => "toggle-sort", ["O"], "order: most urgent first / newest first";
     Outbox => "outbox", ["o"], "the outbox: queued, failed and sent replies";

@@ -41,6 +41,16 @@ pub enum Effect {
     OpenEditor {
         text: String,
     },
+    /// Take the item offline (a follow-up with a case number).
+    CreateFollowUp {
+        id: ItemId,
+        input: crate::model::FollowUpInput,
+    },
+    /// Snooze the item until a time (its clock pauses; it comes back by itself).
+    Snooze {
+        id: ItemId,
+        until: jiff::Timestamp,
+    },
     /// Poll every account now.
     SyncNow,
     /// Leave the app (drafts are already saved).

@@ -3,6 +3,7 @@
 pub mod action;
 pub mod composer;
 pub mod effect;
+pub mod form;
 pub mod keymap;
 pub mod msg;
 pub mod state;

@@ -69,6 +69,8 @@ pub enum Mode {
         entries: Vec<OutboxEntry>,
         selected: usize,
     },
+    /// A small form (follow-up, snooze).
+    Form(Form),
 }
 
 /// Health of one account's poller, for the status bar.
@@ -161,5 +163,74 @@ impl AppState {
 
     pub fn selected_item(&self) -> Option<&Item> {
         self.items.get(self.selected)
+    }
+}
+
+/// What a form is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormKind {
+    FollowUp,
+    Snooze,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Field {
+    pub label: &'static str,
+    pub value: String,
+    pub hint: &'static str,
+}
+
+/// A few labelled one-line fields; Tab moves, Enter on the last field (or ctrl-s) submits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Form {
+    pub kind: FormKind,
+    pub item: ItemId,
+    pub fields: Vec<Field>,
+    pub focus: usize,
+    pub error: Option<String>,
+}
+
+impl Form {
+    pub fn follow_up(item: ItemId, me: &str) -> Form {
+        let f = |label, value: &str, hint| Field {
+            label,
+            value: value.to_string(),
+            hint,
+        };
+        Form {
+            kind: FormKind::FollowUp,
+            item,
+            fields: vec![
+                f("method", "phone", "phone, email, dm, in-person, other"),
+                f("contact", "", "number, address, …"),
+                f("due", "2h", "2h, tomorrow 10:00, 2026-11-30 14:00"),
+                f("assignee", me, "the designated person"),
+                f("note", "", "for whoever follows up"),
+            ],
+            focus: 0,
+            error: None,
+        }
+    }
+
+    pub fn snooze(item: ItemId) -> Form {
+        Form {
+            kind: FormKind::Snooze,
+            item,
+            fields: vec![Field {
+                label: "until",
+                value: "2h".into(),
+                hint: "2h, tomorrow 09:00, 14:30",
+            }],
+            focus: 0,
+            error: None,
+        }
+    }
+
+    pub fn value(&self, label: &str) -> &str {
+        self.fields
+            .iter()
+            .find(|f| f.label == label)
+            .map(|f| f.value.trim())
+            .unwrap_or("")
     }
 }

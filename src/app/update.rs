@@ -287,6 +287,7 @@ fn on_key(state: &mut AppState, key: KeyEvent, now: Timestamp) -> Vec<Effect> {
             return Vec::new();
         }
         Mode::Outbox { .. } => return outbox_key(state, key),
+        Mode::Form(_) => return super::form::on_key(state, key, now),
         Mode::ConfirmQuit => {
             state.dirty = true;
             return match key.code {
@@ -433,6 +434,8 @@ pub fn apply(state: &mut AppState, action: Action, now: Timestamp) -> Vec<Effect
             state.mode = Mode::Help { scroll: 0 };
             Vec::new()
         }
+        Action::Snooze => super::form::open(state, super::state::FormKind::Snooze),
+        Action::FollowUp => super::form::open(state, super::state::FormKind::FollowUp),
         Action::Outbox => {
             state.mode = Mode::Outbox {
                 entries: Vec::new(),

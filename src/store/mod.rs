@@ -174,6 +174,16 @@ pub trait StoreBackend: Send {
     fn followups(&mut self, include_closed: bool) -> StoreResult<Vec<FollowUp>>;
     /// The open follow-up of an item, if any.
     fn followup_for(&mut self, id: ItemId) -> StoreResult<Option<FollowUp>>;
+    /// Snooze an item until `until` (its clock pauses; [`StoreBackend::wake_snoozed`] brings it back).
+    fn snooze(
+        &mut self,
+        id: ItemId,
+        until: Timestamp,
+        who: &str,
+        now: Timestamp,
+    ) -> StoreResult<()>;
+    /// Items whose snooze has ended go back to `new`; returns them.
+    fn wake_snoozed(&mut self, now: Timestamp) -> StoreResult<Vec<ItemId>>;
     /// Close the item's open follow-up with an outcome; `done` also marks the item done.
     fn resolve_followup(
         &mut self,

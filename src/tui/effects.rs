@@ -24,6 +24,7 @@ pub struct EffectRunner {
     pub outbox: OutboxHandle,
     pub tx: UnboundedSender<Msg>,
     pub user: String,
+    pub case_format: String,
 }
 
 impl EffectRunner {
@@ -35,9 +36,32 @@ impl EffectRunner {
                     ..ItemQuery::default()
                 };
                 self.store
-                    .call(move |s| s.list_items(&q))
+                    .call(move |s| {
+                        // Snoozes that have ended bring their items back first.
+                        s.wake_snoozed(Timestamp::now())?;
+                        s.list_items(&q)
+                    })
                     .await
                     .map(|items| self.send(Msg::ItemsLoaded(items)))
+            }
+            Effect::CreateFollowUp { id, input } => {
+                let (who, format) = (self.user.clone(), self.case_format.clone());
+                self.store
+                    .call(move |s| s.create_followup(id, &input, &format, &who, Timestamp::now()))
+                    .await
+                    .map(|f| {
+                        let to = f.assignee.unwrap_or_default();
+                        self.send(Msg::Info(format!(
+                            "{}: #{id} taken offline, with {to}.",
+                            f.case_number
+                        )))
+                    })
+            }
+            Effect::Snooze { id, until } => {
+                let who = self.user.clone();
+                self.store
+                    .call(move |s| s.snooze(id, until, &who, Timestamp::now()))
+                    .await
             }
             Effect::LoadDetail(id) => self
                 .store

@@ -44,6 +44,7 @@ pub struct Session {
     pub user: String,
     pub clock: Clock,
     pub templates: Vec<crate::templates::Template>,
+    pub case_format: String,
 }
 
 /// Run the inbox until the user quits or a signal arrives.
@@ -122,6 +123,7 @@ pub async fn run(session: Session) -> Result<()> {
         outbox,
         tx: tx.clone(),
         user: session.user,
+        case_format: session.case_format,
     };
     runner
         .run(Effect::LoadItems {

@@ -111,6 +111,7 @@ pub fn draw(frame: &mut Frame, state: &AppState, theme: &Theme, now: Timestamp) 
         Mode::Help { scroll } => overlays::help(frame, area, *scroll, theme),
         Mode::Composer(c) => overlays::composer(frame, area, state, c, theme),
         Mode::ConfirmQuit => overlays::confirm_quit(frame, area, state.draft_count, theme),
+        Mode::Form(form) => overlays::form(frame, area, form, theme),
         Mode::Outbox { entries, selected } => {
             overlays::outbox(frame, area, entries, *selected, theme, now)
         }

@@ -108,6 +108,50 @@ impl SqliteStore {
             .ok_or_else(|| StoreError::Db("the new follow-up vanished".into()))
     }
 
+    pub(super) fn snooze_item(
+        &mut self,
+        id: ItemId,
+        until: Timestamp,
+        who: &str,
+        now: Timestamp,
+    ) -> StoreResult<()> {
+        let when = crate::channels::clock_time(&until);
+        self.set_status(
+            id,
+            Status::Snoozed,
+            who,
+            &format!("snoozed until {when}"),
+            now,
+        )?;
+        self.conn
+            .execute(
+                "UPDATE items SET snoozed_until = ?2 WHERE id = ?1",
+                params![id.0, secs(until)],
+            )
+            .map_err(db)?;
+        Ok(())
+    }
+
+    pub(super) fn wake(&mut self, now: Timestamp) -> StoreResult<Vec<ItemId>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id FROM items WHERE status = 'snoozed' AND snoozed_until IS NOT NULL AND snoozed_until <= ?1")
+            .map_err(db)?;
+        let due: Vec<i64> = stmt
+            .query_map([secs(now)], |r| r.get(0))
+            .map_err(db)?
+            .collect::<Result<_, _>>()
+            .map_err(db)?;
+        drop(stmt);
+        for id in &due {
+            self.set_status(ItemId(*id), Status::New, "tinbox", "snooze ended", now)?;
+            self.conn
+                .execute("UPDATE items SET snoozed_until = NULL WHERE id = ?1", [id])
+                .map_err(db)?;
+        }
+        Ok(due.into_iter().map(ItemId).collect())
+    }
+
     pub(super) fn list_followups(&mut self, include_closed: bool) -> StoreResult<Vec<FollowUp>> {
         let filter = if include_closed {
             "1 = 1"

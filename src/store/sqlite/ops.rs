@@ -462,6 +462,18 @@ impl StoreBackend for SqliteStore {
     ) -> StoreResult<FollowUp> {
         self.close_followup(id, outcome, done, who, now)
     }
+    fn snooze(
+        &mut self,
+        id: ItemId,
+        until: Timestamp,
+        who: &str,
+        now: Timestamp,
+    ) -> StoreResult<()> {
+        self.snooze_item(id, until, who, now)
+    }
+    fn wake_snoozed(&mut self, now: Timestamp) -> StoreResult<Vec<ItemId>> {
+        self.wake(now)
+    }
 }
 
 /// End a pause: add its length to `paused_secs`.

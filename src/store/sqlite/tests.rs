@@ -509,3 +509,29 @@ fn followups_get_case_numbers_pause_the_clock_and_close_with_an_outcome() {
         "nothing open any more"
     );
 }
+
+#[test]
+fn a_snoozed_item_comes_back_when_its_time_is_up() {
+    let mut s = store();
+    let id = s
+        .ingest("a", ChannelKind::Demo, &[incoming("1", at(0))], None, at(0))
+        .expect("i")
+        .new_items[0];
+    s.snooze(id, at(3600), "kim", at(600)).expect("snooze");
+    let it = s.item(id).expect("item");
+    assert_eq!(
+        (it.status, it.snoozed_until, it.paused_since),
+        (Status::Snoozed, Some(at(3600)), Some(at(600)))
+    );
+    assert!(s.wake_snoozed(at(3599)).expect("early").is_empty());
+    assert_eq!(s.wake_snoozed(at(3600)).expect("due"), vec![id]);
+    let it = s.item(id).expect("item");
+    assert_eq!(
+        (it.status, it.snoozed_until, it.paused_secs),
+        (Status::New, None, 3000)
+    );
+    assert_eq!(
+        s.history(id).expect("h").last().map(|h| h.why.clone()),
+        Some("snooze ended".into())
+    );
+}

@@ -1,0 +1,84 @@
+use crossterm::event::KeyCode;
+
+use crate::app::state::{FormKind, Mode};
+use crate::app::test_support::*;
+use crate::app::{Effect, update};
+use crate::model::{FollowUpMethod, ItemId};
+use crate::testing::{at, t0};
+
+fn form(s: &crate::app::AppState) -> &crate::app::state::Form {
+    match &s.mode {
+        Mode::Form(f) => f,
+        other => panic!("no form open: {other:?}"),
+    }
+}
+
+#[test]
+fn follow_up_form_validates_then_creates() {
+    let mut s = loaded();
+    update(&mut s, key('f'), t0());
+    assert_eq!(
+        (
+            form(&s).kind,
+            form(&s).value("assignee"),
+            form(&s).value("due")
+        ),
+        (FormKind::FollowUp, "me", "2h")
+    );
+    // method: "phone" → "phonex" is invalid.
+    update(&mut s, key('x'), t0());
+    for _ in 0..4 {
+        update(&mut s, code(KeyCode::Enter), t0());
+    }
+    assert!(update(&mut s, code(KeyCode::Enter), t0()).is_empty());
+    assert!(
+        form(&s)
+            .error
+            .as_deref()
+            .is_some_and(|e| e.contains("phonex")),
+        "{:?}",
+        form(&s).error
+    );
+    // Back to the first field and fix it; add a contact.
+    for _ in 0..4 {
+        update(&mut s, code(KeyCode::BackTab), t0());
+    }
+    update(&mut s, code(KeyCode::Backspace), t0());
+    update(&mut s, code(KeyCode::Tab), t0());
+    for c in "+49 30 1234".chars() {
+        update(&mut s, key(c), t0());
+    }
+    let fx = update(&mut s, ctrl('s'), t0());
+    let Some(Effect::CreateFollowUp { id, input }) = fx.first() else {
+        panic!("{fx:?}")
+    };
+    assert_eq!(*id, ItemId(3));
+    assert_eq!(input.method, FollowUpMethod::Phone);
+    assert_eq!(input.contact.as_deref(), Some("+49 30 1234"));
+    assert_eq!(input.due_at, Some(at(7200)));
+    assert_eq!(input.assignee.as_deref(), Some("me"));
+    assert_eq!(s.mode, Mode::Normal);
+}
+
+#[test]
+fn snooze_form_and_escape() {
+    let mut s = loaded();
+    update(&mut s, key('s'), t0());
+    assert_eq!(form(&s).kind, FormKind::Snooze);
+    update(&mut s, code(KeyCode::Esc), t0());
+    assert_eq!(s.mode, Mode::Normal, "Esc cancels");
+    update(&mut s, key('s'), t0());
+    update(&mut s, code(KeyCode::Backspace), t0());
+    update(&mut s, code(KeyCode::Backspace), t0());
+    update(&mut s, key('3'), t0());
+    update(&mut s, key('0'), t0());
+    update(&mut s, key('m'), t0());
+    let fx = update(&mut s, code(KeyCode::Enter), t0());
+    assert_eq!(
+        fx[0],
+        Effect::Snooze {
+            id: ItemId(3),
+            until: at(1800)
+        }
+    );
+}
