@@ -95,3 +95,33 @@ fn demo_reply_round_trip_and_draft_kept_on_quit() {
     app.send("y");
     assert!(app.wait_exit());
 }
+
+#[test]
+fn take_an_item_offline_and_close_it_from_the_inbox() {
+    let sb = Sandbox::new();
+    let envs = vec![
+        ("TINBOX_CONFIG_DIR", sb.config_dir().display().to_string()),
+        ("TINBOX_DATA_DIR", sb.data_dir().display().to_string()),
+        ("NO_COLOR", "1".to_string()),
+        ("USER", "kim".to_string()),
+    ];
+    let mut app = PtyApp::spawn(&["--demo"], &envs, 110, 30);
+    app.wait_for("rows", |s| timers(&s.contents()) >= 5);
+    app.send("f");
+    app.wait_text("a case number is assigned");
+    app.send("\t+44 20 7946 0000");
+    app.wait_text("+44 20 7946 0000");
+    app.send("\x13");
+    app.wait_text("CASE-00001");
+    app.send("F");
+    app.wait_text("Follow-ups");
+    app.wait_text("due in");
+    app.send("\r");
+    app.wait_text("Close the follow-up");
+    app.send("\r\r");
+    app.wait_text("CASE-00001 closed: resolved");
+    app.wait_text("No open follow-ups");
+    app.send("\x1b");
+    app.send("q");
+    assert!(app.wait_exit());
+}

@@ -51,6 +51,14 @@ pub enum Effect {
         id: ItemId,
         until: jiff::Timestamp,
     },
+    /// Load open follow-ups (answers with `Msg::FollowUpsLoaded`).
+    LoadFollowUps,
+    /// Close an item's follow-up.
+    ResolveFollowUp {
+        id: ItemId,
+        outcome: String,
+        done: bool,
+    },
     /// Poll every account now.
     SyncNow,
     /// Leave the app (drafts are already saved).

@@ -15,6 +15,7 @@ pub fn open(state: &mut AppState, kind: FormKind) -> Vec<Effect> {
     state.mode = Mode::Form(match kind {
         FormKind::FollowUp => Form::follow_up(item.id, &state.user),
         FormKind::Snooze => Form::snooze(item.id),
+        FormKind::Resolve => Form::resolve(item.id),
     });
     Vec::new()
 }
@@ -54,6 +55,22 @@ fn submit(state: &mut AppState, now: Timestamp) -> Vec<Effect> {
     let tz = TimeZone::system();
     let result = match form.kind {
         FormKind::FollowUp => follow_up(form, now, &tz),
+        FormKind::Resolve => {
+            let outcome = form.value("outcome").to_string();
+            match form.value("done") {
+                "y" | "yes" => Ok(Effect::ResolveFollowUp {
+                    id: form.item,
+                    outcome,
+                    done: true,
+                }),
+                "n" | "no" => Ok(Effect::ResolveFollowUp {
+                    id: form.item,
+                    outcome,
+                    done: false,
+                }),
+                other => Err(format!("done: {other:?} — answer y or n")),
+            }
+        }
         FormKind::Snooze => {
             crate::sla::due::parse_due(form.value("until"), now, &tz).map(|until| Effect::Snooze {
                 id: form.item,
@@ -63,7 +80,24 @@ fn submit(state: &mut AppState, now: Timestamp) -> Vec<Effect> {
     };
     match result {
         Ok(effect) => {
-            state.mode = Mode::Normal;
+            let back_to_list = matches!(effect, Effect::ResolveFollowUp { .. });
+            state.mode = if back_to_list {
+                Mode::FollowUps {
+                    entries: Vec::new(),
+                    selected: 0,
+                }
+            } else {
+                Mode::Normal
+            };
+            if back_to_list {
+                return vec![
+                    effect,
+                    Effect::LoadFollowUps,
+                    Effect::LoadItems {
+                        include_closed: state.show_closed,
+                    },
+                ];
+            }
             state.message = Some((Level::Info, "Saved.".into()));
             vec![
                 effect,

@@ -82,3 +82,53 @@ fn snooze_form_and_escape() {
         }
     );
 }
+
+#[test]
+fn follow_up_view_closes_one_with_its_outcome() {
+    use crate::app::Msg;
+    use crate::model::{FollowUp, FollowUpMethod};
+    let mut s = loaded();
+    assert_eq!(update(&mut s, key('F'), t0()), vec![Effect::LoadFollowUps]);
+    let f = FollowUp {
+        id: 1,
+        item: ItemId(4),
+        case_number: "CASE-00001".into(),
+        method: FollowUpMethod::Phone,
+        contact: None,
+        due_at: Some(at(-60)),
+        assignee: Some("me".into()),
+        note: None,
+        outcome: None,
+        created_at: at(-600),
+        closed_at: None,
+    };
+    update(&mut s, Msg::FollowUpsLoaded(vec![f]), t0());
+    update(&mut s, code(KeyCode::Enter), t0());
+    assert_eq!(
+        (form(&s).kind, form(&s).item),
+        (FormKind::Resolve, ItemId(4))
+    );
+    for _ in 0.."resolved".len() {
+        update(&mut s, code(KeyCode::Backspace), t0());
+    }
+    for c in "refunded".chars() {
+        update(&mut s, key(c), t0());
+    }
+    update(&mut s, code(KeyCode::Enter), t0());
+    let fx = update(&mut s, code(KeyCode::Enter), t0());
+    assert_eq!(
+        fx,
+        vec![
+            Effect::ResolveFollowUp {
+                id: ItemId(4),
+                outcome: "refunded".into(),
+                done: true
+            },
+            Effect::LoadFollowUps,
+            Effect::LoadItems {
+                include_closed: false
+            }
+        ]
+    );
+    assert!(matches!(s.mode, Mode::FollowUps { .. }), "back to the list");
+}

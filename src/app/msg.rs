@@ -35,6 +35,8 @@ pub enum Msg {
     DraftCount(usize),
     /// The outbox worker sent, postponed or gave up on a reply.
     Outbox(OutboxEvent),
+    /// Open follow-ups, for their view.
+    FollowUpsLoaded(Vec<crate::model::FollowUp>),
     /// The outbox's entries, for the outbox view.
     OutboxLoaded(Vec<OutboxEntry>),
     /// Any store or effect failure the user should see.

@@ -69,8 +69,13 @@ pub enum Mode {
         entries: Vec<OutboxEntry>,
         selected: usize,
     },
-    /// A small form (follow-up, snooze).
+    /// A small form (follow-up, snooze, closing a follow-up).
     Form(Form),
+    /// Open follow-ups.
+    FollowUps {
+        entries: Vec<crate::model::FollowUp>,
+        selected: usize,
+    },
 }
 
 /// Health of one account's poller, for the status bar.
@@ -171,6 +176,7 @@ impl AppState {
 pub enum FormKind {
     FollowUp,
     Snooze,
+    Resolve,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -221,6 +227,28 @@ impl Form {
                 value: "2h".into(),
                 hint: "2h, tomorrow 09:00, 14:30",
             }],
+            focus: 0,
+            error: None,
+        }
+    }
+
+    pub fn resolve(item: ItemId) -> Form {
+        let f = |label, value: &str, hint| Field {
+            label,
+            value: value.to_string(),
+            hint,
+        };
+        Form {
+            kind: FormKind::Resolve,
+            item,
+            fields: vec![
+                f(
+                    "outcome",
+                    "resolved",
+                    "resolved, no answer, escalated, refunded, …",
+                ),
+                f("done", "y", "y: mark the item done · n: keep it open"),
+            ],
             focus: 0,
             error: None,
         }

@@ -101,6 +101,14 @@ pub fn update(state: &mut AppState, msg: Msg, now: Timestamp) -> Vec<Effect> {
             }
             fx
         }
+        Msg::FollowUpsLoaded(loaded) => {
+            if let Mode::FollowUps { entries, selected } = &mut state.mode {
+                *selected = (*selected).min(loaded.len().saturating_sub(1));
+                *entries = loaded;
+                state.dirty = true;
+            }
+            Vec::new()
+        }
         Msg::OutboxLoaded(loaded) => {
             if let Mode::Outbox { entries, selected } = &mut state.mode {
                 *selected = (*selected).min(loaded.len().saturating_sub(1));
@@ -260,21 +268,19 @@ fn on_key(state: &mut AppState, key: KeyEvent, now: Timestamp) -> Vec<Effect> {
     }
     // ctrl-c always leaves the current dialog, or asks to quit.
     let ctrl_c = key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL);
+    // Esc and the next key often arrive together and read as Alt+key (tinbox binds no Alt
+    // keys): act on Esc (closing a dialog, keeping a draft), then on the key.
+    if let (KeyCode::Char(ch), true) = (key.code, key.modifiers.contains(KeyModifiers::ALT)) {
+        let mut fx = on_key(state, KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE), now);
+        fx.extend(on_key(
+            state,
+            KeyEvent::new(KeyCode::Char(ch), key.modifiers - KeyModifiers::ALT),
+            now,
+        ));
+        return fx;
+    }
     match &mut state.mode {
         Mode::Composer(_) => {
-            // Esc and the next key often arrive together and read as Alt+key: close the
-            // composer (keeping the draft), then act on the key.
-            if let (KeyCode::Char(ch), true) = (key.code, key.modifiers.contains(KeyModifiers::ALT))
-            {
-                let mut fx =
-                    composer::on_key(state, KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));
-                fx.extend(on_key(
-                    state,
-                    KeyEvent::new(KeyCode::Char(ch), key.modifiers - KeyModifiers::ALT),
-                    now,
-                ));
-                return fx;
-            }
             return composer::on_key(state, key);
         }
         Mode::Help { scroll } => {
@@ -288,6 +294,7 @@ fn on_key(state: &mut AppState, key: KeyEvent, now: Timestamp) -> Vec<Effect> {
         }
         Mode::Outbox { .. } => return outbox_key(state, key),
         Mode::Form(_) => return super::form::on_key(state, key, now),
+        Mode::FollowUps { .. } => return followups_key(state, key),
         Mode::ConfirmQuit => {
             state.dirty = true;
             return match key.code {
@@ -343,6 +350,28 @@ fn outbox_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
             }
         }
         KeyCode::Esc | KeyCode::Char('q') | KeyCode::Char('o') => state.mode = Mode::Normal,
+        _ => {}
+    }
+    Vec::new()
+}
+
+/// Keys in the follow-up view: move, Enter/`c` close one with its outcome, Esc back.
+fn followups_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
+    state.dirty = true;
+    let Mode::FollowUps { entries, selected } = &mut state.mode else {
+        return Vec::new();
+    };
+    match key.code {
+        KeyCode::Char('j') | KeyCode::Down => {
+            *selected = (*selected + 1).min(entries.len().saturating_sub(1))
+        }
+        KeyCode::Char('k') | KeyCode::Up => *selected = selected.saturating_sub(1),
+        KeyCode::Enter | KeyCode::Char('c') => {
+            if let Some(f) = entries.get(*selected) {
+                state.mode = Mode::Form(super::state::Form::resolve(f.item));
+            }
+        }
+        KeyCode::Esc | KeyCode::Char('q') | KeyCode::Char('F') => state.mode = Mode::Normal,
         _ => {}
     }
     Vec::new()
@@ -436,6 +465,13 @@ pub fn apply(state: &mut AppState, action: Action, now: Timestamp) -> Vec<Effect
         }
         Action::Snooze => super::form::open(state, super::state::FormKind::Snooze),
         Action::FollowUp => super::form::open(state, super::state::FormKind::FollowUp),
+        Action::FollowUps => {
+            state.mode = Mode::FollowUps {
+                entries: Vec::new(),
+                selected: 0,
+            };
+            vec![Effect::LoadFollowUps]
+        }
         Action::Outbox => {
             state.mode = Mode::Outbox {
                 entries: Vec::new(),

@@ -57,6 +57,24 @@ impl EffectRunner {
                         )))
                     })
             }
+            Effect::LoadFollowUps => self
+                .store
+                .call(|s| s.followups(false))
+                .await
+                .map(|f| self.send(Msg::FollowUpsLoaded(f))),
+            Effect::ResolveFollowUp { id, outcome, done } => {
+                let who = self.user.clone();
+                self.store
+                    .call(move |s| s.resolve_followup(id, &outcome, done, &who, Timestamp::now()))
+                    .await
+                    .map(|f| {
+                        self.send(Msg::Info(format!(
+                            "{} closed: {}.",
+                            f.case_number,
+                            f.outcome.unwrap_or_default()
+                        )))
+                    })
+            }
             Effect::Snooze { id, until } => {
                 let who = self.user.clone();
                 self.store

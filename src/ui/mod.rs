@@ -112,6 +112,9 @@ pub fn draw(frame: &mut Frame, state: &AppState, theme: &Theme, now: Timestamp) 
         Mode::Composer(c) => overlays::composer(frame, area, state, c, theme),
         Mode::ConfirmQuit => overlays::confirm_quit(frame, area, state.draft_count, theme),
         Mode::Form(form) => overlays::form(frame, area, form, theme),
+        Mode::FollowUps { entries, selected } => {
+            overlays::followups(frame, area, entries, *selected, theme, now)
+        }
         Mode::Outbox { entries, selected } => {
             overlays::outbox(frame, area, entries, *selected, theme, now)
         }

@@ -302,6 +302,7 @@ pub fn form(frame: &mut Frame, area: Rect, form: &crate::app::state::Form, theme
     let title = match form.kind {
         FormKind::FollowUp => format!(" Take #{} offline — a case number is assigned ", form.item),
         FormKind::Snooze => format!(" Snooze #{} ", form.item),
+        FormKind::Resolve => format!(" Close the follow-up of #{} ", form.item),
     };
     let r = centered(area, 72, form.fields.len() as u16 * 2 + 5);
     frame.render_widget(Clear, r);
@@ -344,5 +345,85 @@ pub fn form(frame: &mut Frame, area: Rect, form: &crate::app::state::Form, theme
         " Tab next field · Enter next / save · ctrl-s save · Esc cancel",
         theme.style(Role::Muted),
     ));
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+pub fn followups(
+    frame: &mut Frame,
+    area: Rect,
+    entries: &[crate::model::FollowUp],
+    selected: usize,
+    theme: &Theme,
+    now: Timestamp,
+) {
+    let r = Rect::new(
+        area.x + 1,
+        area.y + 1,
+        area.width.saturating_sub(2),
+        area.height.saturating_sub(2),
+    );
+    frame.render_widget(Clear, r);
+    let block = Block::bordered()
+        .title(" Follow-ups — Enter close with outcome · Esc back ")
+        .border_style(theme.style(Role::BorderFocused))
+        .title_style(theme.style(Role::Title));
+    let inner = block.inner(r);
+    frame.render_widget(block, r);
+    let mut lines = Vec::new();
+    if entries.is_empty() {
+        lines.push(Line::styled(
+            " No open follow-ups. f on an item takes it offline with a case number.",
+            theme.style(Role::Muted),
+        ));
+    }
+    let w = inner.width as usize;
+    let top = selected.saturating_sub((inner.height as usize).saturating_sub(1));
+    for (i, f) in entries
+        .iter()
+        .enumerate()
+        .skip(top)
+        .take(inner.height as usize)
+    {
+        let (due, role) = match f.due_at {
+            Some(d) if d < now => (
+                format!("overdue {}", format_age(d.duration_until(now).as_secs())),
+                Role::SlaBreached,
+            ),
+            Some(d) => (
+                format!("due in {}", format_age(now.duration_until(d).as_secs())),
+                Role::SlaOk,
+            ),
+            None => ("no due time".to_string(), Role::Muted),
+        };
+        let base = if i == selected {
+            theme.style(Role::Selection)
+        } else {
+            theme.style(Role::Text)
+        };
+        let head = format!(
+            " {} #{:<5} {:<9} {:<10} ",
+            fit(&f.case_number, 12),
+            f.item.0,
+            f.method.as_str(),
+            fit(f.assignee.as_deref().unwrap_or("-"), 10)
+        );
+        let due = format!("{} ", fit(&due, 14));
+        let rest = format!(
+            "{}  {}",
+            sanitize::one_line(f.contact.as_deref().unwrap_or("")),
+            sanitize::one_line(f.note.as_deref().unwrap_or(""))
+        );
+        let rest = fit(&rest, w.saturating_sub(width(&head) + width(&due)));
+        let due_style = if i == selected {
+            base
+        } else {
+            theme.style(role)
+        };
+        lines.push(Line::from(vec![
+            Span::styled(head, base),
+            Span::styled(due, due_style),
+            Span::styled(rest, base),
+        ]));
+    }
     frame.render_widget(Paragraph::new(lines), inner);
 }
