@@ -13,6 +13,7 @@ pub mod html;
 pub mod logging;
 pub mod model;
 pub mod outbox;
+pub mod report;
 pub mod sanitize;
 pub mod secrets;
 pub mod sla;

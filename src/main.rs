@@ -122,6 +122,16 @@ fn run(cli: Cli) -> Result<u8> {
             tinbox::cli::followup::list(&mut store, args, &mut io::stdout().lock())?;
             Ok(0)
         }
+        Some(Command::Report(args)) => {
+            let mut store = open_store(&paths)?;
+            tinbox::cli::report::run(
+                &mut store,
+                &config.policies(),
+                args,
+                &mut io::stdout().lock(),
+            )?;
+            Ok(0)
+        }
         Some(Command::Resolve(args)) => {
             let mut store = open_store(&paths)?;
             tinbox::cli::followup::resolve(&mut store, args, &user, &mut io::stdout().lock())?;

@@ -132,3 +132,63 @@ fn the_case_number_goes_into_the_reply() {
         stdout(&out)
     );
 }
+
+#[test]
+fn report_counts_what_happened() {
+    let (sb, items) = synced_demo();
+    let id = items[0]["id"].as_str().expect("id");
+    assert!(
+        sb.run(&["reply", id, "--text", "We're on it.", "--yes"])
+            .status
+            .success()
+    );
+    assert!(
+        sb.run(&[
+            "followup",
+            items[1]["id"].as_str().expect("id"),
+            "--method",
+            "email",
+            "--due",
+            "2020-01-01"
+        ])
+        .status
+        .success()
+    );
+    let out = sb.run(&["report", "--json", "--since", "30d"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let r: Value = serde_json::from_str(&stdout(&out)).expect("json");
+    assert_eq!(r["rows"].as_array().expect("rows").len(), 1);
+    let total = &r["total"];
+    assert_eq!(total["items_in"].as_u64(), Some(items.len() as u64));
+    assert_eq!(total["replied"], 1);
+    assert!(
+        total["breaches"].as_u64().is_some_and(|b| b >= 3),
+        "the demo starts with breached items: {total}"
+    );
+    assert_eq!(
+        (
+            total["open_followups"].as_u64(),
+            total["overdue_followups"].as_u64()
+        ),
+        (Some(1), Some(1))
+    );
+    assert!(
+        total["median_first_response_s"]
+            .as_i64()
+            .is_some_and(|s| s > 0)
+    );
+    let csv = stdout(&sb.run(&["report", "--csv"]));
+    assert!(
+        csv.starts_with("channel,account,items_in,replied,median_first_response_s")
+            && csv.contains("\r\ndemo,demo,"),
+        "{csv}"
+    );
+    let table = stdout(&sb.run(&["report"]));
+    assert!(table.contains("MEDIAN") && table.contains("all"), "{table}");
+    let out = sb.run(&["report", "--since", "last tuesday"]);
+    assert!(
+        !out.status.success() && stderr(&out).contains("--since"),
+        "{}",
+        stderr(&out)
+    );
+}

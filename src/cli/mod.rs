@@ -5,6 +5,7 @@ pub mod followup;
 pub mod json;
 pub mod list;
 pub mod reply;
+pub mod report;
 pub mod show;
 pub mod sync;
 
@@ -57,6 +58,19 @@ pub enum Command {
     FollowUps(FollowUpsArgs),
     /// Close an item's follow-up with its outcome.
     Resolve(ResolveArgs),
+    /// Response-time figures per channel and account.
+    Report(ReportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The period: a duration back from now (7d, 24h) or a date (2026-11-01).
+    #[arg(long, default_value = "7d")]
+    pub since: String,
+    #[arg(long, conflicts_with = "csv")]
+    pub json: bool,
+    #[arg(long)]
+    pub csv: bool,
 }
 
 #[derive(Debug, Args)]

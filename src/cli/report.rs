@@ -1,0 +1,107 @@
+//! `tinbox report [--since 7d] [--json|--csv]`: response-time figures per channel and account.
+
+use std::io::Write;
+
+use anyhow::{Result, bail};
+use jiff::tz::TimeZone;
+use jiff::{SignedDuration, Timestamp};
+
+use super::ReportArgs;
+use super::followup::csv_cell;
+use crate::report::{self, Row};
+use crate::sla::{Policies, format_age};
+use crate::store::{ItemQuery, StoreBackend};
+
+/// `7d`, `24h` (back from now) or a date `2026-11-01` (local midnight).
+pub fn since(text: &str, now: Timestamp, tz: &TimeZone) -> Result<Timestamp> {
+    if let Ok(secs) = crate::sla::parse_duration(text) {
+        return Ok(now.checked_sub(SignedDuration::from_secs(secs))?);
+    }
+    match text.trim().parse::<jiff::civil::Date>() {
+        Ok(d) => Ok(d.to_zoned(tz.clone())?.timestamp()),
+        Err(_) => bail!("--since {text:?}: write a duration like 7d or a date like 2026-11-01"),
+    }
+}
+
+pub fn run(
+    store: &mut dyn StoreBackend,
+    policies: &Policies,
+    args: &ReportArgs,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let now = Timestamp::now();
+    let tz = TimeZone::system();
+    let from = since(&args.since, now, &tz)?;
+    let items = store.list_items(&ItemQuery {
+        all: true,
+        ..ItemQuery::default()
+    })?;
+    let followups = store.followups(false)?;
+    let r = report::build(&items, &followups, policies, from, now, &tz);
+    if args.json {
+        serde_json::to_writer_pretty(&mut *out, &r)?;
+        writeln!(out)?;
+        return Ok(());
+    }
+    let secs = |v: Option<i64>| v.map(|s| s.to_string()).unwrap_or_default();
+    if args.csv {
+        write!(
+            out,
+            "channel,account,items_in,replied,median_first_response_s,p90_first_response_s,breaches,open_followups,overdue_followups\r\n"
+        )?;
+        for row in r.rows.iter().chain(std::iter::once(&r.total)) {
+            let cells = [
+                row.channel.clone(),
+                row.account.clone(),
+                row.items_in.to_string(),
+                row.replied.to_string(),
+                secs(row.median_first_response_s),
+                secs(row.p90_first_response_s),
+                row.breaches.to_string(),
+                row.open_followups.to_string(),
+                row.overdue_followups.to_string(),
+            ];
+            write!(
+                out,
+                "{}\r\n",
+                cells
+                    .iter()
+                    .map(|c| csv_cell(c))
+                    .collect::<Vec<_>>()
+                    .join(",")
+            )?;
+        }
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "Response times since {} ({} back)",
+        crate::channels::clock_time(&from),
+        args.since
+    )?;
+    writeln!(
+        out,
+        "{:<10} {:<14} {:>5} {:>7} {:>7} {:>7} {:>8} {:>9} {:>7}",
+        "CHANNEL", "ACCOUNT", "IN", "REPLIED", "MEDIAN", "P90", "BREACHES", "FOLLOWUPS", "OVERDUE"
+    )?;
+    for row in r.rows.iter().chain(std::iter::once(&r.total)) {
+        writeln!(out, "{}", line(row))?;
+    }
+    Ok(())
+}
+
+fn line(row: &Row) -> String {
+    let age = |v: Option<i64>| v.map(format_age).unwrap_or_else(|| "-".into());
+    format!(
+        "{:<10} {:<14} {:>5} {:>7} {:>7} {:>7} {:>8} {:>9} {:>7}",
+        row.channel,
+        crate::ui::text::truncate(&row.account, 14),
+        row.items_in,
+        row.replied,
+        age(row.median_first_response_s),
+        age(row.p90_first_response_s),
+        row.breaches,
+        row.open_followups,
+        row.overdue_followups
+    )
+}

@@ -1,0 +1,187 @@
+//! Response-time figures per channel and account: items in, replied, median and 90th
+//! percentile first-response time (business time where a policy has hours), breaches, open
+//! and overdue follow-ups, and per-day volume and medians. Pure: data in, figures out.
+
+use std::collections::BTreeMap;
+
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+use serde::Serialize;
+
+use crate::model::{FollowUp, Item, Kind, Status};
+use crate::sla::{Policies, TimerState};
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Row {
+    pub channel: String,
+    pub account: String,
+    pub items_in: usize,
+    pub replied: usize,
+    /// Nearest-rank percentiles of first-response time, in seconds.
+    pub median_first_response_s: Option<i64>,
+    pub p90_first_response_s: Option<i64>,
+    /// Answered after the breach target, or still waiting past it.
+    pub breaches: usize,
+    pub open_followups: usize,
+    pub overdue_followups: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Day {
+    pub date: String,
+    pub items_in: usize,
+    pub median_first_response_s: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Report {
+    pub since: String,
+    pub until: String,
+    pub rows: Vec<Row>,
+    pub total: Row,
+    pub days: Vec<Day>,
+}
+
+/// The value at nearest rank `p` (0 < p ≤ 1) of sorted `v`.
+pub fn percentile(sorted: &[i64], p: f64) -> Option<i64> {
+    if sorted.is_empty() {
+        return None;
+    }
+    let rank = ((p * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
+    Some(sorted[rank - 1])
+}
+
+/// Seconds from arrival to first response under the item's policy (business time if it has hours).
+fn first_response_s(item: &Item, policies: &Policies) -> Option<i64> {
+    let answered = item.first_response_at?;
+    let start = if item.kind == Kind::Entry {
+        item.first_seen_at
+    } else {
+        item.created_at
+    };
+    Some(match &policies.for_item(item).hours {
+        Some(h) => h.seconds_between(start, answered),
+        None => (answered.as_second() - start.as_second()).max(0),
+    })
+}
+
+pub fn build(
+    items: &[Item],
+    followups: &[FollowUp],
+    policies: &Policies,
+    since: Timestamp,
+    now: Timestamp,
+    tz: &TimeZone,
+) -> Report {
+    let mut groups: BTreeMap<(String, String), (Row, Vec<i64>)> = BTreeMap::new();
+    let mut days: BTreeMap<String, (usize, Vec<i64>)> = BTreeMap::new();
+    let mut all_times = Vec::new();
+    for item in items
+        .iter()
+        .filter(|i| i.created_at >= since && i.created_at <= now)
+    {
+        let key = (item.channel.to_string(), item.account.clone());
+        let (row, times) = groups.entry(key.clone()).or_insert_with(|| {
+            (
+                Row {
+                    channel: key.0.clone(),
+                    account: key.1.clone(),
+                    ..Row::default()
+                },
+                Vec::new(),
+            )
+        });
+        row.items_in += 1;
+        let day = days
+            .entry(item.created_at.to_zoned(tz.clone()).date().to_string())
+            .or_default();
+        day.0 += 1;
+        let breach = policies.for_item(item).breach_s;
+        match first_response_s(item, policies) {
+            Some(t) => {
+                row.replied += 1;
+                times.push(t);
+                day.1.push(t);
+                all_times.push(t);
+                if t > breach {
+                    row.breaches += 1;
+                }
+            }
+            // Still unanswered (or taken offline, or snoozed) after the clock passed the target.
+            None if item.status != Status::Ignored && {
+                let t = policies.timer(item, now);
+                t.state != TimerState::None && t.elapsed_s > breach
+            } =>
+            {
+                row.breaches += 1
+            }
+            None => {}
+        }
+    }
+    let by_item: BTreeMap<_, _> = items
+        .iter()
+        .map(|i| (i.id, (i.channel.to_string(), i.account.clone())))
+        .collect();
+    for f in followups.iter().filter(|f| f.closed_at.is_none()) {
+        if let Some(key) = by_item.get(&f.item) {
+            let (row, _) = groups.entry(key.clone()).or_insert_with(|| {
+                (
+                    Row {
+                        channel: key.0.clone(),
+                        account: key.1.clone(),
+                        ..Row::default()
+                    },
+                    Vec::new(),
+                )
+            });
+            row.open_followups += 1;
+            if f.due_at.is_some_and(|d| d < now) {
+                row.overdue_followups += 1;
+            }
+        }
+    }
+    let mut total = Row {
+        channel: "all".into(),
+        account: "all".into(),
+        ..Row::default()
+    };
+    let rows: Vec<Row> = groups
+        .into_values()
+        .map(|(mut row, mut times)| {
+            times.sort_unstable();
+            row.median_first_response_s = percentile(&times, 0.5);
+            row.p90_first_response_s = percentile(&times, 0.9);
+            total.items_in += row.items_in;
+            total.replied += row.replied;
+            total.breaches += row.breaches;
+            total.open_followups += row.open_followups;
+            total.overdue_followups += row.overdue_followups;
+            row
+        })
+        .collect();
+    all_times.sort_unstable();
+    total.median_first_response_s = percentile(&all_times, 0.5);
+    total.p90_first_response_s = percentile(&all_times, 0.9);
+    let days = days
+        .into_iter()
+        .map(|(date, (n, mut t))| {
+            t.sort_unstable();
+            Day {
+                date,
+                items_in: n,
+                median_first_response_s: percentile(&t, 0.5),
+            }
+        })
+        .collect();
+    Report {
+        since: since.to_string(),
+        until: now.to_string(),
+        rows,
+        total,
+        days,
+    }
+}
+
+#[cfg(test)]
+#[path = "report_tests.rs"]
+mod tests;

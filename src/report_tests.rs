@@ -1,0 +1,178 @@
+use jiff::SignedDuration;
+
+use super::*;
+use crate::model::{ChannelKind, FollowUpMethod, ItemId};
+use crate::sla::Policy;
+use crate::testing::{at, item, t0};
+
+/// Answered `after` seconds after it arrived at `created`.
+fn answered(id: i64, account: &str, created: i64, after: Option<i64>) -> Item {
+    let mut it = item(id, at(created), 0);
+    it.account = account.into();
+    it.channel = if account == "masto" {
+        ChannelKind::Mastodon
+    } else {
+        ChannelKind::Demo
+    };
+    if let Some(a) = after {
+        it.first_response_at = at(created).checked_add(SignedDuration::from_secs(a)).ok();
+        it.status = Status::Replied;
+        it.waiting_since = None;
+    }
+    it
+}
+
+fn data() -> (Vec<Item>, Vec<FollowUp>) {
+    let day = 86_400;
+    let items = vec![
+        // masto: 60, 120, 180, 240, 600 seconds; one still waiting for 2 hours.
+        answered(1, "masto", -3 * day, Some(60)),
+        answered(2, "masto", -3 * day, Some(120)),
+        answered(3, "masto", -2 * day, Some(180)),
+        answered(4, "masto", -2 * day, Some(240)),
+        answered(5, "masto", -day, Some(600)),
+        answered(6, "masto", -7200, None),
+        // demo: 30 and 4000 seconds; one from before the period.
+        answered(7, "demo", -day, Some(30)),
+        answered(8, "demo", -day, Some(4000)),
+        answered(9, "demo", -30 * day, Some(10)),
+    ];
+    let f = |id: i64, item: i64, due: i64, closed: bool| FollowUp {
+        id,
+        item: ItemId(item),
+        case_number: format!("CASE-{id}"),
+        method: FollowUpMethod::Phone,
+        contact: None,
+        due_at: Some(at(due)),
+        assignee: None,
+        note: None,
+        outcome: closed.then(|| "resolved".into()),
+        created_at: at(-100),
+        closed_at: closed.then(|| at(-50)),
+    };
+    (
+        items,
+        vec![
+            f(1, 5, -60, false),
+            f(2, 6, 3600, false),
+            f(3, 8, -60, true),
+        ],
+    )
+}
+
+#[test]
+fn figures_match_the_fixed_data_set() {
+    let (items, followups) = data();
+    let policies = Policies::new(
+        Policy {
+            warn_s: 60,
+            breach_s: 300,
+            hours: None,
+        },
+        vec![],
+    );
+    let since = at(-7 * 86_400);
+    let r = build(&items, &followups, &policies, since, t0(), &TimeZone::UTC);
+    assert_eq!(r.rows.len(), 2);
+    let demo = &r.rows[0];
+    assert_eq!(
+        (demo.account.as_str(), demo.items_in, demo.replied),
+        ("demo", 2, 2),
+        "the old item is outside the period"
+    );
+    assert_eq!(
+        (
+            demo.median_first_response_s,
+            demo.p90_first_response_s,
+            demo.breaches
+        ),
+        (Some(30), Some(4000), 1)
+    );
+    let masto = &r.rows[1];
+    assert_eq!((masto.items_in, masto.replied), (6, 5));
+    assert_eq!(
+        masto.median_first_response_s,
+        Some(180),
+        "nearest rank: 3rd of 5"
+    );
+    assert_eq!(
+        masto.p90_first_response_s,
+        Some(600),
+        "nearest rank: 5th of 5"
+    );
+    assert_eq!(
+        masto.breaches, 2,
+        "600s > 300s, and the one still waiting 2h"
+    );
+    assert_eq!((masto.open_followups, masto.overdue_followups), (2, 1));
+    assert_eq!(
+        (demo.open_followups, demo.overdue_followups),
+        (0, 0),
+        "a closed follow-up does not count"
+    );
+    let t = &r.total;
+    assert_eq!(
+        (t.items_in, t.replied, t.breaches, t.open_followups),
+        (8, 7, 3, 2)
+    );
+    assert_eq!(
+        (t.median_first_response_s, t.p90_first_response_s),
+        (Some(180), Some(4000))
+    );
+    let days: Vec<_> = r
+        .days
+        .iter()
+        .map(|d| (d.date.as_str(), d.items_in, d.median_first_response_s))
+        .collect();
+    assert_eq!(
+        days,
+        vec![
+            ("2026-11-23", 2, Some(60)),
+            ("2026-11-24", 2, Some(180)),
+            ("2026-11-25", 3, Some(600)),
+            ("2026-11-26", 1, None)
+        ]
+    );
+}
+
+#[test]
+fn business_hours_count_only_open_time() {
+    let hours =
+        crate::sla::BusinessHours::parse("UTC", "mon-fri", "09:00-17:00", &[]).expect("hours");
+    let policies = Policies::new(
+        Policy {
+            warn_s: 900,
+            breach_s: 3600,
+            hours: Some(std::sync::Arc::new(hours)),
+        },
+        vec![],
+    );
+    // Friday 2026-11-20 16:30 UTC, answered Monday 09:30: one business hour.
+    let created: i64 = "2026-11-20T16:30:00Z"
+        .parse::<Timestamp>()
+        .expect("ts")
+        .as_second()
+        - t0().as_second();
+    let it = answered(1, "masto", created, Some(3 * 86_400 - 7 * 3600));
+    let r = build(
+        &[it],
+        &[],
+        &policies,
+        at(-30 * 86_400),
+        t0(),
+        &TimeZone::UTC,
+    );
+    assert_eq!(r.rows[0].median_first_response_s, Some(3600));
+    assert_eq!(
+        r.rows[0].breaches, 0,
+        "exactly at the target is not a breach"
+    );
+}
+
+#[test]
+fn percentiles_by_nearest_rank() {
+    assert_eq!(percentile(&[], 0.5), None);
+    assert_eq!(percentile(&[7], 0.9), Some(7));
+    assert_eq!(percentile(&[1, 2, 3, 4], 0.5), Some(2));
+    assert_eq!(percentile(&(1..=10).collect::<Vec<_>>(), 0.9), Some(9));
+}
