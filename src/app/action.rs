@@ -42,6 +42,7 @@ actions! {
     Ignore => "ignore", ["x"], "ignore: spam or no response needed";
     ToggleSort => "toggle-sort", ["O"], "order: most urgent first / newest first";
     Outbox => "outbox", ["o"], "the outbox: queued, failed and sent replies";
+    Stats => "stats", ["S"], "response-time figures for the last 7 days";
     FollowUps => "follow-ups", ["F"], "open follow-ups, due times; close with an outcome";
     ToggleClosed => "toggle-closed", ["c"], "show or hide done and ignored items";
     SyncNow => "sync-now", ["R"], "poll every account now";

@@ -51,6 +51,11 @@ pub enum Effect {
         id: ItemId,
         until: jiff::Timestamp,
     },
+    /// Load items and follow-ups of the last `since_s` seconds for the stats view
+    /// (answers with `Msg::ReportData`).
+    LoadReport {
+        since_s: i64,
+    },
     /// Load open follow-ups (answers with `Msg::FollowUpsLoaded`).
     LoadFollowUps,
     /// Close an item's follow-up.

@@ -132,3 +132,35 @@ fn follow_up_view_closes_one_with_its_outcome() {
     );
     assert!(matches!(s.mode, Mode::FollowUps { .. }), "back to the list");
 }
+
+#[test]
+fn stats_view_builds_the_report_from_store_data() {
+    use crate::app::Msg;
+    let mut s = loaded();
+    assert_eq!(
+        update(&mut s, key('S'), t0()),
+        vec![Effect::LoadReport {
+            since_s: 7 * 86_400
+        }]
+    );
+    assert_eq!(s.mode, Mode::Stats(None));
+    let items = s.items.clone();
+    update(
+        &mut s,
+        Msg::ReportData {
+            items,
+            followups: vec![],
+            since: at(-7 * 86_400),
+        },
+        t0(),
+    );
+    let Mode::Stats(Some(r)) = &s.mode else {
+        panic!("{:?}", s.mode)
+    };
+    assert_eq!(
+        (r.total.items_in, r.total.replied, r.total.breaches),
+        (4, 0, 1)
+    );
+    update(&mut s, key('x'), t0());
+    assert_eq!(s.mode, Mode::Normal, "any key closes");
+}

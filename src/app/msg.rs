@@ -35,6 +35,12 @@ pub enum Msg {
     DraftCount(usize),
     /// The outbox worker sent, postponed or gave up on a reply.
     Outbox(OutboxEvent),
+    /// Everything the stats view needs, from the store.
+    ReportData {
+        items: Vec<Item>,
+        followups: Vec<crate::model::FollowUp>,
+        since: jiff::Timestamp,
+    },
     /// Open follow-ups, for their view.
     FollowUpsLoaded(Vec<crate::model::FollowUp>),
     /// The outbox's entries, for the outbox view.

@@ -76,6 +76,8 @@ pub enum Mode {
         entries: Vec<crate::model::FollowUp>,
         selected: usize,
     },
+    /// Response-time figures (None while loading).
+    Stats(Option<Box<crate::report::Report>>),
 }
 
 /// Health of one account's poller, for the status bar.

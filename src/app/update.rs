@@ -101,6 +101,25 @@ pub fn update(state: &mut AppState, msg: Msg, now: Timestamp) -> Vec<Effect> {
             }
             fx
         }
+        Msg::ReportData {
+            items,
+            followups,
+            since,
+        } => {
+            if let Mode::Stats(report) = &mut state.mode {
+                let tz = jiff::tz::TimeZone::system();
+                *report = Some(Box::new(crate::report::build(
+                    &items,
+                    &followups,
+                    &state.policies,
+                    since,
+                    now,
+                    &tz,
+                )));
+                state.dirty = true;
+            }
+            Vec::new()
+        }
         Msg::FollowUpsLoaded(loaded) => {
             if let Mode::FollowUps { entries, selected } = &mut state.mode {
                 *selected = (*selected).min(loaded.len().saturating_sub(1));
@@ -295,6 +314,11 @@ fn on_key(state: &mut AppState, key: KeyEvent, now: Timestamp) -> Vec<Effect> {
         Mode::Outbox { .. } => return outbox_key(state, key),
         Mode::Form(_) => return super::form::on_key(state, key, now),
         Mode::FollowUps { .. } => return followups_key(state, key),
+        Mode::Stats(_) => {
+            state.mode = Mode::Normal;
+            state.dirty = true;
+            return Vec::new();
+        }
         Mode::ConfirmQuit => {
             state.dirty = true;
             return match key.code {
@@ -465,6 +489,12 @@ pub fn apply(state: &mut AppState, action: Action, now: Timestamp) -> Vec<Effect
         }
         Action::Snooze => super::form::open(state, super::state::FormKind::Snooze),
         Action::FollowUp => super::form::open(state, super::state::FormKind::FollowUp),
+        Action::Stats => {
+            state.mode = Mode::Stats(None);
+            vec![Effect::LoadReport {
+                since_s: 7 * 86_400,
+            }]
+        }
         Action::FollowUps => {
             state.mode = Mode::FollowUps {
                 entries: Vec::new(),

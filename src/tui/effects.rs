@@ -57,6 +57,29 @@ impl EffectRunner {
                         )))
                     })
             }
+            Effect::LoadReport { since_s } => {
+                let since = Timestamp::now()
+                    .checked_sub(jiff::SignedDuration::from_secs(since_s))
+                    .unwrap_or(Timestamp::now());
+                self.store
+                    .call(|s| {
+                        Ok((
+                            s.list_items(&ItemQuery {
+                                all: true,
+                                ..ItemQuery::default()
+                            })?,
+                            s.followups(false)?,
+                        ))
+                    })
+                    .await
+                    .map(|(items, followups)| {
+                        self.send(Msg::ReportData {
+                            items,
+                            followups,
+                            since,
+                        })
+                    })
+            }
             Effect::LoadFollowUps => self
                 .store
                 .call(|s| s.followups(false))

@@ -7,6 +7,7 @@
 mod detail;
 mod inbox;
 mod overlays;
+mod stats;
 mod statusbar;
 pub mod text;
 
@@ -112,6 +113,7 @@ pub fn draw(frame: &mut Frame, state: &AppState, theme: &Theme, now: Timestamp) 
         Mode::Composer(c) => overlays::composer(frame, area, state, c, theme),
         Mode::ConfirmQuit => overlays::confirm_quit(frame, area, state.draft_count, theme),
         Mode::Form(form) => overlays::form(frame, area, form, theme),
+        Mode::Stats(report) => stats::draw(frame, area, report.as_deref(), theme),
         Mode::FollowUps { entries, selected } => {
             overlays::followups(frame, area, entries, *selected, theme, now)
         }

@@ -384,3 +384,33 @@ fn the_timer_explanation_mentions_closed_business_hours() {
             .ends_with("outside business hours, the clock is stopped")
     );
 }
+
+#[test]
+fn stats_view_shows_the_table_and_charts() {
+    let mut s = inbox(120, 40, false);
+    let items = s.items.clone();
+    let report = crate::report::build(
+        &items,
+        &[],
+        &Policies::default(),
+        at(-7 * 86_400),
+        t0(),
+        &jiff::tz::TimeZone::UTC,
+    );
+    s.mode = Mode::Stats(Some(Box::new(report)));
+    let screen = render(&s, 120, 40);
+    assert!(
+        screen.contains("MEDIAN") && screen.contains("BREACHES"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("Incoming per day") && screen.contains("Median first response per day"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains(" demo ") && screen.contains(" all "),
+        "{screen}"
+    );
+    s.mode = Mode::Stats(None);
+    assert!(render(&s, 120, 40).contains("computing"));
+}
