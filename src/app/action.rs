@@ -45,6 +45,7 @@ actions! {
     Stats => "stats", ["S"], "response-time figures for the last 7 days";
     FollowUps => "follow-ups", ["F"], "open follow-ups, due times; close with an outcome";
     ToggleClosed => "toggle-closed", ["c"], "show or hide done and ignored items";
+    BreachingSoon => "breaching-soon", ["b"], "only items breached or within their warn time";
     SyncNow => "sync-now", ["R"], "poll every account now";
     Help => "help", ["?", "f1"], "show this help";
     Quit => "quit", ["q"], "quit (asks first if drafts are unsent)";

@@ -119,6 +119,8 @@ pub struct AppState {
     pub sort: SortOrder,
     /// Show done/ignored items too.
     pub show_closed: bool,
+    /// Only items that are breached or in their warn time (the "breaching soon" filter).
+    pub breaching_only: bool,
     pub detail: Option<ItemDetail>,
     pub detail_scroll: u16,
     pub mode: Mode,
@@ -150,6 +152,7 @@ impl AppState {
             focus: Focus::List,
             sort: SortOrder::default(),
             show_closed: false,
+            breaching_only: false,
             detail: None,
             detail_scroll: 0,
             mode: Mode::Normal,

@@ -231,6 +231,14 @@ fn show_items(
     keep: Option<crate::model::ItemId>,
     now: Timestamp,
 ) -> Vec<Effect> {
+    if state.breaching_only {
+        items.retain(|i| {
+            matches!(
+                state.policies.timer(i, now).state,
+                TimerState::Warn | TimerState::Breached
+            )
+        });
+    }
     sort_items(&mut items, state.sort, &state.policies, now);
     state.items = items;
     state.selected = keep
@@ -475,6 +483,16 @@ pub fn apply(state: &mut AppState, action: Action, now: Timestamp) -> Vec<Effect
                 "Showing all items."
             } else {
                 "Showing open items."
+            };
+            state.message = Some((Level::Info, what.into()));
+            vec![reload(state)]
+        }
+        Action::BreachingSoon => {
+            state.breaching_only = !state.breaching_only;
+            let what = if state.breaching_only {
+                "Showing only items breached or breaching soon."
+            } else {
+                "Showing every item."
             };
             state.message = Some((Level::Info, what.into()));
             vec![reload(state)]

@@ -331,3 +331,26 @@ fn urgency_uses_each_items_own_policy() {
     update(&mut s, Msg::ItemsLoaded(vec![mention, dm]), t0());
     assert_eq!(ids(&s), vec![2, 1], "the DM has less time left");
 }
+
+#[test]
+fn breaching_soon_shows_only_warn_and_breached() {
+    let mut s = loaded();
+    let fx = update(&mut s, key('b'), t0());
+    assert_eq!(
+        fx,
+        vec![Effect::LoadItems {
+            include_closed: false
+        }]
+    );
+    let items = vec![
+        item(1, t0(), 10),
+        item(2, t0(), 20 * 60),
+        item(3, t0(), 2 * 3600),
+        item(4, t0(), 30 * 60),
+    ];
+    update(&mut s, Msg::ItemsLoaded(items.clone()), t0());
+    assert_eq!(ids(&s), vec![3, 4, 2], "the 10-second-old item is hidden");
+    update(&mut s, key('b'), t0());
+    update(&mut s, Msg::ItemsLoaded(items), t0());
+    assert_eq!(s.items.len(), 4);
+}

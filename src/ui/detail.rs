@@ -37,7 +37,14 @@ pub fn explain(item: &Item, policy: &Policy, now: Timestamp) -> String {
                 format_age(t.elapsed_s - policy.breach_s)
             )
         }
-        TimerState::Paused => format!("clock paused at {age} while {}", item.status),
+        TimerState::Paused => match item.paused_since {
+            Some(p) => format!(
+                "clock paused at {age} while {}, for {}",
+                item.status,
+                format_age(p.duration_until(now).as_secs())
+            ),
+            None => format!("clock paused at {age} while {}", item.status),
+        },
         TimerState::None => match item.status {
             Status::Replied => "answered".to_string(),
             s => format!("no clock ({s})"),

@@ -160,6 +160,12 @@ fn header(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, now: T
         ),
         Span::styled(format!("   {order}"), theme.style(Role::Muted)),
     ];
+    if state.breaching_only {
+        spans.push(Span::styled(
+            " · breaching soon",
+            theme.style(Role::SlaWarn),
+        ));
+    }
     if state.show_closed {
         spans.push(Span::styled(" · all statuses", theme.style(Role::Muted)));
     }
