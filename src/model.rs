@@ -207,6 +207,8 @@ pub struct ItemDetail {
     pub thread: Vec<ThreadEntry>,
     pub history: Vec<HistoryEntry>,
     pub draft: Option<String>,
+    /// The item's open follow-up (its case number goes into `{case}`).
+    pub follow_up: Option<FollowUp>,
 }
 
 string_enum!(

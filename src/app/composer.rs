@@ -275,6 +275,7 @@ fn picker_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
         items,
         user,
         message,
+        detail,
         ..
     } = state;
     let Mode::Composer(c) = mode else {
@@ -308,7 +309,13 @@ fn picker_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
             let Some(item) = items.iter().find(|i| i.id == c.item) else {
                 return Vec::new();
             };
-            match crate::templates::render(&t.body, &crate::templates::Vars::for_item(item, user)) {
+            let mut vars = crate::templates::Vars::for_item(item, user);
+            vars.case = detail
+                .as_ref()
+                .filter(|d| d.item.id == item.id)
+                .and_then(|d| d.follow_up.as_ref())
+                .map(|f| f.case_number.clone());
+            match crate::templates::render(&t.body, &vars) {
                 Ok(text) => {
                     c.picker = None;
                     insert_str(c, &text);

@@ -323,3 +323,38 @@ fn escape_then_a_key_read_as_alt_key_closes_then_acts() {
         "the draft was kept and q asks before quitting"
     );
 }
+
+#[test]
+fn the_picker_fills_in_the_items_case_number() {
+    use crate::model::{FollowUp, FollowUpMethod};
+    let mut s = loaded();
+    let mut d = match detail(&s, None) {
+        Msg::DetailLoaded(d) => d,
+        _ => unreachable!(),
+    };
+    d.follow_up = Some(FollowUp {
+        id: 1,
+        item: d.item.id,
+        case_number: "CASE-00042".into(),
+        method: FollowUpMethod::Phone,
+        contact: None,
+        due_at: None,
+        assignee: None,
+        note: None,
+        outcome: None,
+        created_at: t0(),
+        closed_at: None,
+    });
+    update(&mut s, Msg::DetailLoaded(d), t0());
+    s.templates = vec![crate::templates::Template {
+        name: "call".into(),
+        body: "Your case is {case}.".into(),
+    }];
+    update(&mut s, key('r'), t0());
+    update(&mut s, ctrl('t'), t0());
+    update(&mut s, code(KeyCode::Enter), t0());
+    let Mode::Composer(c) = &s.mode else {
+        panic!("composer")
+    };
+    assert_eq!(c.text, "Your case is CASE-00042.");
+}

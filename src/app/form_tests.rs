@@ -164,3 +164,34 @@ fn stats_view_builds_the_report_from_store_data() {
     update(&mut s, key('x'), t0());
     assert_eq!(s.mode, Mode::Normal, "any key closes");
 }
+
+#[test]
+fn follow_up_view_filters_to_mine() {
+    use crate::app::Msg;
+    use crate::model::{FollowUp, FollowUpMethod};
+    let mut s = loaded();
+    let f = |id: i64, who: &str| FollowUp {
+        id,
+        item: ItemId(id),
+        case_number: format!("CASE-{id}"),
+        method: FollowUpMethod::Email,
+        contact: None,
+        due_at: None,
+        assignee: Some(who.into()),
+        note: None,
+        outcome: None,
+        created_at: t0(),
+        closed_at: None,
+    };
+    update(&mut s, key('F'), t0());
+    assert_eq!(update(&mut s, key('m'), t0()), vec![Effect::LoadFollowUps]);
+    update(
+        &mut s,
+        Msg::FollowUpsLoaded(vec![f(1, "me"), f(2, "sam")]),
+        t0(),
+    );
+    let Mode::FollowUps { entries, .. } = &s.mode else {
+        panic!("{:?}", s.mode)
+    };
+    assert_eq!(entries.iter().map(|e| e.id).collect::<Vec<_>>(), vec![1]);
+}

@@ -121,6 +121,8 @@ pub struct AppState {
     pub show_closed: bool,
     /// Only items that are breached or in their warn time (the "breaching soon" filter).
     pub breaching_only: bool,
+    /// The follow-up view shows only the local user's.
+    pub followups_mine: bool,
     pub detail: Option<ItemDetail>,
     pub detail_scroll: u16,
     pub mode: Mode,
@@ -153,6 +155,7 @@ impl AppState {
             sort: SortOrder::default(),
             show_closed: false,
             breaching_only: false,
+            followups_mine: false,
             detail: None,
             detail_scroll: 0,
             mode: Mode::Normal,

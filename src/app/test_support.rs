@@ -58,5 +58,6 @@ pub fn detail(s: &AppState, draft: Option<&str>) -> Msg {
         thread: vec![],
         history: vec![],
         draft: draft.map(String::from),
+        follow_up: None,
     }))
 }

@@ -120,7 +120,10 @@ pub fn update(state: &mut AppState, msg: Msg, now: Timestamp) -> Vec<Effect> {
             }
             Vec::new()
         }
-        Msg::FollowUpsLoaded(loaded) => {
+        Msg::FollowUpsLoaded(mut loaded) => {
+            if state.followups_mine {
+                loaded.retain(|f| f.assignee.as_deref() == Some(state.user.as_str()));
+            }
             if let Mode::FollowUps { entries, selected } = &mut state.mode {
                 *selected = (*selected).min(loaded.len().saturating_sub(1));
                 *entries = loaded;
@@ -398,6 +401,10 @@ fn followups_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
             *selected = (*selected + 1).min(entries.len().saturating_sub(1))
         }
         KeyCode::Char('k') | KeyCode::Up => *selected = selected.saturating_sub(1),
+        KeyCode::Char('m') => {
+            state.followups_mine = !state.followups_mine;
+            return vec![Effect::LoadFollowUps];
+        }
         KeyCode::Enter | KeyCode::Char('c') => {
             if let Some(f) = entries.get(*selected) {
                 state.mode = Mode::Form(super::state::Form::resolve(f.item));

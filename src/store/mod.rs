@@ -213,5 +213,6 @@ pub fn load_detail(
         thread: store.thread(id)?,
         history: store.history(id)?,
         draft: store.draft(id)?,
+        follow_up: store.followup_for(id)?,
     })
 }

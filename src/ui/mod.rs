@@ -115,7 +115,8 @@ pub fn draw(frame: &mut Frame, state: &AppState, theme: &Theme, now: Timestamp) 
         Mode::Form(form) => overlays::form(frame, area, form, theme),
         Mode::Stats(report) => stats::draw(frame, area, report.as_deref(), theme),
         Mode::FollowUps { entries, selected } => {
-            overlays::followups(frame, area, entries, *selected, theme, now)
+            let mine = state.followups_mine.then_some(state.user.as_str());
+            overlays::followups(frame, area, entries, *selected, mine, theme, now)
         }
         Mode::Outbox { entries, selected } => {
             overlays::outbox(frame, area, entries, *selected, theme, now)

@@ -353,6 +353,7 @@ pub fn followups(
     area: Rect,
     entries: &[crate::model::FollowUp],
     selected: usize,
+    mine: Option<&str>,
     theme: &Theme,
     now: Timestamp,
 ) {
@@ -364,7 +365,12 @@ pub fn followups(
     );
     frame.render_widget(Clear, r);
     let block = Block::bordered()
-        .title(" Follow-ups — Enter close with outcome · Esc back ")
+        .title(match mine {
+            Some(me) => {
+                format!(" Follow-ups of {me} — m all · Enter close with outcome · Esc back ")
+            }
+            None => " Follow-ups — m mine only · Enter close with outcome · Esc back ".to_string(),
+        })
         .border_style(theme.style(Role::BorderFocused))
         .title_style(theme.style(Role::Title));
     let inner = block.inner(r);

@@ -132,6 +132,7 @@ fn with_detail(mut s: AppState) -> AppState {
             thread,
             history,
             draft: Some("Half a reply".into()),
+            follow_up: None,
         })),
         t0(),
     );
