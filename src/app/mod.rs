@@ -10,6 +10,7 @@ pub mod state;
 #[cfg(test)]
 mod test_support;
 pub mod update;
+pub mod views;
 
 pub use action::Action;
 pub use effect::Effect;

@@ -322,9 +322,9 @@ fn on_key(state: &mut AppState, key: KeyEvent, now: Timestamp) -> Vec<Effect> {
             state.dirty = true;
             return Vec::new();
         }
-        Mode::Outbox { .. } => return outbox_key(state, key),
+        Mode::Outbox { .. } => return super::views::outbox_key(state, key),
         Mode::Form(_) => return super::form::on_key(state, key, now),
-        Mode::FollowUps { .. } => return followups_key(state, key),
+        Mode::FollowUps { .. } => return super::views::followups_key(state, key),
         Mode::Stats(_) => {
             state.mode = Mode::Normal;
             state.dirty = true;
@@ -349,71 +349,6 @@ fn on_key(state: &mut AppState, key: KeyEvent, now: Timestamp) -> Vec<Effect> {
         Some(action) => apply(state, action, now),
         None => Vec::new(),
     }
-}
-
-/// Keys in the outbox view: move, `r` resend a failed reply, `e`/Enter edit it, Esc close.
-fn outbox_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
-    state.dirty = true;
-    let Mode::Outbox { entries, selected } = &mut state.mode else {
-        return Vec::new();
-    };
-    let current = entries.get(*selected).cloned();
-    let failed = current
-        .as_ref()
-        .filter(|e| e.state == crate::model::OutboxState::Failed);
-    match key.code {
-        KeyCode::Char('j') | KeyCode::Down => {
-            *selected = (*selected + 1).min(entries.len().saturating_sub(1))
-        }
-        KeyCode::Char('k') | KeyCode::Up => *selected = selected.saturating_sub(1),
-        KeyCode::Char('r') => {
-            if let Some(e) = failed {
-                state.message = Some((Level::Info, format!("Resending the reply to #{}…", e.item)));
-                return vec![Effect::Resend {
-                    entry: e.id,
-                    text: None,
-                }];
-            }
-            state.message = Some((
-                Level::Info,
-                "Only failed replies need resending; queued ones go out by themselves.".into(),
-            ));
-        }
-        KeyCode::Char('e') | KeyCode::Enter => {
-            if let Some(e) = failed.cloned() {
-                composer::open_resend(state, &e);
-            }
-        }
-        KeyCode::Esc | KeyCode::Char('q') | KeyCode::Char('o') => state.mode = Mode::Normal,
-        _ => {}
-    }
-    Vec::new()
-}
-
-/// Keys in the follow-up view: move, Enter/`c` close one with its outcome, Esc back.
-fn followups_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
-    state.dirty = true;
-    let Mode::FollowUps { entries, selected } = &mut state.mode else {
-        return Vec::new();
-    };
-    match key.code {
-        KeyCode::Char('j') | KeyCode::Down => {
-            *selected = (*selected + 1).min(entries.len().saturating_sub(1))
-        }
-        KeyCode::Char('k') | KeyCode::Up => *selected = selected.saturating_sub(1),
-        KeyCode::Char('m') => {
-            state.followups_mine = !state.followups_mine;
-            return vec![Effect::LoadFollowUps];
-        }
-        KeyCode::Enter | KeyCode::Char('c') => {
-            if let Some(f) = entries.get(*selected) {
-                state.mode = Mode::Form(super::state::Form::resolve(f.item));
-            }
-        }
-        KeyCode::Esc | KeyCode::Char('q') | KeyCode::Char('F') => state.mode = Mode::Normal,
-        _ => {}
-    }
-    Vec::new()
 }
 
 fn quit(state: &mut AppState) -> Vec<Effect> {

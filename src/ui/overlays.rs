@@ -26,6 +26,28 @@ fn centered(area: Rect, w: u16, h: u16) -> Rect {
     )
 }
 
+/// A dialog covering `r`: cleared, bordered, titled; returns the inside.
+pub fn panel(frame: &mut Frame, r: Rect, title: &str, theme: &Theme) -> Rect {
+    frame.render_widget(Clear, r);
+    let block = Block::bordered()
+        .title(title.to_string())
+        .border_style(theme.style(Role::BorderFocused))
+        .title_style(theme.style(Role::Title));
+    let inner = block.inner(r);
+    frame.render_widget(block, r);
+    inner
+}
+
+/// Nearly the whole screen, for list views.
+pub fn full(area: Rect) -> Rect {
+    Rect::new(
+        area.x + 1,
+        area.y + 1,
+        area.width.saturating_sub(2),
+        area.height.saturating_sub(2),
+    )
+}
+
 pub fn help(frame: &mut Frame, area: Rect, scroll: u16, theme: &Theme) {
     let rows = super::help_lines();
     let keys_w = rows.iter().map(|(k, _)| width(k)).max().unwrap_or(8) + 2;
@@ -174,19 +196,12 @@ pub fn outbox(
     theme: &Theme,
     now: Timestamp,
 ) {
-    let r = Rect::new(
-        area.x + 1,
-        area.y + 1,
-        area.width.saturating_sub(2),
-        area.height.saturating_sub(2),
+    let inner = panel(
+        frame,
+        full(area),
+        " Outbox — r resend failed · e edit failed · Esc close ",
+        theme,
     );
-    frame.render_widget(Clear, r);
-    let block = Block::bordered()
-        .title(" Outbox — r resend failed · e edit failed · Esc close ")
-        .border_style(theme.style(Role::BorderFocused))
-        .title_style(theme.style(Role::Title));
-    let inner = block.inner(r);
-    frame.render_widget(block, r);
     let mut lines = Vec::new();
     if entries.is_empty() {
         lines.push(Line::styled(
@@ -357,24 +372,13 @@ pub fn followups(
     theme: &Theme,
     now: Timestamp,
 ) {
-    let r = Rect::new(
-        area.x + 1,
-        area.y + 1,
-        area.width.saturating_sub(2),
-        area.height.saturating_sub(2),
-    );
-    frame.render_widget(Clear, r);
-    let block = Block::bordered()
-        .title(match mine {
-            Some(me) => {
-                format!(" Follow-ups of {me} — m all · Enter close with outcome · Esc back ")
-            }
-            None => " Follow-ups — m mine only · Enter close with outcome · Esc back ".to_string(),
-        })
-        .border_style(theme.style(Role::BorderFocused))
-        .title_style(theme.style(Role::Title));
-    let inner = block.inner(r);
-    frame.render_widget(block, r);
+    let title = match mine {
+        Some(me) => {
+            format!(" Follow-ups of {me} — m all · Enter close with outcome · Esc back ")
+        }
+        None => " Follow-ups — m mine only · Enter close with outcome · Esc back ".to_string(),
+    };
+    let inner = panel(frame, full(area), &title, theme);
     let mut lines = Vec::new();
     if entries.is_empty() {
         lines.push(Line::styled(

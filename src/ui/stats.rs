@@ -4,26 +4,21 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
-use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Clear, Paragraph, Sparkline};
+use ratatui::widgets::{Bar, BarChart, BarGroup, Paragraph, Sparkline};
+
+use super::overlays::{full, panel};
 
 use crate::report::{Report, Row};
 use crate::sla::format_age;
 use crate::theme::{Role, Theme};
 
 pub fn draw(frame: &mut Frame, area: Rect, report: Option<&Report>, theme: &Theme) {
-    let r = Rect::new(
-        area.x + 1,
-        area.y + 1,
-        area.width.saturating_sub(2),
-        area.height.saturating_sub(2),
+    let inner = panel(
+        frame,
+        full(area),
+        " Response times, last 7 days — any key closes ",
+        theme,
     );
-    frame.render_widget(Clear, r);
-    let block = Block::bordered()
-        .title(" Response times, last 7 days — any key closes ")
-        .border_style(theme.style(Role::BorderFocused))
-        .title_style(theme.style(Role::Title));
-    let inner = block.inner(r);
-    frame.render_widget(block, r);
     let Some(report) = report else {
         frame.render_widget(
             Paragraph::new(" computing…").style(theme.style(Role::Muted)),
