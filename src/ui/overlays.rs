@@ -71,7 +71,14 @@ pub fn help(frame: &mut Frame, area: Rect, scroll: u16, theme: &Theme) {
         .title(" Keys — Esc closes, j/k scroll ")
         .border_style(theme.style(Role::BorderFocused))
         .title_style(theme.style(Role::Title));
-    frame.render_widget(Paragraph::new(lines).block(block).scroll((scroll, 0)), r);
+    // Never scroll past the last line.
+    let max = (lines.len() as u16).saturating_sub(r.height.saturating_sub(2));
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .scroll((scroll.min(max), 0)),
+        r,
+    );
 }
 
 pub fn composer(frame: &mut Frame, area: Rect, state: &AppState, c: &Composer, theme: &Theme) {

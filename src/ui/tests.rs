@@ -415,3 +415,17 @@ fn stats_view_shows_the_table_and_charts() {
     s.mode = Mode::Stats(None);
     assert!(render(&s, 120, 40).contains("computing"));
 }
+
+#[test]
+fn help_scrolling_stops_at_the_last_line() {
+    let mut s = inbox(80, 24, false);
+    s.mode = Mode::Help { scroll: 500 };
+    let screen = render(&s, 80, 24);
+    assert!(
+        screen.contains("In the composer"),
+        "the last line stays in view:\n{screen}"
+    );
+    assert!(
+        screen.contains(crate::app::Action::ALL[crate::app::Action::ALL.len() - 1].description())
+    );
+}
