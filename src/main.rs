@@ -122,6 +122,11 @@ fn run(cli: Cli) -> Result<u8> {
             tinbox::cli::followup::list(&mut store, args, &mut io::stdout().lock())?;
             Ok(0)
         }
+        Some(Command::Status { json }) => {
+            let mut store = open_store(&paths)?;
+            let code = tinbox::cli::status::run(&mut store, &config.policies(), *json, &mut io::stdout().lock())?;
+            Ok(u8::try_from(code).unwrap_or(3))
+        }
         Some(Command::Report(args)) => {
             let mut store = open_store(&paths)?;
             tinbox::cli::report::run(

@@ -7,6 +7,7 @@ pub mod list;
 pub mod reply;
 pub mod report;
 pub mod show;
+pub mod status;
 pub mod sync;
 
 use std::path::PathBuf;
@@ -60,6 +61,11 @@ pub enum Command {
     Resolve(ResolveArgs),
     /// Response-time figures per channel and account.
     Report(ReportArgs),
+    /// One line for a status bar; exit code 0 ok, 1 warn, 2 breached, 3 an account failing.
+    Status {
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Args)]
