@@ -122,9 +122,21 @@ fn run(cli: Cli) -> Result<u8> {
             tinbox::cli::followup::list(&mut store, args, &mut io::stdout().lock())?;
             Ok(0)
         }
+        Some(Command::Watch { json }) => {
+            let secrets = Secrets::load(&paths.secrets_file)?;
+            let store = StoreHandle::spawn(Box::new(open_store(&paths)?));
+            let mut out = io::stdout();
+            let run = tinbox::cli::watch::run(&config, &secrets, store, *json, &mut out);
+            Ok(u8::try_from(runtime()?.block_on(run)?).unwrap_or(1))
+        }
         Some(Command::Status { json }) => {
             let mut store = open_store(&paths)?;
-            let code = tinbox::cli::status::run(&mut store, &config.policies(), *json, &mut io::stdout().lock())?;
+            let code = tinbox::cli::status::run(
+                &mut store,
+                &config.policies(),
+                *json,
+                &mut io::stdout().lock(),
+            )?;
             Ok(u8::try_from(code).unwrap_or(3))
         }
         Some(Command::Report(args)) => {

@@ -161,22 +161,86 @@ fn status_line_and_exit_codes_for_monitoring() {
     let sb = Sandbox::new();
     sb.write_config(DEMO_CONFIG);
     let out = sb.run(&["status"]);
-    assert_eq!((out.status.code(), stdout(&out).trim()), (Some(0), "0 open · 0 warn · 0 breached"));
+    assert_eq!(
+        (out.status.code(), stdout(&out).trim()),
+        (Some(0), "0 open · 0 warn · 0 breached")
+    );
     assert!(sb.run(&["sync", "--once"]).status.success());
     let out = sb.run(&["status"]);
-    assert_eq!(out.status.code(), Some(2), "the demo starts with breached items");
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "the demo starts with breached items"
+    );
     let line = stdout(&out);
-    assert!(line.contains("12 open") && line.contains("3 breached"), "{line}");
+    assert!(
+        line.contains("12 open") && line.contains("3 breached"),
+        "{line}"
+    );
     let v: Value = serde_json::from_str(&stdout(&sb.run(&["status", "--json"]))).expect("json");
-    assert_eq!((v["breached"].as_u64(), v["exit_code"].as_u64()), (Some(3), Some(2)));
+    assert_eq!(
+        (v["breached"].as_u64(), v["exit_code"].as_u64()),
+        (Some(3), Some(2))
+    );
     // A failing account wins: exit 3, named in the line.
     let mut cfg = DEMO_CONFIG.to_string();
     cfg.push_str("\n[accounts.brand]\nchannel = \"mastodon\"\ninstance = \"http://127.0.0.1:9\"\n");
     sb.write_config(&cfg);
-    std::fs::write(sb.config_dir().join("secrets.toml"), "[brand]\ntoken = \"t\"\n").expect("secrets");
-    std::fs::set_permissions(sb.config_dir().join("secrets.toml"), std::os::unix::fs::PermissionsExt::from_mode(0o600)).expect("chmod");
+    std::fs::write(
+        sb.config_dir().join("secrets.toml"),
+        "[brand]\ntoken = \"t\"\n",
+    )
+    .expect("secrets");
+    std::fs::set_permissions(
+        sb.config_dir().join("secrets.toml"),
+        std::os::unix::fs::PermissionsExt::from_mode(0o600),
+    )
+    .expect("chmod");
     assert_eq!(sb.run(&["sync", "--once"]).status.code(), Some(1));
     let out = sb.run(&["status"]);
     assert_eq!(out.status.code(), Some(3));
     assert!(stdout(&out).contains("brand ✗"), "{}", stdout(&out));
+}
+
+#[test]
+fn watch_prints_a_json_line_per_event() {
+    use std::io::{BufRead, BufReader};
+    let sb = Sandbox::new();
+    sb.write_config(DEMO_CONFIG);
+    let mut child = sb
+        .cmd()
+        .args(["watch", "--json"])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn watch");
+    let mut new = Vec::new();
+    for l in BufReader::new(child.stdout.take().expect("stdout")).lines() {
+        let v: Value = serde_json::from_str(&l.expect("line")).expect("each line is JSON");
+        assert!(
+            v["at"]
+                .as_str()
+                .is_some_and(|t| t.parse::<jiff::Timestamp>().is_ok())
+        );
+        if v["event"] == "new" {
+            new.push(v);
+            if new.len() == 12 {
+                break;
+            }
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(
+        new.iter()
+            .all(|v| v["account"] == "demo" && v["item"].as_str().is_some())
+    );
+    assert!(new.iter().any(|v| v["kind"] == "dm"));
+    assert!(new.iter().all(|v| {
+        !v["text"]
+            .as_str()
+            .unwrap_or("")
+            .chars()
+            .any(char::is_control)
+    }));
 }

@@ -9,6 +9,7 @@ pub mod report;
 pub mod show;
 pub mod status;
 pub mod sync;
+pub mod watch;
 
 use std::path::PathBuf;
 
@@ -61,6 +62,12 @@ pub enum Command {
     Resolve(ResolveArgs),
     /// Response-time figures per channel and account.
     Report(ReportArgs),
+    /// A line per new item, warning, breach, overdue follow-up and account error (polls too).
+    Watch {
+        /// One JSON object per line.
+        #[arg(long)]
+        json: bool,
+    },
     /// One line for a status bar; exit code 0 ok, 1 warn, 2 breached, 3 an account failing.
     Status {
         #[arg(long)]

@@ -9,7 +9,12 @@ use jiff::Timestamp;
 use crate::sla::{Policies, TimerState};
 use crate::store::{ItemQuery, StoreBackend};
 
-pub fn run(store: &mut dyn StoreBackend, policies: &Policies, json: bool, out: &mut dyn Write) -> Result<i32> {
+pub fn run(
+    store: &mut dyn StoreBackend,
+    policies: &Policies,
+    json: bool,
+    out: &mut dyn Write,
+) -> Result<i32> {
     let now = Timestamp::now();
     let items = store.list_items(&ItemQuery::default())?;
     let (mut open, mut warn, mut breached) = (0, 0, 0);
@@ -21,8 +26,17 @@ pub fn run(store: &mut dyn StoreBackend, policies: &Policies, json: bool, out: &
             _ => {}
         }
     }
-    let failing: Vec<String> = store.accounts()?.into_iter().filter(|a| a.last_error.is_some()).map(|a| a.name).collect();
-    let overdue = store.followups(false)?.iter().filter(|f| f.due_at.is_some_and(|d| d < now)).count();
+    let failing: Vec<String> = store
+        .accounts()?
+        .into_iter()
+        .filter(|a| a.last_error.is_some())
+        .map(|a| a.name)
+        .collect();
+    let overdue = store
+        .followups(false)?
+        .iter()
+        .filter(|f| f.due_at.is_some_and(|d| d < now))
+        .count();
     let code = if !failing.is_empty() {
         3
     } else if breached > 0 {
@@ -42,7 +56,10 @@ pub fn run(store: &mut dyn StoreBackend, policies: &Policies, json: bool, out: &
     }
     let mut line = format!("{open} open · {warn} warn · {breached} breached");
     if overdue > 0 {
-        line.push_str(&format!(" · {overdue} follow-up{} overdue", if overdue == 1 { "" } else { "s" }));
+        line.push_str(&format!(
+            " · {overdue} follow-up{} overdue",
+            if overdue == 1 { "" } else { "s" }
+        ));
     }
     for name in &failing {
         line.push_str(&format!(" · {} ✗", crate::sanitize::one_line(name)));
