@@ -112,3 +112,45 @@ fn a_draft_survives_quitting_and_comes_back() {
         "nothing was sent"
     );
 }
+
+#[test]
+fn sigterm_and_sighup_restore_the_terminal_and_keep_the_draft() {
+    let fake = FakeMastodon::start();
+    fake.mention(
+        10,
+        status(
+            "110000000000000001",
+            account("77", "kim@x.invalid", "Kim Lee"),
+            "<p>@brand hello?</p>",
+            "public",
+            None,
+        ),
+    );
+    let sb = connect(&fake);
+    for signal in ["TERM", "HUP"] {
+        let mut app = inbox(&sb);
+        app.wait_text("Kim Lee");
+        app.send("r");
+        app.wait_text("Reply to Kim Lee");
+        app.send(&format!(" typed before SIG{signal}"));
+        app.wait_text(&format!("typed before SIG{signal}"));
+        let pid = app.child.process_id().expect("pid");
+        let status = std::process::Command::new("kill")
+            .args([&format!("-{signal}"), &pid.to_string()])
+            .status()
+            .expect("kill");
+        assert!(status.success());
+        assert!(app.wait_exit(), "SIG{signal}: a clean exit");
+        let screen = app.parser.screen();
+        assert!(
+            !screen.alternate_screen() && !screen.hide_cursor(),
+            "SIG{signal}: terminal restored"
+        );
+        drop(app);
+        let shown = support::stdout(&sb.run(&["show", "1", "--json"]));
+        assert!(
+            shown.contains(&format!("typed before SIG{signal}")),
+            "SIG{signal}: the draft was saved: {shown}"
+        );
+    }
+}
