@@ -233,6 +233,8 @@ fn inbox(cli: &Cli, paths: &Paths, config: Config, theme: Theme, user: String) -
         clock,
         templates,
         case_format: config.case_format.clone(),
+        keymap: tinbox::app::keymap::Keymap::with_bindings(&config.keys)
+            .map_err(anyhow::Error::msg)?,
     };
     runtime()?.block_on(tui::run(session))?;
     drop(demo_dir);

@@ -125,3 +125,30 @@ fn take_an_item_offline_and_close_it_from_the_inbox() {
     app.send("q");
     assert!(app.wait_exit());
 }
+
+#[test]
+fn keys_rebound_in_config_work_and_show_in_help() {
+    let sb = Sandbox::new();
+    sb.write_config("[keys]\n\"ctrl-x\" = \"quit\"\nq = \"none\"\n");
+    let envs = vec![
+        ("TINBOX_CONFIG_DIR", sb.config_dir().display().to_string()),
+        ("TINBOX_DATA_DIR", sb.data_dir().display().to_string()),
+        ("NO_COLOR", "1".to_string()),
+    ];
+    let mut app = PtyApp::spawn(&["--demo"], &envs, 120, 40);
+    app.wait_for("rows", |s| timers(&s.contents()) >= 5);
+    app.send("?");
+    app.wait_for("ctrl-x in help", |s| {
+        s.contents()
+            .lines()
+            .any(|l| l.contains("ctrl-x") && l.contains("quit"))
+    });
+    app.send("\x1b");
+    app.send("q");
+    app.send("?");
+    app.wait_text("show this help");
+    app.send("\x1b");
+    app.wait_for("help closed", |s| !s.contents().contains("show this help"));
+    app.send("\x18"); // ctrl-x
+    assert!(app.wait_exit(), "ctrl-x quits; q no longer does");
+}

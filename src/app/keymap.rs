@@ -72,10 +72,11 @@ impl KeySpec {
     }
 }
 
-/// Key presses to actions for the inbox.
+/// Key presses to actions for the inbox (defaults, with the config's `[keys]` on top).
 #[derive(Debug, Clone)]
 pub struct Keymap {
-    map: HashMap<KeySpec, Action>,
+    /// The action and the key as written (for the help screen).
+    map: HashMap<KeySpec, (Action, String)>,
 }
 
 impl Default for Keymap {
@@ -84,7 +85,7 @@ impl Default for Keymap {
         for &action in Action::ALL {
             for key in action.default_keys() {
                 if let Ok(spec) = KeySpec::parse(key) {
-                    map.insert(spec, action);
+                    map.insert(spec, (action, key.to_string()));
                 }
             }
         }
@@ -93,8 +94,56 @@ impl Default for Keymap {
 }
 
 impl Keymap {
+    /// The defaults with `bindings` (key spec, action name) on top; a key bound here loses
+    /// its default action. Errors name the key or the action.
+    pub fn with_bindings(bindings: &[(String, String)]) -> Result<Keymap, String> {
+        let mut km = Keymap::default();
+        for (key, name) in bindings {
+            if key.trim().contains(' ') {
+                return Err(format!(
+                    "{key:?}: key sequences are not supported yet; bind a single key"
+                ));
+            }
+            let spec = KeySpec::parse(key.trim())?;
+            if name == "none" {
+                km.map.remove(&spec);
+                continue;
+            }
+            let action = Action::from_name(name).ok_or_else(|| {
+                let names: Vec<_> = Action::ALL.iter().map(|a| a.name()).collect();
+                format!(
+                    "{key:?} = {name:?}: unknown action (actions: {}, or \"none\")",
+                    names.join(", ")
+                )
+            })?;
+            km.map.insert(spec, (action, key.trim().to_string()));
+        }
+        Ok(km)
+    }
+
     pub fn action_for(&self, ev: &KeyEvent) -> Option<Action> {
-        self.map.get(&KeySpec::from_event(ev)).copied()
+        self.map.get(&KeySpec::from_event(ev)).map(|(a, _)| *a)
+    }
+
+    /// The keys bound to `action`, as shown on screen, in a stable order.
+    pub fn labels_for(&self, action: Action) -> Vec<String> {
+        let defaults = action.default_keys();
+        let mut keys: Vec<&String> = self
+            .map
+            .values()
+            .filter(|(a, _)| *a == action)
+            .map(|(_, k)| k)
+            .collect();
+        // Defaults first, in their documented order; then the user's own.
+        keys.sort_by_key(|k| {
+            (
+                defaults.iter().position(|d| d == k).unwrap_or(usize::MAX),
+                (*k).clone(),
+            )
+        });
+        keys.into_iter()
+            .map(|k| super::action::key_label(k))
+            .collect()
     }
 }
 
@@ -122,6 +171,47 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn config_bindings_override_defaults_and_errors_name_the_problem() {
+        let km = Keymap::with_bindings(&[
+            ("ctrl-r".into(), "reply".into()),
+            ("d".into(), "none".into()),
+            ("D".into(), "done".into()),
+        ])
+        .expect("valid");
+        assert_eq!(
+            km.action_for(&KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL)),
+            Some(Action::Reply)
+        );
+        assert_eq!(
+            km.action_for(&KeyEvent::new(KeyCode::Char('d'), KeyModifiers::NONE)),
+            None,
+            "unbound"
+        );
+        assert_eq!(km.labels_for(Action::Done), vec!["D".to_string()]);
+        assert_eq!(
+            km.labels_for(Action::Reply),
+            vec!["r".to_string(), "ctrl-r".to_string()]
+        );
+        assert_eq!(
+            km.labels_for(Action::Down),
+            vec!["j".to_string(), "↓".to_string()]
+        );
+        let e =
+            Keymap::with_bindings(&[("ctrl-r".into(), "rpely".into())]).expect_err("bad action");
+        assert!(e.contains("rpely") && e.contains("reply"), "{e}");
+        assert!(
+            Keymap::with_bindings(&[("hyper-x".into(), "reply".into())])
+                .expect_err("bad key")
+                .contains("hyper-x")
+        );
+        assert!(
+            Keymap::with_bindings(&[("g g".into(), "first".into())])
+                .expect_err("sequence")
+                .contains("sequences")
+        );
     }
 
     #[test]

@@ -45,6 +45,8 @@ pub struct Config {
     pub templates: BTreeMap<String, String>,
     /// Case numbers of follow-ups: `{n}` is the sequence, `{n:05}` zero-padded.
     pub case_format: String,
+    /// `[keys]`: (key, action name) pairs over the default key map, validated.
+    pub keys: Vec<(String, String)>,
 }
 
 impl Default for Config {
@@ -58,6 +60,7 @@ impl Default for Config {
             accounts: BTreeMap::new(),
             templates: BTreeMap::new(),
             case_format: "CASE-{n:05}".into(),
+            keys: Vec::new(),
         }
     }
 }

@@ -29,6 +29,9 @@ struct RawConfig {
     #[serde(default)]
     templates: BTreeMap<String, S<String>>,
     case_format: Option<S<String>>,
+    /// Key bindings for the inbox: `"ctrl-r" = "reply"`, `"d" = "none"`.
+    #[serde(default)]
+    keys: BTreeMap<String, S<String>>,
 }
 
 #[derive(Deserialize)]
@@ -231,6 +234,12 @@ pub fn parse(text: &str, origin: &Path) -> Result<Config, ConfigError> {
                 policy,
             });
         }
+    }
+    for (key, action) in &raw.keys {
+        let binding = (key.clone(), action.get_ref().clone());
+        crate::app::keymap::Keymap::with_bindings(std::slice::from_ref(&binding))
+            .map_err(|e| cx.bad(action, &format!("keys.{key}"), e))?;
+        cfg.keys.push(binding);
     }
     for (name, body) in &raw.templates {
         crate::templates::check(body.get_ref())

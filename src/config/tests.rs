@@ -146,3 +146,20 @@ fn business_hours_become_part_of_the_policy() {
         "{e}"
     );
 }
+
+#[test]
+fn key_bindings_are_checked_where_they_are_written() {
+    let c = parse(
+        "[keys]\n\"ctrl-r\" = \"reply\"\nd = \"none\"\n",
+        Path::new("c.toml"),
+    )
+    .expect("parses");
+    assert_eq!(c.keys.len(), 2);
+    let e = err("[keys]\n\"ctrl-r\" = \"rpely\"\n");
+    assert!(
+        e.contains(":2:") && e.contains("keys.ctrl-r") && e.contains("rpely"),
+        "{e}"
+    );
+    let e = err("[keys]\n\"hyper-q\" = \"quit\"\n");
+    assert!(e.contains("hyper-q"), "{e}");
+}

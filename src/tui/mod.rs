@@ -45,6 +45,7 @@ pub struct Session {
     pub clock: Clock,
     pub templates: Vec<crate::templates::Template>,
     pub case_format: String,
+    pub keymap: crate::app::keymap::Keymap,
 }
 
 /// Run the inbox until the user quits or a signal arrives.
@@ -52,6 +53,7 @@ pub async fn run(session: Session) -> Result<()> {
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
     let mut state = AppState::new(session.policies.clone(), session.demo, session.user.clone());
     state.templates = session.templates;
+    state.keymap = session.keymap;
     let (ptx, mut prx) = mpsc::unbounded_channel();
     let mut channels = HashMap::new();
     let mut pollers = Vec::new();

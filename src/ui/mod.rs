@@ -83,11 +83,11 @@ pub fn visible_items(state: &AppState) -> std::ops::Range<usize> {
     start..(start + rows).min(state.items.len())
 }
 
-/// The help screen's rows: keys and what they do, generated from the `Action` enum.
-pub fn help_lines() -> Vec<(String, &'static str)> {
+/// The help screen's rows: every action of the `Action` enum with the keys bound to it.
+pub fn help_lines(keymap: &crate::app::keymap::Keymap) -> Vec<(String, &'static str)> {
     crate::app::Action::ALL
         .iter()
-        .map(|a| (a.key_labels().join(", "), a.description()))
+        .map(|a| (keymap.labels_for(*a).join(", "), a.description()))
         .collect()
 }
 
@@ -109,7 +109,7 @@ pub fn draw(frame: &mut Frame, state: &AppState, theme: &Theme, now: Timestamp) 
     statusbar::draw(frame, a.status, state, theme, now);
     match &state.mode {
         Mode::Normal => {}
-        Mode::Help { scroll } => overlays::help(frame, area, *scroll, theme),
+        Mode::Help { scroll } => overlays::help(frame, area, *scroll, &state.keymap, theme),
         Mode::Composer(c) => overlays::composer(frame, area, state, c, theme),
         Mode::ConfirmQuit => overlays::confirm_quit(frame, area, state.draft_count, theme),
         Mode::Form(form) => overlays::form(frame, area, form, theme),

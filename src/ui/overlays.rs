@@ -48,8 +48,14 @@ pub fn full(area: Rect) -> Rect {
     )
 }
 
-pub fn help(frame: &mut Frame, area: Rect, scroll: u16, theme: &Theme) {
-    let rows = super::help_lines();
+pub fn help(
+    frame: &mut Frame,
+    area: Rect,
+    scroll: u16,
+    keymap: &crate::app::keymap::Keymap,
+    theme: &Theme,
+) {
+    let rows = super::help_lines(keymap);
     let keys_w = rows.iter().map(|(k, _)| width(k)).max().unwrap_or(8) + 2;
     let mut lines: Vec<Line> = rows
         .iter()
