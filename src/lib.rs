@@ -12,6 +12,7 @@ pub mod config;
 pub mod html;
 pub mod logging;
 pub mod model;
+pub mod notify;
 pub mod outbox;
 pub mod report;
 pub mod sanitize;

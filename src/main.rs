@@ -235,6 +235,7 @@ fn inbox(cli: &Cli, paths: &Paths, config: Config, theme: Theme, user: String) -
         case_format: config.case_format.clone(),
         keymap: tinbox::app::keymap::Keymap::with_bindings(&config.keys)
             .map_err(anyhow::Error::msg)?,
+        notify: config.notify.clone(),
     };
     runtime()?.block_on(tui::run(session))?;
     drop(demo_dir);

@@ -154,3 +154,52 @@ fn sigterm_and_sighup_restore_the_terminal_and_keep_the_draft() {
         );
     }
 }
+
+#[test]
+fn a_new_dm_notifies_through_the_terminal() {
+    let fake = FakeMastodon::start();
+    fake.mention(
+        10,
+        status(
+            "110000000000000001",
+            account("77", "kim@x.invalid", "Kim Lee"),
+            "<p>@brand hello</p>",
+            "public",
+            None,
+        ),
+    );
+    let sb = connect(&fake);
+    let cfg = sb.config_dir().join("config.toml");
+    let text = std::fs::read_to_string(&cfg).expect("config");
+    std::fs::write(
+        &cfg,
+        format!("{text}\n[notify]\ndm = \"osc9\"\nmention = \"off\"\n"),
+    )
+    .expect("write");
+    let mut app = inbox(&sb);
+    app.wait_text("Kim Lee");
+    app.wait_text("brand ✓");
+    fake.mention(
+        11,
+        status(
+            "110000000000000002",
+            account("78", "zoe", "Zoë"),
+            "<p>charged twice \u{1b}]0;x\u{7}</p>",
+            "direct",
+            None,
+        ),
+    );
+    app.send("R");
+    app.wait_text("Zoë");
+    let raw = String::from_utf8_lossy(&app.raw).to_string();
+    assert!(
+        raw.contains("\u{1b}]9;New DM from Zoë: charged twice"),
+        "OSC 9 sent"
+    );
+    assert!(
+        !raw.contains("]0;x"),
+        "the post's own sequence never reaches the terminal"
+    );
+    app.send("q");
+    assert!(app.wait_exit());
+}

@@ -64,6 +64,11 @@ pub enum Effect {
         outcome: String,
         done: bool,
     },
+    /// Tell the user through the terminal (or a command), as configured per event.
+    Notify {
+        event: crate::notify::Event,
+        text: String,
+    },
     /// Poll every account now.
     SyncNow,
     /// Leave the app (drafts are already saved).

@@ -121,6 +121,9 @@ pub struct AppState {
     pub show_closed: bool,
     /// Only items that are breached or in their warn time (the "breaching soon" filter).
     pub breaching_only: bool,
+    /// Timer states at the last look, to notice new items and crossings (None before the
+    /// first load, which is the baseline).
+    pub seen: Option<std::collections::HashMap<ItemId, crate::sla::TimerState>>,
     /// The follow-up view shows only the local user's.
     pub followups_mine: bool,
     pub detail: Option<ItemDetail>,
@@ -156,6 +159,7 @@ impl AppState {
             show_closed: false,
             breaching_only: false,
             followups_mine: false,
+            seen: None,
             detail: None,
             detail_scroll: 0,
             mode: Mode::Normal,

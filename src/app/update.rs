@@ -32,7 +32,7 @@ pub fn update(state: &mut AppState, msg: Msg, now: Timestamp) -> Vec<Effect> {
             state.dirty = true;
             Vec::new()
         }
-        Msg::Tick => on_tick(state),
+        Msg::Tick => on_tick(state, now),
         Msg::Poller(ev) => on_poller(state, ev),
         Msg::ItemsLoaded(items) => on_items(state, items, now),
         Msg::DetailLoaded(detail) => {
@@ -171,19 +171,22 @@ fn reload(state: &AppState) -> Effect {
     }
 }
 
-fn on_tick(state: &mut AppState) -> Vec<Effect> {
+fn on_tick(state: &mut AppState, now: Timestamp) -> Vec<Effect> {
     state.dirty = true;
+    let items = std::mem::take(&mut state.items);
+    let mut fx = notices(state, &items, now);
+    state.items = items;
     // Debounced draft saving: the runner ticks while the composer has unsaved text.
     if let Mode::Composer(c) = &mut state.mode
         && c.dirty
     {
         c.dirty = false;
-        return vec![Effect::SaveDraft {
+        fx.push(Effect::SaveDraft {
             id: c.item,
             text: c.text.clone(),
-        }];
+        });
     }
-    Vec::new()
+    fx
 }
 
 fn on_poller(state: &mut AppState, ev: PollerEvent) -> Vec<Effect> {
@@ -224,7 +227,51 @@ fn on_poller(state: &mut AppState, ev: PollerEvent) -> Vec<Effect> {
 
 fn on_items(state: &mut AppState, items: Vec<Item>, now: Timestamp) -> Vec<Effect> {
     let keep = state.selected_item().map(|i| i.id);
-    show_items(state, items, keep, now)
+    let mut fx = notices(state, &items, now);
+    fx.extend(show_items(state, items, keep, now));
+    fx
+}
+
+/// Notifications for what is new since the last look: new items, and clocks that crossed
+/// into warn or breach. The first load is the baseline.
+fn notices(state: &mut AppState, items: &[Item], now: Timestamp) -> Vec<Effect> {
+    use crate::notify::Event;
+    let mut fx = Vec::new();
+    let mut next = std::collections::HashMap::with_capacity(items.len());
+    for item in items.iter().filter(|i| i.status.is_open()) {
+        let t = state.policies.timer(item, now).state;
+        next.insert(item.id, t);
+        let Some(seen) = &state.seen else { continue };
+        let who = if item.author.name.is_empty() {
+            &item.author.handle
+        } else {
+            &item.author.name
+        };
+        let text = crate::sanitize::one_line(&item.text);
+        match (seen.get(&item.id), t) {
+            (None, _) if item.kind == crate::model::Kind::Dm => fx.push(Effect::Notify {
+                event: Event::Dm,
+                text: format!("New DM from {who}: {text}"),
+            }),
+            (None, _) => fx.push(Effect::Notify {
+                event: Event::Mention,
+                text: format!("{who}: {text}"),
+            }),
+            (Some(TimerState::Ok), TimerState::Warn) => fx.push(Effect::Notify {
+                event: Event::Warn,
+                text: format!("#{} from {who} is waiting", item.id),
+            }),
+            (Some(p), TimerState::Breached) if *p != TimerState::Breached => {
+                fx.push(Effect::Notify {
+                    event: Event::Breach,
+                    text: format!("#{} from {who} breached its response time", item.id),
+                })
+            }
+            _ => {}
+        }
+    }
+    state.seen = Some(next);
+    fx
 }
 
 /// Sort and show `items`, keeping the item `keep` selected if it is still there.

@@ -354,3 +354,51 @@ fn breaching_soon_shows_only_warn_and_breached() {
     update(&mut s, Msg::ItemsLoaded(items), t0());
     assert_eq!(s.items.len(), 4);
 }
+
+#[test]
+fn new_items_and_breaches_raise_notifications_after_the_baseline() {
+    use crate::notify::Event;
+    let mut s = loaded();
+    let notes = |fx: &[Effect]| -> Vec<Event> {
+        fx.iter()
+            .filter_map(|e| {
+                if let Effect::Notify { event, .. } = e {
+                    Some(*event)
+                } else {
+                    None
+                }
+            })
+            .collect()
+    };
+    // The same items again: nothing new.
+    let items: Vec<_> = s.items.clone();
+    assert!(notes(&update(&mut s, Msg::ItemsLoaded(items.clone()), t0())).is_empty());
+    // A new DM and a new mention arrive.
+    let mut dm = item(9, t0(), 5);
+    dm.kind = crate::model::Kind::Dm;
+    let mut more = items.clone();
+    more.push(dm);
+    more.push(item(10, t0(), 5));
+    let fx = update(&mut s, Msg::ItemsLoaded(more), t0());
+    assert_eq!(notes(&fx), vec![Event::Dm, Event::Mention]);
+    assert!(fx.iter().any(
+        |e| matches!(e, Effect::Notify { text, .. } if text.starts_with("New DM from User 9"))
+    ));
+    // Time passes: the 30-minute item (id 4) breaches at 1h; the 20-minute one (id 2) too.
+    let fx = update(&mut s, Msg::Tick, crate::testing::at(31 * 60));
+    let n = notes(&fx);
+    assert_eq!(
+        n.iter().filter(|e| **e == Event::Breach).count(),
+        1,
+        "only #4 crossed the hour: {n:?}"
+    );
+    assert_eq!(
+        n.iter().filter(|e| **e == Event::Warn).count(),
+        3,
+        "#1, #9 and #10 crossed 15 minutes: {n:?}"
+    );
+    assert!(
+        notes(&update(&mut s, Msg::Tick, crate::testing::at(31 * 60))).is_empty(),
+        "once per crossing"
+    );
+}

@@ -47,6 +47,8 @@ pub struct Config {
     pub case_format: String,
     /// `[keys]`: (key, action name) pairs over the default key map, validated.
     pub keys: Vec<(String, String)>,
+    /// `[notify]`: how each event reaches the user.
+    pub notify: crate::notify::Settings,
 }
 
 impl Default for Config {
@@ -61,6 +63,7 @@ impl Default for Config {
             templates: BTreeMap::new(),
             case_format: "CASE-{n:05}".into(),
             keys: Vec::new(),
+            notify: crate::notify::Settings::default(),
         }
     }
 }

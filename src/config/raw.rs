@@ -32,6 +32,17 @@ struct RawConfig {
     /// Key bindings for the inbox: `"ctrl-r" = "reply"`, `"d" = "none"`.
     #[serde(default)]
     keys: BTreeMap<String, S<String>>,
+    notify: Option<RawNotify>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawNotify {
+    dm: Option<S<String>>,
+    mention: Option<S<String>>,
+    warn: Option<S<String>>,
+    breach: Option<S<String>>,
+    command: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -234,6 +245,28 @@ pub fn parse(text: &str, origin: &Path) -> Result<Config, ConfigError> {
                 policy,
             });
         }
+    }
+    if let Some(n) = &raw.notify {
+        use crate::notify::{Event, Method};
+        for (event, v) in [
+            (Event::Dm, &n.dm),
+            (Event::Mention, &n.mention),
+            (Event::Warn, &n.warn),
+            (Event::Breach, &n.breach),
+        ] {
+            if let Some(v) = v {
+                let m: Method = cx.parse(v, &format!("notify.{}", event.name()))?;
+                if m == Method::Command && n.command.is_none() {
+                    return Err(cx.bad(
+                        v,
+                        &format!("notify.{}", event.name()),
+                        "\"command\" needs notify.command".into(),
+                    ));
+                }
+                cfg.notify.methods.insert(event, m);
+            }
+        }
+        cfg.notify.command = n.command.clone();
     }
     for (key, action) in &raw.keys {
         let binding = (key.clone(), action.get_ref().clone());

@@ -163,3 +163,28 @@ fn key_bindings_are_checked_where_they_are_written() {
     let e = err("[keys]\n\"hyper-q\" = \"quit\"\n");
     assert!(e.contains("hyper-q"), "{e}");
 }
+
+#[test]
+fn notifications_are_configured_per_event() {
+    use crate::notify::{Event, Method};
+    let c = parse(
+        "[notify]\ndm = \"osc9\"\nmention = \"command\"\ncommand = \"notify-send tinbox\"\n",
+        Path::new("c.toml"),
+    )
+    .expect("parses");
+    assert_eq!(
+        (
+            c.notify.method(Event::Dm),
+            c.notify.method(Event::Mention),
+            c.notify.method(Event::Breach)
+        ),
+        (Method::Osc9, Method::Command, Method::Bell)
+    );
+    let e = err("[notify]\nbreach = \"siren\"\n");
+    assert!(
+        e.contains(":2:") && e.contains("notify.breach") && e.contains("siren"),
+        "{e}"
+    );
+    let e = err("[notify]\ndm = \"command\"\n");
+    assert!(e.contains("notify.command"), "{e}");
+}

@@ -25,6 +25,7 @@ pub struct EffectRunner {
     pub tx: UnboundedSender<Msg>,
     pub user: String,
     pub case_format: String,
+    pub notify: crate::notify::Settings,
 }
 
 impl EffectRunner {
@@ -158,6 +159,10 @@ impl EffectRunner {
                     .map(|e| self.send(Msg::OutboxLoaded(e)));
                 self.outbox.wake();
                 r
+            }
+            Effect::Notify { event, text } => {
+                crate::notify::deliver(&self.notify, event, &text, &mut std::io::stdout());
+                Ok(())
             }
             Effect::SyncNow => {
                 for p in &self.pollers {

@@ -46,6 +46,7 @@ pub struct Session {
     pub templates: Vec<crate::templates::Template>,
     pub case_format: String,
     pub keymap: crate::app::keymap::Keymap,
+    pub notify: crate::notify::Settings,
 }
 
 /// Run the inbox until the user quits or a signal arrives.
@@ -126,6 +127,7 @@ pub async fn run(session: Session) -> Result<()> {
         tx: tx.clone(),
         user: session.user,
         case_format: session.case_format,
+        notify: session.notify,
     };
     runner
         .run(Effect::LoadItems {

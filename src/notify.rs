@@ -1,0 +1,187 @@
+//! Notifications through the terminal (they travel over SSH and through tmux): the bell,
+//! OSC 9 or OSC 777 desktop notifications, or an external command. Per event, configurable.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+
+use serde::Serialize;
+
+/// What happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Event {
+    Dm,
+    Mention,
+    Warn,
+    Breach,
+}
+
+impl Event {
+    pub const ALL: [Event; 4] = [Event::Dm, Event::Mention, Event::Warn, Event::Breach];
+    pub fn name(self) -> &'static str {
+        match self {
+            Event::Dm => "dm",
+            Event::Mention => "mention",
+            Event::Warn => "warn",
+            Event::Breach => "breach",
+        }
+    }
+}
+
+/// How to tell the user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    Off,
+    Bell,
+    Osc9,
+    Osc777,
+    Command,
+}
+
+impl std::str::FromStr for Method {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Method, String> {
+        match s {
+            "off" => Ok(Method::Off),
+            "bell" => Ok(Method::Bell),
+            "osc9" => Ok(Method::Osc9),
+            "osc777" => Ok(Method::Osc777),
+            "command" => Ok(Method::Command),
+            other => Err(format!("{other:?}: use off, bell, osc9, osc777 or command")),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settings {
+    pub methods: BTreeMap<Event, Method>,
+    /// For `command`: run through `sh -c`, the message as `$1`.
+    pub command: Option<String>,
+}
+
+impl Default for Settings {
+    /// A bell for new DMs and breaches; the rest off.
+    fn default() -> Self {
+        let methods = Event::ALL
+            .iter()
+            .map(|e| {
+                (
+                    *e,
+                    if matches!(e, Event::Dm | Event::Breach) {
+                        Method::Bell
+                    } else {
+                        Method::Off
+                    },
+                )
+            })
+            .collect();
+        Settings {
+            methods,
+            command: None,
+        }
+    }
+}
+
+impl Settings {
+    pub fn method(&self, e: Event) -> Method {
+        self.methods.get(&e).copied().unwrap_or(Method::Off)
+    }
+}
+
+/// The bytes that notify through the terminal. The text is cleaned first: a remote post
+/// must never be able to end the sequence and write its own.
+pub fn sequence(method: Method, text: &str) -> Option<String> {
+    let text = crate::ui::text::truncate(&crate::sanitize::one_line(text), 120);
+    match method {
+        Method::Bell => Some("\u{7}".into()),
+        Method::Osc9 => Some(format!("\u{1b}]9;{text}\u{7}")),
+        Method::Osc777 => Some(format!("\u{1b}]777;notify;tinbox;{text}\u{7}")),
+        Method::Off | Method::Command => None,
+    }
+}
+
+/// Deliver one notification (terminal sequences to `out`, or the external command).
+pub fn deliver(settings: &Settings, event: Event, text: &str, out: &mut dyn Write) {
+    let method = settings.method(event);
+    if let Some(seq) = sequence(method, text) {
+        let _ = out.write_all(seq.as_bytes()).and_then(|_| out.flush());
+    } else if let (Method::Command, Some(cmd)) = (method, &settings.command) {
+        let message = crate::sanitize::one_line(text);
+        let _ = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!("{cmd} \"$1\""))
+            .arg("sh")
+            .arg(message)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sequences_are_clean() {
+        assert_eq!(sequence(Method::Bell, "x").as_deref(), Some("\u{7}"));
+        assert_eq!(
+            sequence(Method::Osc9, "New DM from Zoë").as_deref(),
+            Some("\u{1b}]9;New DM from Zoë\u{7}")
+        );
+        let evil = "hi\u{7}\u{1b}]52;c;cHduZWQ=\u{7}\u{1b}[2J";
+        let s = sequence(Method::Osc777, evil).expect("seq");
+        assert_eq!(
+            s, "\u{1b}]777;notify;tinbox;hi\u{7}",
+            "a remote text cannot inject its own sequence"
+        );
+        assert_eq!(sequence(Method::Off, "x"), None);
+    }
+
+    #[test]
+    fn defaults_and_parsing() {
+        let d = Settings::default();
+        assert_eq!(
+            (
+                d.method(Event::Dm),
+                d.method(Event::Mention),
+                d.method(Event::Breach)
+            ),
+            (Method::Bell, Method::Off, Method::Bell)
+        );
+        assert_eq!("osc9".parse::<Method>(), Ok(Method::Osc9));
+        assert!("loud".parse::<Method>().is_err());
+    }
+
+    #[test]
+    fn command_runs_with_the_message() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let file = dir.path().join("got");
+        let mut s = Settings::default();
+        s.methods.insert(Event::Dm, Method::Command);
+        s.command = Some(format!("printf '%s' > {}", file.display()));
+        deliver(
+            &s,
+            Event::Dm,
+            "New DM\u{1b}[31m from Zoë",
+            &mut std::io::sink(),
+        );
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while !file.exists()
+            || std::fs::read_to_string(&file)
+                .unwrap_or_default()
+                .is_empty()
+        {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the command did not run"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        assert_eq!(
+            std::fs::read_to_string(&file).expect("read"),
+            "New DM from Zoë"
+        );
+    }
+}
