@@ -40,6 +40,9 @@ actions! {
     Snooze => "snooze", ["s"], "snooze until a time (2h, tomorrow 09:00)";
     FollowUp => "follow-up", ["f"], "take offline: case number, method, due time, assignee";
     Ignore => "ignore", ["x"], "ignore: spam or no response needed";
+    Search => "search", ["/"], "search author and text as you type";
+    SearchNext => "search-next", ["n"], "next match";
+    SearchPrev => "search-prev", ["N"], "previous match";
     ToggleSort => "toggle-sort", ["O"], "order: most urgent first / newest first";
     Outbox => "outbox", ["o"], "the outbox: queued, failed and sent replies";
     Stats => "stats", ["S"], "response-time figures for the last 7 days";

@@ -6,6 +6,7 @@ pub mod effect;
 pub mod form;
 pub mod keymap;
 pub mod msg;
+pub mod search;
 pub mod state;
 #[cfg(test)]
 mod test_support;

@@ -76,6 +76,11 @@ pub enum Mode {
         entries: Vec<crate::model::FollowUp>,
         selected: usize,
     },
+    /// Typing a search; `origin` is where the selection was before.
+    Search {
+        query: String,
+        origin: usize,
+    },
     /// Response-time figures (None while loading).
     Stats(Option<Box<crate::report::Report>>),
 }
@@ -124,6 +129,8 @@ pub struct AppState {
     /// Timer states at the last look, to notice new items and crossings (None before the
     /// first load, which is the baseline).
     pub seen: Option<std::collections::HashMap<ItemId, crate::sla::TimerState>>,
+    /// The last search, for `n`/`N`.
+    pub search: Option<String>,
     /// The follow-up view shows only the local user's.
     pub followups_mine: bool,
     pub detail: Option<ItemDetail>,
@@ -159,6 +166,7 @@ impl AppState {
             show_closed: false,
             breaching_only: false,
             followups_mine: false,
+            search: None,
             seen: None,
             detail: None,
             detail_scroll: 0,

@@ -372,6 +372,14 @@ fn on_key(state: &mut AppState, key: KeyEvent, now: Timestamp) -> Vec<Effect> {
         Mode::Outbox { .. } => return super::views::outbox_key(state, key),
         Mode::Form(_) => return super::form::on_key(state, key, now),
         Mode::FollowUps { .. } => return super::views::followups_key(state, key),
+        Mode::Search { .. } => {
+            let (row, mut fx) = super::search::on_key(state, key);
+            if let Some(row) = row {
+                fx.extend(select(state, row));
+            }
+            state.dirty = true;
+            return fx;
+        }
         Mode::Stats(_) => {
             state.mode = Mode::Normal;
             state.dirty = true;
@@ -457,6 +465,13 @@ pub fn apply(state: &mut AppState, action: Action, now: Timestamp) -> Vec<Effect
         Action::Reopen => set_status(state, Status::New, "reopened"),
         Action::Pending => set_status(state, Status::Pending, "waiting on the customer"),
         Action::Ignore => set_status(state, Status::Ignored, "ignored: no response needed"),
+        Action::Search => super::search::start(state),
+        Action::SearchNext | Action::SearchPrev => {
+            match super::search::again(state, action == Action::SearchNext) {
+                Some(row) => select(state, row),
+                None => Vec::new(),
+            }
+        }
         Action::ToggleSort => {
             state.sort = match state.sort {
                 SortOrder::Urgency => SortOrder::Newest,

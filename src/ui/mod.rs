@@ -108,7 +108,8 @@ pub fn draw(frame: &mut Frame, state: &AppState, theme: &Theme, now: Timestamp) 
     }
     statusbar::draw(frame, a.status, state, theme, now);
     match &state.mode {
-        Mode::Normal => {}
+        // The search line is in the status bar.
+        Mode::Normal | Mode::Search { .. } => {}
         Mode::Help { scroll } => overlays::help(frame, area, *scroll, &state.keymap, theme),
         Mode::Composer(c) => overlays::composer(frame, area, state, c, theme),
         Mode::ConfirmQuit => overlays::confirm_quit(frame, area, state.draft_count, theme),
