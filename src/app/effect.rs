@@ -19,6 +19,10 @@ pub enum Effect {
         why: String,
     },
     MarkRead(ItemId),
+    SetPriority {
+        id: ItemId,
+        priority: crate::model::Priority,
+    },
     /// Persist the composer text (empty deletes the draft).
     SaveDraft {
         id: ItemId,

@@ -465,6 +465,32 @@ pub fn apply(state: &mut AppState, action: Action, now: Timestamp) -> Vec<Effect
         Action::Reopen => set_status(state, Status::New, "reopened"),
         Action::Pending => set_status(state, Status::Pending, "waiting on the customer"),
         Action::Ignore => set_status(state, Status::Ignored, "ignored: no response needed"),
+        Action::PriorityUp | Action::PriorityDown => {
+            use crate::model::Priority;
+            let Some(item) = state.items.get_mut(state.selected) else {
+                return Vec::new();
+            };
+            let order = [
+                Priority::Low,
+                Priority::Normal,
+                Priority::High,
+                Priority::Urgent,
+            ];
+            let i = order.iter().position(|p| *p == item.priority).unwrap_or(1);
+            let j = if action == Action::PriorityUp {
+                (i + 1).min(3)
+            } else {
+                i.saturating_sub(1)
+            };
+            if i == j {
+                return Vec::new();
+            }
+            item.priority = order[j];
+            let (id, priority) = (item.id, order[j]);
+            state.message = Some((Level::Info, format!("#{id} priority {priority}")));
+            // Priority can change the policy, so the order too.
+            vec![Effect::SetPriority { id, priority }, reload(state)]
+        }
         Action::Search => super::search::start(state),
         Action::SearchNext | Action::SearchPrev => {
             match super::search::again(state, action == Action::SearchNext) {

@@ -402,3 +402,31 @@ fn new_items_and_breaches_raise_notifications_after_the_baseline() {
         "once per crossing"
     );
 }
+
+#[test]
+fn priority_moves_up_and_down_within_its_range() {
+    use crate::model::Priority;
+    let mut s = loaded();
+    let fx = update(&mut s, key('+'), t0());
+    assert_eq!(
+        fx[0],
+        Effect::SetPriority {
+            id: ItemId(3),
+            priority: Priority::High
+        }
+    );
+    update(&mut s, key('+'), t0());
+    assert_eq!(s.items[0].priority, Priority::Urgent);
+    assert!(
+        update(&mut s, key('+'), t0()).is_empty(),
+        "urgent is the top"
+    );
+    for _ in 0..3 {
+        update(&mut s, key('-'), t0());
+    }
+    assert_eq!(s.items[0].priority, Priority::Low);
+    assert!(
+        update(&mut s, key('-'), t0()).is_empty(),
+        "low is the bottom"
+    );
+}

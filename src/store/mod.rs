@@ -112,6 +112,14 @@ pub trait StoreBackend: Send {
         now: Timestamp,
     ) -> StoreResult<()>;
     fn set_read(&mut self, id: ItemId, read: bool) -> StoreResult<()>;
+    /// Change an item's priority (recorded in its history).
+    fn set_priority(
+        &mut self,
+        id: ItemId,
+        priority: crate::model::Priority,
+        who: &str,
+        now: Timestamp,
+    ) -> StoreResult<()>;
 
     /// A reply we sent in the item's thread: stored as an outbound thread entry; the item
     /// (and older unanswered items of the same thread) become `replied`, their clocks stop,

@@ -121,6 +121,12 @@ impl EffectRunner {
                     .await
             }
             Effect::MarkRead(id) => self.store.call(move |s| s.set_read(id, true)).await,
+            Effect::SetPriority { id, priority } => {
+                let who = self.user.clone();
+                self.store
+                    .call(move |s| s.set_priority(id, priority, &who, Timestamp::now()))
+                    .await
+            }
             Effect::SaveDraft { id, text } => {
                 self.with_draft_count(move |s| s.save_draft(id, &text, Timestamp::now()))
                     .await

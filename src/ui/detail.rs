@@ -102,8 +102,8 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, now:
         ]),
         Line::styled(
             format!(
-                "{} ({}) · {} · {}",
-                item.account, item.channel, item.kind, item.visibility
+                "{} ({}) · {} · {} · {} priority",
+                item.account, item.channel, item.kind, item.visibility, item.priority
             ),
             muted,
         ),

@@ -474,6 +474,31 @@ impl StoreBackend for SqliteStore {
     fn wake_snoozed(&mut self, now: Timestamp) -> StoreResult<Vec<ItemId>> {
         self.wake(now)
     }
+    fn set_priority(
+        &mut self,
+        id: ItemId,
+        priority: crate::model::Priority,
+        who: &str,
+        now: Timestamp,
+    ) -> StoreResult<()> {
+        let tx = self.conn.transaction().map_err(db)?;
+        let status = status_of(&tx, id)?;
+        tx.execute(
+            "UPDATE items SET priority = ?2 WHERE id = ?1",
+            params![id.0, priority.as_str()],
+        )
+        .map_err(db)?;
+        history(
+            &tx,
+            id.0,
+            now,
+            who,
+            Some(status),
+            status,
+            &format!("priority {priority}"),
+        )?;
+        tx.commit().map_err(db)
+    }
 }
 
 /// End a pause: add its length to `paused_secs`.

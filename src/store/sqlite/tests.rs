@@ -535,3 +535,26 @@ fn a_snoozed_item_comes_back_when_its_time_is_up() {
         Some("snooze ended".into())
     );
 }
+
+#[test]
+fn priority_changes_are_kept_and_recorded() {
+    let mut s = store();
+    let id = s
+        .ingest("a", ChannelKind::Demo, &[incoming("1", at(0))], None, at(0))
+        .expect("i")
+        .new_items[0];
+    s.set_priority(id, crate::model::Priority::Urgent, "kim", at(5))
+        .expect("set");
+    assert_eq!(
+        s.item(id).expect("item").priority,
+        crate::model::Priority::Urgent
+    );
+    let h = s.history(id).expect("h");
+    assert_eq!(
+        (
+            h.last().map(|h| h.why.as_str()),
+            h.last().map(|h| h.who.as_str())
+        ),
+        (Some("priority urgent"), Some("kim"))
+    );
+}
