@@ -39,6 +39,8 @@ actions! {
     Pending => "pending", ["p"], "waiting on the customer (pauses the clock)";
     Snooze => "snooze", ["s"], "snooze until a time (2h, tomorrow 09:00)";
     FollowUp => "follow-up", ["f"], "take offline: case number, method, due time, assignee";
+    Tag => "tag", ["t"], "set tags (comma-separated)";
+    Assign => "assign", ["a"], "assign to someone";
     PriorityUp => "priority-up", ["+"], "raise priority (low, normal, high, urgent)";
     PriorityDown => "priority-down", ["-"], "lower priority";
     Ignore => "ignore", ["x"], "ignore: spam or no response needed";

@@ -23,6 +23,14 @@ pub enum Effect {
         id: ItemId,
         priority: crate::model::Priority,
     },
+    SetTags {
+        id: ItemId,
+        tags: Vec<String>,
+    },
+    SetAssignee {
+        id: ItemId,
+        assignee: Option<String>,
+    },
     /// Persist the composer text (empty deletes the draft).
     SaveDraft {
         id: ItemId,

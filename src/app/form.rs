@@ -16,6 +16,20 @@ pub fn open(state: &mut AppState, kind: FormKind) -> Vec<Effect> {
         FormKind::FollowUp => Form::follow_up(item.id, &state.user),
         FormKind::Snooze => Form::snooze(item.id),
         FormKind::Resolve => Form::resolve(item.id),
+        FormKind::Tags => Form::single(
+            FormKind::Tags,
+            item.id,
+            "tags",
+            &item.tags.join(", "),
+            "comma-separated, e.g. refund, vip",
+        ),
+        FormKind::Assign => Form::single(
+            FormKind::Assign,
+            item.id,
+            "assignee",
+            item.assignee.as_deref().unwrap_or(""),
+            "a name; empty unassigns",
+        ),
     });
     Vec::new()
 }
@@ -55,6 +69,27 @@ fn submit(state: &mut AppState, now: Timestamp) -> Vec<Effect> {
     let tz = TimeZone::system();
     let result = match form.kind {
         FormKind::FollowUp => follow_up(form, now, &tz),
+        FormKind::Tags => {
+            let mut tags: Vec<String> = form
+                .value("tags")
+                .split(',')
+                .map(|t| t.trim().to_lowercase())
+                .filter(|t| !t.is_empty())
+                .collect();
+            tags.sort();
+            tags.dedup();
+            Ok(Effect::SetTags {
+                id: form.item,
+                tags,
+            })
+        }
+        FormKind::Assign => {
+            let a = form.value("assignee");
+            Ok(Effect::SetAssignee {
+                id: form.item,
+                assignee: (!a.is_empty()).then(|| a.to_string()),
+            })
+        }
         FormKind::Resolve => {
             let outcome = form.value("outcome").to_string();
             match form.value("done") {

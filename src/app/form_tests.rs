@@ -195,3 +195,40 @@ fn follow_up_view_filters_to_mine() {
     };
     assert_eq!(entries.iter().map(|e| e.id).collect::<Vec<_>>(), vec![1]);
 }
+
+#[test]
+fn tags_and_assignee_forms() {
+    let mut s = loaded();
+    update(&mut s, key('t'), t0());
+    assert_eq!(form(&s).kind, FormKind::Tags);
+    for c in "VIP, refund,vip , ".chars() {
+        update(&mut s, key(c), t0());
+    }
+    let fx = update(&mut s, code(KeyCode::Enter), t0());
+    assert_eq!(
+        fx[0],
+        Effect::SetTags {
+            id: ItemId(3),
+            tags: vec!["refund".into(), "vip".into()]
+        }
+    );
+    update(&mut s, key('a'), t0());
+    for c in "sam".chars() {
+        update(&mut s, key(c), t0());
+    }
+    assert_eq!(
+        update(&mut s, code(KeyCode::Enter), t0())[0],
+        Effect::SetAssignee {
+            id: ItemId(3),
+            assignee: Some("sam".into())
+        }
+    );
+    update(&mut s, key('a'), t0());
+    assert_eq!(
+        update(&mut s, code(KeyCode::Enter), t0())[0],
+        Effect::SetAssignee {
+            id: ItemId(3),
+            assignee: None
+        }
+    );
+}

@@ -197,6 +197,8 @@ pub enum FormKind {
     FollowUp,
     Snooze,
     Resolve,
+    Tags,
+    Assign,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -269,6 +271,27 @@ impl Form {
                 ),
                 f("done", "y", "y: mark the item done · n: keep it open"),
             ],
+            focus: 0,
+            error: None,
+        }
+    }
+
+    /// One field, prefilled.
+    pub fn single(
+        kind: FormKind,
+        item: ItemId,
+        label: &'static str,
+        value: &str,
+        hint: &'static str,
+    ) -> Form {
+        Form {
+            kind,
+            item,
+            fields: vec![Field {
+                label,
+                value: value.to_string(),
+                hint,
+            }],
             focus: 0,
             error: None,
         }

@@ -465,6 +465,8 @@ pub fn apply(state: &mut AppState, action: Action, now: Timestamp) -> Vec<Effect
         Action::Reopen => set_status(state, Status::New, "reopened"),
         Action::Pending => set_status(state, Status::Pending, "waiting on the customer"),
         Action::Ignore => set_status(state, Status::Ignored, "ignored: no response needed"),
+        Action::Tag => super::form::open(state, super::state::FormKind::Tags),
+        Action::Assign => super::form::open(state, super::state::FormKind::Assign),
         Action::PriorityUp | Action::PriorityDown => {
             use crate::model::Priority;
             let Some(item) = state.items.get_mut(state.selected) else {

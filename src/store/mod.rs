@@ -112,6 +112,22 @@ pub trait StoreBackend: Send {
         now: Timestamp,
     ) -> StoreResult<()>;
     fn set_read(&mut self, id: ItemId, read: bool) -> StoreResult<()>;
+    /// Replace an item's tags (recorded in its history).
+    fn set_tags(
+        &mut self,
+        id: ItemId,
+        tags: &[String],
+        who: &str,
+        now: Timestamp,
+    ) -> StoreResult<()>;
+    /// Assign an item to someone, or to nobody (recorded in its history).
+    fn set_assignee(
+        &mut self,
+        id: ItemId,
+        assignee: Option<&str>,
+        who: &str,
+        now: Timestamp,
+    ) -> StoreResult<()>;
     /// Change an item's priority (recorded in its history).
     fn set_priority(
         &mut self,

@@ -121,6 +121,18 @@ impl EffectRunner {
                     .await
             }
             Effect::MarkRead(id) => self.store.call(move |s| s.set_read(id, true)).await,
+            Effect::SetTags { id, tags } => {
+                let who = self.user.clone();
+                self.store
+                    .call(move |s| s.set_tags(id, &tags, &who, Timestamp::now()))
+                    .await
+            }
+            Effect::SetAssignee { id, assignee } => {
+                let who = self.user.clone();
+                self.store
+                    .call(move |s| s.set_assignee(id, assignee.as_deref(), &who, Timestamp::now()))
+                    .await
+            }
             Effect::SetPriority { id, priority } => {
                 let who = self.user.clone();
                 self.store

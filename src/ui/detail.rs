@@ -119,8 +119,21 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, now:
             explain(item, state.policies.for_item(item), now),
             theme.style(timer_role(t.state)),
         ),
-        Line::from(""),
     ];
+    let mut meta = Vec::new();
+    if !item.tags.is_empty() {
+        meta.push(format!(
+            "tags: {}",
+            sanitize::one_line(&item.tags.join(", "))
+        ));
+    }
+    if let Some(a) = &item.assignee {
+        meta.push(format!("assigned to {}", sanitize::one_line(a)));
+    }
+    if !meta.is_empty() {
+        lines.push(Line::styled(meta.join(" · "), muted));
+    }
+    lines.push(Line::from(""));
     for l in sanitize::clean(&item.text).lines() {
         lines.push(Line::styled(l.to_string(), text));
     }

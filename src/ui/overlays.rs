@@ -331,6 +331,8 @@ pub fn form(frame: &mut Frame, area: Rect, form: &crate::app::state::Form, theme
         FormKind::FollowUp => format!(" Take #{} offline — a case number is assigned ", form.item),
         FormKind::Snooze => format!(" Snooze #{} ", form.item),
         FormKind::Resolve => format!(" Close the follow-up of #{} ", form.item),
+        FormKind::Tags => format!(" Tags of #{} ", form.item),
+        FormKind::Assign => format!(" Assign #{} ", form.item),
     };
     let r = centered(area, 72, form.fields.len() as u16 * 2 + 5);
     frame.render_widget(Clear, r);

@@ -499,6 +499,69 @@ impl StoreBackend for SqliteStore {
         )?;
         tx.commit().map_err(db)
     }
+    fn set_tags(
+        &mut self,
+        id: ItemId,
+        tags: &[String],
+        who: &str,
+        now: Timestamp,
+    ) -> StoreResult<()> {
+        let tags: Vec<String> = tags
+            .iter()
+            .map(|t| one_line(t))
+            .filter(|t| !t.is_empty())
+            .collect();
+        let json = serde_json::to_string(&tags).map_err(|e| StoreError::Db(e.to_string()))?;
+        self.note_change(
+            id,
+            "UPDATE items SET tags = ?2 WHERE id = ?1",
+            &json,
+            who,
+            now,
+            &format!("tags: {}", tags.join(", ")),
+        )
+    }
+    fn set_assignee(
+        &mut self,
+        id: ItemId,
+        assignee: Option<&str>,
+        who: &str,
+        now: Timestamp,
+    ) -> StoreResult<()> {
+        let a = assignee.map(one_line).filter(|a| !a.is_empty());
+        let why = match &a {
+            Some(a) => format!("assigned to {a}"),
+            None => "unassigned".to_string(),
+        };
+        let tx = self.conn.transaction().map_err(db)?;
+        let status = status_of(&tx, id)?;
+        tx.execute(
+            "UPDATE items SET assignee = ?2 WHERE id = ?1",
+            params![id.0, a],
+        )
+        .map_err(db)?;
+        history(&tx, id.0, now, who, Some(status), status, &why)?;
+        tx.commit().map_err(db)
+    }
+}
+
+impl SqliteStore {
+    /// Update one text column of an item and record why in its history.
+    fn note_change(
+        &mut self,
+        id: ItemId,
+        sql: &str,
+        value: &str,
+        who: &str,
+        now: Timestamp,
+        why: &str,
+    ) -> StoreResult<()> {
+        let tx = self.conn.transaction().map_err(db)?;
+        let status = status_of(&tx, id)?;
+        tx.execute(sql, params![id.0, value]).map_err(db)?;
+        history(&tx, id.0, now, who, Some(status), status, why)?;
+        tx.commit().map_err(db)
+    }
 }
 
 /// End a pause: add its length to `paused_secs`.

@@ -558,3 +558,38 @@ fn priority_changes_are_kept_and_recorded() {
         (Some("priority urgent"), Some("kim"))
     );
 }
+
+#[test]
+fn tags_and_assignee_are_kept_and_recorded() {
+    let mut s = store();
+    let id = s
+        .ingest("a", ChannelKind::Demo, &[incoming("1", at(0))], None, at(0))
+        .expect("i")
+        .new_items[0];
+    s.set_tags(
+        id,
+        &["vip".into(), "refund\u{1b}[2J".into(), " ".into()],
+        "kim",
+        at(1),
+    )
+    .expect("tags");
+    s.set_assignee(id, Some("sam"), "kim", at(2))
+        .expect("assign");
+    let it = s.item(id).expect("item");
+    assert_eq!(
+        (it.tags, it.assignee.as_deref()),
+        (vec!["vip".to_string(), "refund".to_string()], Some("sam"))
+    );
+    s.set_assignee(id, None, "kim", at(3)).expect("unassign");
+    assert_eq!(s.item(id).expect("item").assignee, None);
+    let why: Vec<String> = s
+        .history(id)
+        .expect("h")
+        .into_iter()
+        .map(|h| h.why)
+        .collect();
+    assert_eq!(
+        &why[1..],
+        &["tags: vip, refund", "assigned to sam", "unassigned"]
+    );
+}
