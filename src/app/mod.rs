@@ -10,6 +10,7 @@ pub mod search;
 pub mod state;
 #[cfg(test)]
 mod test_support;
+pub mod timers;
 pub mod update;
 pub mod views;
 

@@ -12,7 +12,7 @@ use super::{Action, AppState, Effect, Msg};
 use crate::channels::poller::PollerEvent;
 use crate::model::{Item, Status};
 use crate::outbox::OutboxEvent;
-use crate::sla::{self, TimerState};
+use crate::sla::TimerState;
 
 /// Apply one message to the state and return the effects to run.
 pub fn update(state: &mut AppState, msg: Msg, now: Timestamp) -> Vec<Effect> {
@@ -174,7 +174,7 @@ fn reload(state: &AppState) -> Effect {
 fn on_tick(state: &mut AppState, now: Timestamp) -> Vec<Effect> {
     state.dirty = true;
     let items = std::mem::take(&mut state.items);
-    let mut fx = notices(state, &items, now);
+    let mut fx = super::timers::notices(state, &items, now);
     state.items = items;
     // Debounced draft saving: the runner ticks while the composer has unsaved text.
     if let Mode::Composer(c) = &mut state.mode
@@ -227,50 +227,8 @@ fn on_poller(state: &mut AppState, ev: PollerEvent) -> Vec<Effect> {
 
 fn on_items(state: &mut AppState, items: Vec<Item>, now: Timestamp) -> Vec<Effect> {
     let keep = state.selected_item().map(|i| i.id);
-    let mut fx = notices(state, &items, now);
+    let mut fx = super::timers::notices(state, &items, now);
     fx.extend(show_items(state, items, keep, now));
-    fx
-}
-
-/// Notifications for what is new since the last look: new items, and clocks that crossed
-/// into warn or breach. The first load is the baseline.
-fn notices(state: &mut AppState, items: &[Item], now: Timestamp) -> Vec<Effect> {
-    use crate::notify::Event;
-    let mut fx = Vec::new();
-    let mut next = std::collections::HashMap::with_capacity(items.len());
-    for item in items.iter().filter(|i| i.status.is_open()) {
-        let t = state.policies.timer(item, now).state;
-        next.insert(item.id, t);
-        let Some(seen) = &state.seen else { continue };
-        let who = if item.author.name.is_empty() {
-            &item.author.handle
-        } else {
-            &item.author.name
-        };
-        let text = crate::sanitize::one_line(&item.text);
-        match (seen.get(&item.id), t) {
-            (None, _) if item.kind == crate::model::Kind::Dm => fx.push(Effect::Notify {
-                event: Event::Dm,
-                text: format!("New DM from {who}: {text}"),
-            }),
-            (None, _) => fx.push(Effect::Notify {
-                event: Event::Mention,
-                text: format!("{who}: {text}"),
-            }),
-            (Some(TimerState::Ok), TimerState::Warn) => fx.push(Effect::Notify {
-                event: Event::Warn,
-                text: format!("#{} from {who} is waiting", item.id),
-            }),
-            (Some(p), TimerState::Breached) if *p != TimerState::Breached => {
-                fx.push(Effect::Notify {
-                    event: Event::Breach,
-                    text: format!("#{} from {who} breached its response time", item.id),
-                })
-            }
-            _ => {}
-        }
-    }
-    state.seen = Some(next);
     fx
 }
 
@@ -289,7 +247,7 @@ fn show_items(
             )
         });
     }
-    sort_items(&mut items, state.sort, &state.policies, now);
+    super::timers::sort_items(&mut items, state.sort, &state.policies, now);
     state.items = items;
     state.selected = keep
         .and_then(|id| state.items.iter().position(|i| i.id == id))
@@ -316,26 +274,6 @@ fn detail_for_selection(state: &mut AppState) -> Vec<Effect> {
             state.detail = None;
             Vec::new()
         }
-    }
-}
-
-/// Most urgent first: running clocks by time left, then paused, then the rest; ties oldest first.
-pub fn sort_items(items: &mut [Item], order: SortOrder, policies: &sla::Policies, now: Timestamp) {
-    match order {
-        SortOrder::Newest => {
-            items.sort_by(|a, b| b.created_at.cmp(&a.created_at).then(b.id.cmp(&a.id)))
-        }
-        SortOrder::Urgency => items.sort_by_cached_key(|i| {
-            let t = policies.timer(i, now);
-            let (group, left) = match t.state {
-                TimerState::Ok | TimerState::Warn | TimerState::Breached => {
-                    (0, t.left_s(policies.for_item(i)).unwrap_or(0))
-                }
-                TimerState::Paused => (1, -t.elapsed_s),
-                TimerState::None => (2, 0),
-            };
-            (group, left, i.created_at, i.id)
-        }),
     }
 }
 
@@ -615,3 +553,5 @@ fn set_status(state: &mut AppState, status: Status, why: &str) -> Vec<Effect> {
 #[cfg(test)]
 #[path = "update_tests.rs"]
 mod tests;
+
+pub use super::timers::sort_items;

@@ -3,6 +3,7 @@ use crossterm::event::KeyCode;
 use super::*;
 use crate::app::test_support::*;
 use crate::model::{ItemId, ThreadEntry};
+use crate::sla;
 use crate::store::IngestReport;
 use crate::testing::{item, t0};
 

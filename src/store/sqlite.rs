@@ -1,5 +1,6 @@
 //! The embedded SQLite backend: one file in the data dir, WAL, versioned migrations.
 
+mod clock;
 mod followups;
 mod ops;
 mod outbox;

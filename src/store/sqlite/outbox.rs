@@ -3,7 +3,7 @@
 use jiff::Timestamp;
 use rusqlite::{OptionalExtension, Row, params};
 
-use super::ops::record_reply_tx;
+use super::clock::record_reply_tx;
 use super::rows::{secs, ts};
 use super::{SqliteStore, db};
 use crate::model::{ItemId, OutboxEntry, OutboxState};
