@@ -15,19 +15,26 @@ fn inbox(sb: &Sandbox) -> PtyApp {
     PtyApp::spawn(&[], &envs, 120, 30)
 }
 
-#[test]
-fn mentions_show_up_and_a_reply_goes_out_in_the_thread() {
+/// A fake server with one public mention from Kim Lee.
+fn fake_with_kim() -> FakeMastodon {
     let fake = FakeMastodon::start();
+    let kim = account("77", "kim@x.invalid", "Kim Lee");
     fake.mention(
         10,
         status(
             "110000000000000001",
-            account("77", "kim@x.invalid", "Kim Lee"),
+            kim,
             "<p>@brand where is my order?</p>",
             "public",
             None,
         ),
     );
+    fake
+}
+
+#[test]
+fn mentions_show_up_and_a_reply_goes_out_in_the_thread() {
+    let fake = fake_with_kim();
     let sb = connect(&fake);
     let mut app = inbox(&sb);
     app.wait_text("Kim Lee");
@@ -64,17 +71,7 @@ fn a_rate_limited_account_says_until_when() {
 
 #[test]
 fn a_draft_survives_quitting_and_comes_back() {
-    let fake = FakeMastodon::start();
-    fake.mention(
-        10,
-        status(
-            "110000000000000001",
-            account("77", "kim@x.invalid", "Kim Lee"),
-            "<p>@brand where is my order?</p>",
-            "public",
-            None,
-        ),
-    );
+    let fake = fake_with_kim();
     let sb = connect(&fake);
     let mut app = inbox(&sb);
     app.wait_text("Kim Lee");
