@@ -204,6 +204,7 @@ async fn a_reply_keeps_visibility_and_is_posted_once_despite_a_503() {
         visibility: Visibility::Direct,
         text: "Refund on its way — sorry!".into(),
         idempotency_key: "tinbox-7-abc".into(),
+        queued_at: jiff::Timestamp::UNIX_EPOCH,
     };
     fake.fault(Fault::Status(503));
     assert!(
@@ -248,6 +249,7 @@ async fn the_server_length_limit_is_checked_before_sending() {
         visibility: Visibility::Public,
         text: "é".repeat(101),
         idempotency_key: "k".into(),
+        queued_at: jiff::Timestamp::UNIX_EPOCH,
     };
     let e = ch.send_reply(&req).await.expect_err("too long");
     assert!(

@@ -4,9 +4,11 @@
 //! per account ([`poller`]) drives `poll` on an interval with jitter and backoff; the store
 //! dedups by `(account, remote_id)`.
 
+pub mod bluesky;
 pub mod demo;
 pub mod feed;
 pub mod mastodon;
+pub mod net;
 pub mod poller;
 
 use std::future::Future;
@@ -68,6 +70,8 @@ pub struct ReplyRequest {
     pub text: String,
     /// Chosen once when the reply is queued; a retry with the same key never posts twice.
     pub idempotency_key: String,
+    /// When the reply was queued (stored with it; Bluesky derives the record key from it).
+    pub queued_at: Timestamp,
 }
 
 /// A reply the network accepted.

@@ -85,6 +85,7 @@ pub async fn attempt(
         visibility: item.visibility,
         text: entry.text.clone(),
         idempotency_key: entry.idempotency_key.clone(),
+        queued_at: entry.created_at,
     };
     match channel.send_reply(&req).await {
         Ok(sent) => {

@@ -26,6 +26,7 @@ fn reply(ch: &DemoChannel, to: &IncomingItem, key: &str) -> Result<SentReply, Ch
         visibility: to.visibility,
         text: "Sorry! We're on it.".into(),
         idempotency_key: key.into(),
+        queued_at: jiff::Timestamp::UNIX_EPOCH,
     };
     futures_util::FutureExt::now_or_never(ch.send_reply(&req)).expect("ready")
 }
@@ -151,6 +152,7 @@ fn empty_and_too_long_replies_are_rejected() {
         visibility: Visibility::Public,
         text: "  ".into(),
         idempotency_key: "x".into(),
+        queued_at: jiff::Timestamp::UNIX_EPOCH,
     };
     let now = |f: BoxFuture<'_, Result<SentReply, ChannelError>>| {
         futures_util::FutureExt::now_or_never(f).expect("ready")

@@ -2,14 +2,14 @@
 //! mapping of answers to [`ChannelError`]s. The token never appears in errors or logs.
 
 use std::sync::Mutex;
-use std::time::Duration;
 
-use jiff::{SignedDuration, Timestamp};
+use jiff::Timestamp;
 use reqwest::header::HeaderMap;
 use reqwest::{Method, RequestBuilder, StatusCode, Url};
 
 use super::api::ApiError;
 use crate::channels::ChannelError;
+use crate::channels::net::{a_minute_from_now, api_client, network_message, retry_after};
 
 /// Stop sending when this few requests are left in the window, until it resets.
 const RESERVE: u64 = 1;
@@ -48,17 +48,9 @@ impl Api {
     /// `instance` must be https (plain http only for loopback hosts).
     pub fn new(instance: &str, token: Option<String>) -> Result<Api, ChannelError> {
         crate::config::check_url(instance).map_err(ChannelError::Rejected)?;
-        // reqwest needs a process-wide TLS provider; installing it twice is harmless.
-        let _ = rustls::crypto::ring::default_provider().install_default();
         let base = Url::parse(instance.trim_end_matches('/'))
             .map_err(|e| ChannelError::Rejected(e.to_string()))?;
-        let client = reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(10))
-            .timeout(Duration::from_secs(30))
-            .user_agent(concat!("tinbox/", env!("CARGO_PKG_VERSION")))
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|e| ChannelError::Network(e.to_string()))?;
+        let client = api_client()?;
         Ok(Api {
             base,
             token,
@@ -176,11 +168,7 @@ pub fn error_from(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Chann
                 .and_then(|v| v.to_str().ok())
                 .and_then(parse_reset)
                 .or_else(|| retry_after(headers))
-                .unwrap_or_else(|| {
-                    Timestamp::now()
-                        .checked_add(SignedDuration::from_secs(60))
-                        .unwrap_or(Timestamp::now())
-                });
+                .unwrap_or_else(a_minute_from_now);
             ChannelError::RateLimited { until }
         }
         401 | 403 => ChannelError::Auth(msg),
@@ -192,39 +180,9 @@ pub fn error_from(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Chann
     }
 }
 
-fn network_message(e: &reqwest::Error) -> String {
-    let kind = if e.is_timeout() {
-        "timed out"
-    } else if e.is_connect() {
-        "cannot connect"
-    } else if e.is_decode() || e.is_body() {
-        "the answer was cut off"
-    } else {
-        "request failed"
-    };
-    // Without the URL: short, and nothing from the query string leaks into the status bar.
-    match std::error::Error::source(e) {
-        Some(src) => format!("{kind}: {src}"),
-        None => kind.to_string(),
-    }
-}
-
 /// `X-RateLimit-Reset` is an ISO-8601 time (`2026-04-11T23:15:00.381973Z`).
 fn parse_reset(v: &str) -> Option<Timestamp> {
     v.parse::<Timestamp>().ok()
-}
-
-fn retry_after(headers: &HeaderMap) -> Option<Timestamp> {
-    let secs: i64 = headers
-        .get("retry-after")?
-        .to_str()
-        .ok()?
-        .trim()
-        .parse()
-        .ok()?;
-    Timestamp::now()
-        .checked_add(SignedDuration::from_secs(secs))
-        .ok()
 }
 
 /// `Link: <url>; rel="next", <url>; rel="prev"`.

@@ -1,0 +1,62 @@
+//! HTTP pieces every network channel shares: the client, the wording of network errors,
+//! and reading `Retry-After`.
+
+use std::time::Duration;
+
+use jiff::{SignedDuration, Timestamp};
+use reqwest::header::HeaderMap;
+
+use super::ChannelError;
+
+/// A client for one account's API: https only (checked by the caller), no redirects (a
+/// token must not follow a redirect to another host), bounded connect and request times.
+pub fn api_client() -> Result<reqwest::Client, ChannelError> {
+    // reqwest needs a process-wide TLS provider; installing it twice is harmless.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::builder()
+        .connect_timeout(Duration::from_secs(10))
+        .timeout(Duration::from_secs(30))
+        .user_agent(concat!("tinbox/", env!("CARGO_PKG_VERSION")))
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .map_err(|e| ChannelError::Network(e.to_string()))
+}
+
+/// A short, URL-free description of a failed request.
+pub fn network_message(e: &reqwest::Error) -> String {
+    let kind = if e.is_timeout() {
+        "timed out"
+    } else if e.is_connect() {
+        "cannot connect"
+    } else if e.is_decode() || e.is_body() {
+        "the answer was cut off"
+    } else {
+        "request failed"
+    };
+    // Without the URL: short, and nothing from the query string leaks into the status bar.
+    match std::error::Error::source(e) {
+        Some(src) => format!("{kind}: {src}"),
+        None => kind.to_string(),
+    }
+}
+
+/// `Retry-After: 30` as an absolute time.
+pub fn retry_after(headers: &HeaderMap) -> Option<Timestamp> {
+    let secs: i64 = headers
+        .get("retry-after")?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse()
+        .ok()?;
+    Timestamp::now()
+        .checked_add(SignedDuration::from_secs(secs))
+        .ok()
+}
+
+/// A minute from now: the wait when a server says "too many requests" and not until when.
+pub fn a_minute_from_now() -> Timestamp {
+    Timestamp::now()
+        .checked_add(SignedDuration::from_secs(60))
+        .unwrap_or(Timestamp::now())
+}
