@@ -1,8 +1,12 @@
 //! Turning configured accounts into channel clients (with their secrets).
 
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::channels::Channel;
+use crate::channels::bluesky::session::{Session, SessionStore};
+use crate::channels::bluesky::xrpc::PasswordSource;
+use crate::channels::bluesky::{BlueskyChannel, BlueskyOptions, DEFAULT_SERVICE};
 use crate::channels::demo::{Clock, DemoChannel};
 use crate::channels::feed::FeedChannel;
 use crate::channels::mastodon::{MastodonChannel, MastodonOptions};
@@ -45,10 +49,46 @@ pub fn open_channel(
                 .map_err(|e| format!("account {name:?}: {e}"))?;
             Ok(Arc::new(ch))
         }
-        other => Err(format!(
-            "account {name:?}: the {other} channel is not available in this build of tinbox yet"
-        )),
+        ChannelKind::Bluesky => {
+            let handle = cfg
+                .handle
+                .as_deref()
+                .ok_or_else(|| format!("account {name:?} has no handle"))?;
+            let service = cfg.service.as_deref().unwrap_or(DEFAULT_SERVICE);
+            let mut opts = BlueskyOptions {
+                reasons: cfg.notifications.clone(),
+                ..BlueskyOptions::default()
+            };
+            if let Some(l) = &cfg.langs {
+                opts.langs = l.clone();
+            }
+            let sessions = Arc::new(SecretsSessions::new(secrets.path(), name));
+            let password = password_source(name, cfg, secrets.path());
+            let ch = BlueskyChannel::new(service, handle, Some(password), sessions, opts)
+                .map_err(|e| format!("account {name:?}: {e}"))?;
+            Ok(Arc::new(ch))
+        }
     }
+}
+
+/// Reads a Bluesky app password when a new session is needed: `password_cmd`, else the
+/// secrets file (read again each time, so a password added later is found).
+fn password_source(name: &str, cfg: &AccountConfig, path: &Path) -> PasswordSource {
+    let (name, cmd, path) = (
+        name.to_string(),
+        cfg.password_cmd.clone(),
+        path.to_path_buf(),
+    );
+    Arc::new(move || {
+        if let Some(cmd) = &cmd {
+            return run_secret_command(&format!("password_cmd of account {name:?}"), cmd)
+                .map_err(|e| e.to_string());
+        }
+        let secrets = Secrets::load(&path).map_err(|e| e.to_string())?;
+        secrets.get(&name, "app_password").map(String::from).ok_or_else(|| {
+            format!("account {name:?} has no app password: run `tinbox account add bluesky --handle HANDLE --name {name}` or set password_cmd")
+        })
+    })
 }
 
 /// The account's token: from `token_cmd`, else from the secrets file.
@@ -67,4 +107,49 @@ fn seed_for(name: &str) -> u64 {
     name.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
         (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
     })
+}
+
+/// A Bluesky account's session in the secrets file (`access_jwt`, `refresh_jwt`, `did`,
+/// `handle`, `pds`). The file is read again each time: another tinbox process may have
+/// refreshed the session since.
+pub struct SecretsSessions {
+    path: PathBuf,
+    account: String,
+}
+
+impl SecretsSessions {
+    pub fn new(path: &Path, account: &str) -> SecretsSessions {
+        SecretsSessions {
+            path: path.to_path_buf(),
+            account: account.to_string(),
+        }
+    }
+}
+
+impl SessionStore for SecretsSessions {
+    fn load(&self) -> Option<Session> {
+        let secrets = Secrets::load(&self.path).ok()?;
+        let get = |k: &str| secrets.get(&self.account, k).map(String::from);
+        Some(Session {
+            access_jwt: get("access_jwt")?,
+            refresh_jwt: get("refresh_jwt")?,
+            did: get("did")?,
+            handle: get("handle").unwrap_or_default(),
+            pds: get("pds"),
+        })
+    }
+
+    fn save(&self, s: &Session) -> Result<(), String> {
+        let mut secrets = Secrets::load(&self.path).map_err(|e| e.to_string())?;
+        let a = &self.account;
+        secrets.set(a, "access_jwt", &s.access_jwt);
+        secrets.set(a, "refresh_jwt", &s.refresh_jwt);
+        secrets.set(a, "did", &s.did);
+        secrets.set(a, "handle", &s.handle);
+        match &s.pds {
+            Some(p) => secrets.set(a, "pds", p),
+            None => secrets.unset(a, "pds"),
+        }
+        secrets.save().map_err(|e| e.to_string())
+    }
 }

@@ -101,6 +101,21 @@ impl Secrets {
             .insert(key.to_string(), value.to_string());
     }
 
+    pub fn has_account(&self, account: &str) -> bool {
+        self.accounts.contains_key(account)
+    }
+
+    pub fn unset(&mut self, account: &str, key: &str) {
+        if let Some(m) = self.accounts.get_mut(account) {
+            m.remove(key);
+        }
+    }
+
+    /// The file these secrets are read from and written to.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
     /// Forget every secret of an account; returns whether there were any.
     pub fn remove_account(&mut self, account: &str) -> bool {
         self.accounts.remove(account).is_some()

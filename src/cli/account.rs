@@ -34,9 +34,12 @@ async fn add(
     if args.channel == "feed" {
         return add_feed(args, paths, config, out).await;
     }
+    if args.channel == "bluesky" {
+        return super::account_bluesky::add(args, paths, config, input, out).await;
+    }
     if args.channel != "mastodon" {
         bail!(
-            "adding {} accounts is not available in this build yet (mastodon and feed are)",
+            "tinbox cannot add {:?} accounts: the channels are mastodon, bluesky and feed",
             args.channel
         );
     }
@@ -106,7 +109,7 @@ async fn add(
     Ok(())
 }
 
-fn read_line(input: &mut dyn BufRead) -> Result<String> {
+pub(super) fn read_line(input: &mut dyn BufRead) -> Result<String> {
     let mut line = String::new();
     input.read_line(&mut line)?;
     let line = line.trim().to_string();
@@ -170,7 +173,7 @@ fn append_account(paths: &Paths, name: &str, instance: &str) -> Result<()> {
     )
 }
 
-fn append_table(paths: &Paths, name: &str, table: &str) -> Result<()> {
+pub(super) fn append_table(paths: &Paths, name: &str, table: &str) -> Result<()> {
     std::fs::create_dir_all(&paths.config_dir)
         .with_context(|| format!("creating {}", paths.config_dir.display()))?;
     let mut text = std::fs::read_to_string(&paths.config_file).unwrap_or_default();
@@ -234,13 +237,13 @@ fn remove(
 ) -> Result<()> {
     let mut secrets = Secrets::load(&paths.secrets_file)?;
     let in_config = config.accounts.contains_key(name);
-    if !in_config && secrets.get(name, "token").is_none() {
+    if !in_config && !secrets.has_account(name) {
         bail!("no account named {name:?}");
     }
     if !yes {
         write!(
             out,
-            "Delete the stored token of {name:?}? Its items stay in the store. [y/N] "
+            "Delete the stored token or session of {name:?}? Its items stay in the store. [y/N] "
         )?;
         out.flush()?;
         let mut answer = String::new();
@@ -252,7 +255,7 @@ fn remove(
     }
     if secrets.remove_account(name) {
         secrets.save()?;
-        writeln!(out, "Deleted the token of {name:?}.")?;
+        writeln!(out, "Deleted the secrets of {name:?}.")?;
     }
     if in_config {
         writeln!(

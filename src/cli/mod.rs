@@ -1,6 +1,7 @@
 //! Command-line surface (names fixed by the design: scripts depend on them).
 
 pub mod account;
+mod account_bluesky;
 pub mod followup;
 pub mod json;
 pub mod list;
@@ -156,7 +157,7 @@ pub struct ReplyArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum AccountCommand {
-    /// Connect an account (Mastodon: OAuth in the terminal, or --token-stdin).
+    /// Connect an account (Mastodon: OAuth in the terminal or --token-stdin; Bluesky: an app password).
     Add(AccountAddArgs),
     /// List configured accounts with their last sync.
     List,
@@ -171,7 +172,7 @@ pub enum AccountCommand {
 
 #[derive(Debug, Args)]
 pub struct AccountAddArgs {
-    /// mastodon or feed (bluesky comes later).
+    /// mastodon, bluesky or feed.
     pub channel: String,
     /// For a feed: its address (RSS, Atom or JSON Feed).
     pub url: Option<String>,
@@ -187,6 +188,15 @@ pub struct AccountAddArgs {
     /// Read an existing access token from standard input instead of the OAuth flow.
     #[arg(long)]
     pub token_stdin: bool,
+    /// For Bluesky: the handle, e.g. brand.bsky.social.
+    #[arg(long)]
+    pub handle: Option<String>,
+    /// For Bluesky: where to log in (default https://bsky.social; or your own PDS).
+    #[arg(long)]
+    pub service: Option<String>,
+    /// For Bluesky: read the app password from standard input (for scripts).
+    #[arg(long)]
+    pub password_stdin: bool,
 }
 
 #[derive(Debug, Args)]

@@ -91,6 +91,8 @@ pub struct AccountConfig {
     pub keywords: Vec<String>,
     /// Mastodon notification types to poll (`mention`; also e.g. `status`, `quote`).
     pub notifications: Vec<String>,
+    /// Bluesky: languages of replies (`None`: from LANG).
+    pub langs: Option<Vec<String>>,
 }
 
 impl AccountConfig {
@@ -107,6 +109,7 @@ impl AccountConfig {
             url: None,
             keywords: Vec::new(),
             notifications: Vec::new(),
+            langs: None,
         }
     }
 }

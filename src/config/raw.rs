@@ -98,8 +98,11 @@ struct RawAccount {
     url: Option<S<String>>,
     #[serde(default)]
     keywords: Vec<String>,
-    /// Mastodon: notification types to bring in (default: mention).
+    /// Mastodon: notification types to bring in (default: mention); Bluesky: reasons
+    /// (default: mention, reply, quote).
     notifications: Option<Vec<String>>,
+    /// Bluesky: languages of replies (default: from LANG).
+    langs: Option<Vec<String>>,
 }
 
 /// Errors at a place in the file.
@@ -346,9 +349,13 @@ fn account(cx: &Ctx<'_>, name: &str, acc: &S<RawAccount>) -> Result<AccountConfi
         password_cmd: a.password_cmd.clone(),
         url: a.url.as_ref().map(|s| s.get_ref().clone()),
         keywords: a.keywords.clone(),
-        notifications: a
-            .notifications
-            .clone()
-            .unwrap_or_else(|| vec!["mention".into()]),
+        notifications: a.notifications.clone().unwrap_or_else(|| {
+            let defaults: &[&str] = match channel {
+                ChannelKind::Bluesky => &["mention", "reply", "quote"],
+                _ => &["mention"],
+            };
+            defaults.iter().map(|s| s.to_string()).collect()
+        }),
+        langs: a.langs.clone(),
     })
 }

@@ -290,14 +290,11 @@ impl BlueskyChannel {
                     created_at: now,
                 })
             }
-            // "Already exists" (the wording varies): the record is there, so it was sent.
-            Err(ChannelError::Rejected(msg)) => {
-                match self.existing(&me.did, &me.handle, &rkey).await? {
-                    Some(sent) => Ok(sent),
-                    None => Err(ChannelError::Rejected(msg)),
-                }
-            }
-            Err(e) => Err(e),
+            // A record with this key already exists (the PDS answers 500 then): it was sent.
+            Err(e) => match self.existing(&me.did, &me.handle, &rkey).await {
+                Ok(Some(sent)) => Ok(sent),
+                _ => Err(e),
+            },
         }
     }
 

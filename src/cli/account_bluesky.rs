@@ -1,0 +1,140 @@
+//! `tinbox account add bluesky --handle H [--service URL]`: log in with an app password
+//! (typed without echo, or `--password-stdin`), keep the session and the app password in the
+//! 0600 secrets file, and add the account to the config.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::sync::Arc;
+
+use anyhow::{Context, Result, bail};
+
+use super::AccountAddArgs;
+use super::account::{append_table, read_line};
+use crate::accounts::SecretsSessions;
+use crate::channels::bluesky::DEFAULT_SERVICE;
+use crate::channels::bluesky::session::{MemorySessions, SessionStore};
+use crate::channels::bluesky::xrpc::Xrpc;
+use crate::config::{Config, Paths, check_url};
+use crate::secrets::Secrets;
+
+pub async fn add(
+    args: &AccountAddArgs,
+    paths: &Paths,
+    config: &Config,
+    input: &mut dyn BufRead,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let Some(handle) = args
+        .handle
+        .as_deref()
+        .map(|h| h.trim().trim_start_matches('@'))
+    else {
+        bail!("--handle is required, e.g. --handle brand.bsky.social");
+    };
+    let service = args
+        .service
+        .as_deref()
+        .unwrap_or(DEFAULT_SERVICE)
+        .trim_end_matches('/');
+    check_url(service).map_err(anyhow::Error::msg)?;
+    let name = args.name.clone().unwrap_or_else(|| {
+        handle
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() {
+                    c.to_ascii_lowercase()
+                } else {
+                    '-'
+                }
+            })
+            .collect()
+    });
+    let existing = config.accounts.get(&name);
+    if let Some(acc) = existing
+        && acc.handle.as_deref() != Some(handle)
+    {
+        bail!(
+            "an account named {name:?} already exists in {}; choose another --name",
+            paths.config_file.display()
+        );
+    }
+    let password = if args.password_stdin || !std::io::stdin().is_terminal() {
+        read_line(input).context("reading the app password from standard input")?
+    } else {
+        writeln!(
+            out,
+            "Create an app password in Bluesky (Settings → Privacy and security → App passwords)."
+        )?;
+        read_hidden(out, &format!("App password for {handle}: "))?
+    };
+    let probe = Xrpc::new(service, handle, None, Arc::new(MemorySessions::default()))?;
+    let session = probe
+        .login_with(&password)
+        .await
+        .with_context(|| format!("logging in to {service} as {handle}"))?;
+    let mut secrets = Secrets::load(&paths.secrets_file)?;
+    // With a password_cmd the password stays where the command reads it.
+    if existing.is_none_or(|a| a.password_cmd.is_none()) {
+        secrets.set(&name, "app_password", &password);
+        secrets.save()?;
+    }
+    SecretsSessions::new(&paths.secrets_file, &name)
+        .save(&session)
+        .map_err(anyhow::Error::msg)?;
+    if existing.is_none() {
+        let mut table = format!("channel = \"bluesky\"\nhandle = {handle:?}\n");
+        if service != DEFAULT_SERVICE {
+            table.push_str(&format!("service = {service:?}\n"));
+        }
+        append_table(paths, &name, &table)?;
+    }
+    writeln!(
+        out,
+        "Connected {name}: @{} ({}) via {}. The session is in {} (mode 0600).",
+        session.handle,
+        session.did,
+        session.pds.as_deref().unwrap_or(service),
+        paths.secrets_file.display()
+    )?;
+    writeln!(
+        out,
+        "Run `tinbox sync --once` to fetch mentions, replies and quotes, or `tinbox` to open the inbox."
+    )?;
+    Ok(())
+}
+
+/// Read a line from the terminal without echoing it.
+fn read_hidden(out: &mut dyn Write, prompt: &str) -> Result<String> {
+    use crossterm::event::{Event, KeyCode, KeyEventKind, KeyModifiers, read};
+    use crossterm::terminal::{disable_raw_mode, enable_raw_mode};
+    write!(out, "{prompt}")?;
+    out.flush()?;
+    enable_raw_mode().context("switching the terminal to hidden input")?;
+    let mut line = String::new();
+    let result = loop {
+        match read() {
+            Ok(Event::Key(k)) if k.kind != KeyEventKind::Release => match k.code {
+                KeyCode::Enter => break Ok(()),
+                KeyCode::Char('c') if k.modifiers.contains(KeyModifiers::CONTROL) => {
+                    break Err(anyhow::anyhow!("cancelled"));
+                }
+                KeyCode::Esc => break Err(anyhow::anyhow!("cancelled")),
+                KeyCode::Backspace => {
+                    line.pop();
+                }
+                KeyCode::Char(c) => line.push(c),
+                _ => {}
+            },
+            Ok(Event::Paste(p)) => line.push_str(&p),
+            Ok(_) => {}
+            Err(e) => break Err(e.into()),
+        }
+    };
+    let _ = disable_raw_mode();
+    writeln!(out)?;
+    result?;
+    let line = line.trim().to_string();
+    if line.is_empty() {
+        bail!("nothing was entered");
+    }
+    Ok(line)
+}
