@@ -115,7 +115,7 @@ fn notification(i: usize, n: usize) -> Value {
     let minute = n - i;
     json!({
         "uri": format!("at://did:plc:cust/app.bsky.feed.post/p{minute:03}"),
-        "cid": "c", "reason": if minute % 5 == 0 { "like" } else { "mention" },
+        "cid": "c", "reason": if minute.is_multiple_of(5) { "like" } else { "mention" },
         "author": {"did": "did:plc:cust", "handle": "cust.test"},
         "record": {"$type": "app.bsky.feed.post", "text": format!("post {minute}"),
                    "createdAt": format!("2026-11-22T10:{minute:02}:00Z")},

@@ -58,15 +58,6 @@ fn connected() -> (Sandbox, FakeMastodon) {
     (sb, fake)
 }
 
-fn items(sb: &Sandbox) -> Vec<Value> {
-    let out = sb.run(&["list", "--json"]);
-    assert!(out.status.success(), "{}", stderr(&out));
-    serde_json::from_str::<Value>(&stdout(&out))
-        .expect("json")
-        .as_array()
-        .expect("array")
-        .clone()
-}
 
 #[test]
 fn connect_sync_list_and_reply_exactly_once() {
@@ -99,7 +90,7 @@ fn connect_sync_list_and_reply_exactly_once() {
         stdout(&out)
     );
 
-    let list = items(&sb);
+    let list = sb.items();
     assert_eq!(list.len(), 2);
     let dm = list.iter().find(|i| i["kind"] == "dm").expect("the DM");
     assert_eq!(dm["remote_id"], "110000000000000002");
@@ -255,7 +246,7 @@ fn reply_with_a_template() {
     );
     std::fs::write(&cfg, text).expect("write");
     assert!(sb.run(&["sync", "--once"]).status.success());
-    let list = items(&sb);
+    let list = sb.items();
     let dm = list.iter().find(|i| i["kind"] == "dm").expect("dm");
     let id = dm["id"].as_str().expect("id");
     let out = sb.run(&["reply", id, "--template", "nope", "--yes"]);
@@ -277,7 +268,7 @@ fn reply_with_a_template() {
 fn a_rate_limited_reply_stays_queued_and_is_not_hammered() {
     let (sb, fake) = connected();
     assert!(sb.run(&["sync", "--once"]).status.success());
-    let list = items(&sb);
+    let list = sb.items();
     let id = list[0]["id"].as_str().expect("id");
     fake.fault(Fault::RateLimited);
     let out = sb.run(&["reply", id, "--text", "On it.", "--yes"]);

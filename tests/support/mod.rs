@@ -43,6 +43,16 @@ impl Sandbox {
             .output()
             .expect("run tinbox")
     }
+    /// `tinbox list --json`, parsed.
+    pub fn items(&self) -> Vec<serde_json::Value> {
+        let out = self.run(&["list", "--json"]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        serde_json::from_str::<serde_json::Value>(&stdout(&out))
+            .expect("json")
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    }
     /// Run with `input` on standard input.
     pub fn run_with_stdin(&self, args: &[&str], input: &str) -> Output {
         use std::io::Write;
@@ -72,6 +82,7 @@ pub fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
+pub mod bsky_lab;
 pub mod fake_mastodon;
 pub mod http;
 pub mod pty;

@@ -117,7 +117,7 @@ pub fn flatten_thread(thread: &Value) -> Vec<PostView> {
     out.extend(post_of(thread));
     let mut replies = Vec::new();
     collect_replies(thread, &mut replies, 0);
-    replies.sort_by(|a, b| created_at(&a.record).cmp(&created_at(&b.record)));
+    replies.sort_by_key(|p| created_at(&p.record));
     out.extend(replies);
     out
 }

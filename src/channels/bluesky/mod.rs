@@ -261,7 +261,7 @@ impl BlueskyChannel {
         let mut record = json!({
             "$type": POST,
             "text": req.text,
-            "createdAt": now.to_string(),
+            "createdAt": now.strftime("%Y-%m-%dT%H:%M:%S%.3fZ").to_string(),
             "reply": {
                 "root": {"uri": root.uri, "cid": root.cid},
                 "parent": {"uri": parent_ref.uri, "cid": parent_ref.cid},
