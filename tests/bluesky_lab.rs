@@ -52,7 +52,6 @@ fn connect(lab: &Lab, brand: &User) -> Sandbox {
     sb
 }
 
-
 /// Sync until the post `uri` is an item.
 fn wait_item(lab: &Lab, sb: &Sandbox, uri: &str) -> Value {
     wait_for(&format!("{uri} in tinbox list"), WAIT, || {

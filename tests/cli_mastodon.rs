@@ -58,7 +58,6 @@ fn connected() -> (Sandbox, FakeMastodon) {
     (sb, fake)
 }
 
-
 #[test]
 fn connect_sync_list_and_reply_exactly_once() {
     let (sb, fake) = connected();
