@@ -15,6 +15,7 @@ pub mod model;
 pub mod notify;
 pub mod outbox;
 pub mod report;
+pub mod rules;
 pub mod sanitize;
 pub mod secrets;
 pub mod sla;

@@ -236,6 +236,7 @@ fn inbox(cli: &Cli, paths: &Paths, config: Config, theme: Theme, user: String) -
         keymap: tinbox::app::keymap::Keymap::with_bindings(&config.keys)
             .map_err(anyhow::Error::msg)?,
         notify: config.notify.clone(),
+        rules: config.rules.clone(),
     };
     runtime()?.block_on(tui::run(session))?;
     drop(demo_dir);

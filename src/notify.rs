@@ -14,16 +14,25 @@ pub enum Event {
     Mention,
     Warn,
     Breach,
+    /// A rule's alert or a spike.
+    Alert,
 }
 
 impl Event {
-    pub const ALL: [Event; 4] = [Event::Dm, Event::Mention, Event::Warn, Event::Breach];
+    pub const ALL: [Event; 5] = [
+        Event::Dm,
+        Event::Mention,
+        Event::Warn,
+        Event::Breach,
+        Event::Alert,
+    ];
     pub fn name(self) -> &'static str {
         match self {
             Event::Dm => "dm",
             Event::Mention => "mention",
             Event::Warn => "warn",
             Event::Breach => "breach",
+            Event::Alert => "alert",
         }
     }
 }
@@ -67,7 +76,7 @@ impl Default for Settings {
             .map(|e| {
                 (
                     *e,
-                    if matches!(e, Event::Dm | Event::Breach) {
+                    if matches!(e, Event::Dm | Event::Breach | Event::Alert) {
                         Method::Bell
                     } else {
                         Method::Off

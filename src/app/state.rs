@@ -138,6 +138,8 @@ pub struct AppState {
     pub mode: Mode,
     pub accounts: BTreeMap<String, AccountView>,
     pub message: Option<(Level, String)>,
+    /// Alerts raised by rules and spikes, newest last, until dismissed (Esc).
+    pub alerts: Vec<crate::rules::Alert>,
     /// Response-time policies (default and rules); each item's timer uses its own.
     pub policies: Policies,
     pub keymap: Keymap,
@@ -173,6 +175,7 @@ impl AppState {
             mode: Mode::Normal,
             accounts: BTreeMap::new(),
             message: None,
+            alerts: Vec::new(),
             policies,
             keymap: Keymap::default(),
             draft_count: 0,

@@ -190,11 +190,12 @@ fn on_tick(state: &mut AppState, now: Timestamp) -> Vec<Effect> {
 }
 
 fn on_poller(state: &mut AppState, ev: PollerEvent) -> Vec<Effect> {
+    let mut fx = Vec::new();
     let (account, health, reload_items) = match ev {
         PollerEvent::Started { account } => {
             // A healthy account keeps showing ✓ while it polls: no flicker every interval.
             match state.accounts.get(&account).map(|v| &v.health) {
-                Some(AccountHealth::Ok { .. }) => return Vec::new(),
+                Some(AccountHealth::Ok { .. }) => return fx,
                 _ => (account, AccountHealth::Syncing, false),
             }
         }
@@ -204,6 +205,14 @@ fn on_poller(state: &mut AppState, ev: PollerEvent) -> Vec<Effect> {
             at,
         } => {
             let changed = !report.new_items.is_empty() || !report.reopened.is_empty();
+            for alert in report.alerts {
+                fx.push(Effect::Notify {
+                    event: crate::notify::Event::Alert,
+                    text: format!("tinbox alert: {}", alert.message),
+                });
+                state.alerts.push(alert);
+                state.dirty = true;
+            }
             (account, AccountHealth::Ok { at }, changed)
         }
         PollerEvent::Failed {
@@ -219,10 +228,9 @@ fn on_poller(state: &mut AppState, ev: PollerEvent) -> Vec<Effect> {
         state.dirty = true;
     }
     if reload_items {
-        vec![reload(state)]
-    } else {
-        Vec::new()
+        fx.push(reload(state));
     }
+    fx
 }
 
 fn on_items(state: &mut AppState, items: Vec<Item>, now: Timestamp) -> Vec<Effect> {
@@ -391,6 +399,11 @@ pub fn apply(state: &mut AppState, action: Action, now: Timestamp) -> Vec<Effect
                 Focus::List if state.selected_item().is_some() => Focus::Detail,
                 _ => Focus::List,
             };
+            Vec::new()
+        }
+        // Esc dismisses the alert banner first.
+        Action::Back if !state.alerts.is_empty() => {
+            state.alerts.clear();
             Vec::new()
         }
         Action::Back => {

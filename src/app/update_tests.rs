@@ -181,7 +181,7 @@ fn poller_events_update_health_and_reload_on_news() {
     ));
     let report = IngestReport {
         new_items: vec![ItemId(9)],
-        reopened: vec![],
+        ..IngestReport::default()
     };
     let fx = update(
         &mut s,
@@ -208,6 +208,49 @@ fn poller_events_update_health_and_reload_on_news() {
         update(&mut s, Msg::Poller(quiet), t0()).is_empty(),
         "nothing new, no reload"
     );
+}
+
+#[test]
+fn an_alert_shows_a_banner_notifies_and_esc_dismisses_it() {
+    let mut s = loaded();
+    let alert = |m: &str| crate::rules::Alert {
+        rule: "outage".into(),
+        message: m.into(),
+        item: None,
+    };
+    let report = IngestReport {
+        alerts: vec![alert("outage: 6 items in the last 10 min (more than 5)")],
+        ..IngestReport::default()
+    };
+    let fx = update(
+        &mut s,
+        Msg::Poller(PollerEvent::Synced {
+            account: "demo".into(),
+            report,
+            at: t0(),
+        }),
+        t0(),
+    );
+    assert_eq!(
+        fx,
+        vec![Effect::Notify {
+            event: crate::notify::Event::Alert,
+            text: "tinbox alert: outage: 6 items in the last 10 min (more than 5)".into()
+        }]
+    );
+    assert_eq!(s.alerts.len(), 1);
+    let screen = crate::ui::tests::render(&s, 80, 24);
+    assert!(
+        screen.contains("⚠ ALERT outage: 6 items in the last 10 min"),
+        "{screen}"
+    );
+    // Esc dismisses the banner first, and only the banner.
+    s.focus = Focus::Detail;
+    update(&mut s, code(KeyCode::Esc), t0());
+    assert!(s.alerts.is_empty());
+    assert_eq!(s.focus, Focus::Detail);
+    let screen = crate::ui::tests::render(&s, 80, 24);
+    assert!(!screen.contains("ALERT"));
 }
 
 #[test]

@@ -11,6 +11,7 @@ use tokio::task::JoinHandle;
 
 use super::demo::Clock;
 use super::{Channel, ChannelError};
+use crate::rules::Rules;
 use crate::store::{IngestReport, StoreError, StoreHandle};
 
 /// What a poller tells the app.
@@ -59,11 +60,13 @@ pub enum PollError {
     Store(#[from] StoreError),
 }
 
-/// Poll one account once: read its cursor, poll the network, then store items and cursor.
+/// Poll one account once: read its cursor, poll the network, then store items and cursor
+/// and apply the rules to the new items.
 pub async fn poll_once(
     account: &str,
     channel: &dyn Channel,
     store: &StoreHandle,
+    rules: &Arc<Rules>,
     now: Timestamp,
 ) -> Result<IngestReport, PollError> {
     let name = account.to_string();
@@ -74,10 +77,13 @@ pub async fn poll_once(
     let kind = channel.kind();
     match channel.poll(cursor.as_deref()).await {
         Ok(outcome) => {
-            let name = account.to_string();
+            let (name, rules) = (account.to_string(), rules.clone());
             Ok(store
                 .call(move |s| {
-                    s.ingest(&name, kind, &outcome.items, outcome.cursor.as_deref(), now)
+                    let mut report =
+                        s.ingest(&name, kind, &outcome.items, outcome.cursor.as_deref(), now)?;
+                    report.alerts = rules.apply(s, &report.new_items, now)?;
+                    Ok(report)
                 })
                 .await?)
         }
@@ -129,6 +135,7 @@ pub fn spawn_poller(
     account: String,
     channel: Arc<dyn Channel>,
     store: StoreHandle,
+    rules: Arc<Rules>,
     cfg: PollerConfig,
     events: UnboundedSender<PollerEvent>,
     clock: Clock,
@@ -147,7 +154,7 @@ pub fn spawn_poller(
             {
                 return;
             }
-            let result = poll_once(&account, channel.as_ref(), &store, clock()).await;
+            let result = poll_once(&account, channel.as_ref(), &store, &rules, clock()).await;
             let now = clock();
             let (event, delay) = match result {
                 Ok(report) => {

@@ -136,11 +136,11 @@ async fn poll_once_stores_items_and_passes_the_cursor_back() {
         vec![outcome(&["1", "2"], "c1"), outcome(&["2", "3"], "c2")],
         outcome(&[], "c2"),
     );
-    let r = poll_once("acc", ch.as_ref(), &store, at(5))
+    let r = poll_once("acc", ch.as_ref(), &store, &Default::default(), at(5))
         .await
         .expect("poll");
     assert_eq!(r.new_items.len(), 2);
-    let r = poll_once("acc", ch.as_ref(), &store, at(6))
+    let r = poll_once("acc", ch.as_ref(), &store, &Default::default(), at(6))
         .await
         .expect("poll");
     assert_eq!(r.new_items.len(), 1, "the duplicate is dropped");
@@ -166,10 +166,10 @@ async fn a_failed_poll_is_recorded_and_keeps_the_cursor() {
         ],
         outcome(&[], "c1"),
     );
-    poll_once("acc", ch.as_ref(), &store, at(1))
+    poll_once("acc", ch.as_ref(), &store, &Default::default(), at(1))
         .await
         .expect("first");
-    let e = poll_once("acc", ch.as_ref(), &store, at(2))
+    let e = poll_once("acc", ch.as_ref(), &store, &Default::default(), at(2))
         .await
         .expect_err("second fails");
     assert!(e.to_string().contains("token revoked"));
@@ -197,11 +197,20 @@ async fn a_failing_account_does_not_stop_a_healthy_one() {
         "good".into(),
         good,
         store.clone(),
+        Default::default(),
         fast(),
         tx.clone(),
         fixed_clock(),
     );
-    let _b = spawn_poller("bad".into(), bad, store.clone(), fast(), tx, fixed_clock());
+    let _b = spawn_poller(
+        "bad".into(),
+        bad,
+        store.clone(),
+        Default::default(),
+        fast(),
+        tx,
+        fixed_clock(),
+    );
     let count = |evs: &[PollerEvent], ok: bool| {
         evs.iter()
             .filter(|e| match e {
@@ -238,7 +247,15 @@ async fn rate_limit_waits_until_reset_and_poll_now_wakes() {
         vec![Err(ChannelError::RateLimited { until })],
         outcome(&["1"], "c"),
     );
-    let h = spawn_poller("acc".into(), ch.clone(), store, fast(), tx, fixed_clock());
+    let h = spawn_poller(
+        "acc".into(),
+        ch.clone(),
+        store,
+        Default::default(),
+        fast(),
+        tx,
+        fixed_clock(),
+    );
     let evs = collect(&mut rx, |e| {
         e.iter().any(|e| matches!(e, PollerEvent::Failed { .. }))
     })

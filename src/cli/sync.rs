@@ -13,6 +13,7 @@ use crate::channels::demo::Clock;
 use crate::channels::poller::{self, PollerConfig, PollerEvent};
 use crate::config::Config;
 use crate::outbox::{self, OutboxEvent};
+use crate::sanitize::one_line;
 use crate::secrets::Secrets;
 use crate::store::StoreHandle;
 
@@ -62,9 +63,10 @@ pub async fn run(
     if args.once {
         let mut tasks = tokio::task::JoinSet::new();
         for (name, ch) in channels {
-            let store = store.clone();
+            let (store, rules) = (store.clone(), config.rules.clone());
             tasks.spawn(async move {
-                let r = poller::poll_once(&name, ch.as_ref(), &store, Timestamp::now()).await;
+                let r =
+                    poller::poll_once(&name, ch.as_ref(), &store, &rules, Timestamp::now()).await;
                 (name, r)
             });
         }
@@ -76,7 +78,12 @@ pub async fn run(
         }
         for (name, r) in results {
             match r {
-                Ok(report) => writeln!(out, "{name}: synced, {} new", report.new_items.len())?,
+                Ok(report) => {
+                    writeln!(out, "{name}: synced, {} new", report.new_items.len())?;
+                    for a in &report.alerts {
+                        writeln!(out, "{name}: ALERT {}", one_line(&a.message))?;
+                    }
+                }
                 Err(e) => {
                     failed = true;
                     writeln!(out, "{name}: error: {e}")?;
@@ -108,6 +115,7 @@ pub async fn run(
             name,
             ch,
             store.clone(),
+            config.rules.clone(),
             cfg,
             tx.clone(),
             clock.clone(),
@@ -121,6 +129,9 @@ pub async fn run(
             ev = rx.recv() => match ev {
                 Some(PollerEvent::Synced { account, report, at }) => {
                     writeln!(out, "{at} {account}: synced, {} new", report.new_items.len())?;
+                    for a in &report.alerts {
+                        writeln!(out, "{at} {account}: ALERT {}", one_line(&a.message))?;
+                    }
                 }
                 Some(PollerEvent::Failed { account, error, retry_at }) => {
                     let retry = retry_at.map(|t| format!(", retrying at {t}")).unwrap_or_default();

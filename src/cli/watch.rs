@@ -51,6 +51,7 @@ pub async fn run(
                     name.clone(),
                     ch,
                     store.clone(),
+                    config.rules.clone(),
                     PollerConfig::every(every),
                     tx.clone(),
                     clock.clone(),
@@ -73,7 +74,13 @@ pub async fn run(
                 Some(PollerEvent::Failed { account, error, .. }) => {
                     line(out, json, "account_error", json!({"account": account, "error": one_line(&error)}), &format!("{account}: {}", one_line(&error)))?;
                 }
-                Some(PollerEvent::Synced { .. }) => scan(&store, &policies, &mut seen, json, out).await?,
+                Some(PollerEvent::Synced { account, report, .. }) => {
+                    for a in &report.alerts {
+                        let item = a.item.map(|i| i.to_string());
+                        line(out, json, "alert", json!({"account": account, "rule": a.rule, "message": one_line(&a.message), "item": item}), &one_line(&a.message))?;
+                    }
+                    scan(&store, &policies, &mut seen, json, out).await?
+                }
                 Some(PollerEvent::Started { .. }) => {}
                 None => break,
             },

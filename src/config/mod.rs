@@ -5,6 +5,7 @@
 
 pub mod paths;
 mod raw;
+mod raw_rules;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -49,6 +50,8 @@ pub struct Config {
     pub keys: Vec<(String, String)>,
     /// `[notify]`: how each event reaches the user.
     pub notify: crate::notify::Settings,
+    /// `[[rules]]` and `[[alerts]]`, applied to items as they arrive.
+    pub rules: std::sync::Arc<crate::rules::Rules>,
 }
 
 impl Default for Config {
@@ -62,6 +65,7 @@ impl Default for Config {
             accounts: BTreeMap::new(),
             templates: BTreeMap::new(),
             case_format: "CASE-{n:05}".into(),
+            rules: Default::default(),
             keys: Vec::new(),
             notify: crate::notify::Settings::default(),
         }

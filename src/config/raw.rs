@@ -15,7 +15,7 @@ use crate::model::ChannelKind;
 use crate::sla::BusinessHours;
 use crate::sla::{Policy, parse_duration};
 
-type S<T> = Spanned<T>;
+pub(super) type S<T> = Spanned<T>;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -33,6 +33,10 @@ struct RawConfig {
     #[serde(default)]
     keys: BTreeMap<String, S<String>>,
     notify: Option<RawNotify>,
+    #[serde(default)]
+    rules: Vec<S<super::raw_rules::RawRule>>,
+    #[serde(default)]
+    alerts: Vec<S<super::raw_rules::RawSpike>>,
 }
 
 #[derive(Deserialize)]
@@ -42,6 +46,7 @@ struct RawNotify {
     mention: Option<S<String>>,
     warn: Option<S<String>>,
     breach: Option<S<String>>,
+    alert: Option<S<String>>,
     command: Option<String>,
 }
 
@@ -106,7 +111,7 @@ struct RawAccount {
 }
 
 /// Errors at a place in the file.
-struct Ctx<'a> {
+pub(super) struct Ctx<'a> {
     text: &'a str,
     file: String,
 }
@@ -129,15 +134,19 @@ impl Ctx<'_> {
         }
     }
 
-    fn bad<T>(&self, v: &S<T>, key: &str, why: String) -> ConfigError {
+    pub(super) fn bad<T>(&self, v: &S<T>, key: &str, why: String) -> ConfigError {
         self.at(v.span().start, format!("{key}: {why}"))
     }
 
-    fn duration(&self, v: &S<String>, key: &str) -> Result<i64, ConfigError> {
+    pub(super) fn duration(&self, v: &S<String>, key: &str) -> Result<i64, ConfigError> {
         parse_duration(v.get_ref()).map_err(|e| self.bad(v, key, e))
     }
 
-    fn parse<T: FromStr<Err = String>>(&self, v: &S<String>, key: &str) -> Result<T, ConfigError> {
+    pub(super) fn parse<T: FromStr<Err = String>>(
+        &self,
+        v: &S<String>,
+        key: &str,
+    ) -> Result<T, ConfigError> {
         v.get_ref().parse::<T>().map_err(|e| self.bad(v, key, e))
     }
 
@@ -256,6 +265,7 @@ pub fn parse(text: &str, origin: &Path) -> Result<Config, ConfigError> {
             (Event::Mention, &n.mention),
             (Event::Warn, &n.warn),
             (Event::Breach, &n.breach),
+            (Event::Alert, &n.alert),
         ] {
             if let Some(v) = v {
                 let m: Method = cx.parse(v, &format!("notify.{}", event.name()))?;
@@ -285,6 +295,7 @@ pub fn parse(text: &str, origin: &Path) -> Result<Config, ConfigError> {
     for (name, acc) in &raw.accounts {
         cfg.accounts.insert(name.clone(), account(&cx, name, acc)?);
     }
+    cfg.rules = Arc::new(super::raw_rules::rules(&cx, &raw.rules, &raw.alerts)?);
     Ok(cfg)
 }
 

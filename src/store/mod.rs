@@ -59,6 +59,8 @@ pub struct IngestReport {
     pub new_items: Vec<ItemId>,
     /// Items that were answered or closed and were reopened by a new inbound message.
     pub reopened: Vec<ItemId>,
+    /// Alerts the rules raised on the new items (filled in by the poller, not the store).
+    pub alerts: Vec<crate::rules::Alert>,
 }
 
 /// One account's sync bookkeeping.

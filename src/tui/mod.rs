@@ -47,6 +47,7 @@ pub struct Session {
     pub case_format: String,
     pub keymap: crate::app::keymap::Keymap,
     pub notify: crate::notify::Settings,
+    pub rules: std::sync::Arc<crate::rules::Rules>,
 }
 
 /// Run the inbox until the user quits or a signal arrives.
@@ -87,6 +88,7 @@ pub async fn run(session: Session) -> Result<()> {
                 acc.name,
                 client,
                 session.store.clone(),
+                session.rules.clone(),
                 acc.poll,
                 ptx.clone(),
                 session.clock.clone(),

@@ -20,6 +20,7 @@ use ratatui::widgets::Paragraph;
 use crate::app::AppState;
 use crate::app::state::{Focus, Mode, SortOrder};
 use crate::model::ChannelKind;
+use crate::sanitize;
 use crate::sla::TimerState;
 use crate::theme::{Role, Theme};
 
@@ -29,14 +30,18 @@ pub const WIDE: u16 = 100;
 /// The regions of the screen for a terminal size.
 struct Areas {
     header: Rect,
+    /// One row for the alert banner, or none.
+    banner: Rect,
     list: Option<Rect>,
     detail: Option<Rect>,
     status: Rect,
 }
 
 fn areas(area: Rect, state: &AppState) -> Areas {
-    let [header, body, status] = Layout::vertical([
+    let banner_rows = u16::from(!state.alerts.is_empty());
+    let [header, banner, body, status] = Layout::vertical([
         Constraint::Length(1),
+        Constraint::Length(banner_rows),
         Constraint::Min(0),
         Constraint::Length(1),
     ])
@@ -47,6 +52,7 @@ fn areas(area: Rect, state: &AppState) -> Areas {
                 .areas(body);
         Areas {
             header,
+            banner,
             list: Some(list),
             detail: Some(detail),
             status,
@@ -54,6 +60,7 @@ fn areas(area: Rect, state: &AppState) -> Areas {
     } else if state.focus == Focus::Detail {
         Areas {
             header,
+            banner,
             list: None,
             detail: Some(body),
             status,
@@ -61,6 +68,7 @@ fn areas(area: Rect, state: &AppState) -> Areas {
     } else {
         Areas {
             header,
+            banner,
             list: Some(body),
             detail: None,
             status,
@@ -100,6 +108,21 @@ pub fn draw(frame: &mut Frame, state: &AppState, theme: &Theme, now: Timestamp) 
     }
     let a = areas(area, state);
     header(frame, a.header, state, theme, now);
+    if let Some(alert) = state.alerts.last() {
+        let more = match state.alerts.len() {
+            1 => String::new(),
+            n => format!(" (+{} more)", n - 1),
+        };
+        let text = format!(
+            " ⚠ ALERT {}{more} · Esc dismisses",
+            sanitize::one_line(&alert.message)
+        );
+        let line = Span::styled(
+            text::truncate(&text, a.banner.width as usize),
+            theme.style(Role::SlaBreached),
+        );
+        frame.render_widget(Paragraph::new(line), a.banner);
+    }
     if let Some(list) = a.list {
         inbox::draw(frame, list, state, theme, now);
     }
@@ -211,4 +234,4 @@ pub fn timer_role(s: TimerState) -> Role {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

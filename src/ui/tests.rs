@@ -10,7 +10,7 @@ use crate::sla::Policies;
 use crate::testing::{at, item, t0};
 
 /// Render and return the screen as text, one line per row.
-fn render(state: &AppState, w: u16, h: u16) -> String {
+pub(crate) fn render(state: &AppState, w: u16, h: u16) -> String {
     let mut term = Terminal::new(TestBackend::new(w, h)).expect("terminal");
     term.draw(|f| draw(f, state, &Theme::monochrome(), t0()))
         .expect("draw");
