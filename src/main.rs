@@ -237,6 +237,7 @@ fn inbox(cli: &Cli, paths: &Paths, config: Config, theme: Theme, user: String) -
             .map_err(anyhow::Error::msg)?,
         notify: config.notify.clone(),
         rules: config.rules.clone(),
+        views: config.views.clone(),
     };
     runtime()?.block_on(tui::run(session))?;
     drop(demo_dir);

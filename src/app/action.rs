@@ -44,6 +44,11 @@ actions! {
     PriorityUp => "priority-up", ["+"], "raise priority (low, normal, high, urgent)";
     PriorityDown => "priority-down", ["-"], "lower priority";
     Ignore => "ignore", ["x"], "ignore: spam or no response needed";
+    Mark => "mark", ["space"], "mark for a bulk action (d x u p t a then act on all)";
+    MarkAll => "mark-all", ["V"], "mark every item shown (again: clear the marks)";
+    ToggleRead => "toggle-read", ["m"], "mark read / unread";
+    Note => "note", ["i"], "add an internal note (in the history, never sent)";
+    Filter => "filter", ["l"], "filter: kind:dm tag:vip is:unread … (0-9: views)";
     Search => "search", ["/"], "search author and text as you type";
     SearchNext => "search-next", ["n"], "next match";
     SearchPrev => "search-prev", ["N"], "previous match";

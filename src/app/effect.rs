@@ -19,6 +19,12 @@ pub enum Effect {
         why: String,
     },
     MarkRead(ItemId),
+    MarkUnread(ItemId),
+    /// An internal note in the item's history.
+    AddNote {
+        id: ItemId,
+        text: String,
+    },
     SetPriority {
         id: ItemId,
         priority: crate::model::Priority,

@@ -30,6 +30,8 @@ pub fn open(state: &mut AppState, kind: FormKind) -> Vec<Effect> {
             item.assignee.as_deref().unwrap_or(""),
             "a name; empty unassigns",
         ),
+        FormKind::Filter => return super::triage::open_filter(state),
+        FormKind::Note => return super::triage::open_note(state),
     });
     Vec::new()
 }
@@ -67,22 +69,64 @@ fn submit(state: &mut AppState, now: Timestamp) -> Vec<Effect> {
         return Vec::new();
     };
     let tz = TimeZone::system();
+    if form.kind == FormKind::Filter {
+        let query = form.value("filter").to_string();
+        return match super::triage::set_filter(state, &query) {
+            Ok(fx) => fx,
+            Err(e) => {
+                if let Mode::Form(form) = &mut state.mode {
+                    form.error = Some(e);
+                }
+                Vec::new()
+            }
+        };
+    }
+    let bulk = super::triage::targets(state);
+    let Mode::Form(form) = &mut state.mode else {
+        return Vec::new();
+    };
     let result = match form.kind {
-        FormKind::FollowUp => follow_up(form, now, &tz),
-        FormKind::Tags => {
-            let mut tags: Vec<String> = form
-                .value("tags")
-                .split(',')
-                .map(|t| t.trim().to_lowercase())
-                .filter(|t| !t.is_empty())
-                .collect();
-            tags.sort();
-            tags.dedup();
-            Ok(Effect::SetTags {
+        FormKind::Filter => Err("not a filter".into()),
+        FormKind::Note => match form.value("note") {
+            "" => Err("the note is empty".into()),
+            text => Ok(Effect::AddNote {
                 id: form.item,
-                tags,
-            })
+                text: text.to_string(),
+            }),
+        },
+        // With items marked, the tags typed are added to each of them.
+        FormKind::Tags if bulk.len() > 1 => {
+            let typed = tag_list(form.value("tags"));
+            let fx: Vec<Effect> = state
+                .items
+                .iter()
+                .filter(|i| bulk.contains(&i.id))
+                .map(|i| {
+                    let mut tags = i.tags.clone();
+                    tags.extend(typed.iter().cloned());
+                    tags.sort();
+                    tags.dedup();
+                    Effect::SetTags { id: i.id, tags }
+                })
+                .collect();
+            return finish_bulk(state, fx);
         }
+        FormKind::Assign if bulk.len() > 1 => {
+            let a = form.value("assignee");
+            let fx = bulk
+                .iter()
+                .map(|&id| Effect::SetAssignee {
+                    id,
+                    assignee: (!a.is_empty()).then(|| a.to_string()),
+                })
+                .collect();
+            return finish_bulk(state, fx);
+        }
+        FormKind::FollowUp => follow_up(form, now, &tz),
+        FormKind::Tags => Ok(Effect::SetTags {
+            id: form.item,
+            tags: tag_list(form.value("tags")),
+        }),
         FormKind::Assign => {
             let a = form.value("assignee");
             Ok(Effect::SetAssignee {
@@ -125,27 +169,43 @@ fn submit(state: &mut AppState, now: Timestamp) -> Vec<Effect> {
                 Mode::Normal
             };
             if back_to_list {
-                return vec![
-                    effect,
-                    Effect::LoadFollowUps,
-                    Effect::LoadItems {
-                        include_closed: state.show_closed,
-                    },
-                ];
+                return vec![effect, Effect::LoadFollowUps, super::triage::reload(state)];
             }
             state.message = Some((Level::Info, "Saved.".into()));
-            vec![
-                effect,
-                Effect::LoadItems {
-                    include_closed: state.show_closed,
-                },
-            ]
+            let detail = match &effect {
+                Effect::AddNote { id, .. } => Some(Effect::LoadDetail(*id)),
+                _ => None,
+            };
+            let mut fx = vec![effect, super::triage::reload(state)];
+            fx.extend(detail);
+            fx
         }
         Err(e) => {
             form.error = Some(e);
             Vec::new()
         }
     }
+}
+
+/// `refund, VIP ,` → `["refund", "vip"]`, sorted, without repeats.
+fn tag_list(typed: &str) -> Vec<String> {
+    let mut tags: Vec<String> = typed
+        .split(',')
+        .map(|t| t.trim().to_lowercase())
+        .filter(|t| !t.is_empty())
+        .collect();
+    tags.sort();
+    tags.dedup();
+    tags
+}
+
+/// A bulk change was submitted: close the form, clear the marks, reload.
+fn finish_bulk(state: &mut AppState, mut fx: Vec<Effect>) -> Vec<Effect> {
+    state.message = Some((Level::Info, format!("Saved on {} items.", fx.len())));
+    state.marked.clear();
+    state.mode = Mode::Normal;
+    fx.push(super::triage::reload(state));
+    fx
 }
 
 fn follow_up(form: &Form, now: Timestamp, tz: &TimeZone) -> Result<Effect, String> {

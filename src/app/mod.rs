@@ -3,6 +3,7 @@
 pub mod action;
 pub mod composer;
 pub mod effect;
+pub mod filter;
 pub mod form;
 pub mod keymap;
 pub mod msg;
@@ -11,6 +12,7 @@ pub mod state;
 #[cfg(test)]
 mod test_support;
 pub mod timers;
+pub mod triage;
 pub mod update;
 pub mod views;
 

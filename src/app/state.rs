@@ -140,6 +140,12 @@ pub struct AppState {
     pub message: Option<(Level, String)>,
     /// Alerts raised by rules and spikes, newest last, until dismissed (Esc).
     pub alerts: Vec<crate::rules::Alert>,
+    /// Named filters (`[[views]]`), switched with 1–9.
+    pub views: Vec<super::filter::View>,
+    /// The filter in force (a view, or typed with `l`).
+    pub filter: Option<super::filter::View>,
+    /// Items marked for a bulk action (space, `V`).
+    pub marked: std::collections::BTreeSet<ItemId>,
     /// Response-time policies (default and rules); each item's timer uses its own.
     pub policies: Policies,
     pub keymap: Keymap,
@@ -176,6 +182,9 @@ impl AppState {
             accounts: BTreeMap::new(),
             message: None,
             alerts: Vec::new(),
+            views: super::filter::View::defaults(),
+            filter: None,
+            marked: Default::default(),
             policies,
             keymap: Keymap::default(),
             draft_count: 0,
@@ -202,6 +211,10 @@ pub enum FormKind {
     Resolve,
     Tags,
     Assign,
+    /// The inbox filter (`l`); not about one item.
+    Filter,
+    /// An internal note on the item.
+    Note,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

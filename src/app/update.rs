@@ -166,9 +166,7 @@ fn merge_thread(
 }
 
 fn reload(state: &AppState) -> Effect {
-    Effect::LoadItems {
-        include_closed: state.show_closed,
-    }
+    super::triage::reload(state)
 }
 
 fn on_tick(state: &mut AppState, now: Timestamp) -> Vec<Effect> {
@@ -247,6 +245,11 @@ fn show_items(
     keep: Option<crate::model::ItemId>,
     now: Timestamp,
 ) -> Vec<Effect> {
+    if let Some(view) = &state.filter {
+        items.retain(|i| view.filter.matches(i, &state.user, &state.policies, now));
+    }
+    let shown: std::collections::BTreeSet<_> = items.iter().map(|i| i.id).collect();
+    state.marked.retain(|id| shown.contains(id));
     if state.breaching_only {
         items.retain(|i| {
             matches!(
@@ -348,7 +351,13 @@ fn on_key(state: &mut AppState, key: KeyEvent, now: Timestamp) -> Vec<Effect> {
     }
     match state.keymap.action_for(&key) {
         Some(action) => apply(state, action, now),
-        None => Vec::new(),
+        // Unbound digits switch views (0: everything).
+        None => match key.code {
+            KeyCode::Char(c @ '0'..='9') if key.modifiers.is_empty() => {
+                super::triage::switch_view(state, usize::from(c as u8 - b'0'))
+            }
+            _ => Vec::new(),
+        },
     }
 }
 
@@ -416,6 +425,11 @@ pub fn apply(state: &mut AppState, action: Action, now: Timestamp) -> Vec<Effect
         Action::Reopen => set_status(state, Status::New, "reopened"),
         Action::Pending => set_status(state, Status::Pending, "waiting on the customer"),
         Action::Ignore => set_status(state, Status::Ignored, "ignored: no response needed"),
+        Action::Filter => super::triage::open_filter(state),
+        Action::Mark => super::triage::toggle_mark(state),
+        Action::MarkAll => super::triage::mark_all(state),
+        Action::ToggleRead => super::triage::toggle_read(state),
+        Action::Note => super::triage::open_note(state),
         Action::Tag => super::form::open(state, super::state::FormKind::Tags),
         Action::Assign => super::form::open(state, super::state::FormKind::Assign),
         Action::PriorityUp | Action::PriorityDown => {
@@ -544,6 +558,9 @@ pub fn keep_selection_visible(state: &mut AppState) {
 }
 
 fn set_status(state: &mut AppState, status: Status, why: &str) -> Vec<Effect> {
+    if !state.marked.is_empty() {
+        return super::triage::bulk_status(state, status, why);
+    }
     let Some(item) = state.items.get_mut(state.selected) else {
         return Vec::new();
     };

@@ -52,6 +52,8 @@ pub struct Config {
     pub notify: crate::notify::Settings,
     /// `[[rules]]` and `[[alerts]]`, applied to items as they arrive.
     pub rules: std::sync::Arc<crate::rules::Rules>,
+    /// `[[views]]`: named filters for the number keys (none: the built-in views).
+    pub views: Vec<crate::app::filter::View>,
 }
 
 impl Default for Config {
@@ -66,6 +68,7 @@ impl Default for Config {
             templates: BTreeMap::new(),
             case_format: "CASE-{n:05}".into(),
             rules: Default::default(),
+            views: Vec::new(),
             keys: Vec::new(),
             notify: crate::notify::Settings::default(),
         }

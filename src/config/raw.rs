@@ -37,6 +37,15 @@ struct RawConfig {
     rules: Vec<S<super::raw_rules::RawRule>>,
     #[serde(default)]
     alerts: Vec<S<super::raw_rules::RawSpike>>,
+    #[serde(default)]
+    views: Vec<S<RawView>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawView {
+    name: String,
+    filter: S<String>,
 }
 
 #[derive(Deserialize)]
@@ -296,6 +305,15 @@ pub fn parse(text: &str, origin: &Path) -> Result<Config, ConfigError> {
         cfg.accounts.insert(name.clone(), account(&cx, name, acc)?);
     }
     cfg.rules = Arc::new(super::raw_rules::rules(&cx, &raw.rules, &raw.alerts)?);
+    for (i, v) in raw.views.iter().enumerate() {
+        let v = v.get_ref();
+        let view = crate::app::filter::View::new(&v.name, v.filter.get_ref())
+            .map_err(|e| cx.bad(&v.filter, &format!("views[{i}].filter"), e))?;
+        cfg.views.push(view);
+    }
+    if raw.views.len() > 9 {
+        return Err(cx.at(0, "views: at most 9 (keys 1-9)".into()));
+    }
     Ok(cfg)
 }
 

@@ -122,6 +122,8 @@ pub trait StoreBackend: Send {
         who: &str,
         now: Timestamp,
     ) -> StoreResult<()>;
+    /// An internal note for the team, kept in the item's history (never sent).
+    fn add_note(&mut self, id: ItemId, text: &str, who: &str, now: Timestamp) -> StoreResult<()>;
     /// Assign an item to someone, or to nobody (recorded in its history).
     fn set_assignee(
         &mut self,

@@ -121,6 +121,13 @@ impl EffectRunner {
                     .await
             }
             Effect::MarkRead(id) => self.store.call(move |s| s.set_read(id, true)).await,
+            Effect::MarkUnread(id) => self.store.call(move |s| s.set_read(id, false)).await,
+            Effect::AddNote { id, text } => {
+                let who = self.user.clone();
+                self.store
+                    .call(move |s| s.add_note(id, &text, &who, Timestamp::now()))
+                    .await
+            }
             Effect::SetTags { id, tags } => {
                 let who = self.user.clone();
                 self.store

@@ -48,6 +48,8 @@ pub struct Session {
     pub keymap: crate::app::keymap::Keymap,
     pub notify: crate::notify::Settings,
     pub rules: std::sync::Arc<crate::rules::Rules>,
+    /// Views for the number keys (empty: the built-in ones).
+    pub views: Vec<crate::app::filter::View>,
 }
 
 /// Run the inbox until the user quits or a signal arrives.
@@ -56,6 +58,9 @@ pub async fn run(session: Session) -> Result<()> {
     let mut state = AppState::new(session.policies.clone(), session.demo, session.user.clone());
     state.templates = session.templates;
     state.keymap = session.keymap;
+    if !session.views.is_empty() {
+        state.views = session.views.clone();
+    }
     let (ptx, mut prx) = mpsc::unbounded_channel();
     let mut channels = HashMap::new();
     let mut pollers = Vec::new();

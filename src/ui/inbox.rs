@@ -93,8 +93,13 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, now:
             (_, false, _) => "•",
             _ => " ",
         };
+        let mark = if state.marked.contains(&item.id) {
+            "*"
+        } else {
+            " "
+        };
         let mut spans = vec![
-            Span::styled(format!("{marker} "), base),
+            Span::styled(format!("{marker}{mark}"), base),
             Span::styled(
                 fit(&sanitize::one_line(&item.account), cols.account),
                 on(channel_role(item.channel)),

@@ -194,6 +194,23 @@ fn header(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, now: T
     if state.show_closed {
         spans.push(Span::styled(" · all statuses", theme.style(Role::Muted)));
     }
+    if let Some(view) = &state.filter {
+        let label = if view.name == "filter" {
+            format!(" · filter: {}", view.query)
+        } else {
+            format!(" · view {}: {}", view.name, view.query)
+        };
+        spans.push(Span::styled(
+            sanitize::one_line(&label),
+            theme.style(Role::SlaWarn),
+        ));
+    }
+    if !state.marked.is_empty() {
+        spans.push(Span::styled(
+            format!(" · {} marked", state.marked.len()),
+            theme.style(Role::Key),
+        ));
+    }
     let left = Line::from(spans);
     frame.render_widget(Paragraph::new(left), area);
     if state.demo {

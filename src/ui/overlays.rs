@@ -333,6 +333,8 @@ pub fn form(frame: &mut Frame, area: Rect, form: &crate::app::state::Form, theme
         FormKind::Resolve => format!(" Close the follow-up of #{} ", form.item),
         FormKind::Tags => format!(" Tags of #{} ", form.item),
         FormKind::Assign => format!(" Assign #{} ", form.item),
+        FormKind::Filter => " Filter the inbox ".to_string(),
+        FormKind::Note => format!(" Internal note on #{} ", form.item),
     };
     let r = centered(area, 72, form.fields.len() as u16 * 2 + 5);
     frame.render_widget(Clear, r);

@@ -522,6 +522,13 @@ impl StoreBackend for SqliteStore {
             &format!("tags: {}", tags.join(", ")),
         )
     }
+    fn add_note(&mut self, id: ItemId, text: &str, who: &str, now: Timestamp) -> StoreResult<()> {
+        let tx = self.conn.transaction().map_err(db)?;
+        let status = status_of(&tx, id)?;
+        let why = format!("note: {}", clean(text));
+        history(&tx, id.0, now, who, Some(status), status, &why)?;
+        tx.commit().map_err(db)
+    }
     fn set_assignee(
         &mut self,
         id: ItemId,

@@ -1,0 +1,216 @@
+//! Filters and named views: `kind:dm,mention tag:vip is:unread refund` narrows the inbox.
+//! Terms combine (all must hold); commas inside a term mean "any of". Views are named
+//! filters from the config, switched with the number keys. Pure, part of `update`.
+
+use std::str::FromStr;
+
+use jiff::Timestamp;
+
+use crate::model::{ChannelKind, Item, Kind, Priority, Status};
+use crate::sla::{Policies, TimerState};
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Filter {
+    pub channels: Vec<ChannelKind>,
+    pub accounts: Vec<String>,
+    pub statuses: Vec<Status>,
+    pub kinds: Vec<Kind>,
+    pub tags: Vec<String>,
+    /// Names, `me` (the configured user) or `none`.
+    pub assignees: Vec<String>,
+    pub priorities: Vec<Priority>,
+    /// `is:unread` / `is:read`.
+    pub unread: Option<bool>,
+    /// `is:breaching`: breached or within the warn time.
+    pub breaching: bool,
+    /// Free words: all must appear in the author or the text (any case).
+    pub words: Vec<String>,
+}
+
+/// The keys a filter understands, for help and error messages.
+pub const KEYS: &str =
+    "channel: account: status: kind: tag: assignee: priority: is:unread|read|breaching";
+
+fn list<T: FromStr<Err = String>>(key: &str, v: &str) -> Result<Vec<T>, String> {
+    v.split(',')
+        .filter(|s| !s.is_empty())
+        .map(|s| s.parse::<T>().map_err(|e| format!("{key}:{v}: {e}")))
+        .collect()
+}
+
+fn words(v: &str) -> Vec<String> {
+    v.split(',')
+        .map(|s| s.trim().to_lowercase())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+impl Filter {
+    pub fn parse(query: &str) -> Result<Filter, String> {
+        let mut f = Filter::default();
+        for term in query.split_whitespace() {
+            let Some((key, value)) = term.split_once(':') else {
+                f.words.push(term.to_lowercase());
+                continue;
+            };
+            match key {
+                "channel" => f.channels.extend(list::<ChannelKind>(key, value)?),
+                "account" => f.accounts.extend(words(value)),
+                "status" => f.statuses.extend(list::<Status>(key, value)?),
+                "kind" => f.kinds.extend(list::<Kind>(key, value)?),
+                "tag" => f.tags.extend(words(value)),
+                "assignee" => f.assignees.extend(words(value)),
+                "priority" => f.priorities.extend(list::<Priority>(key, value)?),
+                "is" => {
+                    for v in value.split(',') {
+                        match v {
+                            "unread" => f.unread = Some(true),
+                            "read" => f.unread = Some(false),
+                            "breaching" => f.breaching = true,
+                            other => {
+                                return Err(format!(
+                                    "is:{other}: use is:unread, is:read or is:breaching"
+                                ));
+                            }
+                        }
+                    }
+                }
+                other => return Err(format!("{other}: is not a filter; use {KEYS}")),
+            }
+        }
+        Ok(f)
+    }
+
+    /// Whether done or ignored items must be loaded for this filter.
+    pub fn needs_closed(&self) -> bool {
+        self.statuses
+            .iter()
+            .any(|s| matches!(s, Status::Done | Status::Ignored))
+    }
+
+    pub fn matches(&self, item: &Item, me: &str, policies: &Policies, now: Timestamp) -> bool {
+        let any = |v: &[String], s: &str| v.is_empty() || v.iter().any(|x| x == s);
+        let assignee_ok = self.assignees.is_empty()
+            || self
+                .assignees
+                .iter()
+                .any(|a| match (a.as_str(), &item.assignee) {
+                    ("none", None) => true,
+                    ("me", Some(x)) => x.eq_ignore_ascii_case(me),
+                    (name, Some(x)) => x.eq_ignore_ascii_case(name),
+                    _ => false,
+                });
+        let hay =
+            || format!("{} {} {}", item.author.handle, item.author.name, item.text).to_lowercase();
+        (self.channels.is_empty() || self.channels.contains(&item.channel))
+            && any(&self.accounts, &item.account.to_lowercase())
+            && (self.statuses.is_empty() || self.statuses.contains(&item.status))
+            && (self.kinds.is_empty() || self.kinds.contains(&item.kind))
+            && (self.tags.is_empty() || self.tags.iter().any(|t| item.tags.contains(t)))
+            && assignee_ok
+            && (self.priorities.is_empty() || self.priorities.contains(&item.priority))
+            && self.unread.is_none_or(|unread| unread != item.read)
+            && (!self.breaching
+                || matches!(
+                    policies.timer(item, now).state,
+                    TimerState::Warn | TimerState::Breached
+                ))
+            && (self.words.is_empty() || {
+                let h = hay();
+                self.words.iter().all(|w| h.contains(w.as_str()))
+            })
+    }
+}
+
+/// A named filter (`[[views]]` in the config), switched with a number key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct View {
+    pub name: String,
+    pub query: String,
+    pub filter: Filter,
+}
+
+impl View {
+    pub fn new(name: &str, query: &str) -> Result<View, String> {
+        Ok(View {
+            name: name.to_string(),
+            query: query.to_string(),
+            filter: Filter::parse(query)?,
+        })
+    }
+
+    /// The views when the config names none.
+    pub fn defaults() -> Vec<View> {
+        [
+            ("DMs", "kind:dm"),
+            ("Breaching", "is:breaching"),
+            ("Mine", "assignee:me"),
+            ("Unassigned", "assignee:none"),
+            ("Unread", "is:unread"),
+        ]
+        .iter()
+        .filter_map(|(n, q)| View::new(n, q).ok())
+        .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{item, t0};
+
+    #[test]
+    fn terms_combine_and_commas_mean_any() {
+        let f = Filter::parse("kind:dm,mention tag:vip refund").expect("filter");
+        let p = Policies::default();
+        let mut it = item(1, t0(), 60);
+        it.text = "Where is my REFUND?".into();
+        assert!(!f.matches(&it, "kim", &p, t0()), "no vip tag");
+        it.tags = vec!["vip".into()];
+        assert!(f.matches(&it, "kim", &p, t0()));
+        it.kind = Kind::Quote;
+        assert!(!f.matches(&it, "kim", &p, t0()));
+    }
+
+    #[test]
+    fn assignee_me_none_read_and_breaching() {
+        let p = Policies::default();
+        let mut it = item(1, t0(), 60);
+        let m = |q: &str, it: &Item| Filter::parse(q).expect(q).matches(it, "Kim", &p, t0());
+        assert!(m("assignee:none", &it));
+        it.assignee = Some("kim".into());
+        assert!(m("assignee:me", &it) && !m("assignee:none", &it) && m("assignee:sam,kim", &it));
+        assert!(m("is:unread", &it));
+        it.read = true;
+        assert!(m("is:read", &it) && !m("is:unread", &it));
+        assert!(!m("is:breaching", &it), "a minute old");
+        let old = item(2, t0(), 2 * 3600);
+        assert!(m("is:breaching", &old));
+    }
+
+    #[test]
+    fn mistakes_are_named() {
+        assert!(
+            Filter::parse("kind:dms")
+                .expect_err("kind")
+                .contains("kind:dms")
+        );
+        assert!(
+            Filter::parse("colour:red")
+                .expect_err("key")
+                .contains("colour")
+        );
+        assert!(
+            Filter::parse("is:urgent")
+                .expect_err("is")
+                .contains("is:urgent")
+        );
+        assert!(Filter::parse("status:done").expect("s").needs_closed());
+        assert!(
+            !Filter::parse("status:new,pending")
+                .expect("s")
+                .needs_closed()
+        );
+        assert_eq!(View::defaults().len(), 5);
+    }
+}

@@ -1,0 +1,204 @@
+//! Triage at speed: views and filters, marks and bulk actions, read/unread, internal notes.
+//! Pure, part of `update`.
+
+use std::collections::BTreeSet;
+
+use super::filter::{self, Filter, View};
+use super::state::{Form, FormKind, Level, Mode};
+use super::{AppState, Effect};
+use crate::model::{ItemId, Status};
+
+/// Number key `n`: view `n` (1-based), or `0` for everything.
+pub fn switch_view(state: &mut AppState, n: usize) -> Vec<Effect> {
+    state.dirty = true;
+    if n == 0 {
+        state.filter = None;
+        state.message = Some((Level::Info, "View: everything.".into()));
+    } else if let Some(v) = state.views.get(n - 1) {
+        state.filter = Some(v.clone());
+        state.message = Some((Level::Info, format!("View {n}: {} ({})", v.name, v.query)));
+    } else {
+        state.message = Some((
+            Level::Info,
+            format!(
+                "No view {n}: add [[views]] to the config (there are {}).",
+                state.views.len()
+            ),
+        ));
+        return Vec::new();
+    }
+    state.selected = 0;
+    state.offset = 0;
+    vec![reload(state)]
+}
+
+pub fn reload(state: &AppState) -> Effect {
+    Effect::LoadItems {
+        include_closed: state.show_closed
+            || state
+                .filter
+                .as_ref()
+                .is_some_and(|v| v.filter.needs_closed()),
+    }
+}
+
+/// `l`: type a filter (prefilled with the current one; empty clears it).
+pub fn open_filter(state: &mut AppState) -> Vec<Effect> {
+    let current = state
+        .filter
+        .as_ref()
+        .map(|v| v.query.clone())
+        .unwrap_or_default();
+    state.mode = Mode::Form(Form::single(
+        FormKind::Filter,
+        ItemId(0),
+        "filter",
+        &current,
+        "kind:dm tag:vip is:unread assignee:me words… (empty: everything)",
+    ));
+    Vec::new()
+}
+
+/// The filter form was submitted: `Err` keeps the form open with the message.
+pub fn set_filter(state: &mut AppState, query: &str) -> Result<Vec<Effect>, String> {
+    let query = query.trim();
+    if query.is_empty() {
+        state.filter = None;
+        state.message = Some((Level::Info, "Filter cleared.".into()));
+    } else {
+        Filter::parse(query).map_err(|e| format!("{e} ({})", filter::KEYS))?;
+        // A filter that is also a view keeps the view's name.
+        let named = state.views.iter().find(|v| v.query == query).cloned();
+        state.filter = Some(match named {
+            Some(v) => v,
+            None => View::new("filter", query)?,
+        });
+        state.message = Some((Level::Info, format!("Filter: {query}")));
+    }
+    state.mode = Mode::Normal;
+    state.selected = 0;
+    state.offset = 0;
+    Ok(vec![reload(state)])
+}
+
+/// Space: mark or unmark the selected item.
+pub fn toggle_mark(state: &mut AppState) -> Vec<Effect> {
+    let Some(id) = state.selected_item().map(|i| i.id) else {
+        return Vec::new();
+    };
+    if !state.marked.remove(&id) {
+        state.marked.insert(id);
+    }
+    announce_marks(state);
+    // Move on, so a run of items is marked with repeated presses.
+    let next = (state.selected + 1).min(state.items.len().saturating_sub(1));
+    state.selected = next;
+    Vec::new()
+}
+
+/// `V`: mark every item shown; if all are marked already, clear the marks.
+pub fn mark_all(state: &mut AppState) -> Vec<Effect> {
+    let all: BTreeSet<ItemId> = state.items.iter().map(|i| i.id).collect();
+    if !all.is_empty() && all.is_subset(&state.marked) {
+        state.marked.clear();
+    } else {
+        state.marked = all;
+    }
+    announce_marks(state);
+    Vec::new()
+}
+
+fn announce_marks(state: &mut AppState) {
+    state.dirty = true;
+    let n = state.marked.len();
+    let text = match n {
+        0 => "No items marked.".to_string(),
+        1 => "1 item marked: d, x, u, p, t, a act on it.".to_string(),
+        n => format!("{n} items marked: d, x, u, p, t, a act on all of them."),
+    };
+    state.message = Some((Level::Info, text));
+}
+
+/// The items an action applies to: the marked ones, else the selected one.
+pub fn targets(state: &AppState) -> Vec<ItemId> {
+    if state.marked.is_empty() {
+        state
+            .selected_item()
+            .map(|i| vec![i.id])
+            .unwrap_or_default()
+    } else {
+        state
+            .items
+            .iter()
+            .filter(|i| state.marked.contains(&i.id))
+            .map(|i| i.id)
+            .collect()
+    }
+}
+
+/// A status change on every marked item (one history entry each), then the marks clear.
+pub fn bulk_status(state: &mut AppState, status: Status, why: &str) -> Vec<Effect> {
+    let ids = targets(state);
+    let mut fx: Vec<Effect> = ids
+        .iter()
+        .filter(|id| {
+            state
+                .items
+                .iter()
+                .any(|i| i.id == **id && i.status != status)
+        })
+        .map(|&id| Effect::SetStatus {
+            id,
+            status,
+            why: why.to_string(),
+        })
+        .collect();
+    let n = fx.len();
+    state.marked.clear();
+    state.dirty = true;
+    state.message = Some((Level::Info, format!("{n} items → {status}")));
+    fx.push(reload(state));
+    fx
+}
+
+/// `m`: mark the selected (or every marked) item read, or unread if it was read.
+pub fn toggle_read(state: &mut AppState) -> Vec<Effect> {
+    let Some(sel) = state.selected_item() else {
+        return Vec::new();
+    };
+    let read = !sel.read;
+    let ids = targets(state);
+    let mut fx = Vec::new();
+    for item in state.items.iter_mut().filter(|i| ids.contains(&i.id)) {
+        item.read = read;
+        fx.push(if read {
+            Effect::MarkRead(item.id)
+        } else {
+            Effect::MarkUnread(item.id)
+        });
+    }
+    state.marked.clear();
+    state.dirty = true;
+    let what = if read { "read" } else { "unread" };
+    state.message = Some((Level::Info, format!("{} marked {what}.", fx.len())));
+    fx
+}
+
+/// `i`: an internal note on the item (kept in its history, never sent).
+pub fn open_note(state: &mut AppState) -> Vec<Effect> {
+    let Some(id) = state.selected_item().map(|i| i.id) else {
+        return Vec::new();
+    };
+    state.mode = Mode::Form(Form::single(
+        FormKind::Note,
+        id,
+        "note",
+        "",
+        "for the team; never sent to the customer",
+    ));
+    Vec::new()
+}
+
+#[cfg(test)]
+#[path = "triage_tests.rs"]
+mod tests;

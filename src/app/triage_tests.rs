@@ -1,0 +1,193 @@
+use crossterm::event::KeyCode;
+
+use super::*;
+use crate::app::test_support::*;
+use crate::app::update;
+use crate::model::Kind;
+use crate::testing::{item, t0};
+
+/// Four items: a DM, a tagged mention, one assigned to me, an old (breaching) read one.
+fn four(me: &str) -> Vec<crate::model::Item> {
+    let mut items = vec![
+        item(1, t0(), 60),
+        item(2, t0(), 120),
+        item(3, t0(), 180),
+        item(4, t0(), 3 * 3600),
+    ];
+    items[0].kind = Kind::Dm;
+    items[1].tags = vec!["vip".into()];
+    items[2].assignee = Some(me.to_string());
+    items[3].read = true;
+    items
+}
+
+fn inbox() -> AppState {
+    let mut s = loaded();
+    load_again(&mut s);
+    update(&mut s, key('g'), t0());
+    s
+}
+
+/// The store answers a reload.
+fn load_again(s: &mut AppState) {
+    let items = four(&s.user);
+    update(s, crate::app::Msg::ItemsLoaded(items), t0());
+}
+
+fn typed(s: &mut AppState, text: &str) {
+    for c in text.chars() {
+        update(s, key(c), t0());
+    }
+}
+
+#[test]
+fn number_keys_switch_views_and_zero_shows_everything() {
+    let mut s = inbox();
+    assert_eq!(ids(&s).len(), 4);
+    let fx = update(&mut s, key('1'), t0());
+    assert_eq!(
+        fx,
+        vec![Effect::LoadItems {
+            include_closed: false
+        }]
+    );
+    load_again(&mut s);
+    assert_eq!(ids(&s), [1], "view 1: DMs");
+    update(&mut s, key('3'), t0());
+    load_again(&mut s);
+    assert_eq!(ids(&s), [3], "view 3: Mine");
+    update(&mut s, key('2'), t0());
+    load_again(&mut s);
+    assert_eq!(ids(&s), [4], "view 2: Breaching");
+    let screen = crate::ui::tests::render(&s, 160, 10);
+    assert!(screen.contains("view Breaching: is:breaching"), "{screen}");
+    update(&mut s, key('0'), t0());
+    load_again(&mut s);
+    assert_eq!(ids(&s).len(), 4);
+    update(&mut s, key('9'), t0());
+    assert!(
+        s.message
+            .as_ref()
+            .is_some_and(|(_, m)| m.contains("No view 9"))
+    );
+}
+
+#[test]
+fn a_typed_filter_combines_terms_and_a_mistake_keeps_the_form_open() {
+    let mut s = inbox();
+    update(&mut s, key('l'), t0());
+    typed(&mut s, "tag:vip kind:mentoin");
+    update(&mut s, code(KeyCode::Enter), t0());
+    let Mode::Form(form) = &s.mode else {
+        panic!("the form stays open on a mistake")
+    };
+    assert!(
+        form.error
+            .as_deref()
+            .is_some_and(|e| e.contains("kind:mentoin"))
+    );
+    for _ in 0.."mentoin".len() {
+        update(&mut s, code(KeyCode::Backspace), t0());
+    }
+    typed(&mut s, "mention");
+    update(&mut s, code(KeyCode::Enter), t0());
+    assert_eq!(s.mode, Mode::Normal);
+    load_again(&mut s);
+    assert_eq!(ids(&s), [2]);
+    let screen = crate::ui::tests::render(&s, 160, 10);
+    assert!(screen.contains("filter: tag:vip kind:mention"), "{screen}");
+    // status:done needs closed items from the store.
+    update(&mut s, key('l'), t0());
+    for _ in 0..40 {
+        update(&mut s, code(KeyCode::Backspace), t0());
+    }
+    typed(&mut s, "status:done");
+    let fx = update(&mut s, code(KeyCode::Enter), t0());
+    assert_eq!(
+        fx,
+        vec![Effect::LoadItems {
+            include_closed: true
+        }]
+    );
+}
+
+#[test]
+fn marked_items_are_closed_tagged_and_assigned_together() {
+    let mut s = inbox();
+    // Space marks and moves down: mark the first two.
+    update(&mut s, key(' '), t0());
+    update(&mut s, key(' '), t0());
+    assert_eq!(s.marked.len(), 2);
+    let screen = crate::ui::tests::render(&s, 160, 10);
+    assert!(screen.contains("2 marked"), "{screen}");
+    let marked: Vec<ItemId> = s.marked.iter().copied().collect();
+    assert_eq!(marked.len(), 2);
+    let fx = update(&mut s, key('d'), t0());
+    let closed: Vec<ItemId> = fx
+        .iter()
+        .filter_map(|e| match e {
+            Effect::SetStatus {
+                id,
+                status: Status::Done,
+                ..
+            } => Some(*id),
+            _ => None,
+        })
+        .collect();
+    let mut closed = closed;
+    closed.sort();
+    assert_eq!(closed, marked);
+    assert!(s.marked.is_empty(), "marks clear after a bulk action");
+
+    // V marks everything shown; tags typed are added to each.
+    update(&mut s, key('V'), t0());
+    assert_eq!(s.marked.len(), 4);
+    update(&mut s, key('t'), t0());
+    for _ in 0..20 {
+        update(&mut s, code(KeyCode::Backspace), t0());
+    }
+    typed(&mut s, "outage");
+    let fx = update(&mut s, code(KeyCode::Enter), t0());
+    let tagged: Vec<&Vec<String>> = fx
+        .iter()
+        .filter_map(|e| match e {
+            Effect::SetTags { tags, .. } => Some(tags),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(tagged.len(), 4);
+    assert!(tagged.contains(&&vec!["outage".to_string(), "vip".to_string()]));
+    // V twice clears.
+    update(&mut s, key('V'), t0());
+    update(&mut s, key('V'), t0());
+    assert!(s.marked.is_empty());
+}
+
+#[test]
+fn read_toggles_and_notes_go_to_the_history() {
+    let mut s = inbox();
+    let first = s.items[0].id;
+    assert!(s.items[0].read, "the oldest was read already");
+    assert_eq!(
+        update(&mut s, key('m'), t0()),
+        vec![Effect::MarkUnread(first)]
+    );
+    assert!(!s.items[0].read);
+    assert_eq!(
+        update(&mut s, key('m'), t0()),
+        vec![Effect::MarkRead(first)]
+    );
+    update(&mut s, key('i'), t0());
+    update(&mut s, code(KeyCode::Enter), t0());
+    let Mode::Form(form) = &s.mode else {
+        panic!("an empty note is refused")
+    };
+    assert!(form.error.is_some());
+    typed(&mut s, "called her, sending a voucher");
+    let fx = update(&mut s, code(KeyCode::Enter), t0());
+    assert!(fx.contains(&Effect::AddNote {
+        id: first,
+        text: "called her, sending a voucher".into()
+    }));
+    assert!(fx.contains(&Effect::LoadDetail(first)));
+}
