@@ -59,6 +59,7 @@ actions! {
     ToggleClosed => "toggle-closed", ["c"], "show or hide done and ignored items";
     BreachingSoon => "breaching-soon", ["b"], "only items breached or within their warn time";
     SyncNow => "sync-now", ["R"], "poll every account now";
+    Palette => "palette", [":"], "command palette: find any action by name";
     Help => "help", ["?", "f1"], "show this help";
     Quit => "quit", ["q"], "quit (asks first if drafts are unsent)";
 }

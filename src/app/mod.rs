@@ -7,6 +7,7 @@ pub mod filter;
 pub mod form;
 pub mod keymap;
 pub mod msg;
+pub mod palette;
 pub mod search;
 pub mod state;
 #[cfg(test)]

@@ -83,6 +83,11 @@ pub enum Mode {
     },
     /// Response-time figures (None while loading).
     Stats(Option<Box<crate::report::Report>>),
+    /// The command palette: every action, narrowed as you type.
+    Palette {
+        query: String,
+        selected: usize,
+    },
 }
 
 /// Health of one account's poller, for the status bar.

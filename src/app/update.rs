@@ -319,6 +319,7 @@ fn on_key(state: &mut AppState, key: KeyEvent, now: Timestamp) -> Vec<Effect> {
             return Vec::new();
         }
         Mode::Outbox { .. } => return super::views::outbox_key(state, key),
+        Mode::Palette { .. } => return super::palette::on_key(state, key, now),
         Mode::Form(_) => return super::form::on_key(state, key, now),
         Mode::FollowUps { .. } => return super::views::followups_key(state, key),
         Mode::Search { .. } => {
@@ -430,6 +431,7 @@ pub fn apply(state: &mut AppState, action: Action, now: Timestamp) -> Vec<Effect
         Action::MarkAll => super::triage::mark_all(state),
         Action::ToggleRead => super::triage::toggle_read(state),
         Action::Note => super::triage::open_note(state),
+        Action::Palette => super::palette::open(state),
         Action::Tag => super::form::open(state, super::state::FormKind::Tags),
         Action::Assign => super::form::open(state, super::state::FormKind::Assign),
         Action::PriorityUp | Action::PriorityDown => {

@@ -142,6 +142,9 @@ pub fn draw(frame: &mut Frame, state: &AppState, theme: &Theme, now: Timestamp) 
             let mine = state.followups_mine.then_some(state.user.as_str());
             overlays::followups(frame, area, entries, *selected, mine, theme, now)
         }
+        Mode::Palette { query, selected } => {
+            overlays::palette(frame, area, query, *selected, &state.keymap, theme)
+        }
         Mode::Outbox { entries, selected } => {
             overlays::outbox(frame, area, entries, *selected, theme, now)
         }

@@ -87,6 +87,56 @@ pub fn help(
     );
 }
 
+/// The command palette: the query, then the matching actions with their keys.
+pub fn palette(
+    frame: &mut Frame,
+    area: Rect,
+    query: &str,
+    selected: usize,
+    keymap: &crate::app::keymap::Keymap,
+    theme: &Theme,
+) {
+    let found = crate::app::palette::matches(query);
+    let r = centered(area, 72, 16);
+    frame.render_widget(Clear, r);
+    let block = Block::bordered()
+        .title(" Command — type to search, Enter runs, Esc closes ")
+        .border_style(theme.style(Role::BorderFocused))
+        .title_style(theme.style(Role::Title));
+    let inner = block.inner(r);
+    frame.render_widget(block, r);
+    let rows = inner.height.saturating_sub(2) as usize;
+    // Keep the selection in view.
+    let first = selected.saturating_sub(rows.saturating_sub(1));
+    let mut lines = vec![
+        Line::from(vec![
+            Span::styled(" : ", theme.style(Role::Key)),
+            Span::styled(sanitize::one_line(query), theme.style(Role::Text)),
+            Span::styled("▏", theme.style(Role::Muted)),
+        ]),
+        Line::from(""),
+    ];
+    if found.is_empty() {
+        lines.push(Line::styled(" no action matches", theme.style(Role::Muted)));
+    }
+    for (i, a) in found.iter().enumerate().skip(first).take(rows) {
+        let style = if i == selected {
+            theme.style(Role::Selection)
+        } else {
+            theme.style(Role::Text)
+        };
+        let keys = keymap.labels_for(*a).join(", ");
+        let text = format!(
+            " {} {} {}",
+            fit(a.name(), 16),
+            fit(&keys, 10),
+            a.description()
+        );
+        lines.push(Line::styled(fit(&text, inner.width as usize), style));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
 pub fn composer(frame: &mut Frame, area: Rect, state: &AppState, c: &Composer, theme: &Theme) {
     let h = (area.height / 2).clamp(6, 14);
     let r = Rect::new(
