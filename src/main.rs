@@ -238,6 +238,7 @@ fn inbox(cli: &Cli, paths: &Paths, config: Config, theme: Theme, user: String) -
         notify: config.notify.clone(),
         rules: config.rules.clone(),
         views: config.views.clone(),
+        linear: cli.linear || config.linear,
     };
     runtime()?.block_on(tui::run(session))?;
     drop(demo_dir);

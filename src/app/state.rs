@@ -149,6 +149,8 @@ pub struct AppState {
     pub views: Vec<super::filter::View>,
     /// The filter in force (a view, or typed with `l`).
     pub filter: Option<super::filter::View>,
+    /// The linear mode: plain lines for screen readers (`--linear`).
+    pub linear: bool,
     /// Items marked for a bulk action (space, `V`).
     pub marked: std::collections::BTreeSet<ItemId>,
     /// Response-time policies (default and rules); each item's timer uses its own.
@@ -190,6 +192,7 @@ impl AppState {
             views: super::filter::View::defaults(),
             filter: None,
             marked: Default::default(),
+            linear: false,
             policies,
             keymap: Keymap::default(),
             draft_count: 0,

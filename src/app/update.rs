@@ -543,6 +543,10 @@ fn select(state: &mut AppState, index: usize) -> Vec<Effect> {
     }
     state.selected = index.min(state.items.len() - 1);
     state.detail_scroll = 0;
+    if state.linear {
+        // Said in words on the last line: which item, of how many.
+        state.message = None;
+    }
     keep_selection_visible(state);
     detail_for_selection(state)
 }

@@ -36,6 +36,9 @@ pub struct Cli {
     /// Open the inbox on the built-in demo channel: simulated customers, throw-away store.
     #[arg(long)]
     pub demo: bool,
+    /// Plain lines for screen readers: no boxes, one item per line, changes said in words.
+    #[arg(long)]
+    pub linear: bool,
     #[command(subcommand)]
     pub command: Option<Command>,
 }

@@ -54,6 +54,8 @@ pub struct Config {
     pub rules: std::sync::Arc<crate::rules::Rules>,
     /// `[[views]]`: named filters for the number keys (none: the built-in views).
     pub views: Vec<crate::app::filter::View>,
+    /// The linear, screen-reader-friendly inbox (`--linear`).
+    pub linear: bool,
 }
 
 impl Default for Config {
@@ -69,6 +71,7 @@ impl Default for Config {
             case_format: "CASE-{n:05}".into(),
             rules: Default::default(),
             views: Vec::new(),
+            linear: false,
             keys: Vec::new(),
             notify: crate::notify::Settings::default(),
         }

@@ -39,6 +39,9 @@ struct RawConfig {
     alerts: Vec<S<super::raw_rules::RawSpike>>,
     #[serde(default)]
     views: Vec<S<RawView>>,
+    /// The linear, screen-reader-friendly inbox.
+    #[serde(default)]
+    linear: bool,
 }
 
 #[derive(Deserialize)]
@@ -216,6 +219,7 @@ pub fn parse(text: &str, origin: &Path) -> Result<Config, ConfigError> {
         cfg.backfill_s = cx.duration(b, "backfill")?;
     }
     cfg.user = raw.user;
+    cfg.linear = raw.linear;
     if let Some(f) = &raw.case_format {
         if !f.get_ref().contains("{n") {
             return Err(cx.bad(

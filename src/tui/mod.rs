@@ -50,6 +50,7 @@ pub struct Session {
     pub rules: std::sync::Arc<crate::rules::Rules>,
     /// Views for the number keys (empty: the built-in ones).
     pub views: Vec<crate::app::filter::View>,
+    pub linear: bool,
 }
 
 /// Run the inbox until the user quits or a signal arrives.
@@ -58,6 +59,7 @@ pub async fn run(session: Session) -> Result<()> {
     let mut state = AppState::new(session.policies.clone(), session.demo, session.user.clone());
     state.templates = session.templates;
     state.keymap = session.keymap;
+    state.linear = session.linear;
     if !session.views.is_empty() {
         state.views = session.views.clone();
     }

@@ -86,6 +86,22 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, now:
         frame.render_widget(Paragraph::new("").block(block), area);
         return;
     };
+    let p = Paragraph::new(lines(state, item, detail, theme, now))
+        .block(block)
+        .wrap(Wrap { trim: false })
+        .scroll((state.detail_scroll, 0));
+    frame.render_widget(p, area);
+}
+
+/// The detail of `item` as lines: who, where, the timer explained, the text, the thread,
+/// the draft and the history (also the linear mode's detail).
+pub fn lines<'a>(
+    state: &AppState,
+    item: &Item,
+    detail: Option<&crate::model::ItemDetail>,
+    theme: &Theme,
+    now: Timestamp,
+) -> Vec<Line<'a>> {
     let muted = theme.style(Role::Muted);
     let text = theme.style(Role::Text);
     let t = state.policies.timer(item, now);
@@ -193,9 +209,5 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, now:
             }
         }
     }
-    let p = Paragraph::new(lines)
-        .block(block)
-        .wrap(Wrap { trim: false })
-        .scroll((state.detail_scroll, 0));
-    frame.render_widget(p, area);
+    lines
 }

@@ -6,6 +6,7 @@
 
 mod detail;
 mod inbox;
+mod linear;
 mod overlays;
 mod stats;
 mod statusbar;
@@ -104,6 +105,10 @@ pub fn draw(frame: &mut Frame, state: &AppState, theme: &Theme, now: Timestamp) 
     if area.width < 20 || area.height < 5 {
         let p = Paragraph::new("tinbox: window too small").style(theme.style(Role::Muted));
         frame.render_widget(p, area);
+        return;
+    }
+    if state.linear {
+        linear::draw(frame, state, theme, now);
         return;
     }
     let a = areas(area, state);

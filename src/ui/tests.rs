@@ -429,3 +429,36 @@ fn help_scrolling_stops_at_the_last_line() {
         screen.contains(crate::app::Action::ALL[crate::app::Action::ALL.len() - 1].description())
     );
 }
+
+#[test]
+fn linear_mode_has_no_boxes_and_says_where_you_are() {
+    let mut s = inbox(80, 24, false);
+    s.linear = true;
+    s.message = None;
+    let screen = render(&s, 80, 24);
+    for frame_char in ['│', '─', '┌', '┐', '└', '┘'] {
+        assert!(
+            !screen.contains(frame_char),
+            "a box in linear mode:\n{screen}"
+        );
+    }
+    let lines: Vec<&str> = screen.lines().collect();
+    assert!(lines[0].starts_with("tinbox: "), "{screen}");
+    assert!(
+        lines[1].starts_with("> 1. "),
+        "the selected item first: {screen}"
+    );
+    assert!(lines[2].starts_with("  2. "), "{screen}");
+    assert!(screen.contains("Item 1 of "), "{screen}");
+    // Opening an item shows its detail as plain lines under the item.
+    update(
+        &mut s,
+        Msg::Key(crossterm::event::KeyEvent::from(
+            crossterm::event::KeyCode::Enter,
+        )),
+        t0(),
+    );
+    let screen = render(&s, 80, 24);
+    assert!(screen.contains("> 1. "), "{screen}");
+    assert!(!screen.contains('│'), "{screen}");
+}

@@ -1,0 +1,79 @@
+//! The real binary in a pseudo-terminal: rules raising an alert, views, the command palette
+//! and the linear mode.
+
+mod support;
+
+use support::Sandbox;
+use support::pty::PtyApp;
+
+fn envs(sb: &Sandbox) -> Vec<(&'static str, String)> {
+    vec![
+        ("TINBOX_CONFIG_DIR", sb.config_dir().display().to_string()),
+        ("TINBOX_DATA_DIR", sb.data_dir().display().to_string()),
+        ("NO_COLOR", "1".to_string()),
+    ]
+}
+
+#[test]
+fn a_rule_raises_an_alert_and_views_narrow_the_inbox() {
+    let sb = Sandbox::new();
+    sb.write_config(
+        r#"
+[[rules]]
+name = "billing"
+keywords = ["billed", "subscription"]
+tags = ["billing"]
+alert = true
+
+[[views]]
+name = "Billing"
+filter = "tag:billing"
+"#,
+    );
+    let mut app = PtyApp::spawn(&["--demo"], &envs(&sb), 120, 40);
+    app.wait_text("DEMO");
+    app.wait_text("⚠ ALERT billing:");
+    app.send("\x1b");
+    app.wait_for("banner dismissed", |s| !s.contents().contains("⚠ ALERT"));
+
+    app.send("1");
+    app.wait_text("view Billing: tag:billing");
+    // Every row left is a billing one: its detail says so.
+    app.wait_text("tags: billing");
+    app.send("0");
+    app.wait_for("the view is gone", |s| {
+        !s.contents().contains("view Billing")
+    });
+
+    // The palette finds "toggle-sort" from a few letters.
+    app.send(":");
+    app.wait_text("Command — type to search");
+    app.send("tgsrt");
+    app.wait_text("toggle-sort");
+    app.send("\r");
+    app.wait_text("newest first");
+
+    app.send("q");
+    assert!(app.wait_exit());
+}
+
+#[test]
+fn the_linear_mode_reads_as_plain_lines() {
+    let sb = Sandbox::new();
+    let mut app = PtyApp::spawn(&["--demo", "--linear"], &envs(&sb), 100, 30);
+    app.wait_text("tinbox demo:");
+    app.wait_for("items as lines", |s| {
+        s.contents().contains("> 1. ") && s.contents().contains("Item 1 of ")
+    });
+    let screen = app.screen();
+    for c in ['│', '─', '┌', '└'] {
+        assert!(!screen.contains(c), "box drawing in linear mode:\n{screen}");
+    }
+    assert!(screen.contains("Item 1 of "), "{screen}");
+    app.send("j");
+    app.wait_text("Item 2 of ");
+    app.send("d");
+    app.wait_text("→ done");
+    app.send("q");
+    assert!(app.wait_exit());
+}
