@@ -239,6 +239,7 @@ fn inbox(cli: &Cli, paths: &Paths, config: Config, theme: Theme, user: String) -
         rules: config.rules.clone(),
         views: config.views.clone(),
         linear: cli.linear || config.linear,
+        resume_file: (!cli.demo).then(|| paths.data_dir.join("resume.json")),
     };
     runtime()?.block_on(tui::run(session))?;
     drop(demo_dir);

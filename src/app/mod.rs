@@ -11,7 +11,7 @@ pub mod palette;
 pub mod search;
 pub mod state;
 #[cfg(test)]
-mod test_support;
+pub(crate) mod test_support;
 pub mod timers;
 pub mod triage;
 pub mod update;

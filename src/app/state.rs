@@ -149,6 +149,8 @@ pub struct AppState {
     pub views: Vec<super::filter::View>,
     /// The filter in force (a view, or typed with `l`).
     pub filter: Option<super::filter::View>,
+    /// The item to select when items first load (where the user left off).
+    pub resume: Option<ItemId>,
     /// The linear mode: plain lines for screen readers (`--linear`).
     pub linear: bool,
     /// Items marked for a bulk action (space, `V`).
@@ -193,6 +195,7 @@ impl AppState {
             filter: None,
             marked: Default::default(),
             linear: false,
+            resume: None,
             policies,
             keymap: Keymap::default(),
             draft_count: 0,

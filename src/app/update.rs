@@ -232,7 +232,10 @@ fn on_poller(state: &mut AppState, ev: PollerEvent) -> Vec<Effect> {
 }
 
 fn on_items(state: &mut AppState, items: Vec<Item>, now: Timestamp) -> Vec<Effect> {
-    let keep = state.selected_item().map(|i| i.id);
+    let keep = state
+        .selected_item()
+        .map(|i| i.id)
+        .or_else(|| state.resume.take());
     let mut fx = super::timers::notices(state, &items, now);
     fx.extend(show_items(state, items, keep, now));
     fx

@@ -2,6 +2,7 @@
 
 mod editor;
 mod effects;
+pub mod resume;
 pub mod terminal;
 
 use std::collections::HashMap;
@@ -51,6 +52,8 @@ pub struct Session {
     /// Views for the number keys (empty: the built-in ones).
     pub views: Vec<crate::app::filter::View>,
     pub linear: bool,
+    /// Where to keep the position between runs (none for the demo).
+    pub resume_file: Option<std::path::PathBuf>,
 }
 
 /// Run the inbox until the user quits or a signal arrives.
@@ -60,6 +63,9 @@ pub async fn run(session: Session) -> Result<()> {
     state.templates = session.templates;
     state.keymap = session.keymap;
     state.linear = session.linear;
+    if let Some(path) = &session.resume_file {
+        resume::apply(&mut state, &resume::load(path));
+    }
     if !session.views.is_empty() {
         state.views = session.views.clone();
     }
@@ -138,11 +144,7 @@ pub async fn run(session: Session) -> Result<()> {
         case_format: session.case_format,
         notify: session.notify,
     };
-    runner
-        .run(Effect::LoadItems {
-            include_closed: false,
-        })
-        .await;
+    runner.run(crate::app::triage::reload(&state)).await;
     if let Ok(n) = session.store.call(|s| s.draft_count()).await {
         state.draft_count = n;
     }
@@ -209,6 +211,9 @@ pub async fn run(session: Session) -> Result<()> {
             break Ok(());
         }
     };
+    if let Some(path) = &session.resume_file {
+        resume::save(path, &state);
+    }
     // Whatever the reason for leaving, the composer's text is kept.
     if let Mode::Composer(c) = &state.mode {
         let (id, text) = (c.item, c.text.clone());
