@@ -72,11 +72,21 @@ impl KeySpec {
     }
 }
 
-/// Key presses to actions for the inbox (defaults, with the config's `[keys]` on top).
+/// What a key press means, given the keys of a sequence typed so far.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Lookup {
+    Action(Action),
+    /// The start of a sequence (`g` of `g g`): wait for the next key.
+    Pending(Vec<KeySpec>),
+    None,
+}
+
+/// Key presses (and sequences such as `g g`) to actions for the inbox: the defaults, with
+/// the config's `[keys]` on top.
 #[derive(Debug, Clone)]
 pub struct Keymap {
-    /// The action and the key as written (for the help screen).
-    map: HashMap<KeySpec, (Action, String)>,
+    /// The action and the keys as written (for the help screen).
+    map: HashMap<Vec<KeySpec>, (Action, String)>,
 }
 
 impl Default for Keymap {
@@ -85,7 +95,7 @@ impl Default for Keymap {
         for &action in Action::ALL {
             for key in action.default_keys() {
                 if let Ok(spec) = KeySpec::parse(key) {
-                    map.insert(spec, (action, key.to_string()));
+                    map.insert(vec![spec], (action, key.to_string()));
                 }
             }
         }
@@ -94,19 +104,24 @@ impl Default for Keymap {
 }
 
 impl Keymap {
-    /// The defaults with `bindings` (key spec, action name) on top; a key bound here loses
-    /// its default action. Errors name the key or the action.
+    /// The defaults with `bindings` (keys, action name) on top; a key bound here loses its
+    /// default action, and a key that starts a sequence (`"g i" = "filter"`) is no longer an
+    /// action by itself. Errors name the key or the action.
     pub fn with_bindings(bindings: &[(String, String)]) -> Result<Keymap, String> {
         let mut km = Keymap::default();
         for (key, name) in bindings {
-            if key.trim().contains(' ') {
-                return Err(format!(
-                    "{key:?}: key sequences are not supported yet; bind a single key"
-                ));
+            let seq = key
+                .split_whitespace()
+                .map(KeySpec::parse)
+                .collect::<Result<Vec<_>, _>>()?;
+            if seq.is_empty() {
+                return Err(format!("{key:?}: no key"));
             }
-            let spec = KeySpec::parse(key.trim())?;
+            if seq.len() > 3 {
+                return Err(format!("{key:?}: at most three keys in a sequence"));
+            }
             if name == "none" {
-                km.map.remove(&spec);
+                km.map.remove(&seq);
                 continue;
             }
             let action = Action::from_name(name).ok_or_else(|| {
@@ -116,13 +131,46 @@ impl Keymap {
                     names.join(", ")
                 )
             })?;
-            km.map.insert(spec, (action, key.trim().to_string()));
+            // Every shorter start of the sequence becomes a prefix, not an action.
+            for n in 1..seq.len() {
+                km.map.remove(&seq[..n]);
+            }
+            km.map
+                .retain(|k, _| !(k.len() > seq.len() && k.starts_with(&seq)));
+            let written = seq_label(key);
+            km.map.insert(seq, (action, written));
         }
         Ok(km)
     }
 
+    /// A single key press with nothing typed before it.
     pub fn action_for(&self, ev: &KeyEvent) -> Option<Action> {
-        self.map.get(&KeySpec::from_event(ev)).map(|(a, _)| *a)
+        match self.lookup(&[], ev) {
+            Lookup::Action(a) => Some(a),
+            _ => None,
+        }
+    }
+
+    /// `ev` after the keys `pending` of a sequence.
+    pub fn lookup(&self, pending: &[KeySpec], ev: &KeyEvent) -> Lookup {
+        let mut seq = pending.to_vec();
+        seq.push(KeySpec::from_event(ev));
+        if let Some((a, _)) = self.map.get(&seq) {
+            return Lookup::Action(*a);
+        }
+        if self
+            .map
+            .keys()
+            .any(|k| k.len() > seq.len() && k.starts_with(&seq))
+        {
+            return Lookup::Pending(seq);
+        }
+        if pending.is_empty() {
+            Lookup::None
+        } else {
+            // Not a sequence after all: the key counts on its own.
+            self.lookup(&[], ev)
+        }
     }
 
     /// The keys bound to `action`, as shown on screen, in a stable order.
@@ -142,9 +190,19 @@ impl Keymap {
             )
         });
         keys.into_iter()
-            .map(|k| super::action::key_label(k))
+            .map(|k| {
+                k.split_whitespace()
+                    .map(super::action::key_label)
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
             .collect()
     }
+}
+
+/// `"g  g"` → `"g g"`.
+fn seq_label(key: &str) -> String {
+    key.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]
@@ -166,7 +224,7 @@ mod tests {
         for &a in Action::ALL {
             for k in a.default_keys() {
                 let spec = KeySpec::parse(k).expect("parses");
-                if let Some(prev) = seen.insert(spec, a) {
+                if let Some(prev) = seen.insert(vec![spec], a) {
                     panic!("{k} is bound to both {prev:?} and {a:?}");
                 }
             }
@@ -207,10 +265,30 @@ mod tests {
                 .expect_err("bad key")
                 .contains("hyper-x")
         );
+    }
+
+    #[test]
+    fn sequences_wait_for_their_next_key() {
+        let km = Keymap::with_bindings(&[
+            ("g g".into(), "first".into()),
+            ("g i".into(), "filter".into()),
+        ])
+        .expect("valid");
+        let g = KeyEvent::new(KeyCode::Char('g'), KeyModifiers::NONE);
+        let i = KeyEvent::new(KeyCode::Char('i'), KeyModifiers::NONE);
+        let j = KeyEvent::new(KeyCode::Char('j'), KeyModifiers::NONE);
+        let Lookup::Pending(after_g) = km.lookup(&[], &g) else {
+            panic!("g starts a sequence now")
+        };
+        assert_eq!(km.lookup(&after_g, &g), Lookup::Action(Action::First));
+        assert_eq!(km.lookup(&after_g, &i), Lookup::Action(Action::Filter));
+        // g then j: not a sequence; j moves down on its own.
+        assert_eq!(km.lookup(&after_g, &j), Lookup::Action(Action::Down));
+        assert_eq!(km.labels_for(Action::First), vec!["Home", "g g"]);
         assert!(
-            Keymap::with_bindings(&[("g g".into(), "first".into())])
-                .expect_err("sequence")
-                .contains("sequences")
+            Keymap::with_bindings(&[("g q x y".into(), "first".into())])
+                .expect_err("too long")
+                .contains("three")
         );
     }
 

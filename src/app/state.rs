@@ -149,6 +149,8 @@ pub struct AppState {
     pub views: Vec<super::filter::View>,
     /// The filter in force (a view, or typed with `l`).
     pub filter: Option<super::filter::View>,
+    /// Keys of a sequence typed so far (`g` of `g g`).
+    pub pending_keys: Vec<super::keymap::KeySpec>,
     /// The item to select when items first load (where the user left off).
     pub resume: Option<ItemId>,
     /// The linear mode: plain lines for screen readers (`--linear`).
@@ -196,6 +198,7 @@ impl AppState {
             marked: Default::default(),
             linear: false,
             resume: None,
+            pending_keys: Vec::new(),
             policies,
             keymap: Keymap::default(),
             draft_count: 0,

@@ -7,6 +7,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use jiff::Timestamp;
 
 use super::composer;
+use super::keymap::Lookup;
 use super::state::{AccountHealth, Focus, Level, Mode, SortOrder};
 use super::{Action, AppState, Effect, Msg};
 use crate::channels::poller::PollerEvent;
@@ -353,10 +354,15 @@ fn on_key(state: &mut AppState, key: KeyEvent, now: Timestamp) -> Vec<Effect> {
     if ctrl_c {
         return apply(state, Action::Quit, now);
     }
-    match state.keymap.action_for(&key) {
-        Some(action) => apply(state, action, now),
+    let pending = std::mem::take(&mut state.pending_keys);
+    match state.keymap.lookup(&pending, &key) {
+        Lookup::Action(action) => apply(state, action, now),
+        Lookup::Pending(seq) => {
+            state.pending_keys = seq;
+            Vec::new()
+        }
         // Unbound digits switch views (0: everything).
-        None => match key.code {
+        Lookup::None => match key.code {
             KeyCode::Char(c @ '0'..='9') if key.modifiers.is_empty() => {
                 super::triage::switch_view(state, usize::from(c as u8 - b'0'))
             }

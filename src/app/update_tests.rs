@@ -474,3 +474,22 @@ fn priority_moves_up_and_down_within_its_range() {
         "low is the bottom"
     );
 }
+
+#[test]
+fn a_key_sequence_from_the_config_runs_its_action() {
+    let mut s = loaded();
+    s.keymap =
+        crate::app::keymap::Keymap::with_bindings(&[("g g".into(), "first".into())]).expect("keys");
+    update(&mut s, key('j'), t0());
+    update(&mut s, key('j'), t0());
+    assert_eq!(s.selected, 2);
+    update(&mut s, key('g'), t0());
+    assert_eq!(s.selected, 2, "g alone waits");
+    update(&mut s, key('g'), t0());
+    assert_eq!(s.selected, 0);
+    // g then k: k counts on its own.
+    update(&mut s, key('j'), t0());
+    update(&mut s, key('g'), t0());
+    update(&mut s, key('k'), t0());
+    assert_eq!(s.selected, 0);
+}
