@@ -226,7 +226,7 @@ pub async fn run(session: Session) -> Result<()> {
 
 /// How long until something visible changes by itself: a visible timer's text or colour,
 /// or the debounced draft save. Idle otherwise (a long sleep; any event wakes us first).
-fn next_tick(state: &AppState, now: Timestamp) -> Duration {
+pub fn next_tick(state: &AppState, now: Timestamp) -> Duration {
     let mut secs = 3600;
     if let Mode::Composer(c) = &state.mode
         && c.dirty
