@@ -18,6 +18,8 @@ use tinbox::theme::Theme;
 
 #[path = "perf/accounts.rs"]
 mod accounts;
+#[path = "perf/toot.rs"]
+mod toot;
 
 const N: usize = 100_000;
 const BATCH: usize = 500;
@@ -366,9 +368,7 @@ fn main() {
     );
     let _ = std::io::stdout().flush();
     accounts::run(if quick { 10 } else { 50 });
-    println!(
-        "7. list --json against a Mastodon server vs toot: not measured by this harness (see the README)"
-    );
+    toot::run();
 }
 
 /// A writer that only counts bytes (shared, so the count can be read while it is in use).
