@@ -18,6 +18,8 @@ use tinbox::theme::Theme;
 
 #[path = "perf/accounts.rs"]
 mod accounts;
+#[path = "../tests/support/http.rs"]
+mod http;
 #[path = "perf/toot.rs"]
 mod toot;
 

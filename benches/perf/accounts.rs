@@ -13,10 +13,7 @@ use tinbox::channels::poller::{PollerConfig, PollerEvent, spawn_poller};
 use tinbox::store::StoreHandle;
 use tinbox::store::sqlite::SqliteStore;
 
-#[path = "../../tests/support/http.rs"]
-mod http;
-
-use http::{Request, Response, serve};
+use super::http::{self, Request, Response, serve};
 
 /// A Mastodon-API server with one mention; `mode` 1 answers 429, 2 never answers.
 fn server(n: usize, mode: u8) -> http::Server {

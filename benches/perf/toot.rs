@@ -8,10 +8,7 @@ use std::sync::Arc;
 
 use serde_json::json;
 
-#[path = "../../tests/support/http.rs"]
-mod http;
-
-use http::{Request, Response, serve};
+use super::http::{self, Request, Response, serve};
 
 fn fake() -> http::Server {
     let kim = json!({"id": "2", "username": "kim", "acct": "kim@x.social", "display_name": "Kim",
