@@ -10,6 +10,7 @@ pub mod channels;
 pub mod cli;
 pub mod config;
 pub mod html;
+pub mod instance;
 pub mod logging;
 pub mod model;
 pub mod notify;

@@ -78,9 +78,18 @@ fn run(cli: Cli) -> Result<u8> {
         }
         Some(Command::Sync(args)) => {
             let secrets = Secrets::load(&paths.secrets_file)?;
+            // `sync --once` may run beside the inbox (from cron): it polls, and leaves the
+            // outbox to the running one. A continuous sync needs the store to itself.
+            let lock = tinbox::instance::acquire(&paths.data_dir, "tinbox sync");
+            let lock = match lock {
+                Ok(l) => Some(l),
+                Err(_) if args.once => None,
+                Err(e) => bail!(e),
+            };
             let store = StoreHandle::spawn(Box::new(open_store(&paths)?));
             let mut out = io::stdout();
-            let run = tinbox::cli::sync::run(&config, &secrets, store, args, &mut out);
+            let owns = lock.is_some();
+            let run = tinbox::cli::sync::run(&config, &secrets, store, args, owns, &mut out);
             Ok(u8::try_from(runtime()?.block_on(run)?).unwrap_or(1))
         }
         Some(Command::Reply(args)) => {
@@ -124,6 +133,8 @@ fn run(cli: Cli) -> Result<u8> {
         }
         Some(Command::Watch { json }) => {
             let secrets = Secrets::load(&paths.secrets_file)?;
+            let _lock = tinbox::instance::acquire(&paths.data_dir, "tinbox watch")
+                .map_err(anyhow::Error::msg)?;
             let store = StoreHandle::spawn(Box::new(open_store(&paths)?));
             let mut out = io::stdout();
             let run = tinbox::cli::watch::run(&config, &secrets, store, *json, &mut out);
@@ -182,6 +193,13 @@ fn inbox(cli: &Cli, paths: &Paths, config: Config, theme: Theme, user: String) -
         )
     } else {
         None
+    };
+    let _lock = match &demo_dir {
+        Some(_) => None,
+        None => Some(
+            tinbox::instance::acquire(&paths.data_dir, "the tinbox inbox")
+                .map_err(anyhow::Error::msg)?,
+        ),
     };
     let store: Box<dyn StoreBackend> = match &demo_dir {
         Some(dir) => Box::new(SqliteStore::open(&dir.path().join("demo.db"))?),

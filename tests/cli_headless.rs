@@ -244,3 +244,47 @@ fn watch_prints_a_json_line_per_event() {
             .any(char::is_control)
     }));
 }
+
+#[test]
+fn a_second_tinbox_on_the_same_store_is_refused_clearly() {
+    let sb = Sandbox::new();
+    sb.write_config("[accounts.d]\nchannel = \"demo\"\npoll = \"1h\"\n");
+    let mut first = sb
+        .cmd()
+        .arg("sync")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("first sync");
+    // Wait until the first one is polling (it prints a line per sync).
+    let mut line = String::new();
+    let mut reader = std::io::BufReader::new(first.stdout.take().expect("stdout"));
+    std::io::BufRead::read_line(&mut reader, &mut line).expect("first line");
+    assert!(line.contains("d: synced"), "{line}");
+
+    let second = sb.run(&["sync"]);
+    assert!(!second.status.success());
+    let err = stderr(&second);
+    assert!(
+        err.contains("another tinbox is already using") && err.contains("tinbox sync (pid "),
+        "{err}"
+    );
+    let watch = sb.run(&["watch"]);
+    assert!(!watch.status.success() && stderr(&watch).contains("already using"));
+    // A one-off sync (cron) still polls, and leaves the outbox to the running one.
+    let once = sb.run(&["sync", "--once"]);
+    assert!(once.status.success(), "{}", stderr(&once));
+    assert!(
+        stdout(&once).contains("left to the tinbox that is running"),
+        "{}",
+        stdout(&once)
+    );
+    // Reading works alongside.
+    assert!(sb.run(&["list"]).status.success());
+
+    first.kill().expect("kill");
+    first.wait().expect("wait");
+    // The lock goes with the process, even killed.
+    let once = sb.run(&["sync", "--once"]);
+    assert!(!stdout(&once).contains("left to"), "{}", stdout(&once));
+}

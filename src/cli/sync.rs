@@ -23,6 +23,7 @@ pub async fn run(
     secrets: &Secrets,
     store: StoreHandle,
     args: &SyncArgs,
+    owns_outbox: bool,
     out: &mut dyn Write,
 ) -> Result<i32> {
     let clock: Clock = Arc::new(Timestamp::now);
@@ -91,6 +92,13 @@ pub async fn run(
             }
         }
         // Replies still queued (or left sending by a crash) go out now, with their keys.
+        if !owns_outbox {
+            writeln!(
+                out,
+                "outbox: left to the tinbox that is running (it sends queued replies)"
+            )?;
+            return Ok(i32::from(failed));
+        }
         let events = outbox::flush_due(&store, &senders, &user, &clock).await?;
         for ev in &events {
             if matches!(ev, OutboxEvent::Failed { .. }) {
