@@ -5,11 +5,24 @@
 //! bidirectional overrides/isolates, and stray zero-width formatting characters that can hide
 //! text. Lines are kept; `\r\n` and `\r` become `\n`.
 
+/// At most this many zero-width characters (combining marks, joiners) in a row: enough for
+/// real scripts and emoji sequences, not for a "Zalgo" flood that smears over other lines.
+pub const MAX_ZERO_WIDTH_RUN: usize = 8;
+
 /// Sanitize multi-line remote text for display or JSON output.
 pub fn clean(input: &str) -> String {
     let mut out = String::with_capacity(input.len());
     let mut chars = input.chars().peekable();
+    let mut zero_run = 0;
     while let Some(c) = chars.next() {
+        if unicode_width::UnicodeWidthChar::width(c) == Some(0) && !c.is_control() {
+            zero_run += 1;
+            if zero_run > MAX_ZERO_WIDTH_RUN {
+                continue;
+            }
+        } else {
+            zero_run = 0;
+        }
         match c {
             '\u{1b}' => skip_escape(&mut chars),
             // C1 string introducers carry a payload up to ST, like their ESC forms.
@@ -143,6 +156,18 @@ mod tests {
         ];
         for (input, want) in cases {
             assert_eq!(clean(input), want, "input {input:?}");
+        }
+    }
+
+    #[test]
+    fn combining_floods_are_capped_but_real_scripts_kept() {
+        let zalgo = format!("a{}b", "\u{0301}".repeat(500));
+        let out = clean(&zalgo);
+        assert_eq!(out.chars().count(), 2 + MAX_ZERO_WIDTH_RUN);
+        assert!(out.starts_with('a') && out.ends_with('b'));
+        // Devanagari with its marks, and a family emoji (joiners), are untouched.
+        for real in ["नमस्ते", "👨‍👩‍👧‍👦", "é"] {
+            assert_eq!(clean(real), real);
         }
     }
 
