@@ -4,7 +4,6 @@
 
 mod support;
 
-use support::Sandbox;
 use support::fake_mastodon::{FakeMastodon, account, connect, status};
 use support::pty::PtyApp;
 
