@@ -100,7 +100,12 @@ impl Server {
 
 /// Serve `handler` on 127.0.0.1 (a free port) until the test process ends.
 pub fn serve(handler: Handler) -> Server {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+    serve_on("127.0.0.1:0", handler)
+}
+
+/// Serve `handler` on `addr` (e.g. a port that was down and comes back).
+pub fn serve_on(addr: &str, handler: Handler) -> Server {
+    let listener = TcpListener::bind(addr).expect("bind loopback");
     let addr = listener.local_addr().expect("addr");
     let log = Arc::new(Mutex::new(Vec::new()));
     let log2 = log.clone();
