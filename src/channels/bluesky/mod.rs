@@ -242,9 +242,15 @@ impl BlueskyChannel {
             return Err(ChannelError::Rejected("the reply is empty".into()));
         }
         let me = self.x.session().await?;
+        // For links to our post: the handle, or the DID when the session has none.
+        let who = if me.handle.is_empty() {
+            me.did.clone()
+        } else {
+            me.handle.clone()
+        };
         let rkey = tid::for_reply(req.queued_at, &req.idempotency_key);
         // Sent by an earlier attempt whose answer was lost?
-        if let Some(sent) = self.existing(&me.did, &me.handle, &rkey).await? {
+        if let Some(sent) = self.existing(&me.did, &who, &rkey).await? {
             return Ok(sent);
         }
         let parent = self.post(&req.in_reply_to).await?;
@@ -286,12 +292,12 @@ impl BlueskyChannel {
                     .ok_or_else(|| ChannelError::Malformed("createRecord: no uri".into()))?;
                 Ok(SentReply {
                     remote_id: uri.to_string(),
-                    url: Some(api::web_url(&me.handle, uri)),
+                    url: Some(api::web_url(&who, uri)),
                     created_at: now,
                 })
             }
             // A record with this key already exists (the PDS answers 500 then): it was sent.
-            Err(e) => match self.existing(&me.did, &me.handle, &rkey).await {
+            Err(e) => match self.existing(&me.did, &who, &rkey).await {
                 Ok(Some(sent)) => Ok(sent),
                 _ => Err(e),
             },
