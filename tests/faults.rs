@@ -124,3 +124,32 @@ fn polling_recovers_when_the_network_comes_back() {
         drop(server);
     });
 }
+
+#[test]
+fn a_slow_server_times_out_within_its_bound() {
+    let slow = serve(Arc::new(|r: &Request| {
+        std::thread::sleep(Duration::from_secs(5));
+        answers(r)
+    }));
+    let ch = MastodonChannel::new(
+        &slow.url(),
+        "token".into(),
+        MastodonOptions {
+            timeout: Duration::from_millis(500),
+            ..MastodonOptions::default()
+        },
+    )
+    .expect("channel");
+    let started = std::time::Instant::now();
+    let e = rt().block_on(ch.poll(None)).expect_err("too slow");
+    assert!(
+        e.is_transient() && e.to_string().contains("timed out"),
+        "{e}"
+    );
+    // Bounded by the timeout, not by the server (which would answer after 5 s).
+    assert!(
+        started.elapsed() < Duration::from_secs(4),
+        "{:?}",
+        started.elapsed()
+    );
+}

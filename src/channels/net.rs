@@ -8,14 +8,22 @@ use reqwest::header::HeaderMap;
 
 use super::ChannelError;
 
+/// How long one request may take, end to end, unless an account says otherwise.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
 /// A client for one account's API: https only (checked by the caller), no redirects (a
 /// token must not follow a redirect to another host), bounded connect and request times.
 pub fn api_client() -> Result<reqwest::Client, ChannelError> {
+    api_client_with(REQUEST_TIMEOUT)
+}
+
+/// [`api_client`] with another request timeout (a slow server fails after `timeout`).
+pub fn api_client_with(timeout: Duration) -> Result<reqwest::Client, ChannelError> {
     // reqwest needs a process-wide TLS provider; installing it twice is harmless.
     let _ = rustls::crypto::ring::default_provider().install_default();
     reqwest::Client::builder()
-        .connect_timeout(Duration::from_secs(10))
-        .timeout(Duration::from_secs(30))
+        .connect_timeout(Duration::from_secs(10).min(timeout))
+        .timeout(timeout)
         .user_agent(concat!("tinbox/", env!("CARGO_PKG_VERSION")))
         .redirect(reqwest::redirect::Policy::none())
         .build()

@@ -9,7 +9,7 @@ use reqwest::{Method, RequestBuilder, StatusCode, Url};
 
 use super::api::ApiError;
 use crate::channels::ChannelError;
-use crate::channels::net::{a_minute_from_now, api_client, network_message, retry_after};
+use crate::channels::net::{a_minute_from_now, api_client_with, network_message, retry_after};
 
 /// Stop sending when this few requests are left in the window, until it resets.
 const RESERVE: u64 = 1;
@@ -47,10 +47,19 @@ impl std::fmt::Debug for Api {
 impl Api {
     /// `instance` must be https (plain http only for loopback hosts).
     pub fn new(instance: &str, token: Option<String>) -> Result<Api, ChannelError> {
+        Api::with_timeout(instance, token, crate::channels::net::REQUEST_TIMEOUT)
+    }
+
+    /// [`Api::new`] where one request may take at most `timeout`.
+    pub fn with_timeout(
+        instance: &str,
+        token: Option<String>,
+        timeout: std::time::Duration,
+    ) -> Result<Api, ChannelError> {
         crate::config::check_url(instance).map_err(ChannelError::Rejected)?;
         let base = Url::parse(instance.trim_end_matches('/'))
             .map_err(|e| ChannelError::Rejected(e.to_string()))?;
-        let client = api_client()?;
+        let client = api_client_with(timeout)?;
         Ok(Api {
             base,
             token,

@@ -36,6 +36,8 @@ pub struct MastodonOptions {
     pub page_limit: u32,
     /// At most this many pages per poll when catching up after downtime.
     pub max_pages: u32,
+    /// One request may take at most this long (a slow server is a transient error).
+    pub timeout: std::time::Duration,
 }
 
 impl Default for MastodonOptions {
@@ -45,6 +47,7 @@ impl Default for MastodonOptions {
             include_conversations: true,
             page_limit: 40,
             max_pages: 25,
+            timeout: super::net::REQUEST_TIMEOUT,
         }
     }
 }
@@ -72,7 +75,7 @@ impl MastodonChannel {
         opts: MastodonOptions,
     ) -> Result<MastodonChannel, ChannelError> {
         Ok(MastodonChannel {
-            api: Api::new(instance, Some(token))?,
+            api: Api::with_timeout(instance, Some(token), opts.timeout)?,
             opts,
             me: Mutex::new(None),
             max_chars: AtomicUsize::new(DEFAULT_MAX_CHARS),

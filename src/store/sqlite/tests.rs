@@ -593,3 +593,54 @@ fn tags_and_assignee_are_kept_and_recorded() {
         &["tags: vip, refund", "assigned to sam", "unassigned"]
     );
 }
+
+#[test]
+fn a_full_disk_is_a_clear_error_and_loses_nothing() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut s = SqliteStore::open(&dir.path().join("full.db")).expect("open");
+    let first: Vec<IncomingItem> = (0..10).map(|i| incoming(&format!("a{i}"), at(i))).collect();
+    s.ingest("acc", ChannelKind::Demo, &first, Some("c1"), at(20))
+        .expect("ingest");
+    // The file may not grow any more: SQLite answers SQLITE_FULL, as on a full disk.
+    let pages: i64 = s
+        .conn
+        .query_row("PRAGMA page_count", [], |r| r.get(0))
+        .expect("pages");
+    s.conn
+        .query_row(&format!("PRAGMA max_page_count = {pages}"), [], |_| Ok(()))
+        .expect("limit");
+    let big: Vec<IncomingItem> = (0..500)
+        .map(|i| IncomingItem {
+            text: "x".repeat(4000),
+            ..incoming(&format!("b{i}"), at(30 + i))
+        })
+        .collect();
+    let e = s
+        .ingest("acc", ChannelKind::Demo, &big, Some("c2"), at(40))
+        .expect_err("full");
+    assert_eq!(
+        e.to_string(),
+        StoreError::Db("the disk is full".into()).to_string()
+    );
+    // Nothing half-written: the ten items and the old cursor, an intact file.
+    assert_eq!(s.list_items(&ItemQuery::default()).expect("list").len(), 10);
+    assert_eq!(
+        s.account("acc")
+            .expect("acc")
+            .and_then(|a| a.cursor)
+            .as_deref(),
+        Some("c1"),
+        "the cursor does not move past items that were not stored"
+    );
+    assert!(s.integrity_ok().expect("check"));
+    // Space again: the same batch goes in.
+    s.conn
+        .query_row("PRAGMA max_page_count = 1073741823", [], |_| Ok(()))
+        .expect("unlimit");
+    s.ingest("acc", ChannelKind::Demo, &big, Some("c2"), at(50))
+        .expect("ingest after space is freed");
+    assert_eq!(
+        s.list_items(&ItemQuery::default()).expect("list").len(),
+        510
+    );
+}
