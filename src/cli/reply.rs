@@ -14,7 +14,7 @@ use super::ReplyArgs;
 use crate::app::composer::length;
 use crate::channels::demo::Clock;
 use crate::config::Config;
-use crate::model::ItemId;
+use crate::model::{ItemId, OutboxState};
 use crate::outbox::OutboxEvent;
 use crate::sanitize;
 use crate::secrets::Secrets;
@@ -150,7 +150,12 @@ pub async fn run(
             .call(move |s| s.outbox_entry(oid))
             .await?
             .context("the queued reply vanished from the outbox")?;
-        match crate::outbox::attempt(&store, &channels, &entry, &user, &clock).await? {
+        let Some(event) = crate::outbox::attempt(&store, &channels, &entry, &user, &clock).await?
+        else {
+            // A teammate's tinbox took it from the shared outbox: it goes out once, from there.
+            return sent_elsewhere(&store, oid, io.out).await;
+        };
+        match event {
             OutboxEvent::Sent { remote_id, .. } => {
                 writeln!(io.out, "Sent: {remote_id}")?;
                 return Ok(0);
@@ -181,4 +186,28 @@ pub async fn run(
         }
     }
     Ok(1)
+}
+
+/// Another instance is sending the reply: wait (a little) for it to say so.
+async fn sent_elsewhere(store: &StoreHandle, oid: i64, out: &mut dyn Write) -> Result<i32> {
+    for _ in 0..60 {
+        let entry = store.call(move |s| s.outbox_entry(oid)).await?;
+        match entry.map(|e| (e.state, e.remote_id, e.last_error)) {
+            Some((OutboxState::Sent, remote, _)) => {
+                writeln!(
+                    out,
+                    "Sent (by another tinbox of the team): {}",
+                    remote.unwrap_or_default()
+                )?;
+                return Ok(0);
+            }
+            Some((OutboxState::Failed, _, error)) => {
+                writeln!(out, "Not sent: {}", error.unwrap_or_default())?;
+                return Ok(1);
+            }
+            _ => tokio::time::sleep(Duration::from_millis(500)).await,
+        }
+    }
+    writeln!(out, "Queued; another tinbox of the team is sending it.")?;
+    Ok(0)
 }

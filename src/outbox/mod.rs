@@ -55,14 +55,15 @@ fn retry_policy() -> PollerConfig {
     }
 }
 
-/// Try to send one entry now and record the outcome in the store.
+/// Try to send one entry now and record the outcome in the store. `None`: another instance
+/// of a team store is sending it (it must not go out twice).
 pub async fn attempt(
     store: &StoreHandle,
     channels: &HashMap<String, Arc<dyn Channel>>,
     entry: &OutboxEntry,
     who: &str,
     clock: &Clock,
-) -> Result<OutboxEvent, StoreError> {
+) -> Result<Option<OutboxEvent>, StoreError> {
     let (oid, item_id) = (entry.id, entry.item);
     let item = store.call(move |s| s.item(item_id)).await?;
     let Some(channel) = channels.get(&item.account) else {
@@ -71,14 +72,16 @@ pub async fn attempt(
         store
             .call(move |s| s.outbox_mark_failed(oid, &e2, now))
             .await?;
-        return Ok(OutboxEvent::Failed {
+        return Ok(Some(OutboxEvent::Failed {
             entry: oid,
             item: item_id,
             error,
-        });
+        }));
     };
     let now = clock();
-    store.call(move |s| s.outbox_mark_sending(oid, now)).await?;
+    if !store.call(move |s| s.outbox_mark_sending(oid, now)).await? {
+        return Ok(None);
+    }
     let req = ReplyRequest {
         in_reply_to: item.remote_id.clone(),
         thread_root: item.thread_root.clone(),
@@ -93,11 +96,11 @@ pub async fn attempt(
             store
                 .call(move |s| s.outbox_mark_sent(oid, &remote, &who, sent.created_at))
                 .await?;
-            Ok(OutboxEvent::Sent {
+            Ok(Some(OutboxEvent::Sent {
                 entry: oid,
                 item: item_id,
                 remote_id: sent.remote_id,
-            })
+            }))
         }
         Err(e) if e.is_transient() => {
             let now = clock();
@@ -118,12 +121,12 @@ pub async fn attempt(
             store
                 .call(move |s| s.outbox_mark_retry(oid, &e2, at))
                 .await?;
-            Ok(OutboxEvent::Retrying {
+            Ok(Some(OutboxEvent::Retrying {
                 entry: oid,
                 item: item_id,
                 error,
                 at,
-            })
+            }))
         }
         Err(e) => {
             let (error, now) = (e.to_string(), clock());
@@ -131,11 +134,11 @@ pub async fn attempt(
             store
                 .call(move |s| s.outbox_mark_failed(oid, &e2, now))
                 .await?;
-            Ok(OutboxEvent::Failed {
+            Ok(Some(OutboxEvent::Failed {
                 entry: oid,
                 item: item_id,
                 error,
-            })
+            }))
         }
     }
 }
@@ -151,7 +154,9 @@ pub async fn flush_due(
     let due = store.call(move |s| s.outbox_due(now)).await?;
     let mut events = Vec::with_capacity(due.len());
     for entry in &due {
-        events.push(attempt(store, channels, entry, who, clock).await?);
+        if let Some(ev) = attempt(store, channels, entry, who, clock).await? {
+            events.push(ev);
+        }
     }
     Ok(events)
 }

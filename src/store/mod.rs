@@ -174,7 +174,9 @@ pub trait StoreBackend: Send {
     /// Entries newest first; `sent` ones only when asked.
     fn outbox(&mut self, include_sent: bool) -> StoreResult<Vec<OutboxEntry>>;
     fn outbox_entry(&mut self, id: i64) -> StoreResult<Option<OutboxEntry>>;
-    fn outbox_mark_sending(&mut self, id: i64, now: Timestamp) -> StoreResult<()>;
+    /// Take the entry for sending. `false` when another instance holds it (a team store:
+    /// the entry is being sent elsewhere, so this one must not send it).
+    fn outbox_mark_sending(&mut self, id: i64, now: Timestamp) -> StoreResult<bool>;
     /// Sent: the entry records the remote id and the reply is recorded on the item
     /// ([`StoreBackend::record_reply`]), in one transaction.
     fn outbox_mark_sent(
@@ -229,6 +231,95 @@ pub trait StoreBackend: Send {
         idempotency_key: &str,
         now: Timestamp,
     ) -> StoreResult<()>;
+
+    // ---- Team inboxes. A one-person store answers for itself (the defaults); a shared store
+    // ---- (PostgreSQL) coordinates the running instances.
+
+    /// Take or renew the lease to poll `account`. Only the holder polls it; a lease lapses
+    /// when its instance stops renewing (killed, network gone). One-person stores: always yes.
+    fn lease_account(&mut self, account: &str, now: Timestamp) -> StoreResult<LeaseState> {
+        let _ = (account, now);
+        Ok(LeaseState::Held)
+    }
+    /// Say "`who` is replying to this item" (for teammates); returns the others replying.
+    fn claim_item(&mut self, id: ItemId, who: &str, now: Timestamp) -> StoreResult<Vec<Claim>> {
+        let _ = (id, who, now);
+        Ok(Vec::new())
+    }
+    /// The composer closed: the claim ends.
+    fn release_claim(&mut self, id: ItemId, who: &str) -> StoreResult<()> {
+        let _ = (id, who);
+        Ok(())
+    }
+    /// Every live claim (by this and other instances).
+    fn claims(&mut self) -> StoreResult<Vec<Claim>> {
+        Ok(Vec::new())
+    }
+    /// What happened in the item's conversation since `since` that a responder who opened the
+    /// composer then has not seen: new inbound messages, replies sent or queued by others.
+    fn activity_since(
+        &mut self,
+        id: ItemId,
+        since: Timestamp,
+        who: &str,
+    ) -> StoreResult<Vec<Activity>>;
+    /// Changes made by other instances, as they happen (team stores), or `None`.
+    fn subscribe(&mut self) -> Option<std::sync::mpsc::Receiver<StoreEvent>> {
+        None
+    }
+}
+
+/// Who polls an account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LeaseState {
+    /// This instance: poll it.
+    Held,
+    /// Another instance (described, e.g. "kim on laptop") polls it.
+    Elsewhere(String),
+}
+
+/// "kim is replying": a responder has the composer open on an item.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Claim {
+    pub item: ItemId,
+    pub who: String,
+    pub since: Timestamp,
+}
+
+/// Something in a conversation the responder has not seen (the traffic cop's reasons).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Activity {
+    /// A new message from the customer arrived.
+    Inbound { author: String, at: Timestamp },
+    /// A reply was sent (or queued) by someone else.
+    Reply {
+        who: String,
+        at: Timestamp,
+        queued: bool,
+    },
+}
+
+impl std::fmt::Display for Activity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Activity::Inbound { author, .. } => write!(f, "a new message from {author} arrived"),
+            Activity::Reply {
+                who, queued: false, ..
+            } => write!(f, "{who} has replied"),
+            Activity::Reply {
+                who, queued: true, ..
+            } => write!(f, "{who} has a reply queued"),
+        }
+    }
+}
+
+/// A change another instance made to a shared store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoreEvent {
+    /// Items, threads or follow-ups changed: reload what is shown.
+    Changed,
+    /// Someone started or stopped replying to an item.
+    Claims,
 }
 
 /// Convenience: an item with its thread, history and draft.

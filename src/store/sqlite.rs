@@ -5,6 +5,7 @@ mod followups;
 mod ops;
 mod outbox;
 mod rows;
+mod team;
 
 use std::path::Path;
 

@@ -410,8 +410,18 @@ impl StoreBackend for SqliteStore {
     fn outbox_entry(&mut self, id: i64) -> StoreResult<Option<OutboxEntry>> {
         self.get(id)
     }
-    fn outbox_mark_sending(&mut self, id: i64, now: Timestamp) -> StoreResult<()> {
-        self.sending(id, now)
+    fn outbox_mark_sending(&mut self, id: i64, now: Timestamp) -> StoreResult<bool> {
+        // One instance owns a one-person store (the instance lock): it always sends.
+        self.sending(id, now)?;
+        Ok(true)
+    }
+    fn activity_since(
+        &mut self,
+        id: ItemId,
+        since: Timestamp,
+        who: &str,
+    ) -> StoreResult<Vec<crate::store::Activity>> {
+        self.activity(id, since, who)
     }
     fn outbox_mark_sent(
         &mut self,

@@ -1,0 +1,69 @@
+//! What the traffic cop asks of a one-person store: activity in a conversation since the
+//! composer opened (new customer messages, replies sent or queued meanwhile, e.g. by
+//! `tinbox reply` from a script).
+
+use jiff::Timestamp;
+use rusqlite::params;
+
+use super::rows::{secs, ts};
+use super::{SqliteStore, db};
+use crate::model::ItemId;
+use crate::store::{Activity, StoreBackend, StoreResult};
+
+impl SqliteStore {
+    pub(super) fn activity(
+        &mut self,
+        id: ItemId,
+        since: Timestamp,
+        who: &str,
+    ) -> StoreResult<Vec<Activity>> {
+        let item = self.item(id)?;
+        let since = secs(since);
+        let mut out = Vec::new();
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT author_handle, first_seen_at FROM items \
+                 WHERE account = ?1 AND thread_root = ?2 AND id <> ?3 AND first_seen_at >= ?4 \
+                 ORDER BY first_seen_at, id",
+            )
+            .map_err(db)?;
+        let rows = stmt
+            .query_map(params![item.account, item.thread_root, id.0, since], |r| {
+                Ok(Activity::Inbound {
+                    author: r.get(0)?,
+                    at: ts(r.get(1)?),
+                })
+            })
+            .map_err(db)?;
+        for r in rows {
+            out.push(r.map_err(db)?);
+        }
+        drop(stmt);
+        // One person's store records the sender of a reply as its author; the queue does not
+        // know who queued, so a queued reply is named as the user's own.
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT author_handle, created_at, 0 FROM thread_entries \
+                 WHERE account = ?1 AND thread_root = ?2 AND outbound = 1 AND created_at >= ?3 \
+                 UNION ALL SELECT ?4, o.created_at, 1 FROM outbox o JOIN items i ON i.id = o.item_id \
+                 WHERE i.account = ?1 AND i.thread_root = ?2 AND o.state IN ('queued', 'sending') \
+                 AND o.created_at >= ?3 ORDER BY 2",
+            )
+            .map_err(db)?;
+        let rows = stmt
+            .query_map(params![item.account, item.thread_root, since, who], |r| {
+                Ok(Activity::Reply {
+                    who: r.get(0)?,
+                    at: ts(r.get(1)?),
+                    queued: r.get::<_, i64>(2)? == 1,
+                })
+            })
+            .map_err(db)?;
+        for r in rows {
+            out.push(r.map_err(db)?);
+        }
+        Ok(out)
+    }
+}
