@@ -56,6 +56,31 @@ pub struct Config {
     pub views: Vec<crate::app::filter::View>,
     /// The linear, screen-reader-friendly inbox (`--linear`).
     pub linear: bool,
+    /// `store`: the embedded SQLite file (default) or a team's PostgreSQL database.
+    pub store: StoreConfig,
+}
+
+/// Where the inbox is kept.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum StoreConfig {
+    /// One person: a file in the data dir, no server.
+    #[default]
+    Sqlite,
+    /// A team: one PostgreSQL database shared by every responder's tinbox.
+    Postgres {
+        /// `postgres://user@host:port/db?sslmode=…`; the password is better kept out of it.
+        url: String,
+        /// A command printing the password (else `PGPASSWORD`, else `~/.pgpass`).
+        password_cmd: Option<String>,
+        /// Seconds a silent instance keeps its account leases and claims.
+        lease_s: i64,
+    },
+}
+
+impl StoreConfig {
+    pub fn is_team(&self) -> bool {
+        matches!(self, StoreConfig::Postgres { .. })
+    }
 }
 
 impl Default for Config {
@@ -72,6 +97,7 @@ impl Default for Config {
             rules: Default::default(),
             views: Vec::new(),
             linear: false,
+            store: StoreConfig::Sqlite,
             keys: Vec::new(),
             notify: crate::notify::Settings::default(),
         }

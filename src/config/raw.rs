@@ -42,6 +42,25 @@ struct RawConfig {
     /// The linear, screen-reader-friendly inbox.
     #[serde(default)]
     linear: bool,
+    /// Where the inbox is kept: absent for the embedded SQLite file, or a shared PostgreSQL
+    /// database for a team (`store = "postgres://kim@db/tinbox"` or a `[store]` table).
+    store: Option<S<RawStore>>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RawStore {
+    Url(String),
+    Table(RawStoreTable),
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawStoreTable {
+    url: String,
+    password_cmd: Option<String>,
+    /// How long a silent instance keeps its accounts and claims (default 15s).
+    lease: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -150,6 +169,35 @@ impl Ctx<'_> {
         self.at(v.span().start, format!("{key}: {why}"))
     }
 
+    fn store(&self, v: &S<RawStore>) -> Result<super::StoreConfig, ConfigError> {
+        let (url, password_cmd, lease) = match v.get_ref() {
+            RawStore::Url(u) => (u.clone(), None, None),
+            RawStore::Table(t) => (t.url.clone(), t.password_cmd.clone(), t.lease.clone()),
+        };
+        if url == "sqlite" || url.is_empty() {
+            return Ok(super::StoreConfig::Sqlite);
+        }
+        if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+            return Err(self.bad(
+                v,
+                "store",
+                "must be a PostgreSQL URL (postgres://user@host/db) or \"sqlite\"".into(),
+            ));
+        }
+        let lease_s = match lease {
+            Some(l) => parse_duration(&l).map_err(|e| self.bad(v, "store.lease", e))?,
+            None => 15,
+        };
+        if lease_s < 3 {
+            return Err(self.bad(v, "store.lease", "must be at least 3s".into()));
+        }
+        Ok(super::StoreConfig::Postgres {
+            url,
+            password_cmd,
+            lease_s,
+        })
+    }
+
     pub(super) fn duration(&self, v: &S<String>, key: &str) -> Result<i64, ConfigError> {
         parse_duration(v.get_ref()).map_err(|e| self.bad(v, key, e))
     }
@@ -220,6 +268,9 @@ pub fn parse(text: &str, origin: &Path) -> Result<Config, ConfigError> {
     }
     cfg.user = raw.user;
     cfg.linear = raw.linear;
+    if let Some(st) = &raw.store {
+        cfg.store = cx.store(st)?;
+    }
     if let Some(f) = &raw.case_format {
         if !f.get_ref().contains("{n") {
             return Err(cx.bad(

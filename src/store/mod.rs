@@ -6,6 +6,7 @@
 //! own thread; headless commands use a backend directly.
 
 pub mod actor;
+pub mod pgpass;
 pub mod sqlite;
 
 pub use actor::StoreHandle;
