@@ -113,7 +113,7 @@ fn polling_recovers_when_the_network_comes_back() {
                         }
                     }
                     PollerEvent::Synced { .. } => return failures,
-                    PollerEvent::Started { .. } => {}
+                    PollerEvent::Started { .. } | PollerEvent::Elsewhere { .. } => {}
                 }
             }
             failures

@@ -1,6 +1,7 @@
 //! The reply composer's editing and sending logic (pure, part of `update`).
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use jiff::Timestamp;
 use unicode_segmentation::UnicodeSegmentation;
 
 use super::state::{Composer, Level, Mode};
@@ -15,8 +16,9 @@ pub fn length(text: &str, unit: LengthUnit) -> usize {
     }
 }
 
-/// Open the composer on the selected item, restoring its draft.
-pub fn open(state: &mut AppState) -> Vec<Effect> {
+/// Open the composer on the selected item, restoring its draft, and tell teammates
+/// ("kim is replying").
+pub fn open(state: &mut AppState, now: Timestamp) -> Vec<Effect> {
     let Some(item) = state.selected_item() else {
         return Vec::new();
     };
@@ -52,10 +54,14 @@ pub fn open(state: &mut AppState) -> Vec<Effect> {
         dirty: false,
         resend: None,
         picker: None,
+        opened_at: now,
+        checking: false,
+        warning: None,
     };
+    let id = composer.item;
     state.mode = Mode::Composer(composer);
     state.dirty = true;
-    Vec::new()
+    vec![Effect::Claim(id)]
 }
 
 /// Edit a failed outbox entry in the composer; sending resends it.
@@ -76,6 +82,10 @@ pub fn open_resend(state: &mut AppState, entry: &crate::model::OutboxEntry) {
         dirty: false,
         resend: Some(entry.id),
         picker: None,
+        // A resend asks for confirmation without the traffic cop (it only edits a failed reply).
+        opened_at: Timestamp::UNIX_EPOCH,
+        checking: false,
+        warning: None,
     });
     state.dirty = true;
 }
@@ -90,9 +100,22 @@ pub fn on_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
     if c.picker.is_some() {
         return picker_key(state, key);
     }
+    if c.checking {
+        // The traffic cop is looking (a moment); Esc gives up sending.
+        if key.code == KeyCode::Esc {
+            c.checking = false;
+        }
+        return Vec::new();
+    }
     if c.confirm {
-        return match key.code {
-            KeyCode::Char('y') | KeyCode::Char('Y') | KeyCode::Enter => {
+        // After a warning only an explicit `y` sends: Enter may be a reflex.
+        let yes = match key.code {
+            KeyCode::Char('y') | KeyCode::Char('Y') => true,
+            KeyCode::Enter => c.warning.is_none(),
+            _ => false,
+        };
+        return match yes {
+            true => {
                 let (id, text, resend) = (c.item, c.text.clone(), c.resend);
                 state.mode = Mode::Normal;
                 if let Some(entry) = resend {
@@ -111,10 +134,12 @@ pub fn on_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
                         text: text.clone(),
                     },
                     Effect::SendReply { id, text },
+                    Effect::ReleaseClaim(id),
                 ]
             }
-            _ => {
+            false => {
                 c.confirm = false;
+                c.warning = None;
                 Vec::new()
             }
         };
@@ -147,8 +172,15 @@ pub fn on_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
                     Level::Error,
                     format!("Too long: {len}/{max}. Shorten the reply to send it."),
                 ));
-            } else {
+            } else if c.resend.is_some() {
                 c.confirm = true;
+            } else {
+                // Before asking, the traffic cop looks at the conversation since we opened it.
+                c.checking = true;
+                return vec![Effect::CheckActivity {
+                    id: c.item,
+                    since: c.opened_at,
+                }];
             }
         }
         KeyCode::Enter => insert_str(c, "\n"),
@@ -197,10 +229,13 @@ fn close_keeping_draft(state: &mut AppState) -> Vec<Effect> {
     if !c.text.trim().is_empty() {
         state.message = Some((Level::Info, format!("Draft for #{} kept.", c.item)));
     }
-    vec![Effect::SaveDraft {
-        id: c.item,
-        text: c.text,
-    }]
+    vec![
+        Effect::ReleaseClaim(c.item),
+        Effect::SaveDraft {
+            id: c.item,
+            text: c.text,
+        },
+    ]
 }
 
 /// Insert text at the cursor.

@@ -20,10 +20,30 @@ fn composer_types_confirms_and_sends() {
         panic!("composer not open: {:?}", s.mode)
     };
     assert_eq!((c.text.as_str(), c.cursor), ("Hi Maya", 7));
-    assert!(update(&mut s, ctrl('s'), t0()).is_empty());
+    // ctrl-s first asks the store what happened in the conversation since the composer opened.
+    assert_eq!(
+        update(&mut s, ctrl('s'), t0()),
+        vec![Effect::CheckActivity {
+            id: ItemId(3),
+            since: t0()
+        }]
+    );
+    assert!(
+        update(&mut s, key('y'), t0()).is_empty(),
+        "no send while checking"
+    );
+    let nothing_new = Msg::Activity {
+        id: ItemId(3),
+        activity: Ok(Vec::new()),
+    };
+    update(&mut s, nothing_new, t0());
     assert!(matches!(
         &s.mode,
-        Mode::Composer(Composer { confirm: true, .. })
+        Mode::Composer(Composer {
+            confirm: true,
+            warning: None,
+            ..
+        })
     ));
     let fx = update(&mut s, key('y'), t0());
     assert_eq!(
@@ -36,10 +56,96 @@ fn composer_types_confirms_and_sends() {
             Effect::SendReply {
                 id: ItemId(3),
                 text: "Hi Maya".into()
-            }
+            },
+            Effect::ReleaseClaim(ItemId(3)),
         ]
     );
     assert_eq!(s.mode, Mode::Normal);
+}
+
+#[test]
+fn opening_the_composer_claims_the_item_and_closing_releases_it() {
+    let mut s = loaded();
+    assert_eq!(
+        update(&mut s, key('r'), t0()),
+        vec![Effect::Claim(ItemId(3))]
+    );
+    // A teammate was already replying: said at once.
+    let others = vec![crate::store::Claim {
+        item: ItemId(3),
+        who: "kim".into(),
+        since: t0(),
+    }];
+    update(
+        &mut s,
+        Msg::Claimed {
+            id: ItemId(3),
+            others,
+        },
+        t0(),
+    );
+    let (level, text) = s.message.clone().expect("warning");
+    assert_eq!(level, Level::Error);
+    assert!(text.contains("kim is replying to #3"), "{text}");
+    let fx = update(&mut s, code(KeyCode::Esc), t0());
+    assert!(fx.contains(&Effect::ReleaseClaim(ItemId(3))), "{fx:?}");
+}
+
+#[test]
+fn the_traffic_cop_asks_before_crossing_a_teammates_reply() {
+    let mut s = loaded();
+    update(&mut s, key('r'), t0());
+    update(&mut s, Msg::Paste("On it".into()), t0());
+    update(&mut s, ctrl('s'), t0());
+    let found = vec![
+        crate::store::Activity::Reply {
+            who: "kim".into(),
+            at: t0(),
+            queued: false,
+        },
+        crate::store::Activity::Inbound {
+            author: "@maya".into(),
+            at: t0(),
+        },
+    ];
+    update(
+        &mut s,
+        Msg::Activity {
+            id: ItemId(3),
+            activity: Ok(found),
+        },
+        t0(),
+    );
+    let Mode::Composer(c) = &s.mode else {
+        panic!("composer closed: {:?}", s.mode)
+    };
+    let warning = c.warning.clone().expect("a warning");
+    assert!(warning.contains("kim has replied"), "{warning}");
+    assert!(warning.contains("new message from @maya"), "{warning}");
+    // Enter is not enough after a warning; `n` goes back to editing with the text intact.
+    assert!(update(&mut s, code(KeyCode::Enter), t0()).is_empty());
+    assert!(matches!(&s.mode, Mode::Composer(c) if !c.confirm && c.text == "On it"));
+    // Asked again and answered `y`: it is sent.
+    update(&mut s, ctrl('s'), t0());
+    let again = vec![crate::store::Activity::Reply {
+        who: "kim".into(),
+        at: t0(),
+        queued: true,
+    }];
+    update(
+        &mut s,
+        Msg::Activity {
+            id: ItemId(3),
+            activity: Ok(again),
+        },
+        t0(),
+    );
+    let fx = update(&mut s, key('y'), t0());
+    assert!(
+        fx.iter()
+            .any(|e| matches!(e, Effect::SendReply { text, .. } if text == "On it")),
+        "{fx:?}"
+    );
 }
 
 #[test]
@@ -82,10 +188,13 @@ fn composer_escape_keeps_draft_and_tick_saves_while_typing() {
     let fx = update(&mut s, code(KeyCode::Esc), t0());
     assert_eq!(
         fx,
-        vec![Effect::SaveDraft {
-            id: ItemId(3),
-            text: "a\nb".into()
-        }]
+        vec![
+            Effect::ReleaseClaim(ItemId(3)),
+            Effect::SaveDraft {
+                id: ItemId(3),
+                text: "a\nb".into()
+            }
+        ]
     );
     assert_eq!(s.mode, Mode::Normal);
 }
@@ -312,10 +421,13 @@ fn escape_then_a_key_read_as_alt_key_closes_then_acts() {
     );
     assert_eq!(
         fx,
-        vec![Effect::SaveDraft {
-            id: ItemId(3),
-            text: "a".into()
-        }]
+        vec![
+            Effect::ReleaseClaim(ItemId(3)),
+            Effect::SaveDraft {
+                id: ItemId(3),
+                text: "a".into()
+            }
+        ]
     );
     assert_eq!(
         s.mode,

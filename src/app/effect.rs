@@ -49,6 +49,18 @@ pub enum Effect {
     },
     /// Load the outbox for its view (answers with `Msg::OutboxLoaded`).
     LoadOutbox,
+    /// "I am replying to this" for teammates (answers with `Msg::Claimed`).
+    Claim(ItemId),
+    /// The composer closed: the claim ends.
+    ReleaseClaim(ItemId),
+    /// Who is replying to what (answers with `Msg::ClaimsLoaded`).
+    LoadClaims,
+    /// The traffic cop: what happened in the conversation since the composer opened
+    /// (answers with `Msg::Activity`).
+    CheckActivity {
+        id: ItemId,
+        since: jiff::Timestamp,
+    },
     /// Send a failed outbox entry again, with new text if edited.
     Resend {
         entry: i64,

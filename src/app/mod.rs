@@ -10,6 +10,7 @@ pub mod msg;
 pub mod palette;
 pub mod search;
 pub mod state;
+pub mod team;
 #[cfg(test)]
 pub(crate) mod test_support;
 pub mod timers;

@@ -45,6 +45,20 @@ pub enum Msg {
     FollowUpsLoaded(Vec<crate::model::FollowUp>),
     /// The outbox's entries, for the outbox view.
     OutboxLoaded(Vec<OutboxEntry>),
+    /// A teammate's tinbox changed the shared store: reload what is shown.
+    StoreChanged,
+    /// Every live claim ("kim is replying"), this user's included.
+    ClaimsLoaded(Vec<crate::store::Claim>),
+    /// Our claim on an item is recorded; `others` are also replying to it.
+    Claimed {
+        id: ItemId,
+        others: Vec<crate::store::Claim>,
+    },
+    /// What happened in the conversation since the composer opened (or why we cannot tell).
+    Activity {
+        id: ItemId,
+        activity: Result<Vec<crate::store::Activity>, String>,
+    },
     /// Any store or effect failure the user should see.
     Error(String),
     /// Informational status-bar message.

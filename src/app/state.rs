@@ -44,6 +44,12 @@ pub struct Composer {
     pub resend: Option<i64>,
     /// The template picker (`ctrl-t`), when open.
     pub picker: Option<Picker>,
+    /// When the composer opened: the traffic cop looks for what happened since.
+    pub opened_at: jiff::Timestamp,
+    /// `ctrl-s` pressed: waiting for the traffic cop's look at the conversation.
+    pub checking: bool,
+    /// What the traffic cop found (a teammate replied, a new message came): asks before sending.
+    pub warning: Option<String>,
 }
 
 /// Choosing a canned reply by fuzzy search over names and bodies.
@@ -101,6 +107,10 @@ pub enum AccountHealth {
     Failing {
         error: String,
         retry_at: Option<Timestamp>,
+    },
+    /// A teammate's tinbox polls this account (a team store).
+    Elsewhere {
+        holder: String,
     },
 }
 
@@ -167,6 +177,8 @@ pub struct AppState {
     pub demo: bool,
     /// Local user's name for history entries.
     pub user: String,
+    /// Teammates replying right now, by item (a team store; never the local user).
+    pub claims: std::collections::BTreeMap<ItemId, Vec<String>>,
     pub width: u16,
     pub height: u16,
     /// Something visible changed since the last draw.
@@ -193,6 +205,7 @@ impl AppState {
             accounts: BTreeMap::new(),
             message: None,
             alerts: Vec::new(),
+            claims: std::collections::BTreeMap::new(),
             views: super::filter::View::defaults(),
             filter: None,
             marked: Default::default(),

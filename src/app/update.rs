@@ -145,6 +145,10 @@ pub fn update(state: &mut AppState, msg: Msg, now: Timestamp) -> Vec<Effect> {
             state.dirty = true;
             Vec::new()
         }
+        Msg::StoreChanged => super::team::on_store_changed(state),
+        Msg::ClaimsLoaded(claims) => super::team::on_claims(state, claims),
+        Msg::Claimed { id, others } => super::team::on_claimed(state, id, others),
+        Msg::Activity { id, activity } => super::team::on_activity(state, id, activity),
         Msg::Info(i) => {
             state.message = Some((Level::Info, i));
             state.dirty = true;
@@ -219,6 +223,9 @@ fn on_poller(state: &mut AppState, ev: PollerEvent) -> Vec<Effect> {
             error,
             retry_at,
         } => (account, AccountHealth::Failing { error, retry_at }, false),
+        PollerEvent::Elsewhere { account, holder } => {
+            (account, AccountHealth::Elsewhere { holder }, false)
+        }
     };
     if let Some(view) = state.accounts.get_mut(&account)
         && view.health != health
@@ -430,7 +437,7 @@ pub fn apply(state: &mut AppState, action: Action, now: Timestamp) -> Vec<Effect
             state.message = None;
             Vec::new()
         }
-        Action::Reply => composer::open(state),
+        Action::Reply => composer::open(state, now),
         Action::Done => set_status(state, Status::Done, "marked done"),
         Action::Reopen => set_status(state, Status::New, "reopened"),
         Action::Pending => set_status(state, Status::Pending, "waiting on the customer"),

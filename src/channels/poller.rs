@@ -12,7 +12,7 @@ use tokio::task::JoinHandle;
 use super::demo::Clock;
 use super::{Channel, ChannelError};
 use crate::rules::Rules;
-use crate::store::{IngestReport, StoreError, StoreHandle};
+use crate::store::{IngestReport, LeaseState, StoreError, StoreHandle};
 
 /// What a poller tells the app.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,6 +29,12 @@ pub enum PollerEvent {
         account: String,
         error: String,
         retry_at: Option<Timestamp>,
+    },
+    /// A team store: another instance (`holder`, e.g. "kim on laptop") polls this account;
+    /// this one asks again after an interval and takes over when that one stops.
+    Elsewhere {
+        account: String,
+        holder: String,
     },
 }
 
@@ -146,6 +152,27 @@ pub fn spawn_poller(
         let mut rng = fastrand::Rng::new();
         let mut failures = 0u32;
         loop {
+            // A team store: poll only while this instance holds the account's lease.
+            let name = account.clone();
+            let now = clock();
+            match store.call(move |s| s.lease_account(&name, now)).await {
+                Ok(LeaseState::Held) => {}
+                Ok(LeaseState::Elsewhere(holder)) => {
+                    let ev = PollerEvent::Elsewhere {
+                        account: account.clone(),
+                        holder,
+                    };
+                    if events.send(ev).is_err() {
+                        return;
+                    }
+                    tokio::select! {
+                        _ = tokio::time::sleep(jittered(cfg.interval, cfg.jitter, &mut rng)) => {}
+                        _ = events.closed() => return,
+                    }
+                    continue;
+                }
+                Err(e) => tracing::warn!(account = %account, "lease: {e}"),
+            }
             if events
                 .send(PollerEvent::Started {
                     account: account.clone(),

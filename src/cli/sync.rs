@@ -132,10 +132,12 @@ pub async fn run(
     drop(tx);
     let (otx, mut orx) = tokio::sync::mpsc::unbounded_channel();
     let _outbox = outbox::spawn_worker(store.clone(), senders, user, otx, clock.clone());
+    let mut holders: HashMap<String, String> = HashMap::new();
     loop {
         tokio::select! {
             ev = rx.recv() => match ev {
                 Some(PollerEvent::Synced { account, report, at }) => {
+                    holders.remove(&account);
                     writeln!(out, "{at} {account}: synced, {} new", report.new_items.len())?;
                     for a in &report.alerts {
                         writeln!(out, "{at} {account}: ALERT {}", one_line(&a.message))?;
@@ -144,6 +146,13 @@ pub async fn run(
                 Some(PollerEvent::Failed { account, error, retry_at }) => {
                     let retry = retry_at.map(|t| format!(", retrying at {t}")).unwrap_or_default();
                     writeln!(out, "{} {account}: error: {error}{retry}", Timestamp::now())?;
+                }
+                Some(PollerEvent::Elsewhere { account, holder }) => {
+                    // Said once per change of holder, not every interval.
+                    if holders.get(&account) != Some(&holder) {
+                        writeln!(out, "{} {account}: polled by {}", Timestamp::now(), one_line(&holder))?;
+                        holders.insert(account, holder);
+                    }
                 }
                 Some(PollerEvent::Started { .. }) => {}
                 None => break,

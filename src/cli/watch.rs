@@ -81,7 +81,7 @@ pub async fn run(
                     }
                     scan(&store, &policies, &mut seen, json, out).await?
                 }
-                Some(PollerEvent::Started { .. }) => {}
+                Some(PollerEvent::Started { .. } | PollerEvent::Elsewhere { .. }) => {}
                 None => break,
             },
             _ = tick.tick() => scan(&store, &policies, &mut seen, json, out).await?,

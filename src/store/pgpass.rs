@@ -55,12 +55,13 @@ fn percent_decode(s: &str) -> String {
     let mut i = 0;
     while i < bytes.len() {
         let hex = |b: u8| (b as char).to_digit(16);
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-                continue;
-            }
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2]))
+        {
+            out.push((h * 16 + l) as u8);
+            i += 3;
+            continue;
         }
         out.push(bytes[i]);
         i += 1;
@@ -139,7 +140,13 @@ pub fn find(text: &str, target: &Target) -> Option<String> {
                 .iter()
                 .zip(wanted)
                 .enumerate()
-                .all(|(i, (f, w))| if i == 0 { host_ok(f, w) } else { f == "*" || f == w });
+                .all(|(i, (f, w))| {
+                    if i == 0 {
+                        host_ok(f, w)
+                    } else {
+                        f == "*" || f == w
+                    }
+                });
             matches.then(|| fields[4].clone())
         })
 }
@@ -198,7 +205,10 @@ mod tests {
         assert_eq!(t, target());
         assert!(!pw);
         let (t, pw) = Target::from_url("postgresql://kim:se%3Acret@10.0.0.5:6000").expect("url");
-        assert_eq!((t.host.as_str(), t.port, t.db.as_str()), ("10.0.0.5", 6000, "kim"));
+        assert_eq!(
+            (t.host.as_str(), t.port, t.db.as_str()),
+            ("10.0.0.5", 6000, "kim")
+        );
         assert!(pw);
         assert!(Target::from_url("mysql://x@y/z").is_err());
     }

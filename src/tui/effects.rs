@@ -185,6 +185,32 @@ impl EffectRunner {
                 self.outbox.wake();
                 r
             }
+            Effect::Claim(id) => {
+                let who = self.user.clone();
+                self.store
+                    .call(move |s| s.claim_item(id, &who, Timestamp::now()))
+                    .await
+                    .map(|others| self.send(Msg::Claimed { id, others }))
+            }
+            Effect::ReleaseClaim(id) => {
+                let who = self.user.clone();
+                self.store.call(move |s| s.release_claim(id, &who)).await
+            }
+            Effect::LoadClaims => self
+                .store
+                .call(|s| s.claims())
+                .await
+                .map(|c| self.send(Msg::ClaimsLoaded(c))),
+            Effect::CheckActivity { id, since } => {
+                let who = self.user.clone();
+                let activity = self
+                    .store
+                    .call(move |s| s.activity_since(id, since, &who))
+                    .await
+                    .map_err(|e| e.to_string());
+                self.send(Msg::Activity { id, activity });
+                Ok(())
+            }
             Effect::Notify { event, text } => {
                 crate::notify::deliver(&self.notify, event, &text, &mut std::io::stdout());
                 Ok(())

@@ -145,6 +145,23 @@ pub async fn run(session: Session) -> Result<()> {
         notify: session.notify,
     };
     runner.run(crate::app::triage::reload(&state)).await;
+    // A team store tells us what teammates change; their changes reload what is shown.
+    if let Ok(Some(changes)) = session.store.call(|s| Ok(s.subscribe())).await {
+        let forward = tx.clone();
+        std::thread::Builder::new()
+            .name("tinbox-store-events".into())
+            .spawn(move || {
+                while changes.recv().is_ok() {
+                    // A burst of changes is one reload.
+                    while changes.try_recv().is_ok() {}
+                    if forward.send(Msg::StoreChanged).is_err() {
+                        break;
+                    }
+                }
+            })
+            .context("cannot start the store listener")?;
+        runner.run(Effect::LoadClaims).await;
+    }
     if let Ok(n) = session.store.call(|s| s.draft_count()).await {
         state.draft_count = n;
     }

@@ -136,6 +136,16 @@ pub fn lines<'a>(
             theme.style(timer_role(t.state)),
         ),
     ];
+    if let Some(who) = state.claims.get(&item.id) {
+        let verb = if who.len() == 1 { "is" } else { "are" };
+        lines.push(Line::styled(
+            format!(
+                "✎ {} {verb} replying to this now",
+                sanitize::one_line(&who.join(", "))
+            ),
+            theme.style(Role::SlaWarn),
+        ));
+    }
     let mut meta = Vec::new();
     if !item.tags.is_empty() {
         meta.push(format!(

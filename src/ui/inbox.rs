@@ -109,7 +109,17 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, now:
             Span::styled(" ", base),
             Span::styled(fit(&sanitize::one_line(&item.text), cols.text), base),
             Span::styled(" ", base),
-            Span::styled(fit(item.status.as_str(), STATUS_W), on(Role::Muted)),
+            match state.claims.get(&item.id) {
+                // A teammate is replying: say so where the status is.
+                Some(who) => Span::styled(
+                    fit(
+                        &format!("✎{}", sanitize::one_line(&who.join(","))),
+                        STATUS_W,
+                    ),
+                    on(Role::SlaWarn),
+                ),
+                None => Span::styled(fit(item.status.as_str(), STATUS_W), on(Role::Muted)),
+            },
             Span::styled(" ", base),
         ];
         let timer = truncate(&timer, TIMER_W);

@@ -188,7 +188,26 @@ pub fn composer(frame: &mut Frame, area: Rect, state: &AppState, c: &Composer, t
         Some(max) => (format!("{len}/{max}"), len > max),
         None => (format!("{len}"), false),
     };
-    let footer = if c.confirm {
+    let footer = if c.checking {
+        Line::from(vec![
+            Span::styled(format!(" {counter} "), theme.style(Role::Muted)),
+            Span::styled(
+                " Checking the conversation for new activity… (Esc: keep editing)",
+                theme.style(Role::Muted),
+            ),
+        ])
+    } else if let (true, Some(warning)) = (c.confirm, &c.warning) {
+        Line::from(vec![
+            Span::styled(
+                format!(" ⚠ {}. ", sanitize::one_line(warning)),
+                theme.style(Role::Error),
+            ),
+            Span::styled(
+                " Send anyway? y = send · n = keep editing ",
+                theme.style(Role::Selection),
+            ),
+        ])
+    } else if c.confirm {
         Line::from(vec![
             Span::styled(format!(" {counter} "), theme.style(Role::Muted)),
             Span::styled(
@@ -220,7 +239,7 @@ pub fn composer(frame: &mut Frame, area: Rect, state: &AppState, c: &Composer, t
         picker(frame, r, state, p, theme);
         return;
     }
-    if !c.confirm {
+    if !c.confirm && !c.checking {
         let line_start = c.text[..c.cursor].rfind('\n').map(|i| i + 1).unwrap_or(0);
         let col = width(&c.text[line_start..c.cursor]) as u16;
         let x = inner.x + col.min(inner.width.saturating_sub(1));

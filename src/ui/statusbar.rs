@@ -30,6 +30,7 @@ pub fn health_text(health: &AccountHealth, now: Timestamp) -> String {
             };
             format!("✗ {}{retry}", sanitize::one_line(error))
         }
+        AccountHealth::Elsewhere { holder } => format!("⇄ {}", sanitize::one_line(holder)),
     }
 }
 

@@ -209,6 +209,9 @@ fn composer_and_confirmation() {
         dirty: false,
         resend: None,
         picker: None,
+        opened_at: at(0),
+        checking: false,
+        warning: None,
     });
     let screen = render(&s, 80, 24);
     assert!(
@@ -238,6 +241,9 @@ fn composer_on_a_dm_says_it_stays_private() {
         dirty: false,
         resend: None,
         picker: None,
+        opened_at: at(0),
+        checking: false,
+        warning: None,
     });
     assert!(render(&s, 80, 24).contains("private DM — stays private"));
 }
@@ -354,6 +360,9 @@ fn template_picker_lists_matches_above_the_composer() {
             query: "ref".into(),
             selected: 0,
         }),
+        opened_at: at(0),
+        checking: false,
+        warning: None,
     });
     let screen = render(&s, 100, 30);
     assert!(screen.contains("Template: ref"), "{screen}");
