@@ -40,6 +40,66 @@ pub struct Report {
     pub rows: Vec<Row>,
     pub total: Row,
     pub days: Vec<Day>,
+    /// Per responder (who sent the first reply); filled by [`by_responder`].
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub responders: Vec<Responder>,
+}
+
+/// One responder's figures: the items they answered first.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Responder {
+    pub who: String,
+    pub replied: usize,
+    pub median_first_response_s: Option<i64>,
+    pub p90_first_response_s: Option<i64>,
+    /// Answered after the breach target.
+    pub breaches: usize,
+}
+
+/// Figures per responder over the items that arrived in the period, from who answered each
+/// (`first_responders`: item → name), busiest first.
+pub fn by_responder(
+    items: &[Item],
+    first_responders: &[(crate::model::ItemId, String)],
+    policies: &Policies,
+    since: Timestamp,
+    now: Timestamp,
+) -> Vec<Responder> {
+    let who: BTreeMap<_, _> = first_responders.iter().cloned().collect();
+    let mut groups: BTreeMap<String, (Responder, Vec<i64>)> = BTreeMap::new();
+    for item in items
+        .iter()
+        .filter(|i| i.created_at >= since && i.created_at <= now)
+    {
+        let (Some(name), Some(t)) = (who.get(&item.id), first_response_s(item, policies)) else {
+            continue;
+        };
+        let (row, times) = groups.entry(name.clone()).or_insert_with(|| {
+            (
+                Responder {
+                    who: name.clone(),
+                    ..Responder::default()
+                },
+                Vec::new(),
+            )
+        });
+        row.replied += 1;
+        times.push(t);
+        if t > policies.for_item(item).breach_s {
+            row.breaches += 1;
+        }
+    }
+    let mut rows: Vec<Responder> = groups
+        .into_values()
+        .map(|(mut row, mut times)| {
+            times.sort_unstable();
+            row.median_first_response_s = percentile(&times, 0.5);
+            row.p90_first_response_s = percentile(&times, 0.9);
+            row
+        })
+        .collect();
+    rows.sort_by(|a, b| b.replied.cmp(&a.replied).then_with(|| a.who.cmp(&b.who)));
+    rows
 }
 
 /// The value at nearest rank `p` (0 < p ≤ 1) of sorted `v`.
@@ -179,6 +239,7 @@ pub fn build(
         rows,
         total,
         days,
+        responders: Vec::new(),
     }
 }
 

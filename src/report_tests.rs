@@ -176,3 +176,29 @@ fn percentiles_by_nearest_rank() {
     assert_eq!(percentile(&[1, 2, 3, 4], 0.5), Some(2));
     assert_eq!(percentile(&(1..=10).collect::<Vec<_>>(), 0.9), Some(9));
 }
+
+#[test]
+fn figures_per_responder_count_who_answered_first() {
+    let (items, _) = data();
+    let policies = Policies::new(Policy::default(), Vec::new());
+    let since = at(-7 * 86_400);
+    let who = vec![
+        (ItemId(1), "kim".to_string()),
+        (ItemId(2), "kim".to_string()),
+        (ItemId(3), "sam".to_string()),
+        (ItemId(8), "kim".to_string()),
+        // Before the period: not counted.
+        (ItemId(9), "sam".to_string()),
+    ];
+    let rows = by_responder(&items, &who, &policies, since, t0());
+    let names: Vec<_> = rows.iter().map(|r| (r.who.as_str(), r.replied)).collect();
+    assert_eq!(names, vec![("kim", 3), ("sam", 1)], "busiest first");
+    assert_eq!(rows[0].median_first_response_s, Some(120));
+    assert_eq!(rows[0].p90_first_response_s, Some(4000));
+    assert_eq!(
+        rows[0].breaches,
+        usize::from(4000 > Policy::default().breach_s),
+        "item 8 took 4000 s"
+    );
+    assert_eq!(rows[1].median_first_response_s, Some(180));
+}

@@ -37,7 +37,9 @@ pub fn run(
         ..ItemQuery::default()
     })?;
     let followups = store.followups(false)?;
-    let r = report::build(&items, &followups, policies, from, now, &tz);
+    let mut r = report::build(&items, &followups, policies, from, now, &tz);
+    let answered_by = store.first_responders(from)?;
+    r.responders = report::by_responder(&items, &answered_by, policies, from, now);
     if args.json {
         serde_json::to_writer_pretty(&mut *out, &r)?;
         writeln!(out)?;
@@ -86,6 +88,26 @@ pub fn run(
     )?;
     for row in r.rows.iter().chain(std::iter::once(&r.total)) {
         writeln!(out, "{}", line(row))?;
+    }
+    if !r.responders.is_empty() {
+        let age = |v: Option<i64>| v.map(format_age).unwrap_or_else(|| "-".into());
+        writeln!(out)?;
+        writeln!(
+            out,
+            "{:<25} {:>7} {:>7} {:>7} {:>8}",
+            "RESPONDER", "REPLIED", "MEDIAN", "P90", "BREACHES"
+        )?;
+        for p in &r.responders {
+            writeln!(
+                out,
+                "{:<25} {:>7} {:>7} {:>7} {:>8}",
+                crate::ui::text::truncate(&crate::sanitize::one_line(&p.who), 25),
+                p.replied,
+                age(p.median_first_response_s),
+                age(p.p90_first_response_s),
+                p.breaches
+            )?;
+        }
     }
     Ok(())
 }

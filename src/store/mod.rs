@@ -264,6 +264,9 @@ pub trait StoreBackend: Send {
         since: Timestamp,
         who: &str,
     ) -> StoreResult<Vec<Activity>>;
+    /// Who answered each item (the first reply recorded since `since`), for the report's
+    /// per-responder figures.
+    fn first_responders(&mut self, since: Timestamp) -> StoreResult<Vec<(ItemId, String)>>;
     /// Changes made by other instances, as they happen (team stores), or `None`.
     fn subscribe(&mut self) -> Option<std::sync::mpsc::Receiver<StoreEvent>> {
         None

@@ -415,6 +415,9 @@ impl StoreBackend for SqliteStore {
         self.sending(id, now)?;
         Ok(true)
     }
+    fn first_responders(&mut self, since: Timestamp) -> StoreResult<Vec<(ItemId, String)>> {
+        self.responders(since)
+    }
     fn activity_since(
         &mut self,
         id: ItemId,

@@ -11,6 +11,28 @@ use crate::model::ItemId;
 use crate::store::{Activity, StoreBackend, StoreResult};
 
 impl SqliteStore {
+    pub(super) fn responders(&mut self, since: Timestamp) -> StoreResult<Vec<(ItemId, String)>> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT item_id, who FROM history WHERE to_status = 'replied' AND at >= ?1 \
+                 ORDER BY at, id",
+            )
+            .map_err(db)?;
+        let rows = stmt
+            .query_map([secs(since)], |r| Ok((ItemId(r.get(0)?), r.get(1)?)))
+            .map_err(db)?;
+        let mut seen = std::collections::HashSet::new();
+        let mut out = Vec::new();
+        for r in rows {
+            let (id, who): (ItemId, String) = r.map_err(db)?;
+            if seen.insert(id) {
+                out.push((id, who));
+            }
+        }
+        Ok(out)
+    }
+
     pub(super) fn activity(
         &mut self,
         id: ItemId,
