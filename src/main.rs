@@ -57,9 +57,9 @@ fn run(cli: Cli) -> Result<u8> {
 
     match &cli.command {
         Some(Command::List(args)) => {
-            let mut store = open_store(&paths)?;
+            let mut store = open_store(&paths, &config, &user)?;
             tinbox::cli::list::run(
-                &mut store,
+                &mut *store,
                 &config.policies(),
                 args,
                 &mut io::stdout().lock(),
@@ -67,9 +67,9 @@ fn run(cli: Cli) -> Result<u8> {
             Ok(0)
         }
         Some(Command::Show(args)) => {
-            let mut store = open_store(&paths)?;
+            let mut store = open_store(&paths, &config, &user)?;
             tinbox::cli::show::run(
-                &mut store,
+                &mut *store,
                 &config.policies(),
                 args,
                 &mut io::stdout().lock(),
@@ -80,21 +80,23 @@ fn run(cli: Cli) -> Result<u8> {
             let secrets = Secrets::load(&paths.secrets_file)?;
             // `sync --once` may run beside the inbox (from cron): it polls, and leaves the
             // outbox to the running one. A continuous sync needs the store to itself.
+            // A team store keeps instances apart itself (leases, the outbox's row locks).
+            let team = config.store.is_team();
             let lock = tinbox::instance::acquire(&paths.data_dir, "tinbox sync");
             let lock = match lock {
                 Ok(l) => Some(l),
-                Err(_) if args.once => None,
+                Err(_) if args.once || team => None,
                 Err(e) => bail!(e),
             };
-            let store = StoreHandle::spawn(Box::new(open_store(&paths)?));
+            let store = StoreHandle::spawn(open_store(&paths, &config, &user)?);
             let mut out = io::stdout();
-            let owns = lock.is_some();
+            let owns = lock.is_some() || team;
             let run = tinbox::cli::sync::run(&config, &secrets, store, args, owns, &mut out);
             Ok(u8::try_from(runtime()?.block_on(run)?).unwrap_or(1))
         }
         Some(Command::Reply(args)) => {
             let secrets = Secrets::load(&paths.secrets_file)?;
-            let store = StoreHandle::spawn(Box::new(open_store(&paths)?));
+            let store = StoreHandle::spawn(open_store(&paths, &config, &user)?);
             let stdin = io::stdin();
             let interactive = stdin.is_terminal();
             let reply_io = tinbox::cli::reply::Io {
@@ -116,9 +118,9 @@ fn run(cli: Cli) -> Result<u8> {
             Ok(u8::try_from(runtime()?.block_on(run)?).unwrap_or(1))
         }
         Some(Command::FollowUp(args)) => {
-            let mut store = open_store(&paths)?;
+            let mut store = open_store(&paths, &config, &user)?;
             tinbox::cli::followup::create(
-                &mut store,
+                &mut *store,
                 args,
                 &config.case_format,
                 &user,
@@ -127,23 +129,29 @@ fn run(cli: Cli) -> Result<u8> {
             Ok(0)
         }
         Some(Command::FollowUps(args)) => {
-            let mut store = open_store(&paths)?;
-            tinbox::cli::followup::list(&mut store, args, &mut io::stdout().lock())?;
+            let mut store = open_store(&paths, &config, &user)?;
+            tinbox::cli::followup::list(&mut *store, args, &mut io::stdout().lock())?;
             Ok(0)
         }
         Some(Command::Watch { json }) => {
             let secrets = Secrets::load(&paths.secrets_file)?;
-            let _lock = tinbox::instance::acquire(&paths.data_dir, "tinbox watch")
-                .map_err(anyhow::Error::msg)?;
-            let store = StoreHandle::spawn(Box::new(open_store(&paths)?));
+            let _lock = if config.store.is_team() {
+                None
+            } else {
+                Some(
+                    tinbox::instance::acquire(&paths.data_dir, "tinbox watch")
+                        .map_err(anyhow::Error::msg)?,
+                )
+            };
+            let store = StoreHandle::spawn(open_store(&paths, &config, &user)?);
             let mut out = io::stdout();
             let run = tinbox::cli::watch::run(&config, &secrets, store, *json, &mut out);
             Ok(u8::try_from(runtime()?.block_on(run)?).unwrap_or(1))
         }
         Some(Command::Status { json }) => {
-            let mut store = open_store(&paths)?;
+            let mut store = open_store(&paths, &config, &user)?;
             let code = tinbox::cli::status::run(
-                &mut store,
+                &mut *store,
                 &config.policies(),
                 *json,
                 &mut io::stdout().lock(),
@@ -151,9 +159,9 @@ fn run(cli: Cli) -> Result<u8> {
             Ok(u8::try_from(code).unwrap_or(3))
         }
         Some(Command::Report(args)) => {
-            let mut store = open_store(&paths)?;
+            let mut store = open_store(&paths, &config, &user)?;
             tinbox::cli::report::run(
-                &mut store,
+                &mut *store,
                 &config.policies(),
                 args,
                 &mut io::stdout().lock(),
@@ -161,8 +169,8 @@ fn run(cli: Cli) -> Result<u8> {
             Ok(0)
         }
         Some(Command::Resolve(args)) => {
-            let mut store = open_store(&paths)?;
-            tinbox::cli::followup::resolve(&mut store, args, &user, &mut io::stdout().lock())?;
+            let mut store = open_store(&paths, &config, &user)?;
+            tinbox::cli::followup::resolve(&mut *store, args, &user, &mut io::stdout().lock())?;
             Ok(0)
         }
         Some(Command::Account(cmd)) => {
@@ -171,6 +179,9 @@ fn run(cli: Cli) -> Result<u8> {
             let run = tinbox::cli::account::run(cmd, &paths, &config, &mut stdin, &mut out);
             runtime()?.block_on(run)?;
             Ok(0)
+        }
+        Some(Command::Db(cmd)) => {
+            tinbox::cli::db::run(cmd, &config, &paths, &user, &mut io::stdout().lock())
         }
         None => inbox(&cli, &paths, config, theme, user),
     }
@@ -195,6 +206,8 @@ fn inbox(cli: &Cli, paths: &Paths, config: Config, theme: Theme, user: String) -
         None
     };
     let _lock = match &demo_dir {
+        // A team store: several inboxes share it by design.
+        _ if config.store.is_team() => None,
         Some(_) => None,
         None => Some(
             tinbox::instance::acquire(&paths.data_dir, "the tinbox inbox")
@@ -203,7 +216,7 @@ fn inbox(cli: &Cli, paths: &Paths, config: Config, theme: Theme, user: String) -
     };
     let store: Box<dyn StoreBackend> = match &demo_dir {
         Some(dir) => Box::new(SqliteStore::open(&dir.path().join("demo.db"))?),
-        None => Box::new(open_store(paths)?),
+        None => open_store(paths, &config, &user)?,
     };
     let accounts = if cli.demo {
         let poll = PollerConfig::every(Duration::from_secs(5));
@@ -264,8 +277,8 @@ fn inbox(cli: &Cli, paths: &Paths, config: Config, theme: Theme, user: String) -
     Ok(0)
 }
 
-fn open_store(paths: &Paths) -> Result<SqliteStore> {
-    Ok(SqliteStore::open(&paths.store_file())?)
+fn open_store(paths: &Paths, config: &Config, user: &str) -> Result<Box<dyn StoreBackend>> {
+    tinbox::store::open::open(config, paths, user)
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime> {

@@ -204,7 +204,11 @@ fn list(paths: &Paths, config: &Config, out: &mut dyn Write) -> Result<()> {
         )?;
         return Ok(());
     }
-    let mut store = crate::store::sqlite::SqliteStore::open(&paths.store_file())?;
+    let user = config
+        .user
+        .clone()
+        .unwrap_or_else(crate::store::pgpass::login_name);
+    let mut store = crate::store::open::open(config, paths, &user)?;
     for (name, acc) in &config.accounts {
         let rec = store.account(name)?;
         let last = rec

@@ -1,6 +1,7 @@
 //! Command-line surface (names fixed by the design: scripts depend on them).
 
 pub mod account;
+pub mod db;
 mod account_bluesky;
 pub mod followup;
 pub mod json;
@@ -73,6 +74,20 @@ pub enum Command {
         json: bool,
     },
     /// One line for a status bar; exit code 0 ok, 1 warn, 2 breached, 3 an account failing.
+    Status {
+        #[arg(long)]
+        json: bool,
+    },
+    /// The store: apply its schema (`migrate`), or show it and, for a team, who runs and polls what.
+    #[command(subcommand)]
+    Db(DbCommand),
+}
+
+#[derive(Debug, Clone, Copy, Subcommand)]
+pub enum DbCommand {
+    /// Bring the store's schema up to date (a team's PostgreSQL database: once per upgrade).
+    Migrate,
+    /// The store, its schema version, and (a team store) the running instances and their accounts.
     Status {
         #[arg(long)]
         json: bool,

@@ -188,3 +188,29 @@ fn notifications_are_configured_per_event() {
     let e = err("[notify]\ndm = \"command\"\n");
     assert!(e.contains("notify.command"), "{e}");
 }
+
+#[test]
+fn the_store_is_sqlite_unless_a_postgres_url_is_given() {
+    let p = |t: &str| parse(t, Path::new("c.toml")).expect("parses").store;
+    assert_eq!(p(""), StoreConfig::Sqlite);
+    assert_eq!(
+        p("store = \"postgres://kim@db.example/tinbox\""),
+        StoreConfig::Postgres {
+            url: "postgres://kim@db.example/tinbox".into(),
+            password_cmd: None,
+            lease_s: 15,
+        }
+    );
+    assert_eq!(
+        p("[store]\nurl = \"postgresql://kim@db/t\"\npassword_cmd = \"pass db\"\nlease = \"30s\"\n"),
+        StoreConfig::Postgres {
+            url: "postgresql://kim@db/t".into(),
+            password_cmd: Some("pass db".into()),
+            lease_s: 30,
+        }
+    );
+    let e = err("store = \"mysql://kim@db/t\"\n");
+    assert!(e.contains("config.toml:1") && e.contains("store") && e.contains("PostgreSQL"), "{e}");
+    let e = err("[store]\nurl = \"postgres://db/t\"\nlease = \"1s\"\n");
+    assert!(e.contains("store.lease") && e.contains("at least"), "{e}");
+}

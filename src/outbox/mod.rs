@@ -190,6 +190,17 @@ pub fn spawn_worker(
     let wake = Arc::new(Notify::new());
     let woken = wake.clone();
     let task = tokio::spawn(async move {
+        // A team store: a teammate's queued reply (or a dead instance's) is looked at at once.
+        if let Ok(Some(changes)) = store.call(|s| Ok(s.subscribe())).await {
+            let nudge = woken.clone();
+            let _ = std::thread::Builder::new()
+                .name("tinbox-outbox-events".into())
+                .spawn(move || {
+                    while changes.recv().is_ok() {
+                        nudge.notify_one();
+                    }
+                });
+        }
         loop {
             match flush_due(&store, &channels, &who, &clock).await {
                 Ok(evs) => {

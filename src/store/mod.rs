@@ -6,6 +6,7 @@
 //! own thread; headless commands use a backend directly.
 
 pub mod actor;
+pub mod open;
 pub mod pgpass;
 pub mod sqlite;
 

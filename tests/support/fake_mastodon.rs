@@ -31,6 +31,8 @@ pub struct State {
     pub idempotency: HashMap<String, String>,
     /// Statuses created through POST, in order.
     pub posted: Vec<Value>,
+    /// Every POST of a status, duplicates (same idempotency key) included.
+    pub post_requests: usize,
     pub max_chars: u64,
     pub rate_remaining: u64,
     pub next_id: u64,
@@ -71,6 +73,7 @@ impl FakeMastodon {
             faults: VecDeque::new(),
             idempotency: HashMap::new(),
             posted: Vec::new(),
+            post_requests: 0,
             max_chars: 500,
             rate_remaining: 300,
             next_id: 900_000,
@@ -246,6 +249,7 @@ fn notifications(s: &State, req: &Request) -> Response {
 }
 
 fn post_status(s: &mut State, req: &Request) -> Response {
+    s.post_requests += 1;
     let key = req.header("idempotency-key").map(String::from);
     if let Some(existing) = key
         .as_ref()

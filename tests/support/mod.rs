@@ -86,6 +86,7 @@ pub mod bsky_lab;
 pub mod fake_mastodon;
 pub mod http;
 pub mod pty;
+pub mod team;
 
 pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()

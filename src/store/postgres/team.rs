@@ -1,0 +1,318 @@
+//! Team coordination (leases, claims, notifications).
+//!
+//! Liveness is one heartbeat per running instance: a background thread with its own
+//! connection renews `instances.heartbeat_at` every third of the lease and LISTENs for the
+//! other instances' changes. An instance whose heartbeat is older than the lease is dead: its
+//! account leases can be taken, its claims no longer show, its half-sent replies are retried
+//! (with their idempotency keys) by another instance. Times here are the database server's
+//! clock, so responders' machines need not agree on the time.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, mpsc};
+use std::time::{Duration, Instant};
+
+use jiff::Timestamp;
+use postgres::fallible_iterator::FallibleIterator;
+
+use super::{PgOptions, PgStore, db};
+use crate::model::ItemId;
+use crate::store::{Claim, LeaseState, StoreEvent, StoreResult};
+
+/// The server's clock, in unix seconds.
+pub(super) const SERVER_NOW: &str = "EXTRACT(EPOCH FROM clock_timestamp())::BIGINT";
+
+/// Subscribers to the other instances' changes.
+pub(super) type Subscribers = Arc<Mutex<Vec<mpsc::Sender<StoreEvent>>>>;
+
+/// The heartbeat-and-listen thread of one instance; it stops when the store is dropped.
+pub(super) struct Background {
+    pub(super) stop: Arc<AtomicBool>,
+    pub(super) subscribers: Subscribers,
+}
+
+impl Background {
+    /// Start renewing `instance`'s heartbeat and listening for changes (own connection).
+    pub(super) fn start(opts: &PgOptions, instance: i64) -> StoreResult<Background> {
+        let mut client = PgStore::connect(opts)?;
+        client.batch_execute("LISTEN tinbox").map_err(db)?;
+        let stop = Arc::new(AtomicBool::new(false));
+        let subscribers: Subscribers = Arc::default();
+        let (stop2, subs2, opts2) = (stop.clone(), subscribers.clone(), opts.clone());
+        let every = Duration::from_secs((opts.lease_secs / 3).max(1).unsigned_abs());
+        let own = format!(":{instance}");
+        std::thread::Builder::new()
+            .name("tinbox-team".into())
+            .spawn(move || {
+                let mut next_beat = Instant::now();
+                while !stop2.load(Ordering::Relaxed) {
+                    if Instant::now() >= next_beat {
+                        // The database went away and came back: a new connection, listening again.
+                        if client.is_closed() {
+                            match PgStore::connect(&opts2)
+                                .and_then(|mut c| c.batch_execute("LISTEN tinbox").map(|_| c).map_err(db))
+                            {
+                                Ok(c) => {
+                                    client = c;
+                                    // Whatever happened meanwhile was not heard: reload.
+                                    if let Ok(mut subs) = subs2.lock() {
+                                        subs.retain(|s| s.send(StoreEvent::Changed).is_ok());
+                                    }
+                                }
+                                Err(e) => tracing::warn!("team store: reconnecting: {e}"),
+                            }
+                        }
+                        let sql = format!(
+                            "UPDATE instances SET heartbeat_at = {SERVER_NOW} WHERE id = $1"
+                        );
+                        if let Err(e) = client.execute(&sql, &[&instance]) {
+                            tracing::warn!("team store heartbeat: {e}");
+                        }
+                        next_beat = Instant::now() + every;
+                    }
+                    // Wait for notifications, at most until the stop flag is looked at again.
+                    let wait = next_beat
+                        .saturating_duration_since(Instant::now())
+                        .min(Duration::from_millis(250));
+                    let mut events = Vec::new();
+                    let mut notes = client.notifications();
+                    let mut it = notes.timeout_iter(wait);
+                    loop {
+                        match it.next() {
+                            Ok(Some(n)) => {
+                                // Our own changes are not news to us.
+                                if n.payload().ends_with(&own) {
+                                    continue;
+                                }
+                                events.push(if n.payload().starts_with("claims") {
+                                    StoreEvent::Claims
+                                } else {
+                                    StoreEvent::Changed
+                                });
+                            }
+                            Ok(None) => break,
+                            Err(e) => {
+                                tracing::warn!("team store notifications: {e}");
+                                std::thread::sleep(wait);
+                                break;
+                            }
+                        }
+                    }
+                    drop(it);
+                    drop(notes);
+                    if !events.is_empty()
+                        && let Ok(mut subs) = subs2.lock()
+                    {
+                        for ev in events {
+                            subs.retain(|s| s.send(ev.clone()).is_ok());
+                        }
+                    }
+                }
+            })
+            .map_err(|e| crate::store::StoreError::Db(format!("cannot start the team thread: {e}")))?;
+        Ok(Background { stop, subscribers })
+    }
+}
+
+impl Drop for Background {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+    }
+}
+
+/// The payload of a change notification from `instance` (`kind` is "changed" or "claims").
+pub(super) fn payload(kind: &str, instance: i64) -> String {
+    format!("{kind}:{instance}")
+}
+
+/// Who an instance is, for people: "kim on laptop".
+fn describe(who: &str, host: &str) -> String {
+    format!("{who} on {host}")
+}
+
+impl PgStore {
+    /// The liveness condition for an instance id column `col`.
+    fn alive(&self, col: &str) -> String {
+        format!(
+            "EXISTS (SELECT 1 FROM instances WHERE id = {col} AND heartbeat_at >= {SERVER_NOW} - {})",
+            self.opts.lease_secs
+        )
+    }
+
+    pub(super) fn team_lease(&mut self, account: &str, _now: Timestamp) -> StoreResult<LeaseState> {
+        let sql = format!(
+            "INSERT INTO leases (account, instance_id, acquired_at) VALUES ($1, $2, {SERVER_NOW}) \
+             ON CONFLICT (account) DO UPDATE SET instance_id = EXCLUDED.instance_id, \
+             acquired_at = CASE WHEN leases.instance_id = EXCLUDED.instance_id \
+                           THEN leases.acquired_at ELSE EXCLUDED.acquired_at END \
+             WHERE leases.instance_id = EXCLUDED.instance_id OR NOT {} \
+             RETURNING instance_id",
+            self.alive("leases.instance_id")
+        );
+        let took = self
+            .client
+            .query_opt(&sql, &[&account, &self.instance])
+            .map_err(db)?;
+        if took.is_some() {
+            return Ok(LeaseState::Held);
+        }
+        let holder = self
+            .client
+            .query_opt(
+                "SELECT i.who, i.host FROM leases l JOIN instances i ON i.id = l.instance_id \
+                 WHERE l.account = $1",
+                &[&account],
+            )
+            .map_err(db)?;
+        Ok(LeaseState::Elsewhere(match holder {
+            Some(r) => describe(&r.try_get::<_, String>(0).map_err(db)?, &r.try_get::<_, String>(1).map_err(db)?),
+            None => "another tinbox".into(),
+        }))
+    }
+
+    fn live_claims(&mut self, item: Option<ItemId>) -> StoreResult<Vec<Claim>> {
+        let sql = format!(
+            "SELECT item_id, who, since FROM claims c WHERE {} AND ($1::BIGINT IS NULL OR item_id = $1) \
+             ORDER BY since, who",
+            self.alive("c.instance_id")
+        );
+        let rows = self
+            .client
+            .query(&sql, &[&item.map(|i| i.0)])
+            .map_err(db)?;
+        rows.iter()
+            .map(|r| {
+                Ok(Claim {
+                    item: ItemId(r.try_get(0).map_err(db)?),
+                    who: r.try_get(1).map_err(db)?,
+                    since: super::rows::ts(r.try_get(2).map_err(db)?),
+                })
+            })
+            .collect()
+    }
+
+    pub(super) fn team_claim(
+        &mut self,
+        id: ItemId,
+        who: &str,
+        _now: Timestamp,
+    ) -> StoreResult<Vec<Claim>> {
+        let mut tx = self.client.transaction().map_err(db)?;
+        let sql = format!(
+            "INSERT INTO claims (item_id, who, instance_id, since) VALUES ($1, $2, $3, {SERVER_NOW}) \
+             ON CONFLICT (item_id, who) DO UPDATE SET instance_id = EXCLUDED.instance_id, since = EXCLUDED.since"
+        );
+        tx.execute(&sql, &[&id.0, &who, &self.instance])
+            .map_err(db)?;
+        tx.execute(
+            "SELECT pg_notify('tinbox', $1)",
+            &[&payload("claims", self.instance)],
+        )
+        .map_err(db)?;
+        tx.commit().map_err(db)?;
+        Ok(self
+            .live_claims(Some(id))?
+            .into_iter()
+            .filter(|c| c.who != who)
+            .collect())
+    }
+
+    pub(super) fn team_release(&mut self, id: ItemId, who: &str) -> StoreResult<()> {
+        let mut tx = self.client.transaction().map_err(db)?;
+        tx.execute(
+            "DELETE FROM claims WHERE item_id = $1 AND who = $2 AND instance_id = $3",
+            &[&id.0, &who, &self.instance],
+        )
+        .map_err(db)?;
+        tx.execute(
+            "SELECT pg_notify('tinbox', $1)",
+            &[&payload("claims", self.instance)],
+        )
+        .map_err(db)?;
+        tx.commit().map_err(db)
+    }
+
+    pub(super) fn team_claims(&mut self) -> StoreResult<Vec<Claim>> {
+        self.live_claims(None)
+    }
+
+    pub(super) fn team_subscribe(&mut self) -> Option<mpsc::Receiver<StoreEvent>> {
+        let (tx, rx) = mpsc::channel();
+        self.background.subscribers.lock().ok()?.push(tx);
+        Some(rx)
+    }
+
+    pub(super) fn team_first_responders(
+        &mut self,
+        since: Timestamp,
+    ) -> StoreResult<Vec<(ItemId, String)>> {
+        let rows = self
+            .client
+            .query(
+                "SELECT DISTINCT ON (item_id) item_id, who FROM history \
+                 WHERE to_status = 'replied' AND at >= $1 ORDER BY item_id, at, id",
+                &[&since.as_second()],
+            )
+            .map_err(db)?;
+        rows.iter()
+            .map(|r| Ok((ItemId(r.try_get(0).map_err(db)?), r.try_get(1).map_err(db)?)))
+            .collect()
+    }
+
+    /// Running instances and who polls which account (`tinbox db status`).
+    pub fn team_status(&mut self) -> StoreResult<TeamStatus> {
+        let sql = format!(
+            "SELECT id, who, host, pid, {SERVER_NOW} - heartbeat_at FROM instances ORDER BY id"
+        );
+        let mut instances = Vec::new();
+        for r in self.client.query(&sql, &[]).map_err(db)? {
+            let age: i64 = r.try_get(4).map_err(db)?;
+            instances.push(InstanceInfo {
+                id: r.try_get(0).map_err(db)?,
+                who: r.try_get(1).map_err(db)?,
+                host: r.try_get(2).map_err(db)?,
+                pid: r.try_get(3).map_err(db)?,
+                heartbeat_age_s: age,
+                alive: age <= self.opts.lease_secs,
+                this: r.try_get::<_, i64>(0).map_err(db)? == self.instance,
+            });
+        }
+        let mut leases = Vec::new();
+        for r in self
+            .client
+            .query("SELECT account, instance_id FROM leases ORDER BY account", &[])
+            .map_err(db)?
+        {
+            leases.push((r.try_get(0).map_err(db)?, r.try_get(1).map_err(db)?));
+        }
+        Ok(TeamStatus { instances, leases })
+    }
+
+    /// Leave the team cleanly: leases and claims go at once (not after the lease).
+    pub(super) fn team_leave(&mut self) {
+        let _ = self.client.batch_execute(&format!(
+            "DELETE FROM leases WHERE instance_id = {me}; DELETE FROM claims WHERE instance_id = {me}; \
+             DELETE FROM instances WHERE id = {me}; SELECT pg_notify('tinbox', 'claims:{me}')",
+            me = self.instance
+        ));
+    }
+}
+
+/// `tinbox db status` for a team store.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct TeamStatus {
+    pub instances: Vec<InstanceInfo>,
+    /// (account, instance id)
+    pub leases: Vec<(String, i64)>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct InstanceInfo {
+    pub id: i64,
+    pub who: String,
+    pub host: String,
+    pub pid: i32,
+    pub heartbeat_age_s: i64,
+    pub alive: bool,
+    /// The instance asking.
+    pub this: bool,
+}
