@@ -6,6 +6,9 @@
 //! own thread; headless commands use a backend directly.
 
 pub mod actor;
+#[cfg(test)]
+mod conformance;
+pub mod postgres;
 pub mod sqlite;
 
 pub use actor::StoreHandle;

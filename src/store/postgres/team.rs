@@ -1,0 +1,1 @@
+//! Team coordination (leases, claims, notifications).
