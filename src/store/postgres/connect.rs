@@ -200,35 +200,25 @@ pub(super) fn take_sslrootcert(conn: &str) -> (String, Option<String>) {
 pub(crate) fn redact(conn: &str) -> String {
     if is_url(conn) {
         let (scheme, rest) = conn.split_once("://").unwrap_or(("postgres", conn));
-        let (authority, tail) = match rest.find(['/', '?']) {
-            Some(i) => rest.split_at(i),
-            None => (rest, ""),
+        // The user info ends at the last '@' (a password may hold '/', '?' or '@'); when the
+        // query holds an '@' this hides too much, never too little.
+        let (userinfo, rest) = match rest.rfind('@') {
+            Some(at) => match rest[..at].split_once(':') {
+                Some((user, _)) => (format!("{user}:***@"), &rest[at + 1..]),
+                None => (String::new(), rest),
+            },
+            None => (String::new(), rest),
         };
-        let authority = match authority.rsplit_once('@') {
-            Some((userinfo, hosts)) => {
-                let user = userinfo.split(':').next().unwrap_or_default();
-                if userinfo.contains(':') {
-                    format!("{user}:***@{hosts}")
-                } else {
-                    format!("{user}@{hosts}")
-                }
-            }
-            None => authority.to_string(),
-        };
-        let tail = match tail.split_once('?') {
-            Some((path, query)) => {
-                let query: Vec<String> = query
-                    .split('&')
-                    .map(|pair| match pair.split_once('=') {
-                        Some(("password", _)) => "password=***".to_string(),
-                        _ => pair.to_string(),
-                    })
-                    .collect();
-                format!("{path}?{}", query.join("&"))
-            }
-            None => tail.to_string(),
-        };
-        return format!("{scheme}://{authority}{tail}");
+        let mut shown = format!("{scheme}://{userinfo}{rest}");
+        // `password=` in the query.
+        let mut from = 0;
+        while let Some(i) = shown[from..].find("password=") {
+            let start = from + i + "password=".len();
+            let end = shown[start..].find('&').map_or(shown.len(), |e| start + e);
+            shown.replace_range(start..end, "***");
+            from = start + 3;
+        }
+        return shown;
     }
     // key=value form: drop everything after `password=` up to the next key.
     let mut out = Vec::new();
@@ -269,6 +259,11 @@ mod tests {
             redact("postgres://kim:p@ss@db/team"),
             "postgres://kim:***@db/team"
         );
+        assert_eq!(
+            redact("postgres://kim:pa/s?s@db:5432/team"),
+            "postgres://kim:***@db:5432/team"
+        );
+        assert_eq!(redact("postgres://db/team"), "postgres://db/team");
         assert_eq!(
             redact("host=db user=kim password='a b c' dbname=team"),
             "host=db user=kim password=*** dbname=team"
