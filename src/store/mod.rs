@@ -1,13 +1,16 @@
 //! The store: everything tinbox knows, durable.
 //!
 //! [`StoreBackend`] is the boundary every caller uses; [`sqlite::SqliteStore`] is the embedded
-//! backend (a PostgreSQL backend for team inboxes will implement the same trait). One owner:
+//! backend, [`postgres::PgStore`] the team store on PostgreSQL. One owner:
 //! the TUI talks to the backend through [`StoreHandle`], an actor running the backend on its
 //! own thread; headless commands use a backend directly.
 
 pub mod actor;
 pub mod open;
 pub mod pgpass;
+#[cfg(test)]
+mod conformance;
+pub mod postgres;
 pub mod sqlite;
 
 pub use actor::StoreHandle;

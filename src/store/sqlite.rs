@@ -7,6 +7,8 @@ mod outbox;
 mod rows;
 mod team;
 
+pub(crate) use followups::format_case;
+
 use std::path::Path;
 
 use rusqlite::{Connection, OpenFlags};
