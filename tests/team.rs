@@ -27,7 +27,11 @@ fn mention(fake: &FakeMastodon, n: u64, text: &str) {
         n,
         status(
             &format!("1100000000000000{n:02}"),
-            account(&format!("{}", 70 + n), &format!("cust{n}@x.invalid"), "Customer"),
+            account(
+                &format!("{}", 70 + n),
+                &format!("cust{n}@x.invalid"),
+                "Customer",
+            ),
             &format!("<p>{text}</p>"),
             "public",
             None,
@@ -37,11 +41,27 @@ fn mention(fake: &FakeMastodon, n: u64, text: &str) {
 
 fn migrate(db: &TeamDb, sb: &support::Sandbox) {
     let out = db.run(sb, &["db", "migrate"]);
-    assert!(out.status.success(), "migrate: {}{}", stdout(&out), stderr(&out));
-    assert!(stdout(&out).contains("migrated from version 0"), "{}", stdout(&out));
-    assert!(!stdout(&out).contains(&db.password), "the password is never printed");
+    assert!(
+        out.status.success(),
+        "migrate: {}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    assert!(
+        stdout(&out).contains("migrated from version 0"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(
+        !stdout(&out).contains(&db.password),
+        "the password is never printed"
+    );
     let again = db.run(sb, &["db", "migrate"]);
-    assert!(stdout(&again).contains("already at version"), "{}", stdout(&again));
+    assert!(
+        stdout(&again).contains("already at version"),
+        "{}",
+        stdout(&again)
+    );
 }
 
 /// `tinbox db status --json`: pid of the instance holding the lease of `account`.
@@ -71,7 +91,9 @@ fn one_instance_polls_an_account_and_another_takes_over_when_it_is_killed() {
     migrate(&db, &kim);
     let (log_a, log_b) = (kim.dir.path().join("a.log"), sam.dir.path().join("b.log"));
     let mut a = db.spawn(&kim, &["sync"], &log_a);
-    wait_until("kim's instance to sync", 30, || log(&log_a).contains("brand: synced"));
+    wait_until("kim's instance to sync", 30, || {
+        log(&log_a).contains("brand: synced")
+    });
     let a_pid = i64::from(a.id());
     assert_eq!(lease_holder(&db, &kim, "brand"), Some(a_pid));
     let mut b = db.spawn(&sam, &["sync"], &log_b);
@@ -147,7 +169,10 @@ fn with_two_instances_sending_every_queued_reply_goes_out_exactly_once() {
     });
     let (posted, requests) = fake.with(|s| (s.posted.len(), s.post_requests));
     assert_eq!(posted, 6, "six replies on the network");
-    assert_eq!(requests, 6, "and not one extra attempt: nothing was sent twice");
+    assert_eq!(
+        requests, 6,
+        "and not one extra attempt: nothing was sent twice"
+    );
     for it in &items {
         let replies: Vec<_> = store
             .thread(it.id)
@@ -214,7 +239,11 @@ fn a_teammate_sees_who_is_replying_and_is_asked_before_crossing_a_reply() {
     s.send("n");
     s.send("\x1b");
     s.wait_text("Draft for #");
-    assert_eq!(fake.with(|st| st.posted.len()), 1, "one answer to the customer");
+    assert_eq!(
+        fake.with(|st| st.posted.len()),
+        1,
+        "one answer to the customer"
+    );
     for app in [&mut k, &mut s] {
         app.send("q");
     }

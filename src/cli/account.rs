@@ -8,7 +8,6 @@ use super::{AccountAddArgs, AccountCommand};
 use crate::channels::mastodon::oauth;
 use crate::config::{Config, Paths, check_url};
 use crate::secrets::Secrets;
-use crate::store::StoreBackend;
 
 pub async fn run(
     cmd: &AccountCommand,

@@ -1,8 +1,8 @@
 //! Command-line surface (names fixed by the design: scripts depend on them).
 
 pub mod account;
-pub mod db;
 mod account_bluesky;
+pub mod db;
 pub mod followup;
 pub mod json;
 pub mod list;

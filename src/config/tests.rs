@@ -202,7 +202,9 @@ fn the_store_is_sqlite_unless_a_postgres_url_is_given() {
         }
     );
     assert_eq!(
-        p("[store]\nurl = \"postgresql://kim@db/t\"\npassword_cmd = \"pass db\"\nlease = \"30s\"\n"),
+        p(
+            "[store]\nurl = \"postgresql://kim@db/t\"\npassword_cmd = \"pass db\"\nlease = \"30s\"\n"
+        ),
         StoreConfig::Postgres {
             url: "postgresql://kim@db/t".into(),
             password_cmd: Some("pass db".into()),
@@ -210,7 +212,10 @@ fn the_store_is_sqlite_unless_a_postgres_url_is_given() {
         }
     );
     let e = err("store = \"mysql://kim@db/t\"\n");
-    assert!(e.contains("config.toml:1") && e.contains("store") && e.contains("PostgreSQL"), "{e}");
+    assert!(
+        e.contains("config.toml:1") && e.contains("store") && e.contains("PostgreSQL"),
+        "{e}"
+    );
     let e = err("[store]\nurl = \"postgres://db/t\"\nlease = \"1s\"\n");
     assert!(e.contains("store.lease") && e.contains("at least"), "{e}");
 }

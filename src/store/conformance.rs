@@ -34,6 +34,7 @@ macro_rules! conformance_suite {
             outbox_queues_sends_and_records_the_reply,
             failed_replies_are_kept_and_can_be_resent,
             activity_since_shows_new_messages_and_replies_by_others,
+            first_responders_name_who_answered_each_item,
         );
     };
     (@tests $run:path; $($name:ident),* $(,)?) => {
@@ -844,4 +845,43 @@ pub(crate) fn activity_since_shows_new_messages_and_replies_by_others(s: &mut dy
         s.activity_since(ItemId(999), at(0), "kim"),
         Err(StoreError::NoSuchItem(_))
     ));
+}
+
+pub(crate) fn first_responders_name_who_answered_each_item(s: &mut dyn StoreBackend) {
+    let r = s
+        .ingest(
+            "a",
+            ChannelKind::Demo,
+            &[
+                incoming("t1", at(0)),
+                reply_in("t1b", "t1", at(10)),
+                incoming("t2", at(20)),
+                incoming("t3", at(30)),
+            ],
+            None,
+            at(40),
+        )
+        .expect("ingest");
+    let ids = r.new_items;
+    // One reply by kim answers both items of the first thread; sam answers the second,
+    // and kim's later reply to it does not change who answered first.
+    s.record_reply(ids[1], "o1", "hi", "kim", at(100))
+        .expect("reply");
+    s.record_reply(ids[2], "o2", "hello", "sam", at(200))
+        .expect("reply");
+    s.record_reply(ids[2], "o3", "also", "kim", at(300))
+        .expect("reply");
+    let mut got = s.first_responders(at(0)).expect("responders");
+    got.sort();
+    assert_eq!(
+        got,
+        vec![
+            (ids[0], "kim".to_string()),
+            (ids[1], "kim".to_string()),
+            (ids[2], "sam".to_string()),
+        ]
+    );
+    // Only replies since the given time count.
+    let later = s.first_responders(at(150)).expect("responders");
+    assert_eq!(later, vec![(ids[2], "sam".to_string())]);
 }

@@ -6,10 +6,10 @@
 //! own thread; headless commands use a backend directly.
 
 pub mod actor;
-pub mod open;
-pub mod pgpass;
 #[cfg(test)]
 mod conformance;
+pub mod open;
+pub mod pgpass;
 pub mod postgres;
 pub mod sqlite;
 

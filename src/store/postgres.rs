@@ -56,6 +56,8 @@ pub struct PgStore {
     pub(super) opts: PgOptions,
     /// This process's row in `instances`.
     pub(super) instance: i64,
+    /// The heartbeat and the listener for teammates' changes.
+    background: team::Background,
 }
 
 impl PgStore {
@@ -106,10 +108,17 @@ impl PgStore {
             .try_get(0)
             .map_err(db)?;
         tx.commit().map_err(db)?;
+        let pid: i32 = client
+            .query_one("SELECT pg_backend_pid()", &[])
+            .map_err(db)?
+            .try_get(0)
+            .map_err(db)?;
+        let background = team::Background::start(opts, instance, pid)?;
         Ok(PgStore {
             client,
             opts: opts.clone(),
             instance,
+            background,
         })
     }
 
@@ -135,9 +144,8 @@ impl PgStore {
 
 impl Drop for PgStore {
     fn drop(&mut self) {
-        let _ = self
-            .client
-            .execute("DELETE FROM instances WHERE id = $1", &[&self.instance]);
+        // Leases and claims go at once, so teammates take over without waiting for the lease.
+        self.team_leave();
     }
 }
 
@@ -191,9 +199,14 @@ fn run_migrations(client: &mut Client, shown: &str) -> StoreResult<(i64, i64)> {
 }
 
 /// Tell the other instances that something changed (delivered when `tx` commits).
+/// The payload names the connection (`changed:<backend pid>`), so an instance can tell its
+/// own changes from its teammates'.
 pub(super) fn notify_changed(tx: &mut Transaction<'_>) -> StoreResult<()> {
-    tx.execute("SELECT pg_notify('tinbox', 'changed')", &[])
-        .map_err(db)?;
+    tx.execute(
+        "SELECT pg_notify('tinbox', 'changed:' || pg_backend_pid())",
+        &[],
+    )
+    .map_err(db)?;
     Ok(())
 }
 

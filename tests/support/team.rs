@@ -19,7 +19,9 @@ pub struct TeamDb {
 impl TeamDb {
     /// A fresh database, or `None` (the caller says it is skipped).
     pub fn create() -> Option<TeamDb> {
-        let admin = std::env::var("TINBOX_PG_URL").ok().filter(|s| !s.is_empty())?;
+        let admin = std::env::var("TINBOX_PG_URL")
+            .ok()
+            .filter(|s| !s.is_empty())?;
         let name = format!("tinbox_e2e_{:016x}", fastrand::u64(..));
         let mut client = admin_client(&admin);
         client
@@ -33,7 +35,10 @@ impl TeamDb {
             u.host_str().unwrap_or("127.0.0.1"),
             u.port().unwrap_or(5432)
         );
-        match std::env::var("TINBOX_PG_CA").ok().filter(|p| std::path::Path::new(p).exists()) {
+        match std::env::var("TINBOX_PG_CA")
+            .ok()
+            .filter(|p| std::path::Path::new(p).exists())
+        {
             Some(ca) => url.push_str(&format!("?sslmode=require&sslrootcert={ca}")),
             None => url.push_str("?sslmode=prefer"),
         }
@@ -100,13 +105,18 @@ impl TeamDb {
 impl Drop for TeamDb {
     fn drop(&mut self) {
         let mut client = admin_client(&self.admin);
-        let _ = client.batch_execute(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name));
+        let _ = client.batch_execute(&format!(
+            "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+            self.name
+        ));
     }
 }
 
 fn admin_client(admin: &str) -> postgres::Client {
     let config = postgres::Config::from_str(admin).expect("admin url");
-    config.connect(postgres::NoTls).expect("connect to the test server")
+    config
+        .connect(postgres::NoTls)
+        .expect("connect to the test server")
 }
 
 pub fn log(path: &std::path::Path) -> String {

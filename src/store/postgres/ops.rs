@@ -14,7 +14,8 @@ use crate::model::{
 };
 use crate::sanitize::{clean, one_line};
 use crate::store::{
-    AccountRecord, Activity, IngestReport, ItemQuery, StoreBackend, StoreError, StoreResult,
+    AccountRecord, Activity, Claim, IngestReport, ItemQuery, LeaseState, StoreBackend, StoreError,
+    StoreResult,
 };
 
 pub(super) const WHO_SYSTEM: &str = "tinbox";
@@ -528,6 +529,24 @@ impl StoreBackend for PgStore {
         who: &str,
     ) -> StoreResult<Vec<Activity>> {
         self.activity(id, since, who)
+    }
+    fn first_responders(&mut self, since: Timestamp) -> StoreResult<Vec<(ItemId, String)>> {
+        self.team_first_responders(since)
+    }
+    fn lease_account(&mut self, account: &str, now: Timestamp) -> StoreResult<LeaseState> {
+        self.team_lease(account, now)
+    }
+    fn claim_item(&mut self, id: ItemId, who: &str, now: Timestamp) -> StoreResult<Vec<Claim>> {
+        self.team_claim(id, who, now)
+    }
+    fn release_claim(&mut self, id: ItemId, who: &str) -> StoreResult<()> {
+        self.team_release(id, who)
+    }
+    fn claims(&mut self) -> StoreResult<Vec<Claim>> {
+        self.team_claims()
+    }
+    fn subscribe(&mut self) -> Option<std::sync::mpsc::Receiver<crate::store::StoreEvent>> {
+        self.team_subscribe()
     }
     fn outbox_mark_sent(
         &mut self,

@@ -4,8 +4,8 @@
 //! connection renews `instances.heartbeat_at` every third of the lease and LISTENs for the
 //! other instances' changes. An instance whose heartbeat is older than the lease is dead: its
 //! account leases can be taken, its claims no longer show, its half-sent replies are retried
-//! (with their idempotency keys) by another instance. Times here are the database server's
-//! clock, so responders' machines need not agree on the time.
+//! (with their idempotency keys) by another instance. Times are the instances' clocks (unix
+//! seconds), so responders' machines should keep time (NTP); the lease tolerates small skew.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, mpsc};
@@ -18,9 +18,6 @@ use super::{PgOptions, PgStore, db};
 use crate::model::ItemId;
 use crate::store::{Claim, LeaseState, StoreEvent, StoreResult};
 
-/// The server's clock, in unix seconds.
-pub(super) const SERVER_NOW: &str = "EXTRACT(EPOCH FROM clock_timestamp())::BIGINT";
-
 /// Subscribers to the other instances' changes.
 pub(super) type Subscribers = Arc<Mutex<Vec<mpsc::Sender<StoreEvent>>>>;
 
@@ -32,14 +29,15 @@ pub(super) struct Background {
 
 impl Background {
     /// Start renewing `instance`'s heartbeat and listening for changes (own connection).
-    pub(super) fn start(opts: &PgOptions, instance: i64) -> StoreResult<Background> {
+    pub(super) fn start(opts: &PgOptions, instance: i64, own_pid: i32) -> StoreResult<Background> {
         let mut client = PgStore::connect(opts)?;
         client.batch_execute("LISTEN tinbox").map_err(db)?;
         let stop = Arc::new(AtomicBool::new(false));
         let subscribers: Subscribers = Arc::default();
         let (stop2, subs2, opts2) = (stop.clone(), subscribers.clone(), opts.clone());
         let every = Duration::from_secs((opts.lease_secs / 3).max(1).unsigned_abs());
-        let own = format!(":{instance}");
+        // Notifications carry the backend pid of the connection that made the change.
+        let own = format!(":{own_pid}");
         std::thread::Builder::new()
             .name("tinbox-team".into())
             .spawn(move || {
@@ -48,9 +46,9 @@ impl Background {
                     if Instant::now() >= next_beat {
                         // The database went away and came back: a new connection, listening again.
                         if client.is_closed() {
-                            match PgStore::connect(&opts2)
-                                .and_then(|mut c| c.batch_execute("LISTEN tinbox").map(|_| c).map_err(db))
-                            {
+                            match PgStore::connect(&opts2).and_then(|mut c| {
+                                c.batch_execute("LISTEN tinbox").map(|_| c).map_err(db)
+                            }) {
                                 Ok(c) => {
                                     client = c;
                                     // Whatever happened meanwhile was not heard: reload.
@@ -61,10 +59,11 @@ impl Background {
                                 Err(e) => tracing::warn!("team store: reconnecting: {e}"),
                             }
                         }
-                        let sql = format!(
-                            "UPDATE instances SET heartbeat_at = {SERVER_NOW} WHERE id = $1"
-                        );
-                        if let Err(e) = client.execute(&sql, &[&instance]) {
+                        let now = Timestamp::now().as_second();
+                        if let Err(e) = client.execute(
+                            "UPDATE instances SET heartbeat_at = $2 WHERE id = $1",
+                            &[&instance, &now],
+                        ) {
                             tracing::warn!("team store heartbeat: {e}");
                         }
                         next_beat = Instant::now() + every;
@@ -108,7 +107,9 @@ impl Background {
                     }
                 }
             })
-            .map_err(|e| crate::store::StoreError::Db(format!("cannot start the team thread: {e}")))?;
+            .map_err(|e| {
+                crate::store::StoreError::Db(format!("cannot start the team thread: {e}"))
+            })?;
         Ok(Background { stop, subscribers })
     }
 }
@@ -119,9 +120,14 @@ impl Drop for Background {
     }
 }
 
-/// The payload of a change notification from `instance` (`kind` is "changed" or "claims").
-pub(super) fn payload(kind: &str, instance: i64) -> String {
-    format!("{kind}:{instance}")
+/// Tell the other instances that claims changed (delivered when `tx` commits).
+fn notify_claims(tx: &mut postgres::Transaction<'_>) -> StoreResult<()> {
+    tx.execute(
+        "SELECT pg_notify('tinbox', 'claims:' || pg_backend_pid())",
+        &[],
+    )
+    .map_err(db)?;
+    Ok(())
 }
 
 /// Who an instance is, for people: "kim on laptop".
@@ -130,27 +136,27 @@ fn describe(who: &str, host: &str) -> String {
 }
 
 impl PgStore {
-    /// The liveness condition for an instance id column `col`.
-    fn alive(&self, col: &str) -> String {
+    /// The liveness condition for an instance id column `col`, at the time in parameter `now`.
+    fn alive(&self, col: &str, now: &str) -> String {
         format!(
-            "EXISTS (SELECT 1 FROM instances WHERE id = {col} AND heartbeat_at >= {SERVER_NOW} - {})",
+            "EXISTS (SELECT 1 FROM instances WHERE id = {col} AND heartbeat_at >= {now}::BIGINT - {})",
             self.opts.lease_secs
         )
     }
 
-    pub(super) fn team_lease(&mut self, account: &str, _now: Timestamp) -> StoreResult<LeaseState> {
+    pub(super) fn team_lease(&mut self, account: &str, now: Timestamp) -> StoreResult<LeaseState> {
         let sql = format!(
-            "INSERT INTO leases (account, instance_id, acquired_at) VALUES ($1, $2, {SERVER_NOW}) \
+            "INSERT INTO leases (account, instance_id, acquired_at) VALUES ($1, $2, $3) \
              ON CONFLICT (account) DO UPDATE SET instance_id = EXCLUDED.instance_id, \
              acquired_at = CASE WHEN leases.instance_id = EXCLUDED.instance_id \
                            THEN leases.acquired_at ELSE EXCLUDED.acquired_at END \
              WHERE leases.instance_id = EXCLUDED.instance_id OR NOT {} \
              RETURNING instance_id",
-            self.alive("leases.instance_id")
+            self.alive("leases.instance_id", "$3")
         );
         let took = self
             .client
-            .query_opt(&sql, &[&account, &self.instance])
+            .query_opt(&sql, &[&account, &self.instance, &now.as_second()])
             .map_err(db)?;
         if took.is_some() {
             return Ok(LeaseState::Held);
@@ -164,7 +170,10 @@ impl PgStore {
             )
             .map_err(db)?;
         Ok(LeaseState::Elsewhere(match holder {
-            Some(r) => describe(&r.try_get::<_, String>(0).map_err(db)?, &r.try_get::<_, String>(1).map_err(db)?),
+            Some(r) => describe(
+                &r.try_get::<_, String>(0).map_err(db)?,
+                &r.try_get::<_, String>(1).map_err(db)?,
+            ),
             None => "another tinbox".into(),
         }))
     }
@@ -173,11 +182,12 @@ impl PgStore {
         let sql = format!(
             "SELECT item_id, who, since FROM claims c WHERE {} AND ($1::BIGINT IS NULL OR item_id = $1) \
              ORDER BY since, who",
-            self.alive("c.instance_id")
+            self.alive("c.instance_id", "$2")
         );
+        let now = Timestamp::now().as_second();
         let rows = self
             .client
-            .query(&sql, &[&item.map(|i| i.0)])
+            .query(&sql, &[&item.map(|i| i.0), &now])
             .map_err(db)?;
         rows.iter()
             .map(|r| {
@@ -194,20 +204,16 @@ impl PgStore {
         &mut self,
         id: ItemId,
         who: &str,
-        _now: Timestamp,
+        now: Timestamp,
     ) -> StoreResult<Vec<Claim>> {
         let mut tx = self.client.transaction().map_err(db)?;
-        let sql = format!(
-            "INSERT INTO claims (item_id, who, instance_id, since) VALUES ($1, $2, $3, {SERVER_NOW}) \
-             ON CONFLICT (item_id, who) DO UPDATE SET instance_id = EXCLUDED.instance_id, since = EXCLUDED.since"
-        );
-        tx.execute(&sql, &[&id.0, &who, &self.instance])
-            .map_err(db)?;
         tx.execute(
-            "SELECT pg_notify('tinbox', $1)",
-            &[&payload("claims", self.instance)],
+            "INSERT INTO claims (item_id, who, instance_id, since) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (item_id, who) DO UPDATE SET instance_id = EXCLUDED.instance_id, since = EXCLUDED.since",
+            &[&id.0, &who, &self.instance, &now.as_second()],
         )
         .map_err(db)?;
+        notify_claims(&mut tx)?;
         tx.commit().map_err(db)?;
         Ok(self
             .live_claims(Some(id))?
@@ -223,11 +229,7 @@ impl PgStore {
             &[&id.0, &who, &self.instance],
         )
         .map_err(db)?;
-        tx.execute(
-            "SELECT pg_notify('tinbox', $1)",
-            &[&payload("claims", self.instance)],
-        )
-        .map_err(db)?;
+        notify_claims(&mut tx)?;
         tx.commit().map_err(db)
     }
 
@@ -260,11 +262,16 @@ impl PgStore {
 
     /// Running instances and who polls which account (`tinbox db status`).
     pub fn team_status(&mut self) -> StoreResult<TeamStatus> {
-        let sql = format!(
-            "SELECT id, who, host, pid, {SERVER_NOW} - heartbeat_at FROM instances ORDER BY id"
-        );
+        let now = Timestamp::now().as_second();
         let mut instances = Vec::new();
-        for r in self.client.query(&sql, &[]).map_err(db)? {
+        for r in self
+            .client
+            .query(
+                "SELECT id, who, host, pid, $1::BIGINT - heartbeat_at FROM instances ORDER BY id",
+                &[&now],
+            )
+            .map_err(db)?
+        {
             let age: i64 = r.try_get(4).map_err(db)?;
             instances.push(InstanceInfo {
                 id: r.try_get(0).map_err(db)?,
@@ -279,7 +286,10 @@ impl PgStore {
         let mut leases = Vec::new();
         for r in self
             .client
-            .query("SELECT account, instance_id FROM leases ORDER BY account", &[])
+            .query(
+                "SELECT account, instance_id FROM leases ORDER BY account",
+                &[],
+            )
             .map_err(db)?
         {
             leases.push((r.try_get(0).map_err(db)?, r.try_get(1).map_err(db)?));
@@ -291,7 +301,7 @@ impl PgStore {
     pub(super) fn team_leave(&mut self) {
         let _ = self.client.batch_execute(&format!(
             "DELETE FROM leases WHERE instance_id = {me}; DELETE FROM claims WHERE instance_id = {me}; \
-             DELETE FROM instances WHERE id = {me}; SELECT pg_notify('tinbox', 'claims:{me}')",
+             DELETE FROM instances WHERE id = {me}; SELECT pg_notify('tinbox', 'claims:0')",
             me = self.instance
         ));
     }

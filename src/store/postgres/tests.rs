@@ -10,7 +10,7 @@ use self::testdb::TestDb;
 use super::*;
 use crate::model::{ChannelKind, FollowUpInput, FollowUpMethod, ItemId, Status};
 use crate::store::conformance::{incoming, reply_in};
-use crate::store::{Activity, StoreBackend};
+use crate::store::{Activity, LeaseState, StoreBackend};
 use crate::testing::at;
 
 /// A throw-away database per test.
@@ -632,7 +632,12 @@ fn changes_are_announced_to_listeners() {
             }
         }
     }
-    assert_eq!(got, vec!["changed", "changed"]);
+    assert_eq!(got.len(), 2, "{got:?}");
+    assert!(
+        got.iter()
+            .all(|p| p.starts_with("changed:") && *p == got[0]),
+        "both from kim's connection: {got:?}"
+    );
     // Nothing changed (same status): nothing announced.
     kim.set_status(id, Status::Pending, "kim", "again", at(2))
         .expect("noop");
@@ -642,4 +647,107 @@ fn changes_are_announced_to_listeners() {
         .next()
         .expect("notifications");
     assert!(next.is_none(), "announced: {next:?}");
+}
+
+#[test]
+fn subscribers_hear_their_teammates_changes_and_not_their_own() {
+    let Some(db) = TestDb::migrated() else { return };
+    let mut kim = db.open("kim");
+    let mut sam = db.open("sam");
+    let kim_hears = kim.subscribe().expect("a team store announces changes");
+    let sam_hears = sam.subscribe().expect("a team store announces changes");
+    let id = kim
+        .ingest("a", ChannelKind::Demo, &[incoming("1", at(0))], None, at(0))
+        .expect("i")
+        .new_items[0];
+    assert_eq!(
+        sam_hears.recv_timeout(Duration::from_secs(5)),
+        Ok(crate::store::StoreEvent::Changed)
+    );
+    kim.claim_item(id, "kim", Timestamp::now()).expect("claim");
+    assert_eq!(
+        sam_hears.recv_timeout(Duration::from_secs(5)),
+        Ok(crate::store::StoreEvent::Claims)
+    );
+    assert!(
+        kim_hears.recv_timeout(Duration::from_millis(700)).is_err(),
+        "kim's own changes are not news to kim"
+    );
+}
+
+#[test]
+fn an_account_lease_is_held_by_one_instance_and_taken_over_when_it_stops() {
+    let Some(db) = TestDb::migrated() else { return };
+    let mut kim = db.open("kim");
+    let mut sam = db.open("sam");
+    let now = Timestamp::now();
+    assert_eq!(
+        kim.lease_account("brand", now).expect("lease"),
+        LeaseState::Held
+    );
+    assert_eq!(
+        kim.lease_account("brand", now).expect("renew"),
+        LeaseState::Held
+    );
+    match sam.lease_account("brand", now).expect("lease") {
+        LeaseState::Elsewhere(who) => assert!(who.starts_with("kim on "), "{who}"),
+        held => panic!("two holders: {held:?}"),
+    }
+    // Another account is free for sam.
+    assert_eq!(
+        sam.lease_account("other", now).expect("lease"),
+        LeaseState::Held
+    );
+    // Kim's instance goes silent (no heartbeat for longer than the lease): sam takes over.
+    let later = now
+        .checked_add(jiff::SignedDuration::from_secs(db_lease() + 60))
+        .expect("time");
+    assert_eq!(
+        sam.lease_account("brand", later).expect("lease"),
+        LeaseState::Held
+    );
+    // Kim stops cleanly: its leases and claims go at once.
+    let mut lee = db.open("lee");
+    kim.claim_item(ItemId(1), "kim", now).ok();
+    drop(kim);
+    assert!(lee.claims().expect("claims").iter().all(|c| c.who != "kim"));
+}
+
+/// The lease of the test stores (see `TestDb::open`).
+fn db_lease() -> i64 {
+    60
+}
+
+#[test]
+fn claims_show_who_is_replying_until_the_composer_closes() {
+    let Some(db) = TestDb::migrated() else { return };
+    let mut kim = db.open("kim");
+    let mut sam = db.open("sam");
+    let id = kim
+        .ingest("a", ChannelKind::Demo, &[incoming("1", at(0))], None, at(0))
+        .expect("i")
+        .new_items[0];
+    let now = Timestamp::now();
+    assert!(kim.claim_item(id, "kim", now).expect("claim").is_empty());
+    let others = sam.claim_item(id, "sam", now).expect("claim");
+    assert_eq!(
+        others.iter().map(|c| c.who.as_str()).collect::<Vec<_>>(),
+        ["kim"]
+    );
+    let mut all: Vec<_> = sam
+        .claims()
+        .expect("claims")
+        .into_iter()
+        .map(|c| c.who)
+        .collect();
+    all.sort();
+    assert_eq!(all, ["kim", "sam"]);
+    kim.release_claim(id, "kim").expect("release");
+    let left: Vec<_> = sam
+        .claims()
+        .expect("claims")
+        .into_iter()
+        .map(|c| c.who)
+        .collect();
+    assert_eq!(left, ["sam"]);
 }
