@@ -33,15 +33,19 @@ impl PgStore {
                 at: ts(r.try_get(1).map_err(db)?),
             });
         }
-        // The responder's own replies are no news to them.
+        // The responder's own replies are no news to them. Replies that went through the
+        // outbox are dated by when they were queued (this side's clock, like `since`), not by
+        // the network's timestamp of the post.
         let replies = self
             .client
             .query(
-                "SELECT author_handle, created_at, FALSE FROM thread_entries \
-                 WHERE account = $1 AND thread_root = $2 AND outbound AND created_at >= $3 \
-                 AND author_handle <> $4 \
-                 UNION ALL SELECT o.queued_by, o.created_at, TRUE FROM outbox o JOIN items i ON i.id = o.item_id \
-                 WHERE i.account = $1 AND i.thread_root = $2 AND o.state IN ('queued', 'sending') \
+                "SELECT te.author_handle, te.created_at, FALSE FROM thread_entries te \
+                 WHERE te.account = $1 AND te.thread_root = $2 AND te.outbound AND te.created_at >= $3 \
+                 AND te.author_handle <> $4 AND NOT EXISTS (SELECT 1 FROM outbox o \
+                   WHERE o.item_id = te.item_id AND o.remote_id = te.remote_id) \
+                 UNION ALL SELECT o.queued_by, o.created_at, o.state <> 'sent' FROM outbox o \
+                 JOIN items i ON i.id = o.item_id \
+                 WHERE i.account = $1 AND i.thread_root = $2 AND o.state IN ('queued', 'sending', 'sent') \
                  AND o.created_at >= $3 AND o.queued_by <> $4 ORDER BY 2",
                 &[&item.account, &item.thread_root, &since, &who],
             )

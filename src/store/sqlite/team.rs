@@ -62,15 +62,19 @@ impl SqliteStore {
             out.push(r.map_err(db)?);
         }
         drop(stmt);
-        // One person's store records the sender of a reply as its author; the queue does not
-        // know who queued, so a queued reply is named as the user's own.
+        // Replies that went through the outbox are dated by when they were queued (this
+        // side's clock, like `since`), not by the network's timestamp of the post; the sender
+        // is the author of the recorded reply, or (still queued) the user.
         let mut stmt = self
             .conn
             .prepare(
-                "SELECT author_handle, created_at, 0 FROM thread_entries \
-                 WHERE account = ?1 AND thread_root = ?2 AND outbound = 1 AND created_at >= ?3 \
-                 UNION ALL SELECT ?4, o.created_at, 1 FROM outbox o JOIN items i ON i.id = o.item_id \
-                 WHERE i.account = ?1 AND i.thread_root = ?2 AND o.state IN ('queued', 'sending') \
+                "SELECT te.author_handle, te.created_at, 0 FROM thread_entries te \
+                 WHERE te.account = ?1 AND te.thread_root = ?2 AND te.outbound = 1 AND te.created_at >= ?3 \
+                 AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.item_id = te.item_id AND o.remote_id = te.remote_id) \
+                 UNION ALL SELECT COALESCE(te.author_handle, ?4), o.created_at, o.state <> 'sent' \
+                 FROM outbox o JOIN items i ON i.id = o.item_id \
+                 LEFT JOIN thread_entries te ON te.item_id = o.item_id AND te.remote_id = o.remote_id \
+                 WHERE i.account = ?1 AND i.thread_root = ?2 AND o.state IN ('queued', 'sending', 'sent') \
                  AND o.created_at >= ?3 ORDER BY 2",
             )
             .map_err(db)?;

@@ -125,3 +125,46 @@ fn a_full_disk_is_a_clear_error_and_loses_nothing() {
         510
     );
 }
+
+#[test]
+fn a_reply_sent_through_the_outbox_counts_from_when_it_was_queued() {
+    use crate::store::Activity;
+    let mut s = SqliteStore::open_in_memory().expect("store");
+    let id = s
+        .ingest(
+            "a",
+            ChannelKind::Demo,
+            &[incoming("root", at(0))],
+            None,
+            at(10),
+        )
+        .expect("i")
+        .new_items[0];
+    // Composer opened at 100; a reply (from a script) queued at 120, which the network dates
+    // earlier (its clock is behind): still news.
+    let oid = s.enqueue_reply(id, "hi", "k1", at(120)).expect("queue");
+    assert_eq!(
+        s.activity_since(id, at(100), "kim").expect("activity"),
+        vec![Activity::Reply {
+            who: "kim".into(),
+            at: at(120),
+            queued: true
+        }]
+    );
+    assert!(s.outbox_mark_sending(oid, at(121)).expect("take"));
+    s.outbox_mark_sent(oid, "out-9", "kim", at(50))
+        .expect("sent");
+    assert_eq!(
+        s.activity_since(id, at(100), "kim").expect("activity"),
+        vec![Activity::Reply {
+            who: "kim".into(),
+            at: at(120),
+            queued: false
+        }]
+    );
+    assert!(
+        s.activity_since(id, at(130), "kim")
+            .expect("activity")
+            .is_empty()
+    );
+}
