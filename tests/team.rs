@@ -100,6 +100,14 @@ fn one_instance_polls_an_account_and_another_takes_over_when_it_is_killed() {
     wait_until("sam's instance to see the lease", 30, || {
         log(&log_b).contains("brand: polled by kim on")
     });
+    // A one-off sync (cron) leaves the account to the instance polling it.
+    let once = db.run(&sam, &["sync", "--once"]);
+    assert!(once.status.success(), "{}", stderr(&once));
+    assert!(
+        stdout(&once).contains("brand: polled by kim on") && stdout(&once).contains("skipped"),
+        "{}",
+        stdout(&once)
+    );
     // Several intervals: the account stays with kim's instance; sam's never polls it.
     std::thread::sleep(Duration::from_secs(3));
     assert!(!log(&log_b).contains("synced"), "{}", log(&log_b));

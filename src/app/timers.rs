@@ -43,15 +43,16 @@ pub fn notices(state: &mut AppState, items: &[Item], now: Timestamp) -> Vec<Effe
         } else {
             &item.author.name
         };
-        let text = crate::sanitize::one_line(&item.text);
+        // Only for what is announced (not for every item on every reload).
+        let text = || crate::sanitize::one_line(&item.text);
         match (seen.get(&item.id), t) {
             (None, _) if item.kind == crate::model::Kind::Dm => fx.push(Effect::Notify {
                 event: Event::Dm,
-                text: format!("New DM from {who}: {text}"),
+                text: format!("New DM from {who}: {}", text()),
             }),
             (None, _) => fx.push(Effect::Notify {
                 event: Event::Mention,
-                text: format!("{who}: {text}"),
+                text: format!("{who}: {}", text()),
             }),
             (Some(TimerState::Ok), TimerState::Warn) => fx.push(Effect::Notify {
                 event: Event::Warn,

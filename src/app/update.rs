@@ -259,8 +259,10 @@ fn show_items(
     if let Some(view) = &state.filter {
         items.retain(|i| view.filter.matches(i, &state.user, &state.policies, now));
     }
-    let shown: std::collections::BTreeSet<_> = items.iter().map(|i| i.id).collect();
-    state.marked.retain(|id| shown.contains(id));
+    if !state.marked.is_empty() {
+        let shown: std::collections::HashSet<_> = items.iter().map(|i| i.id).collect();
+        state.marked.retain(|id| shown.contains(id));
+    }
     if state.breaching_only {
         items.retain(|i| {
             matches!(

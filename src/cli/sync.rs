@@ -64,6 +64,15 @@ pub async fn run(
     if args.once {
         let mut tasks = tokio::task::JoinSet::new();
         for (name, ch) in channels {
+            // A team store: an account another running tinbox polls is left to it.
+            let n2 = name.clone();
+            let lease = store
+                .call(move |s| s.lease_account(&n2, Timestamp::now()))
+                .await?;
+            if let crate::store::LeaseState::Elsewhere(holder) = lease {
+                writeln!(out, "{name}: polled by {}; skipped", one_line(&holder))?;
+                continue;
+            }
             let (store, rules) = (store.clone(), config.rules.clone());
             tasks.spawn(async move {
                 let r =

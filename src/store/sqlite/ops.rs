@@ -235,11 +235,27 @@ impl StoreBackend for SqliteStore {
         if let Some(n) = query.limit {
             sql.push_str(&format!(" LIMIT {n}"));
         }
+        // Sized up front: a list of 100,000 items grown by doubling would hold the old and the
+        // new buffer at once (tens of MB) and keep up to half of it unused.
+        let count_sql = format!(
+            "SELECT COUNT(*) FROM ({})",
+            sql.replacen(&format!("SELECT {ITEM_COLUMNS}"), "SELECT 1", 1)
+        );
+        let count: i64 = self
+            .conn
+            .query_row(&count_sql, rusqlite::params_from_iter(args.iter()), |r| {
+                r.get(0)
+            })
+            .map_err(db)?;
+        let mut items = Vec::with_capacity(usize::try_from(count).unwrap_or(0));
         let mut stmt = self.conn.prepare(&sql).map_err(db)?;
         let rows = stmt
             .query_map(rusqlite::params_from_iter(args.iter()), rows::item)
             .map_err(db)?;
-        rows.collect::<Result<_, _>>().map_err(db)
+        for row in rows {
+            items.push(row.map_err(db)?);
+        }
+        Ok(items)
     }
 
     fn item(&mut self, id: ItemId) -> StoreResult<Item> {
