@@ -134,12 +134,14 @@ fn key(c: KeyCode) -> Msg {
 fn rss_child(db: &std::path::Path, all: bool) {
     let now = Timestamp::now();
     let mut store = SqliteStore::open(db).expect("store");
+    let opened = peak_rss_mb();
     let items = store
         .list_items(&ItemQuery {
             all,
             ..ItemQuery::default()
         })
         .expect("list");
+    let listed = peak_rss_mb();
     let mut state = AppState::new(Policies::default(), false, "bench".into());
     update(
         &mut state,
@@ -150,9 +152,16 @@ fn rss_child(db: &std::path::Path, all: bool) {
         now,
     );
     update(&mut state, Msg::ItemsLoaded(items), now);
+    let shown = peak_rss_mb();
     let mut term = Terminal::new(TestBackend::new(120, 40)).expect("term");
     term.draw(|f| tinbox::ui::draw(f, &state, &Theme::monochrome(), now))
         .expect("draw");
+    eprintln!(
+        "peak after open {opened:.1}, list {listed:.1}, update {shown:.1}, draw {:.1} MB; \
+         an item is {} B + its text",
+        peak_rss_mb(),
+        std::mem::size_of::<tinbox::model::Item>()
+    );
     println!("{:.1}", peak_rss_mb());
 }
 
@@ -197,6 +206,11 @@ fn main() {
         .expect("close most");
     }
     drop(store);
+    if let Some(i) = args.iter().position(|a| a == "--db-out") {
+        // Only the store, for looking at one figure: `--rss PATH [--all]` then measures it.
+        std::fs::copy(&db, &args[i + 1]).expect("copy the bench store");
+        return;
+    }
 
     // 2. Open the store to a complete first frame (in process: open, query, sort, draw).
     let t = Instant::now();

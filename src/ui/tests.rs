@@ -226,6 +226,42 @@ fn composer_and_confirmation() {
     let screen = render(&s, 80, 24);
     insta::assert_snapshot!(screen);
     assert!(screen.contains("Send this reply?"));
+    // The traffic cop: while it looks, and when it found something.
+    if let Mode::Composer(c) = &mut s.mode {
+        c.confirm = false;
+        c.checking = true;
+    }
+    assert!(render(&s, 80, 24).contains("Checking the conversation"));
+    if let Mode::Composer(c) = &mut s.mode {
+        c.checking = false;
+        c.confirm = true;
+        c.warning = Some("Since you opened this, kim has replied\x1b]0;x\x07".into());
+    }
+    let screen = render(&s, 80, 24);
+    assert!(
+        screen.contains("⚠ Since you opened this, kim has replied")
+            && screen.contains("Send anyway?")
+            && !screen.contains('\x1b'),
+        "{screen}"
+    );
+}
+
+#[test]
+fn teammates_replying_show_in_the_row_and_the_detail() {
+    let mut s = inbox(120, 40, false);
+    let id = s.items[0].id;
+    s.claims.insert(id, vec!["kim".into()]);
+    let d = ItemDetail {
+        item: s.items[0].clone(),
+        thread: Vec::new(),
+        history: Vec::new(),
+        draft: None,
+        follow_up: None,
+    };
+    update(&mut s, Msg::DetailLoaded(Box::new(d)), t0());
+    let screen = render(&s, 120, 40);
+    assert!(screen.contains("✎kim"), "{screen}");
+    assert!(screen.contains("✎ kim is replying to this now"), "{screen}");
 }
 
 #[test]
