@@ -25,6 +25,7 @@ impl StoreHandle {
             .name("tinbox-store".into())
             .spawn(move || {
                 while let Ok(job) = rx.recv() {
+                    backend.heal();
                     job(backend.as_mut());
                 }
             })

@@ -271,6 +271,9 @@ pub trait StoreBackend: Send {
     /// Who answered each item (the first reply recorded since `since`), for the report's
     /// per-responder figures.
     fn first_responders(&mut self, since: Timestamp) -> StoreResult<Vec<(ItemId, String)>>;
+    /// Before a job: a store on a server reconnects when its connection was lost (the server
+    /// restarted, the network dropped). The job that met the loss got an error; the next works.
+    fn heal(&mut self) {}
     /// Changes made by other instances, as they happen (team stores), or `None`.
     fn subscribe(&mut self) -> Option<std::sync::mpsc::Receiver<StoreEvent>> {
         None

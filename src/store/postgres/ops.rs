@@ -545,6 +545,17 @@ impl StoreBackend for PgStore {
     fn claims(&mut self) -> StoreResult<Vec<Claim>> {
         self.team_claims()
     }
+    fn heal(&mut self) {
+        if self.client.is_closed() {
+            match PgStore::connect(&self.opts) {
+                Ok(c) => {
+                    tracing::info!("team store: reconnected");
+                    self.client = c;
+                }
+                Err(e) => tracing::warn!("team store: reconnecting: {e}"),
+            }
+        }
+    }
     fn subscribe(&mut self) -> Option<std::sync::mpsc::Receiver<crate::store::StoreEvent>> {
         self.team_subscribe()
     }

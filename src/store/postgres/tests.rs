@@ -751,3 +751,40 @@ fn claims_show_who_is_replying_until_the_composer_closes() {
         .collect();
     assert_eq!(left, ["sam"]);
 }
+
+#[test]
+fn a_lost_connection_is_an_error_once_and_then_reconnected() {
+    let Some(db) = TestDb::migrated() else { return };
+    let mut kim = db.open("kim");
+    kim.ingest("a", ChannelKind::Demo, &[incoming("1", at(0))], None, at(0))
+        .expect("ingest");
+    // The server drops kim's connection (a restart, a network cut).
+    let pid: i32 = kim
+        .client
+        .query_one("SELECT pg_backend_pid()", &[])
+        .expect("pid")
+        .get(0);
+    let mut admin = db.raw();
+    admin
+        .execute("SELECT pg_terminate_backend($1)", &[&pid])
+        .expect("terminate");
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while admin
+        .query_opt("SELECT 1 FROM pg_stat_activity WHERE pid = $1", &[&pid])
+        .expect("activity")
+        .is_some()
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the backend did not end"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let lost = kim.list_items(&crate::store::ItemQuery::default());
+    assert!(lost.is_err(), "the lost connection is reported");
+    kim.heal();
+    let items = kim
+        .list_items(&crate::store::ItemQuery::default())
+        .expect("works again after reconnecting");
+    assert_eq!(items.len(), 1, "nothing lost");
+}
