@@ -293,7 +293,10 @@ impl StoreBackend for PgStore {
             &[&account, &channel.as_str(), &cursor, &secs(now)],
         )
         .map_err(db)?;
-        notify_changed(&mut tx)?;
+        // A poll that brought nothing new is not worth a reload in every teammate's inbox.
+        if !report.new_items.is_empty() || !report.reopened.is_empty() {
+            notify_changed(&mut tx)?;
+        }
         tx.commit().map_err(db)?;
         Ok(report)
     }

@@ -673,6 +673,10 @@ fn subscribers_hear_their_teammates_changes_and_not_their_own() {
         kim_hears.recv_timeout(Duration::from_millis(700)).is_err(),
         "kim's own changes are not news to kim"
     );
+    // A poll that brings nothing new is not announced.
+    kim.ingest("a", ChannelKind::Demo, &[incoming("1", at(0))], None, at(5))
+        .expect("again");
+    assert!(sam_hears.recv_timeout(Duration::from_millis(700)).is_err());
 }
 
 #[test]
