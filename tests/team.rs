@@ -216,9 +216,12 @@ fn a_teammate_sees_who_is_replying_and_is_asked_before_crossing_a_reply() {
         ]
     };
     let mut k = PtyApp::spawn(&[], &env(&kim, "kim"), 120, 30);
-    let mut s = PtyApp::spawn(&[], &env(&sam, "sam"), 120, 30);
     k.wait_text("my order never came");
+    // Kim's inbox polls the account; sam's says who does.
+    k.wait_text("brand ✓");
+    let mut s = PtyApp::spawn(&[], &env(&sam, "sam"), 120, 30);
     s.wait_text("my order never came");
+    s.wait_text("brand ⇄ kim on");
 
     // Kim opens the composer: sam's inbox shows it within a moment.
     k.send("r");
