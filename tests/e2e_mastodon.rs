@@ -200,3 +200,60 @@ fn a_new_dm_notifies_through_the_terminal() {
     app.send("q");
     assert!(app.wait_exit());
 }
+
+#[test]
+fn the_inbox_reopens_where_it_was_left() {
+    let fake = FakeMastodon::start();
+    for (n, who) in ["Ana", "Ben", "Cleo"].iter().enumerate() {
+        let n = n as u64;
+        fake.mention(
+            10 + n,
+            status(
+                &format!("11000000000000000{n}"),
+                account(&format!("{}", 70 + n), &format!("{who}@x.invalid"), who),
+                &format!("<p>question from {who}</p>"),
+                "public",
+                None,
+            ),
+        );
+    }
+    let sb = connect(&fake);
+    let selected = |screen: &str| -> Option<String> {
+        screen
+            .lines()
+            .find(|l| l.starts_with('▶'))
+            .map(|l| l.to_string())
+    };
+    let mut app = inbox(&sb);
+    app.wait_for("three rows", |s| {
+        let c = s.contents();
+        c.contains("Ana") && c.contains("Ben") && c.contains("Cleo")
+    });
+    // Move to the last row, remember which it is, and leave.
+    app.send("G");
+    app.wait_for("the last row selected", |s| {
+        let c = s.contents();
+        // List rows (the detail pane repeats the text, without the account).
+        let rows: Vec<&str> = c
+            .lines()
+            .filter(|l| l.contains("brand ") && l.contains("question from"))
+            .collect();
+        rows.last().is_some_and(|l| l.contains('▶'))
+    });
+    let left_at = selected(&app.screen()).expect("a selected row");
+    let who = ["Ana", "Ben", "Cleo"]
+        .into_iter()
+        .find(|w| left_at.contains(w))
+        .expect("a name on the selected row");
+    app.send("q");
+    assert!(app.wait_exit());
+
+    let mut again = inbox(&sb);
+    again.wait_for("the same item selected", |s| {
+        s.contents()
+            .lines()
+            .any(|l| l.starts_with('▶') && l.contains(who))
+    });
+    again.send("q");
+    assert!(again.wait_exit());
+}

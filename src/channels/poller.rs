@@ -53,7 +53,10 @@ impl PollerConfig {
             interval,
             jitter: 0.1,
             first_backoff: Duration::from_secs(5),
-            max_backoff: Duration::from_secs(15 * 60),
+            // An inbox should notice within minutes that a network is back: the wait after
+            // failures stops growing at 5 minutes (or the account's own interval, if longer).
+            // Rate limits are not failures: they wait exactly until the reset.
+            max_backoff: Duration::from_secs(5 * 60).max(interval),
         }
     }
 }

@@ -291,7 +291,13 @@ fn backoff_doubles_and_caps() {
     let secs: Vec<u64> = (1..=10)
         .map(|n| backoff(n, &cfg, &mut rng).as_secs())
         .collect();
-    assert_eq!(secs, vec![5, 10, 20, 40, 80, 160, 320, 640, 900, 900]);
+    assert_eq!(secs, vec![5, 10, 20, 40, 80, 160, 300, 300, 300, 300]);
+    // A feed polled every 15 minutes never retries later than its interval.
+    let slow = PollerConfig {
+        jitter: 0.0,
+        ..PollerConfig::every(Duration::from_secs(900))
+    };
+    assert_eq!(backoff(10, &slow, &mut rng).as_secs(), 900);
     for _ in 0..1000 {
         let d = jittered(Duration::from_secs(100), 0.1, &mut rng);
         assert!(
