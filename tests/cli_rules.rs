@@ -24,6 +24,12 @@ name = "spam"
 regex = "(?i)free\\s+crypto"
 spam = true
 
+[[rules]]
+name = "influencer"
+followers_over = 10000
+tags = ["influencer"]
+priority = "high"
+
 [[alerts]]
 name = "outage"
 keywords = ["down"]
@@ -36,7 +42,9 @@ fn rules_tag_assign_hide_and_alert_on_arrival() {
     let fake = FakeMastodon::start();
     let kim = account("11", "kim@example.social", "Kim");
     let bot = account("12", "bot@spam.example", "Bot");
-    let ana = account("13", "ana@example.social", "Ana");
+    let mut ana = account("13", "ana@example.social", "Ana");
+    // Mastodon reports each author's follower count with the post.
+    ana["followers_count"] = serde_json::json!(52_000);
     fake.mention(
         10,
         status("100", kim, "<p>I was charged twice!</p>", "public", None),
@@ -99,7 +107,13 @@ fn rules_tag_assign_hide_and_alert_on_arrival() {
     assert_eq!(kim["assignee"], "sam");
     assert_eq!(kim["priority"], "high");
     assert_eq!(by_remote("101")["status"], "ignored");
-    assert_eq!(by_remote("102")["tags"], serde_json::json!([]));
+    assert_eq!(by_remote("102")["tags"], serde_json::json!(["influencer"]));
+    assert_eq!(by_remote("102")["priority"], "high");
+    assert_eq!(
+        kim["tags"],
+        serde_json::json!(["billing", "vip"]),
+        "no follower count: not an influencer"
+    );
 
     let shown = sb.run(&["show", kim["id"].as_str().expect("id"), "--json"]);
     let shown = stdout(&shown);

@@ -91,6 +91,7 @@ impl FeedChannel {
         let status = resp.status();
         if status == StatusCode::NOT_MODIFIED {
             return Ok(PollOutcome {
+                followers: Default::default(),
                 items: Vec::new(),
                 cursor: None,
             });
@@ -135,6 +136,7 @@ impl FeedChannel {
         let body = read_capped(resp).await?;
         let items = self.entries(&body)?;
         Ok(PollOutcome {
+            followers: Default::default(),
             items,
             cursor: serde_json::to_string(&fresh).ok(),
         })

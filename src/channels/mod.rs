@@ -56,6 +56,9 @@ pub struct PollOutcome {
     pub items: Vec<IncomingItem>,
     /// Opaque cursor stored per account; `None` keeps the previous one.
     pub cursor: Option<String>,
+    /// Follower counts of the items' authors, by handle, where the channel reports them
+    /// (for rules like "more than 10,000 followers"; not stored).
+    pub followers: std::collections::HashMap<String, u64>,
 }
 
 /// A reply to send, in the thread of an item.

@@ -91,7 +91,7 @@ pub async fn poll_once(
                 .call(move |s| {
                     let mut report =
                         s.ingest(&name, kind, &outcome.items, outcome.cursor.as_deref(), now)?;
-                    report.alerts = rules.apply(s, &report.new_items, now)?;
+                    report.alerts = rules.apply(s, &report.new_items, &outcome.followers, now)?;
                     Ok(report)
                 })
                 .await?)

@@ -90,6 +90,7 @@ fn post(id: &str) -> IncomingItem {
 
 fn outcome(ids: &[&str], cursor: &str) -> Result<PollOutcome, ChannelError> {
     Ok(PollOutcome {
+        followers: Default::default(),
         items: ids.iter().map(|i| post(i)).collect(),
         cursor: Some(cursor.into()),
     })

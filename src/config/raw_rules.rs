@@ -19,6 +19,8 @@ pub(super) struct RawRule {
     channel: Option<S<String>>,
     account: Option<String>,
     kind: Option<S<String>>,
+    /// The author has more followers than this (Mastodon reports it).
+    followers_over: Option<S<i64>>,
     // Actions.
     #[serde(default)]
     tags: Vec<String>,
@@ -79,6 +81,19 @@ pub(super) fn rules(
                 .kind
                 .as_ref()
                 .map(|k| cx.parse(k, &format!("{key}.kind")))
+                .transpose()?,
+            followers_over: r
+                .followers_over
+                .as_ref()
+                .map(|n| {
+                    u64::try_from(*n.get_ref()).map_err(|_| {
+                        cx.bad(
+                            n,
+                            &format!("{key}.followers_over"),
+                            "must be a number of followers, 0 or more".into(),
+                        )
+                    })
+                })
                 .transpose()?,
         };
         let then = Actions {

@@ -219,3 +219,18 @@ fn the_store_is_sqlite_unless_a_postgres_url_is_given() {
     let e = err("[store]\nurl = \"postgres://db/t\"\nlease = \"1s\"\n");
     assert!(e.contains("store.lease") && e.contains("at least"), "{e}");
 }
+
+#[test]
+fn a_follower_threshold_is_a_count() {
+    let c = parse(
+        "[[rules]]\nname = \"influencer\"\nfollowers_over = 10000\ntags = [\"vip\"]\n",
+        Path::new("c.toml"),
+    )
+    .expect("parses");
+    assert_eq!(c.rules.rules[0].when.followers_over, Some(10_000));
+    let e = err("[[rules]]\nname = \"x\"\nfollowers_over = -1\ntags = [\"a\"]\n");
+    assert!(
+        e.contains("config.toml:3") && e.contains("rules[0].followers_over"),
+        "{e}"
+    );
+}

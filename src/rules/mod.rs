@@ -26,6 +26,9 @@ pub struct Condition {
     pub channel: Option<ChannelKind>,
     pub account: Option<String>,
     pub kind: Option<Kind>,
+    /// The author has more followers than this (where the channel reports it; an author
+    /// whose count is unknown does not match).
+    pub followers_over: Option<u64>,
 }
 
 /// What a rule does to a matching item.
@@ -92,7 +95,12 @@ fn has_keyword(text_lower: &str, keywords: &[String]) -> bool {
 }
 
 impl Condition {
-    pub fn matches(&self, item: &Item) -> bool {
+    pub fn matches(&self, item: &Item, followers: Option<u64>) -> bool {
+        if let Some(min) = self.followers_over
+            && followers.is_none_or(|n| n <= min)
+        {
+            return false;
+        }
         let text = item.text.to_lowercase();
         (self.keywords.is_empty() || has_keyword(&text, &self.keywords))
             && self.regex.as_ref().is_none_or(|r| r.is_match(&item.text))
@@ -117,6 +125,7 @@ impl Rules {
         &self,
         s: &mut dyn StoreBackend,
         new_items: &[ItemId],
+        followers: &std::collections::HashMap<String, u64>,
         now: Timestamp,
     ) -> StoreResult<Vec<Alert>> {
         let mut alerts = Vec::new();
@@ -126,7 +135,8 @@ impl Rules {
         let mut arrived = Vec::with_capacity(new_items.len());
         for &id in new_items {
             let item = s.item(id)?;
-            for rule in self.rules.iter().filter(|r| r.when.matches(&item)) {
+            let count = followers.get(&item.author.handle).copied();
+            for rule in self.rules.iter().filter(|r| r.when.matches(&item, count)) {
                 if let Some(a) = self.act(s, rule, &item, now)? {
                     alerts.push(a);
                 }

@@ -97,7 +97,9 @@ fn rules_apply_in_order_and_are_recorded_in_history() {
         ],
         t0(),
     );
-    let alerts = rules.apply(&mut s, &ids, at(1)).expect("apply");
+    let alerts = rules
+        .apply(&mut s, &ids, &Default::default(), at(1))
+        .expect("apply");
 
     let kim = s.item(ids[0]).expect("kim");
     assert_eq!(kim.tags, ["billing", "vip"]);
@@ -136,14 +138,21 @@ fn conditions_must_all_hold() {
         kind: Some(Kind::Dm),
         ..Condition::default()
     };
-    assert!(!c.matches(&it), "a mention is not a DM");
+    assert!(!c.matches(&it, None), "a mention is not a DM");
     it.kind = Kind::Dm;
-    assert!(c.matches(&it));
+    assert!(c.matches(&it, None));
+    let big = Condition {
+        followers_over: Some(10_000),
+        ..c.clone()
+    };
+    assert!(big.matches(&it, Some(25_000)));
+    assert!(!big.matches(&it, Some(10_000)), "more than, not as many as");
+    assert!(!big.matches(&it, None), "unknown counts do not match");
     let c = Condition {
         channel: Some(ChannelKind::Bluesky),
         ..c
     };
-    assert!(!c.matches(&it));
+    assert!(!c.matches(&it, None));
 }
 
 #[test]
@@ -169,12 +178,24 @@ fn a_spike_alerts_once_when_it_crosses_the_threshold() {
         ],
         at(0),
     );
-    assert!(rules.apply(&mut s, &ids, at(0)).expect("apply").is_empty());
+    assert!(
+        rules
+            .apply(&mut s, &ids, &Default::default(), at(0))
+            .expect("apply")
+            .is_empty()
+    );
     let ids = ingest(&mut s, &[post(4, "app DOWN for me")], at(60));
-    assert!(rules.apply(&mut s, &ids, at(60)).expect("apply").is_empty());
+    assert!(
+        rules
+            .apply(&mut s, &ids, &Default::default(), at(60))
+            .expect("apply")
+            .is_empty()
+    );
     // The fourth crosses it.
     let ids = ingest(&mut s, &[post(5, "down again")], at(120));
-    let alerts = rules.apply(&mut s, &ids, at(120)).expect("apply");
+    let alerts = rules
+        .apply(&mut s, &ids, &Default::default(), at(120))
+        .expect("apply");
     assert_eq!(alerts.len(), 1);
     assert!(
         alerts[0].message.contains("4 items in the last 10 min"),
@@ -185,7 +206,7 @@ fn a_spike_alerts_once_when_it_crosses_the_threshold() {
     let ids = ingest(&mut s, &[post(6, "still down")], at(180));
     assert!(
         rules
-            .apply(&mut s, &ids, at(180))
+            .apply(&mut s, &ids, &Default::default(), at(180))
             .expect("apply")
             .is_empty()
     );
@@ -193,7 +214,7 @@ fn a_spike_alerts_once_when_it_crosses_the_threshold() {
     let ids = ingest(&mut s, &[post(7, "down?")], at(3600));
     assert!(
         rules
-            .apply(&mut s, &ids, at(3600))
+            .apply(&mut s, &ids, &Default::default(), at(3600))
             .expect("apply")
             .is_empty()
     );

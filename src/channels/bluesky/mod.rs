@@ -158,6 +158,7 @@ impl BlueskyChannel {
             }
         }
         Ok(PollOutcome {
+            followers: Default::default(),
             items: by_uri.into_values().collect(),
             cursor: serde_json::to_string(&Cursor { seen: newest }).ok(),
         })

@@ -201,7 +201,13 @@ impl Channel for DemoChannel {
         let items = fresh.iter().map(incoming).collect();
         sim.posts.extend(fresh);
         let cursor = Some(sim.seq.to_string());
-        Box::pin(async move { Ok(PollOutcome { items, cursor }) })
+        Box::pin(async move {
+            Ok(PollOutcome {
+                items,
+                cursor,
+                followers: Default::default(),
+            })
+        })
     }
 
     fn fetch_thread<'a>(

@@ -16,6 +16,8 @@ pub struct Account {
     pub username: String,
     #[serde(default)]
     pub display_name: Option<String>,
+    #[serde(default)]
+    pub followers_count: Option<u64>,
 }
 
 #[derive(Debug, Clone, Deserialize, Default)]

@@ -192,13 +192,24 @@ impl MastodonChannel {
             }
         }
         let host = self.api.host();
+        let mut followers = std::collections::HashMap::new();
         let items = statuses
             .values()
             .filter(|s| s.account.id != me.id)
-            .filter_map(|s| normalize(s, &host))
+            .filter_map(|s| {
+                let item = normalize(s, &host)?;
+                if let Some(n) = s.account.followers_count {
+                    followers.insert(item.author.handle.clone(), n);
+                }
+                Some(item)
+            })
             .collect();
         let cursor = serde_json::to_string(&Cursor { n: newest }).ok();
-        Ok(PollOutcome { items, cursor })
+        Ok(PollOutcome {
+            items,
+            cursor,
+            followers,
+        })
     }
 
     async fn do_thread(&self, id: &str) -> Result<Vec<ThreadEntry>, ChannelError> {
