@@ -34,6 +34,7 @@ pub fn open_channel(
                 token,
                 MastodonOptions {
                     notification_types: cfg.notifications.clone(),
+                    timeout: cfg.timeout(),
                     ..MastodonOptions::default()
                 },
             )
@@ -46,6 +47,7 @@ pub fn open_channel(
                 .as_deref()
                 .ok_or_else(|| format!("account {name:?} has no url"))?;
             let ch = FeedChannel::new(url, cfg.keywords.clone(), clock)
+                .and_then(|f| f.with_timeout(cfg.timeout()))
                 .map_err(|e| format!("account {name:?}: {e}"))?;
             Ok(Arc::new(ch))
         }
@@ -57,6 +59,7 @@ pub fn open_channel(
             let service = cfg.service.as_deref().unwrap_or(DEFAULT_SERVICE);
             let mut opts = BlueskyOptions {
                 reasons: cfg.notifications.clone(),
+                timeout: Some(cfg.timeout()),
                 ..BlueskyOptions::default()
             };
             if let Some(l) = &cfg.langs {

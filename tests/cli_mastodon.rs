@@ -278,3 +278,19 @@ fn a_rate_limited_reply_stays_queued_and_is_not_hammered() {
     assert_eq!(fake.server.count("POST", "/api/v1/statuses"), 1);
     assert_eq!(fake.with(|s| s.posted.len()), 0);
 }
+
+#[test]
+fn a_slow_server_is_given_up_on_after_the_accounts_timeout() {
+    let fake = FakeMastodon::start();
+    let sb = support::fake_mastodon::connect(&fake);
+    let config = sb.config_dir().join("config.toml");
+    let text = std::fs::read_to_string(&config).expect("config");
+    // The account's own bound on each request, instead of the default 30 s.
+    let text = text.replace("[accounts.brand]\n", "[accounts.brand]\ntimeout = \"1s\"\n");
+    std::fs::write(&config, text).expect("write");
+    fake.fault(support::fake_mastodon::Fault::Delay(4000));
+    let out = sb.run(&["sync", "--once"]);
+    // The server would have answered after 4 s: "timed out" means tinbox gave up first.
+    assert!(!out.status.success());
+    assert!(stdout(&out).contains("timed out"), "{}", stdout(&out));
+}

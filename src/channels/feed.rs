@@ -49,17 +49,6 @@ impl FeedChannel {
         crate::config::check_url(url).map_err(ChannelError::Rejected)?;
         let _ = rustls::crypto::ring::default_provider().install_default();
         let url = Url::parse(url).map_err(|e| ChannelError::Rejected(e.to_string()))?;
-        let client = reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(10))
-            .timeout(Duration::from_secs(30))
-            .redirect(reqwest::redirect::Policy::limited(5))
-            .user_agent(concat!(
-                "tinbox/",
-                env!("CARGO_PKG_VERSION"),
-                " (feed reader)"
-            ))
-            .build()
-            .map_err(|e| ChannelError::Network(e.to_string()))?;
         let keywords = keywords
             .into_iter()
             .map(|k| k.to_lowercase())
@@ -68,9 +57,29 @@ impl FeedChannel {
         Ok(FeedChannel {
             url,
             keywords,
-            client,
+            client: Self::client(super::net::REQUEST_TIMEOUT)?,
             clock,
         })
+    }
+
+    /// The same feed with another bound on each request (`timeout` in the account's config).
+    pub fn with_timeout(mut self, timeout: Duration) -> Result<FeedChannel, ChannelError> {
+        self.client = Self::client(timeout)?;
+        Ok(self)
+    }
+
+    fn client(timeout: Duration) -> Result<reqwest::Client, ChannelError> {
+        reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(10).min(timeout))
+            .timeout(timeout)
+            .redirect(reqwest::redirect::Policy::limited(5))
+            .user_agent(concat!(
+                "tinbox/",
+                env!("CARGO_PKG_VERSION"),
+                " (feed reader)"
+            ))
+            .build()
+            .map_err(|e| ChannelError::Network(e.to_string()))
     }
 
     async fn fetch(&self, cursor: Option<&str>) -> Result<PollOutcome, ChannelError> {

@@ -118,6 +118,8 @@ impl Config {
 pub struct AccountConfig {
     pub channel: ChannelKind,
     pub poll_s: i64,
+    /// Each request to the account's server gives up after this many seconds.
+    pub timeout_s: i64,
     pub instance: Option<String>,
     pub token_cmd: Option<String>,
     pub service: Option<String>,
@@ -132,11 +134,17 @@ pub struct AccountConfig {
 }
 
 impl AccountConfig {
+    /// The bound on each request to the account's server.
+    pub fn timeout(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(self.timeout_s.clamp(1, 600).unsigned_abs())
+    }
+
     /// The built-in demo account of `tinbox --demo`.
     pub fn demo() -> AccountConfig {
         AccountConfig {
             channel: ChannelKind::Demo,
             poll_s: 5,
+            timeout_s: 30,
             instance: None,
             token_cmd: None,
             service: None,

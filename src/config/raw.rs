@@ -126,6 +126,8 @@ struct RawHours {
 struct RawAccount {
     channel: S<String>,
     poll: Option<S<String>>,
+    /// A bound on each request to the account's server (default 30s).
+    timeout: Option<S<String>>,
     instance: Option<S<String>>,
     token_cmd: Option<String>,
     service: Option<S<String>>,
@@ -392,6 +394,20 @@ fn account(cx: &Ctx<'_>, name: &str, acc: &S<RawAccount>) -> Result<AccountConfi
             "must be at least 1s".into(),
         ));
     }
+    let timeout_s = match &a.timeout {
+        Some(t) => {
+            let s = cx.duration(t, &format!("{key}.timeout"))?;
+            if !(1..=600).contains(&s) {
+                return Err(cx.bad(
+                    t,
+                    &format!("{key}.timeout"),
+                    "must be between 1s and 10m".into(),
+                ));
+            }
+            s
+        }
+        None => 30,
+    };
     let require = |field: &str, present: bool| {
         if present {
             Ok(())
@@ -420,6 +436,7 @@ fn account(cx: &Ctx<'_>, name: &str, acc: &S<RawAccount>) -> Result<AccountConfi
     Ok(AccountConfig {
         channel,
         poll_s,
+        timeout_s,
         instance: a
             .instance
             .as_ref()

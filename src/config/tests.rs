@@ -234,3 +234,20 @@ fn a_follower_threshold_is_a_count() {
         "{e}"
     );
 }
+
+#[test]
+fn request_timeouts_are_per_account_and_bounded() {
+    let c = parse(
+        "[accounts.m]\nchannel = \"mastodon\"\ninstance = \"https://m.example\"\ntimeout = \"5s\"\n",
+        Path::new("c.toml"),
+    )
+    .expect("parses");
+    assert_eq!(c.accounts["m"].timeout(), std::time::Duration::from_secs(5));
+    let e = err(
+        "[accounts.m]\nchannel = \"mastodon\"\ninstance = \"https://m.example\"\ntimeout = \"1h\"\n",
+    );
+    assert!(
+        e.contains("config.toml:4") && e.contains("accounts.m.timeout"),
+        "{e}"
+    );
+}

@@ -40,6 +40,8 @@ pub struct BlueskyOptions {
     pub max_pages: u32,
     /// Languages of our replies (`langs`), e.g. `["en"]`.
     pub langs: Vec<String>,
+    /// A bound on each request other than the default 30 s.
+    pub timeout: Option<std::time::Duration>,
 }
 
 impl Default for BlueskyOptions {
@@ -49,6 +51,7 @@ impl Default for BlueskyOptions {
             page_limit: 50,
             max_pages: 20,
             langs: lang_from_env(),
+            timeout: None,
         }
     }
 }
@@ -88,10 +91,11 @@ impl BlueskyChannel {
         sessions: Arc<dyn SessionStore>,
         opts: BlueskyOptions,
     ) -> Result<BlueskyChannel, ChannelError> {
-        Ok(BlueskyChannel {
-            x: Xrpc::new(service, handle, password, sessions)?,
-            opts,
-        })
+        let mut x = Xrpc::new(service, handle, password, sessions)?;
+        if let Some(t) = opts.timeout {
+            x.set_timeout(t)?;
+        }
+        Ok(BlueskyChannel { x, opts })
     }
 
     /// The XRPC client (sessions, raw calls).

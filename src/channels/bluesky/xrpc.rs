@@ -73,6 +73,12 @@ impl Xrpc {
         })
     }
 
+    /// Bound each request by `timeout` instead of the default.
+    pub fn set_timeout(&mut self, timeout: std::time::Duration) -> Result<(), ChannelError> {
+        self.client = crate::channels::net::api_client_with(timeout)?;
+        Ok(())
+    }
+
     /// The current session, logging in if there is none yet.
     pub async fn session(&self) -> Result<Session, ChannelError> {
         let mut guard = self.session.lock().await;
