@@ -292,3 +292,52 @@ fn a_retried_reply_is_posted_once() {
         "{e}"
     );
 }
+
+#[test]
+fn the_inbox_answers_a_bluesky_mention_from_the_composer() {
+    let lab = lab_or_skip!();
+    let (brand, cust) = (lab.new_user("brand"), lab.new_user("cust"));
+    let sb = connect(&lab, &brand);
+    let mention = lab.post(
+        &cust,
+        &format!("@{} the app logs me out every hour", brand.handle),
+        Some(&brand),
+        None,
+    );
+    wait_item(&lab, &sb, &mention.uri);
+    let envs = vec![
+        ("TINBOX_CONFIG_DIR", sb.config_dir().display().to_string()),
+        ("TINBOX_DATA_DIR", sb.data_dir().display().to_string()),
+        ("NO_COLOR", "1".to_string()),
+    ];
+    let mut app = support::pty::PtyApp::spawn(&[], &envs, 120, 30);
+    app.wait_text("the app l");
+    app.send("r");
+    // Bluesky counts graphemes against 300, and the audience is said before sending.
+    app.wait_text("/300");
+    app.wait_text("public");
+    app.send("Thanks! A fix ships tonight 🛠️");
+    app.wait_text("ships tonight");
+    app.send("\x13");
+    app.wait_text("Send this reply?");
+    app.send("y");
+    app.wait_text("sent");
+    // `reply`, or `mention` when the composer's prefix names the customer.
+    let n = wait_for("the reply notification", WAIT, || {
+        lab.process_all();
+        lab.notifications(&cust).into_iter().find(|n| {
+            n["author"]["did"] == brand.did.as_str()
+                && n["record"]["reply"]["parent"]["uri"] == mention.uri.as_str()
+        })
+    });
+    assert!(
+        n["record"]["text"]
+            .as_str()
+            .expect("text")
+            .ends_with("Thanks! A fix ships tonight 🛠️"),
+        "{n}"
+    );
+    assert_eq!(n["record"]["reply"]["root"]["uri"], mention.uri);
+    app.send("q");
+    assert!(app.wait_exit());
+}
