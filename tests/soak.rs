@@ -23,6 +23,19 @@ fn rss_kb(pid: u32) -> Option<u64> {
         .ok()
 }
 
+/// The last `n` lines of the sandbox's log, to explain a failure.
+fn log_tail(sb: &support::Sandbox, n: usize) -> String {
+    tail(
+        &std::fs::read_to_string(sb.data_dir().join("tinbox.log")).unwrap_or_default(),
+        n,
+    )
+}
+
+fn tail(text: &str, n: usize) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    lines[lines.len().saturating_sub(n)..].join("\n")
+}
+
 #[test]
 fn minutes_of_mentions_and_faults_lose_nothing_and_leak_nothing() {
     let secs: u64 = std::env::var("SOAK_SECS")
@@ -40,7 +53,7 @@ fn minutes_of_mentions_and_faults_lose_nothing_and_leak_nothing() {
     let mut child = sb
         .cmd()
         .arg("sync")
-        .stdout(std::process::Stdio::null())
+        .stdout(std::fs::File::create(sb.dir.path().join("sync.out")).expect("sync.out"))
         .stderr(std::process::Stdio::piped())
         .spawn()
         .expect("tinbox sync");
@@ -126,11 +139,16 @@ fn minutes_of_mentions_and_faults_lose_nothing_and_leak_nothing() {
     let missing: Vec<_> = wanted.difference(&unique).collect();
     assert!(
         missing.is_empty(),
-        "{} of {} mentions lost, e.g. {:?}; stderr: {}",
+        "{} of {} mentions lost, e.g. {:?}; stderr: {}\nlog (tail):\n{}\noutput (tail):\n{}",
         missing.len(),
         produced.len(),
         missing.iter().take(5).collect::<Vec<_>>(),
-        String::from_utf8_lossy(&out.stderr)
+        String::from_utf8_lossy(&out.stderr),
+        log_tail(&sb, 60),
+        tail(
+            &std::fs::read_to_string(sb.dir.path().join("sync.out")).unwrap_or_default(),
+            60
+        )
     );
 
     // Memory: after the first half minute it stays flat (a leak would grow with every poll).
