@@ -82,15 +82,16 @@ fn minutes_of_mentions_and_faults_lose_nothing_and_leak_nothing() {
                     );
                     ids.push(sid);
                 }
-                // An intermittent fault hits the next request (never a queue of them: a
-                // server that always fails is another test).
-                if fake.with(|s| s.faults.is_empty()) {
-                    match rng.u8(0..40) {
-                        0 => fake.fault(Fault::Status(503)),
-                        1 => fake.fault(Fault::Malformed),
-                        2 => fake.fault(Fault::Delay(1500)),
-                        _ => {}
-                    }
+                // Now and then the server flaps: a fault hits a request that arrives in the
+                // next 300 ms, or none. A fault left waiting would instead hit the first
+                // request after every backoff, so each backoff would end in a failure and the
+                // next one would double: that is a server that is always down, another test.
+                fake.with(|s| s.faults.clear());
+                match rng.u8(0..40) {
+                    0 => fake.fault(Fault::Status(503)),
+                    1 => fake.fault(Fault::Malformed),
+                    2 => fake.fault(Fault::Delay(1500)),
+                    _ => {}
                 }
                 std::thread::sleep(Duration::from_millis(300));
             }
@@ -117,6 +118,9 @@ fn minutes_of_mentions_and_faults_lose_nothing_and_leak_nothing() {
         "the soak produced {} mentions",
         produced.len()
     );
+
+    let served = fake.with(|s| s.faults_served);
+    assert!(served > 0, "no fault hit tinbox during the soak");
 
     // Let it catch up, then compare the store with everything the server ever offered.
     let deadline = Instant::now() + Duration::from_secs(60);

@@ -28,6 +28,8 @@ pub struct State {
     pub statuses: HashMap<String, Value>,
     pub conversations: Vec<Value>,
     pub faults: VecDeque<Fault>,
+    /// Faults that hit a request so far.
+    pub faults_served: usize,
     pub idempotency: HashMap<String, String>,
     /// Statuses created through POST, in order.
     pub posted: Vec<Value>,
@@ -71,6 +73,7 @@ impl FakeMastodon {
             statuses: HashMap::new(),
             conversations: Vec::new(),
             faults: VecDeque::new(),
+            faults_served: 0,
             idempotency: HashMap::new(),
             posted: Vec::new(),
             post_requests: 0,
@@ -120,6 +123,7 @@ fn rate_headers(resp: Response, remaining: u64) -> Response {
 fn route(state: &Mutex<State>, req: &Request) -> Response {
     let mut s = state.lock().expect("state");
     if let Some(f) = s.faults.pop_front() {
+        s.faults_served += 1;
         match f {
             Fault::Status(code) => {
                 return Response::json(
