@@ -109,10 +109,26 @@ pub fn sequence(method: Method, text: &str) -> Option<String> {
     }
 }
 
+/// Inside tmux an OSC sequence stops at tmux unless it is wrapped for passthrough
+/// (`ESC P tmux; …ESC doubled… ESC \`, honoured with `set -g allow-passthrough on`, tmux ≥
+/// 3.3). The bell needs no wrapping: tmux forwards it itself.
+pub fn for_tmux(seq: &str) -> String {
+    if seq == "\u{7}" {
+        return seq.to_string();
+    }
+    format!(
+        "\u{1b}Ptmux;{}\u{1b}\\",
+        seq.replace('\u{1b}', "\u{1b}\u{1b}")
+    )
+}
+
 /// Deliver one notification (terminal sequences to `out`, or the external command).
 pub fn deliver(settings: &Settings, event: Event, text: &str, out: &mut dyn Write) {
     let method = settings.method(event);
-    if let Some(seq) = sequence(method, text) {
+    if let Some(mut seq) = sequence(method, text) {
+        if std::env::var_os("TMUX").is_some_and(|v| !v.is_empty()) {
+            seq = for_tmux(&seq);
+        }
         let _ = out.write_all(seq.as_bytes()).and_then(|_| out.flush());
     } else if let (Method::Command, Some(cmd)) = (method, &settings.command) {
         let message = crate::sanitize::one_line(text);
@@ -146,6 +162,19 @@ mod tests {
             "a remote text cannot inject its own sequence"
         );
         assert_eq!(sequence(Method::Off, "x"), None);
+    }
+
+    #[test]
+    fn tmux_passthrough_wraps_osc_and_leaves_the_bell() {
+        let seq = sequence(Method::Osc9, "New DM").expect("seq");
+        assert_eq!(
+            for_tmux(&seq),
+            "\u{1b}Ptmux;\u{1b}\u{1b}]9;New DM\u{7}\u{1b}\\"
+        );
+        assert_eq!(for_tmux("\u{7}"), "\u{7}");
+        // A hostile text cannot end the wrapper early: it was cleaned before.
+        let evil = sequence(Method::Osc777, "a\u{1b}\\b\u{1b}Ptmux;x").expect("seq");
+        assert_eq!(for_tmux(&evil).matches("\u{1b}\\").count(), 1);
     }
 
     #[test]
