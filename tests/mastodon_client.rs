@@ -260,6 +260,31 @@ async fn the_server_length_limit_is_checked_before_sending() {
 }
 
 #[tokio::test]
+async fn a_long_link_costs_what_the_server_says_not_its_length() {
+    init();
+    let fake = FakeMastodon::start();
+    fake.with(|s| s.max_chars = 100);
+    let ch = client(&fake);
+    ch.poll(None).await.expect("learns the limits");
+    let link = format!("https://shop.example/orders/{}", "a".repeat(200));
+    let text = format!("{} {link}", "x".repeat(60));
+    // The composer counts as the server does: 60 + the space + 23 for the link.
+    assert_eq!(ch.capabilities().length_unit.count(&text), 84);
+    let req = ReplyRequest {
+        in_reply_to: "1".into(),
+        thread_root: "1".into(),
+        visibility: Visibility::Public,
+        text,
+        idempotency_key: "k-link".into(),
+        queued_at: jiff::Timestamp::UNIX_EPOCH,
+    };
+    ch.send_reply(&req)
+        .await
+        .expect("a 260-character reply that counts 84");
+    assert_eq!(fake.server.count("POST", "/api/v1/statuses"), 1);
+}
+
+#[tokio::test]
 async fn thread_context_marks_our_replies() {
     init();
     let fake = FakeMastodon::start();

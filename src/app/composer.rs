@@ -2,7 +2,6 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use jiff::Timestamp;
-use unicode_segmentation::UnicodeSegmentation;
 
 use super::state::{Composer, Level, Mode};
 use super::{AppState, Effect};
@@ -10,10 +9,7 @@ use crate::channels::LengthUnit;
 
 /// Length of a reply as the channel counts it.
 pub fn length(text: &str, unit: LengthUnit) -> usize {
-    match unit {
-        LengthUnit::Chars => text.chars().count(),
-        LengthUnit::Graphemes => text.graphemes(true).count(),
-    }
+    unit.count(text)
 }
 
 /// Open the composer on the selected item, restoring its draft, and tell teammates

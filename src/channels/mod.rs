@@ -26,6 +26,23 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 pub enum LengthUnit {
     Chars,
     Graphemes,
+    /// Mastodon's rule: a link costs `per_url` characters, a remote mention counts its
+    /// `@username`, the rest counts in graphemes.
+    Mastodon {
+        per_url: usize,
+    },
+}
+
+impl LengthUnit {
+    /// The length of `text` as this network counts it.
+    pub fn count(self, text: &str) -> usize {
+        use unicode_segmentation::UnicodeSegmentation;
+        match self {
+            LengthUnit::Chars => text.chars().count(),
+            LengthUnit::Graphemes => text.graphemes(true).count(),
+            LengthUnit::Mastodon { per_url } => mastodon::length::status_length(text, per_url),
+        }
+    }
 }
 
 /// What a channel can do; the UI adapts (e.g. a feed offers "open link" instead of reply).

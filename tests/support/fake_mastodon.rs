@@ -162,7 +162,7 @@ fn route(state: &Mutex<State>, req: &Request) -> Response {
         }
         ("GET", "/api/v2/instance") => Response::json(
             200,
-            &json!({"domain": "fake", "configuration": {"statuses": {"max_characters": s.max_chars}}}),
+            &json!({"domain": "fake", "configuration": {"statuses": {"max_characters": s.max_chars, "characters_reserved_per_url": 23}}}),
         ),
         ("GET", "/api/v1/notifications") => notifications(&s, req),
         ("GET", "/api/v1/conversations") => {
@@ -263,7 +263,19 @@ fn post_status(s: &mut State, req: &Request) -> Response {
         return Response::json(200, existing);
     }
     let text = req.form_field("status").unwrap_or_default();
-    if text.chars().count() as u64 > s.max_chars {
+    // As Mastodon validates: a link costs 23 characters however long it is.
+    let counted: usize = text
+        .split(' ')
+        .map(|w| {
+            if w.starts_with("https://") || w.starts_with("http://") {
+                23
+            } else {
+                w.chars().count()
+            }
+        })
+        .sum::<usize>()
+        + text.matches(' ').count();
+    if counted as u64 > s.max_chars {
         return Response::json(
             422,
             &json!({"error": "Validation failed: Text character limit of 500 exceeded"}),

@@ -124,3 +124,12 @@ pub fn max_characters(instance: &Value) -> Option<usize> {
         .and_then(Value::as_u64)
         .and_then(|n| usize::try_from(n).ok())
 }
+
+/// What one link costs in a status (`characters_reserved_per_url`), leniently.
+pub fn characters_per_url(instance: &Value) -> Option<usize> {
+    instance
+        .pointer("/configuration/statuses/characters_reserved_per_url")
+        .and_then(Value::as_u64)
+        .and_then(|n| usize::try_from(n).ok())
+        .filter(|n| (1..=1000).contains(n))
+}

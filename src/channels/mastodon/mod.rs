@@ -8,6 +8,7 @@
 pub mod api;
 pub mod html;
 pub mod http;
+pub mod length;
 pub mod oauth;
 
 use std::collections::BTreeMap;
@@ -65,6 +66,8 @@ pub struct MastodonChannel {
     opts: MastodonOptions,
     me: Mutex<Option<api::Account>>,
     max_chars: AtomicUsize,
+    /// What one link costs in a status (`characters_reserved_per_url`).
+    per_url: AtomicUsize,
     limits_known: AtomicBool,
 }
 
@@ -79,6 +82,7 @@ impl MastodonChannel {
             opts,
             me: Mutex::new(None),
             max_chars: AtomicUsize::new(DEFAULT_MAX_CHARS),
+            per_url: AtomicUsize::new(length::DEFAULT_PER_URL),
             limits_known: AtomicBool::new(false),
         })
     }
@@ -105,9 +109,13 @@ impl MastodonChannel {
         }
         if let Ok(page) = self.api.get(self.api.url("/api/v2/instance")).await
             && let Ok(v) = serde_json::from_slice::<serde_json::Value>(&page.body)
-            && let Some(n) = api::max_characters(&v)
         {
-            self.max_chars.store(n, Ordering::Relaxed);
+            if let Some(n) = api::max_characters(&v) {
+                self.max_chars.store(n, Ordering::Relaxed);
+            }
+            if let Some(n) = api::characters_per_url(&v) {
+                self.per_url.store(n, Ordering::Relaxed);
+            }
         }
     }
 
@@ -251,8 +259,9 @@ impl MastodonChannel {
     }
 
     async fn do_reply(&self, req: &ReplyRequest) -> Result<SentReply, ChannelError> {
+        self.learn_limits().await;
         let max = self.max_chars.load(Ordering::Relaxed);
-        let len = req.text.chars().count();
+        let len = length::status_length(&req.text, self.per_url.load(Ordering::Relaxed));
         if len > max {
             return Err(ChannelError::Rejected(format!(
                 "the reply has {len} characters; this server allows {max}"
@@ -347,7 +356,9 @@ impl Channel for MastodonChannel {
             can_reply: true,
             can_dm: true,
             max_len: Some(self.max_chars.load(Ordering::Relaxed)),
-            length_unit: LengthUnit::Chars,
+            length_unit: LengthUnit::Mastodon {
+                per_url: self.per_url.load(Ordering::Relaxed),
+            },
         }
     }
 
