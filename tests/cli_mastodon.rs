@@ -113,7 +113,7 @@ fn connect_sync_list_and_reply_exactly_once() {
     );
     assert_eq!(fake.server.count("POST", "/api/v1/statuses"), 0);
 
-    fake.fault(Fault::Status(503));
+    fake.fault_on("POST", "/api/v1/statuses", Fault::Status(503));
     let out = sb.run(&["reply", id, "--text", "Refund is on its way.", "--yes"]);
     assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
     assert!(
@@ -269,7 +269,7 @@ fn a_rate_limited_reply_stays_queued_and_is_not_hammered() {
     assert!(sb.run(&["sync", "--once"]).status.success());
     let list = sb.items();
     let id = list[0]["id"].as_str().expect("id");
-    fake.fault(Fault::RateLimited);
+    fake.fault_on("POST", "/api/v1/statuses", Fault::RateLimited);
     let out = sb.run(&["reply", id, "--text", "On it.", "--yes"]);
     assert!(!out.status.success());
     assert!(stdout(&out).contains("stays queued"), "{}", stdout(&out));

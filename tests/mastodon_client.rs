@@ -206,7 +206,7 @@ async fn a_reply_keeps_visibility_and_is_posted_once_despite_a_503() {
         idempotency_key: "tinbox-7-abc".into(),
         queued_at: jiff::Timestamp::UNIX_EPOCH,
     };
-    fake.fault(Fault::Status(503));
+    fake.fault_on("POST", "/api/v1/statuses", Fault::Status(503));
     assert!(
         ch.send_reply(&req)
             .await
@@ -282,6 +282,39 @@ async fn a_long_link_costs_what_the_server_says_not_its_length() {
         .await
         .expect("a 260-character reply that counts 84");
     assert_eq!(fake.server.count("POST", "/api/v1/statuses"), 1);
+}
+
+#[tokio::test]
+async fn a_reply_keeps_the_content_warning_of_the_post_it_answers() {
+    init();
+    let fake = FakeMastodon::start();
+    let mut st = status(
+        "31",
+        kim(),
+        "<p>my order 5521 and address</p>",
+        "direct",
+        None,
+    );
+    st["spoiler_text"] = json!("order details");
+    fake.with(|s| {
+        s.statuses.insert("31".into(), st);
+    });
+    let ch = client(&fake);
+    let reply = |id: &str, key: &str| ReplyRequest {
+        in_reply_to: id.into(),
+        thread_root: id.into(),
+        visibility: Visibility::Direct,
+        text: "@kim@x.invalid we are on it".into(),
+        idempotency_key: key.into(),
+        queued_at: jiff::Timestamp::UNIX_EPOCH,
+    };
+    ch.send_reply(&reply("31", "k-cw")).await.expect("sent");
+    // A post without a warning (or one that cannot be read) gets none.
+    ch.send_reply(&reply("404", "k-none")).await.expect("sent");
+    let posted = fake.with(|s| s.posted.clone());
+    assert_eq!(posted[0]["spoiler_text"], "order details");
+    assert_eq!(posted[0]["visibility"], "direct");
+    assert_eq!(posted[1]["spoiler_text"], "");
 }
 
 #[tokio::test]

@@ -36,7 +36,7 @@ fn sigkill_while_sending_then_restart_posts_exactly_once() {
     let id = list[0]["id"].as_str().expect("id").to_string();
 
     // The server takes its time with the post; tinbox is killed while it waits.
-    fake.fault(Fault::Delay(1500));
+    fake.fault_on("POST", "/api/v1/statuses", Fault::Delay(1500));
     let mut child = sb
         .cmd()
         .args(["reply", &id, "--text", "Refund is on its way.", "--yes"])

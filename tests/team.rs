@@ -147,7 +147,11 @@ fn with_two_instances_sending_every_queued_reply_goes_out_exactly_once() {
     assert!(out.status.success(), "{}", stderr(&out));
     // Slow answers, so the two senders overlap.
     for _ in 0..6 {
-        fake.fault(support::fake_mastodon::Fault::Delay(300));
+        fake.fault_on(
+            "POST",
+            "/api/v1/statuses",
+            support::fake_mastodon::Fault::Delay(300),
+        );
     }
     let (log_a, log_b) = (kim.dir.path().join("a.log"), sam.dir.path().join("b.log"));
     let mut a = db.spawn(&kim, &["sync"], &log_a);

@@ -30,6 +30,8 @@ pub struct State {
     pub faults: VecDeque<Fault>,
     /// Faults that hit a request so far.
     pub faults_served: usize,
+    /// Faults for one kind of request only (method, path), before the general queue.
+    pub targeted: Vec<(String, String, Fault)>,
     pub idempotency: HashMap<String, String>,
     /// Statuses created through POST, in order.
     pub posted: Vec<Value>,
@@ -74,6 +76,7 @@ impl FakeMastodon {
             conversations: Vec::new(),
             faults: VecDeque::new(),
             faults_served: 0,
+            targeted: Vec::new(),
             idempotency: HashMap::new(),
             posted: Vec::new(),
             post_requests: 0,
@@ -112,6 +115,11 @@ impl FakeMastodon {
     pub fn fault(&self, f: Fault) {
         self.with(|s| s.faults.push_back(f));
     }
+
+    /// A fault for the next `method path` request only (e.g. the POST of a reply).
+    pub fn fault_on(&self, method: &str, path: &str, f: Fault) {
+        self.with(|s| s.targeted.push((method.into(), path.into(), f)));
+    }
 }
 
 fn rate_headers(resp: Response, remaining: u64) -> Response {
@@ -122,7 +130,12 @@ fn rate_headers(resp: Response, remaining: u64) -> Response {
 
 fn route(state: &Mutex<State>, req: &Request) -> Response {
     let mut s = state.lock().expect("state");
-    if let Some(f) = s.faults.pop_front() {
+    let aimed = s
+        .targeted
+        .iter()
+        .position(|(m, p, _)| *m == req.method && *p == req.path)
+        .map(|i| s.targeted.remove(i).2);
+    if let Some(f) = aimed.or_else(|| s.faults.pop_front()) {
         s.faults_served += 1;
         match f {
             Fault::Status(code) => {
@@ -294,6 +307,10 @@ fn post_status(s: &mut State, req: &Request) -> Response {
         &visibility,
         reply_to.as_deref(),
     );
+    let mut st = st;
+    if let Some(w) = req.form_field("spoiler_text") {
+        st["spoiler_text"] = Value::String(w);
+    }
     s.statuses.insert(id.clone(), st.clone());
     s.posted.push(st.clone());
     if let Some(k) = key {

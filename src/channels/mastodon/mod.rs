@@ -258,10 +258,33 @@ impl MastodonChannel {
             .collect())
     }
 
+    /// The content warning of the post answered, carried into the reply: what a customer put
+    /// behind a warning (an order, a health matter) stays behind one in the answer, as
+    /// Mastodon's own apps do. A post that cannot be read (deleted, private) has none here;
+    /// the server says what it thinks of the reply itself.
+    async fn parent_warning(&self, id: &str) -> Result<Option<String>, ChannelError> {
+        match self
+            .api
+            .get(self.api.url(&format!("/api/v1/statuses/{id}")))
+            .await
+        {
+            Ok(page) => Ok(serde_json::from_slice::<Status>(&page.body)
+                .ok()
+                .and_then(|s| s.spoiler_text)
+                .map(|w| crate::sanitize::one_line(w.trim()))
+                .filter(|w| !w.is_empty())),
+            Err(e) if e.is_transient() => Err(e),
+            Err(_) => Ok(None),
+        }
+    }
+
     async fn do_reply(&self, req: &ReplyRequest) -> Result<SentReply, ChannelError> {
         self.learn_limits().await;
+        let warning = self.parent_warning(&req.in_reply_to).await?;
         let max = self.max_chars.load(Ordering::Relaxed);
-        let len = length::status_length(&req.text, self.per_url.load(Ordering::Relaxed));
+        // Mastodon counts the content warning with the text.
+        let len = length::status_length(&req.text, self.per_url.load(Ordering::Relaxed))
+            + warning.as_deref().map_or(0, |w| w.chars().count());
         if len > max {
             return Err(ChannelError::Rejected(format!(
                 "the reply has {len} characters; this server allows {max}"
@@ -276,11 +299,14 @@ impl MastodonChannel {
             Visibility::Followers => "private",
             Visibility::Direct => "direct",
         };
-        let form = [
+        let mut form = vec![
             ("status", req.text.as_str()),
             ("in_reply_to_id", req.in_reply_to.as_str()),
             ("visibility", visibility),
         ];
+        if let Some(w) = &warning {
+            form.push(("spoiler_text", w.as_str()));
+        }
         let page = self
             .api
             .post_form("/api/v1/statuses", &form, Some(&req.idempotency_key))
