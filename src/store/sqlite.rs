@@ -57,7 +57,47 @@ impl SqliteStore {
         Self::init(conn, ":memory:")
     }
 
+    /// Prepare a connection: pragmas, then the migrations. Two programs opening a new store
+    /// at once (`tinbox` and `tinbox sync` on a fresh data dir) can meet a lock while the other
+    /// sets the journal mode up: that is waited out, for a while.
     fn init(conn: Connection, shown: &str) -> StoreResult<SqliteStore> {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        let mut conn = conn;
+        loop {
+            match Self::try_init(conn, shown) {
+                Ok(store) => return Ok(store),
+                Err((c, e)) if is_busy(&e) && std::time::Instant::now() < deadline => {
+                    conn = c;
+                    std::thread::sleep(std::time::Duration::from_millis(25));
+                }
+                Err((_, e)) => return Err(e),
+            }
+        }
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn try_init(conn: Connection, shown: &str) -> Result<SqliteStore, (Connection, StoreError)> {
+        match Self::setup(&conn, shown) {
+            Ok(()) => {}
+            Err(e) => return Err((conn, e)),
+        }
+        let mut store = SqliteStore { conn };
+        match store.migrate() {
+            Ok(()) => Ok(store),
+            Err(e) => {
+                let e = match e {
+                    StoreError::NewerSchema { .. } => e,
+                    other => StoreError::Open {
+                        path: shown.to_string(),
+                        reason: other.to_string(),
+                    },
+                };
+                Err((store.conn, e))
+            }
+        }
+    }
+
+    fn setup(conn: &Connection, shown: &str) -> StoreResult<()> {
         let open_err = |e: rusqlite::Error| StoreError::Open {
             path: shown.to_string(),
             reason: explain(&e),
@@ -81,23 +121,26 @@ impl SqliteStore {
             .map_err(open_err)?;
         conn.pragma_update(None, "foreign_keys", "ON")
             .map_err(open_err)?;
-        let mut store = SqliteStore { conn };
-        store.migrate(found).map_err(|e| StoreError::Open {
-            path: shown.to_string(),
-            reason: e.to_string(),
-        })?;
-        Ok(store)
+        Ok(())
     }
 
-    /// Run every migration after `from`, each in its own transaction with its version bump.
-    fn migrate(&mut self, from: i64) -> StoreResult<()> {
-        for (i, sql) in MIGRATIONS
-            .iter()
-            .enumerate()
-            .skip(usize::try_from(from).unwrap_or(0))
-        {
-            let version = i as i64 + 1;
-            let tx = self.conn.transaction().map_err(db)?;
+    /// Run the migrations the store has not seen, one per write transaction that first
+    /// re-reads the version: a second program migrating at the same time waits for the lock,
+    /// then finds the work done.
+    fn migrate(&mut self) -> StoreResult<()> {
+        loop {
+            let tx = self
+                .conn
+                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+                .map_err(db)?;
+            let current: i64 = tx
+                .query_row("PRAGMA user_version", [], |r| r.get(0))
+                .map_err(db)?;
+            if current >= SCHEMA_VERSION {
+                return Ok(());
+            }
+            let version = current + 1;
+            let sql = MIGRATIONS[usize::try_from(current).unwrap_or(0)];
             tx.execute_batch(sql)
                 .map_err(|e| StoreError::Db(format!("migration {version}: {e}")))?;
             tx.pragma_update(None, "user_version", version)
@@ -105,7 +148,6 @@ impl SqliteStore {
             tx.commit().map_err(db)?;
             tracing::info!("store schema migrated to version {version}");
         }
-        Ok(())
     }
 
     /// The schema version of the open database.
@@ -131,13 +173,25 @@ fn explain(e: &rusqlite::Error) -> String {
             "the file is not a tinbox store (not an SQLite database)".into()
         }
         Some(rusqlite::ErrorCode::DatabaseBusy) | Some(rusqlite::ErrorCode::DatabaseLocked) => {
-            "the store is locked by another program".into()
+            LOCKED.into()
         }
         Some(rusqlite::ErrorCode::DiskFull) => "the disk is full".into(),
         Some(rusqlite::ErrorCode::ReadOnly) | Some(rusqlite::ErrorCode::PermissionDenied) => {
             "no permission to write the store".into()
         }
         _ => e.to_string(),
+    }
+}
+
+/// How a lock held by another connection is explained (and recognized while opening).
+const LOCKED: &str = "the store is locked by another program";
+
+/// A lock another connection holds: opening waits it out.
+fn is_busy(e: &StoreError) -> bool {
+    match e {
+        StoreError::Db(m) => m == LOCKED,
+        StoreError::Open { reason, .. } => reason == LOCKED,
+        _ => false,
     }
 }
 

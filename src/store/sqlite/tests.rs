@@ -168,3 +168,29 @@ fn a_reply_sent_through_the_outbox_counts_from_when_it_was_queued() {
             .is_empty()
     );
 }
+
+/// `tinbox` and `tinbox sync` started together on a fresh data dir both create the store:
+/// every opener succeeds and the schema is migrated once.
+#[test]
+fn openers_racing_on_a_new_store_all_succeed() {
+    for round in 0..15 {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("tinbox.db");
+        let barrier = std::sync::Arc::new(std::sync::Barrier::new(4));
+        let handles: Vec<_> = (0..4)
+            .map(|_| {
+                let (path, barrier) = (path.clone(), barrier.clone());
+                std::thread::spawn(move || {
+                    barrier.wait();
+                    SqliteStore::open(&path).map(|s| s.schema_version())
+                })
+            })
+            .collect();
+        for h in handles {
+            match h.join().expect("thread") {
+                Ok(v) => assert_eq!(v.expect("version"), SCHEMA_VERSION),
+                Err(e) => panic!("round {round}: {e}"),
+            }
+        }
+    }
+}
