@@ -26,6 +26,7 @@ macro_rules! conformance_suite {
             feed_entries_wait_from_when_they_are_first_seen,
             followups_get_case_numbers_pause_the_clock_and_close_with_an_outcome,
             a_snoozed_item_comes_back_when_its_time_is_up,
+            leaving_snoozed_forgets_the_wake_time,
             priority_changes_are_kept_and_recorded,
             tags_and_assignee_are_kept_and_recorded,
             read_marks_are_kept,
@@ -492,6 +493,29 @@ pub(crate) fn a_snoozed_item_comes_back_when_its_time_is_up(s: &mut dyn StoreBac
         s.history(id).expect("h").last().map(|h| h.why.clone()),
         Some("snooze ended".into())
     );
+}
+
+pub(crate) fn leaving_snoozed_forgets_the_wake_time(s: &mut dyn StoreBackend) {
+    let items = [incoming("1", at(0)), incoming("2", at(0))];
+    let ids = s
+        .ingest("a", ChannelKind::Demo, &items, None, at(0))
+        .expect("i")
+        .new_items;
+    // Reopened by hand before the time is up.
+    s.snooze(ids[0], at(3600), "kim", at(600)).expect("snooze");
+    s.set_status(ids[0], Status::New, "kim", "reopened", at(700))
+        .expect("reopen");
+    let it = s.item(ids[0]).expect("item");
+    assert_eq!((it.status, it.snoozed_until), (Status::New, None));
+    // Answered while snoozed.
+    s.snooze(ids[1], at(3600), "kim", at(600)).expect("snooze");
+    s.record_reply(ids[1], "out-9", "on it", "kim", at(800))
+        .expect("reply");
+    let it = s.item(ids[1]).expect("item");
+    assert_eq!((it.status, it.snoozed_until), (Status::Replied, None));
+    // Snoozing again sets a new time.
+    s.snooze(ids[0], at(7200), "kim", at(900)).expect("again");
+    assert_eq!(s.item(ids[0]).expect("item").snoozed_until, Some(at(7200)));
 }
 
 pub(crate) fn priority_changes_are_kept_and_recorded(s: &mut dyn StoreBackend) {

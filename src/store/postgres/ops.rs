@@ -107,7 +107,8 @@ pub(super) fn set_status_tx(
         .map_err(db)?;
     }
     tx.execute(
-        "UPDATE items SET status = $2 WHERE id = $1",
+        "UPDATE items SET status = $2, \
+         snoozed_until = CASE WHEN $2 = 'snoozed' THEN snoozed_until END WHERE id = $1",
         &[&id.0, &status.as_str()],
     )
     .map_err(db)?;
@@ -147,7 +148,7 @@ pub(super) fn record_reply_tx(
         let from: Status = from.parse().map_err(StoreError::Db)?;
         tx.execute(
             "UPDATE items SET status = 'replied', waiting_since = NULL, paused_since = NULL, paused_secs = 0, \
-             first_response_at = COALESCE(first_response_at, $2) WHERE id = $1",
+             snoozed_until = NULL, first_response_at = COALESCE(first_response_at, $2) WHERE id = $1",
             &[&aid, &secs(sent_at)],
         )
         .map_err(db)?;

@@ -60,7 +60,7 @@ pub(super) fn record_reply_tx(
         let from: Status = from.parse().map_err(StoreError::Db)?;
         tx.execute(
             "UPDATE items SET status = 'replied', waiting_since = NULL, paused_since = NULL, paused_secs = 0, \
-             first_response_at = COALESCE(first_response_at, ?2) WHERE id = ?1",
+             snoozed_until = NULL, first_response_at = COALESCE(first_response_at, ?2) WHERE id = ?1",
             params![aid, secs(sent_at)],
         )
         .map_err(db)?;

@@ -331,7 +331,8 @@ impl StoreBackend for SqliteStore {
             .map_err(db)?;
         }
         tx.execute(
-            "UPDATE items SET status = ?2 WHERE id = ?1",
+            "UPDATE items SET status = ?2, \
+             snoozed_until = CASE WHEN ?2 = 'snoozed' THEN snoozed_until END WHERE id = ?1",
             params![id.0, status.as_str()],
         )
         .map_err(db)?;
