@@ -259,7 +259,7 @@ pub fn parse(text: &str, origin: &Path) -> Result<Config, ConfigError> {
     };
     let raw: RawConfig = toml::from_str(text).map_err(|e| {
         let at = e.span().map(|s| s.start).unwrap_or(0);
-        cx.at(at, e.message().trim().to_string())
+        cx.at(at, with_hint(e.message().trim()))
     })?;
     let mut cfg = Config::default();
     if let Some(t) = raw.theme {
@@ -418,6 +418,50 @@ fn account(cx: &Ctx<'_>, name: &str, acc: &S<RawAccount>) -> Result<AccountConfi
             ))
         }
     };
+    // A key of another channel is a mistake (a feed's `keywords` on a Mastodon account would
+    // silently do nothing): say so.
+    let present = [
+        (
+            "instance",
+            a.instance.is_some(),
+            &[ChannelKind::Mastodon][..],
+        ),
+        (
+            "token_cmd",
+            a.token_cmd.is_some(),
+            &[ChannelKind::Mastodon][..],
+        ),
+        ("service", a.service.is_some(), &[ChannelKind::Bluesky][..]),
+        ("handle", a.handle.is_some(), &[ChannelKind::Bluesky][..]),
+        (
+            "password_cmd",
+            a.password_cmd.is_some(),
+            &[ChannelKind::Bluesky][..],
+        ),
+        ("langs", a.langs.is_some(), &[ChannelKind::Bluesky][..]),
+        ("url", a.url.is_some(), &[ChannelKind::Feed][..]),
+        ("keywords", !a.keywords.is_empty(), &[ChannelKind::Feed][..]),
+        (
+            "notifications",
+            a.notifications.is_some(),
+            &[ChannelKind::Mastodon, ChannelKind::Bluesky][..],
+        ),
+    ];
+    if channel != ChannelKind::Demo
+        && let Some((field, _, owners)) = present
+            .iter()
+            .find(|(_, here, owners)| *here && !owners.contains(&channel))
+    {
+        let owners: Vec<&str> = owners.iter().map(|c| c.as_str()).collect();
+        return Err(cx.at(
+            acc.span().start,
+            format!(
+                "{key}: `{field}` is for {} accounts; this one is {}",
+                owners.join(" and "),
+                channel.as_str()
+            ),
+        ));
+    }
     match channel {
         ChannelKind::Mastodon => require("instance", a.instance.is_some())?,
         ChannelKind::Bluesky => require("handle", a.handle.is_some())?,
@@ -459,4 +503,50 @@ fn account(cx: &Ctx<'_>, name: &str, acc: &S<RawAccount>) -> Result<AccountConfi
         }),
         langs: a.langs.clone(),
     })
+}
+
+/// serde's "unknown field `handel`, expected one of `channel`, `handle`, …" with the likely
+/// intended key named: "… (did you mean `handle`?)".
+pub(super) fn with_hint(message: &str) -> String {
+    let Some(rest) = message.strip_prefix("unknown field `") else {
+        return message.to_string();
+    };
+    let Some((typed, rest)) = rest.split_once('`') else {
+        return message.to_string();
+    };
+    let best = rest
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .map(|k| (edit_distance(typed, k), k))
+        .filter(|(d, k)| *d <= 2.max(k.len() / 4))
+        .min_by_key(|(d, _)| *d);
+    match best {
+        Some((_, k)) => format!("{message} (did you mean `{k}`?)"),
+        None => message.to_string(),
+    }
+}
+
+/// Edit distance over characters where swapping two neighbours counts once (optimal string
+/// alignment): `handel` is one step from `handle`. Keys are short.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    d[0] = (0..=b.len()).collect();
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = best;
+        }
+    }
+    d[a.len()][b.len()]
 }

@@ -251,3 +251,43 @@ fn request_timeouts_are_per_account_and_bounded() {
         "{e}"
     );
 }
+
+#[test]
+fn a_mistyped_key_gets_a_suggestion() {
+    let e = err("[accounts.brand]\nchannel = \"bluesky\"\nhandel = \"brand.bsky.social\"\n");
+    assert!(
+        e.contains(":3:1:") && e.contains("did you mean `handle`?"),
+        "{e}"
+    );
+    let e = err("[notfy]\ndm = \"bell\"\n");
+    assert!(e.contains("did you mean `notify`?"), "{e}");
+    // Nothing close: no guess.
+    let e =
+        err("[accounts.brand]\nchannel = \"feed\"\nurl = \"https://x.example/f\"\nzzzzzzzz = 1\n");
+    assert!(
+        e.contains("unknown field") && !e.contains("did you mean"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_key_of_another_channel_is_named() {
+    let e = err(
+        "[accounts.brand]\nchannel = \"mastodon\"\ninstance = \"https://m.example\"\nkeywords = [\"refund\"]\n",
+    );
+    assert!(
+        e.contains("accounts.brand: `keywords` is for feed accounts; this one is mastodon"),
+        "{e}"
+    );
+    let e = err(
+        "[accounts.news]\nchannel = \"feed\"\nurl = \"https://x.example/f\"\nnotifications = [\"mention\"]\n",
+    );
+    assert!(
+        e.contains("`notifications` is for mastodon and bluesky accounts"),
+        "{e}"
+    );
+    let e = err(
+        "[accounts.b]\nchannel = \"bluesky\"\nhandle = \"b.example\"\ntoken_cmd = \"pass x\"\n",
+    );
+    assert!(e.contains("`token_cmd` is for mastodon accounts"), "{e}");
+}
