@@ -183,6 +183,12 @@ fn run(cli: Cli) -> Result<u8> {
         Some(Command::Db(cmd)) => {
             tinbox::cli::db::run(cmd, &config, &paths, &user, &mut io::stdout().lock())
         }
+        Some(Command::Template(cmd)) => {
+            let personal = tinbox::templates::load(&config.templates, &paths.templates_dir())
+                .map_err(anyhow::Error::msg)?;
+            let mut store = open_store(&paths, &config, &user)?;
+            tinbox::cli::template::run(cmd, &personal, &mut *store, &user, &mut io::stdout().lock())
+        }
         None => inbox(&cli, &paths, config, theme, user),
     }
 }
@@ -214,7 +220,7 @@ fn inbox(cli: &Cli, paths: &Paths, config: Config, theme: Theme, user: String) -
                 .map_err(anyhow::Error::msg)?,
         ),
     };
-    let store: Box<dyn StoreBackend> = match &demo_dir {
+    let mut store: Box<dyn StoreBackend> = match &demo_dir {
         Some(dir) => Box::new(SqliteStore::open(&dir.path().join("demo.db"))?),
         None => open_store(paths, &config, &user)?,
     };
@@ -254,6 +260,14 @@ fn inbox(cli: &Cli, paths: &Paths, config: Config, theme: Theme, user: String) -
     };
     let templates = tinbox::templates::load(&config.templates, &paths.templates_dir())
         .map_err(anyhow::Error::msg)?;
+    // A team store: the templates teammates share come too (yours win on equal names).
+    let templates = match store.shared_templates() {
+        Ok(shared) => tinbox::templates::with_shared(templates, shared),
+        Err(e) => {
+            tracing::warn!("shared templates: {e}");
+            templates
+        }
+    };
     let session = Session {
         store: StoreHandle::spawn(store),
         accounts,

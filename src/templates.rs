@@ -74,6 +74,38 @@ pub fn load(
     Ok(list)
 }
 
+/// The personal templates with the team's shared ones (a team store) beneath them: a personal
+/// template of the same name wins. A shared template that does not check out is left out with
+/// a warning in the log, so a teammate's typo never stops anyone's inbox.
+pub fn with_shared(personal: Vec<Template>, shared: Vec<(String, String)>) -> Vec<Template> {
+    let mut all: std::collections::BTreeMap<String, String> = shared
+        .into_iter()
+        .filter(|(name, body)| match check(body) {
+            Ok(()) => true,
+            Err(e) => {
+                tracing::warn!("shared template {name:?} left out: {e}");
+                false
+            }
+        })
+        .map(|(name, body)| (name, body.trim_end().to_string()))
+        .collect();
+    for t in personal {
+        all.insert(t.name, t.body);
+    }
+    all.into_iter()
+        .map(|(name, body)| Template { name, body })
+        .collect()
+}
+
+/// The names, for a message: "delay, refund", or "none yet".
+pub fn names(list: &[Template]) -> String {
+    if list.is_empty() {
+        return "none yet".into();
+    }
+    let names: Vec<&str> = list.iter().map(|t| t.name.as_str()).collect();
+    names.join(", ")
+}
+
 /// Every `{variable}` is known and braces are balanced (`{{` and `}}` are literal braces).
 pub fn check(body: &str) -> Result<(), String> {
     let probe = Vars {
@@ -167,6 +199,31 @@ pub fn search<'a>(templates: &'a [Template], query: &str) -> Vec<&'a Template> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn personal_templates_win_over_shared_ones_and_broken_shared_ones_are_left_out() {
+        let personal = vec![Template {
+            name: "refund".into(),
+            body: "mine".into(),
+        }];
+        let shared = vec![
+            ("refund".to_string(), "team".to_string()),
+            (
+                "delay".to_string(),
+                "Sorry {name}, it is late.\n".to_string(),
+            ),
+            ("broken".to_string(), "Hi {nmae}".to_string()),
+        ];
+        let all = with_shared(personal, shared);
+        let got: Vec<(&str, &str)> = all
+            .iter()
+            .map(|t| (t.name.as_str(), t.body.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![("delay", "Sorry {name}, it is late."), ("refund", "mine")]
+        );
+    }
 
     fn vars() -> Vars {
         Vars {

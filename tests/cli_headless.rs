@@ -288,3 +288,28 @@ fn a_second_tinbox_on_the_same_store_is_refused_clearly() {
     let once = sb.run(&["sync", "--once"]);
     assert!(!stdout(&once).contains("left to"), "{}", stdout(&once));
 }
+
+#[test]
+fn templates_are_listed_and_sharing_needs_a_team_store() {
+    let sb = Sandbox::new();
+    sb.write_config("[templates]\nrefund = \"Hi {name}, the refund is on its way.\"\n");
+    std::fs::create_dir_all(sb.config_dir().join("templates")).expect("mkdir");
+    std::fs::write(
+        sb.config_dir().join("templates/delay.txt"),
+        "Sorry {name}, it is running late.\n",
+    )
+    .expect("write");
+    let out = sb.run(&["template", "list"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains("delay") && text.contains("refund") && text.contains("Hi {name}, the refund"),
+        "{text}"
+    );
+    let out = sb.run(&["template", "share", "refund"]);
+    assert!(
+        !out.status.success() && stderr(&out).contains("team store"),
+        "{}",
+        stderr(&out)
+    );
+}

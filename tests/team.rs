@@ -263,3 +263,53 @@ fn a_teammate_sees_who_is_replying_and_is_asked_before_crossing_a_reply() {
         app.send("q");
     }
 }
+
+#[test]
+fn a_template_one_responder_shares_is_there_for_the_others() {
+    let Some(db) = team() else { return };
+    let fake = FakeMastodon::start();
+    mention(&fake, 1, "where is my parcel?");
+    let kim = db.responder("kim", &fake.url());
+    let sam = db.responder("sam", &fake.url());
+    migrate(&db, &kim);
+    // Kim's own template, in her config.
+    let cfg = kim.config_dir().join("config.toml");
+    let mut text = std::fs::read_to_string(&cfg).expect("config");
+    text.push_str("\n[templates]\nparcel = \"Hi {name}, your parcel left today. — {agent}\"\n");
+    std::fs::write(&cfg, text).expect("write");
+    let out = db.run(&sam, &["template", "share", "parcel"]);
+    assert!(
+        !out.status.success() && stderr(&out).contains("no template \"parcel\" of yours"),
+        "{}",
+        stderr(&out)
+    );
+    let out = db.run(&kim, &["template", "share", "parcel"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+
+    // Sam has no template of his own, and sees the team's.
+    let out = db.run(&sam, &["template", "list", "--json"]);
+    let list: Value = serde_json::from_str(&stdout(&out)).expect("json");
+    assert_eq!(list[0]["name"], "parcel");
+    assert_eq!(list[0]["source"], "team");
+    assert!(db.run(&sam, &["sync", "--once"]).status.success());
+    let items: Value =
+        serde_json::from_str(&stdout(&db.run(&sam, &["list", "--json"]))).expect("json");
+    let id = items[0]["id"].as_str().expect("id").to_string();
+    let out = db.run(&sam, &["reply", &id, "--template", "parcel", "--yes"]);
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+    let posted = fake.with(|s| s.posted.clone());
+    assert_eq!(
+        posted[0]["content"],
+        "<p>@cust1@x.invalid Hi Customer, your parcel left today. — sam</p>"
+    );
+
+    // No longer shared: gone for Sam.
+    let out = db.run(&kim, &["template", "unshare", "parcel"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = db.run(&sam, &["template", "list"]);
+    assert!(
+        stdout(&out).contains("no templates yet"),
+        "{}",
+        stdout(&out)
+    );
+}

@@ -11,6 +11,7 @@ pub mod report;
 pub mod show;
 pub mod status;
 pub mod sync;
+pub mod template;
 pub mod watch;
 
 use std::path::PathBuf;
@@ -81,6 +82,22 @@ pub enum Command {
     /// The store: apply its schema (`migrate`), or show it and, for a team, who runs and polls what.
     #[command(subcommand)]
     Db(DbCommand),
+    /// Canned replies: list them, or share one with the team (a team store).
+    #[command(subcommand)]
+    Template(TemplateCommand),
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum TemplateCommand {
+    /// Your templates and the team's, with where each comes from.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Share one of your templates with the team (replacing the team's of that name).
+    Share { name: String },
+    /// Stop sharing a template with the team.
+    Unshare { name: String },
 }
 
 #[derive(Debug, Clone, Copy, Subcommand)]

@@ -52,17 +52,14 @@ pub async fn run(
             s.trim_end().to_string()
         }
         (None, false, Some(name)) => {
-            let all = crate::templates::load(&config.templates, templates_dir)
+            let personal = crate::templates::load(&config.templates, templates_dir)
                 .map_err(anyhow::Error::msg)?;
+            let shared = store.call(|s| s.shared_templates()).await?;
+            let all = crate::templates::with_shared(personal, shared);
             let t = all.iter().find(|t| &t.name == name).with_context(|| {
-                let names: Vec<_> = all.iter().map(|t| t.name.as_str()).collect();
                 format!(
                     "no template {name:?} (templates: {})",
-                    if names.is_empty() {
-                        "none yet".into()
-                    } else {
-                        names.join(", ")
-                    }
+                    crate::templates::names(&all)
                 )
             })?;
             let mut vars = crate::templates::Vars::for_item(&item, &agent);

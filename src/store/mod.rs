@@ -278,6 +278,27 @@ pub trait StoreBackend: Send {
     fn subscribe(&mut self) -> Option<std::sync::mpsc::Receiver<StoreEvent>> {
         None
     }
+    /// Canned replies the team shares (name, body), by name. A one-person store keeps its
+    /// templates in the config, so it shares none.
+    fn shared_templates(&mut self) -> StoreResult<Vec<(String, String)>> {
+        Ok(Vec::new())
+    }
+    /// Share a template with the team (replacing one of that name), or with an empty body stop
+    /// sharing it.
+    fn share_template(
+        &mut self,
+        name: &str,
+        body: &str,
+        who: &str,
+        now: Timestamp,
+    ) -> StoreResult<()> {
+        let _ = (name, body, who, now);
+        Err(StoreError::Db(
+            "templates are shared through a team store (store = \"postgres://…\" in the config); \
+             with one user they live in the config and <config dir>/templates/"
+                .into(),
+        ))
+    }
 }
 
 /// Who polls an account.

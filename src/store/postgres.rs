@@ -19,6 +19,7 @@ use super::{StoreError, StoreResult};
 const MIGRATIONS: &[&str] = &[
     include_str!("pg_migrations/0001_init.sql"),
     include_str!("pg_migrations/0002_team.sql"),
+    include_str!("pg_migrations/0003_templates.sql"),
 ];
 
 /// The schema version this build writes.

@@ -563,6 +563,18 @@ impl StoreBackend for PgStore {
     fn subscribe(&mut self) -> Option<std::sync::mpsc::Receiver<crate::store::StoreEvent>> {
         self.team_subscribe()
     }
+    fn shared_templates(&mut self) -> StoreResult<Vec<(String, String)>> {
+        self.team_templates()
+    }
+    fn share_template(
+        &mut self,
+        name: &str,
+        body: &str,
+        who: &str,
+        now: Timestamp,
+    ) -> StoreResult<()> {
+        self.team_share_template(name, body, who, now)
+    }
     fn outbox_mark_sent(
         &mut self,
         id: i64,

@@ -243,6 +243,39 @@ impl PgStore {
         Some(rx)
     }
 
+    pub(super) fn team_templates(&mut self) -> StoreResult<Vec<(String, String)>> {
+        let rows = self
+            .client
+            .query("SELECT name, body FROM templates ORDER BY name", &[])
+            .map_err(db)?;
+        rows.iter()
+            .map(|r| Ok((r.try_get(0).map_err(db)?, r.try_get(1).map_err(db)?)))
+            .collect()
+    }
+
+    pub(super) fn team_share_template(
+        &mut self,
+        name: &str,
+        body: &str,
+        who: &str,
+        now: Timestamp,
+    ) -> StoreResult<()> {
+        if body.trim().is_empty() {
+            self.client
+                .execute("DELETE FROM templates WHERE name = $1", &[&name])
+                .map_err(db)?;
+        } else {
+            self.client
+                .execute(
+                    "INSERT INTO templates (name, body, updated_by, updated_at) VALUES ($1, $2, $3, $4) \
+                     ON CONFLICT (name) DO UPDATE SET body = $2, updated_by = $3, updated_at = $4",
+                    &[&name, &body, &who, &now.as_second()],
+                )
+                .map_err(db)?;
+        }
+        Ok(())
+    }
+
     pub(super) fn team_first_responders(
         &mut self,
         since: Timestamp,
