@@ -254,7 +254,8 @@ fn inbox(cli: &Cli, paths: &Paths, config: Config, theme: Theme, user: String) -
                 name: name.clone(),
                 channel_kind: acc.channel,
                 client: tinbox::accounts::open_channel(name, acc, &secrets, clock.clone()),
-                poll: PollerConfig::every(Duration::from_secs(acc.poll_s.max(1).unsigned_abs())),
+                poll: PollerConfig::every(Duration::from_secs(acc.poll_s.max(1).unsigned_abs()))
+                    .with_backfill(config.backfill_s),
             })
             .collect()
     };

@@ -83,6 +83,7 @@ fn polling_recovers_when_the_network_comes_back() {
         jitter: 0.0,
         first_backoff: Duration::from_millis(100),
         max_backoff: Duration::from_millis(400),
+        backfill: None,
     };
     let ch: Arc<dyn Channel> = Arc::new(mastodon(&url));
     rt.block_on(async {

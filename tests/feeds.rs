@@ -194,11 +194,51 @@ async fn busy_servers_and_broken_documents_get_clear_errors() {
 }
 
 #[test]
+fn a_new_feeds_old_entries_come_in_as_done_history() {
+    let srv = server();
+    let sb = Sandbox::new();
+    // The default window: 24 hours. The forum's two entries are days old.
+    sb.write_config(&format!(
+        "[accounts.forum]\nchannel = \"feed\"\nurl = \"{}/atom\"\n",
+        srv.url()
+    ));
+    let out = sb.run(&["sync", "--once"]);
+    assert!(
+        stdout(&out).contains("forum: synced, 0 new, 2 older kept as done history (backfill)"),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    let open: serde_json::Value =
+        serde_json::from_str(&stdout(&sb.run(&["list", "--json"]))).expect("json");
+    assert_eq!(
+        open.as_array().map(Vec::len),
+        Some(0),
+        "nothing waits: {open}"
+    );
+    let all: serde_json::Value =
+        serde_json::from_str(&stdout(&sb.run(&["list", "--json", "--all"]))).expect("json");
+    let all = all.as_array().expect("array");
+    assert_eq!(all.len(), 2);
+    assert!(all.iter().all(|i| i["status"] == "done"), "{all:?}");
+    // Later syncs are not first syncs: nothing more is cut, nothing comes twice.
+    let out = sb.run(&["sync", "--once"]);
+    assert!(
+        stdout(&out).contains("forum: synced, 0 new"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
 fn sync_lists_entries_and_a_broken_feed_does_not_stop_the_others() {
     let srv = server();
     let sb = Sandbox::new();
+    // These entries are days old: `all` keeps a new account's whole history open (the
+    // backfill window is another test).
     sb.write_config(&format!(
-        "[accounts.reviews]\nchannel = \"feed\"\nurl = \"{0}/etag\"\nkeywords = [\"outage\", \"refund\"]\n\n\
+        "backfill = \"all\"\n\
+         [accounts.reviews]\nchannel = \"feed\"\nurl = \"{0}/etag\"\nkeywords = [\"outage\", \"refund\"]\n\n\
          [accounts.forum]\nchannel = \"feed\"\nurl = \"{0}/atom\"\n\n\
          [accounts.broken]\nchannel = \"feed\"\nurl = \"{0}/html\"\n",
         srv.url()

@@ -11,6 +11,7 @@ use tokio::task::JoinHandle;
 
 use super::demo::Clock;
 use super::{Channel, ChannelError};
+use crate::model::{ChannelKind, Status};
 use crate::rules::Rules;
 use crate::store::{IngestReport, LeaseState, StoreError, StoreHandle};
 
@@ -45,6 +46,9 @@ pub struct PollerConfig {
     pub jitter: f64,
     pub first_backoff: Duration,
     pub max_backoff: Duration,
+    /// On the account's first sync, what is older than this comes in as done history
+    /// (`backfill` in the config); `None` keeps everything open.
+    pub backfill: Option<Duration>,
 }
 
 impl PollerConfig {
@@ -57,6 +61,18 @@ impl PollerConfig {
             // failures stops growing at 5 minutes (or the account's own interval, if longer).
             // Rate limits are not failures: they wait exactly until the reset.
             max_backoff: Duration::from_secs(5 * 60).max(interval),
+            backfill: None,
+        }
+    }
+
+    /// With the config's `backfill` window (seconds; 0 or less keeps everything open).
+    pub fn with_backfill(self, secs: i64) -> PollerConfig {
+        PollerConfig {
+            backfill: u64::try_from(secs)
+                .ok()
+                .filter(|s| *s > 0)
+                .map(Duration::from_secs),
+            ..self
         }
     }
 }
@@ -70,20 +86,26 @@ pub enum PollError {
 }
 
 /// Poll one account once: read its cursor, poll the network, then store items and cursor
-/// and apply the rules to the new items.
+/// and apply the rules to the new items. On the account's first sync, items older than
+/// `backfill` are history: stored as done, not announced, no rules.
 pub async fn poll_once(
     account: &str,
     channel: &dyn Channel,
     store: &StoreHandle,
     rules: &Arc<Rules>,
+    backfill: Option<Duration>,
     now: Timestamp,
 ) -> Result<IngestReport, PollError> {
     let name = account.to_string();
-    let cursor = store
-        .call(move |s| s.account(&name))
-        .await?
-        .and_then(|a| a.cursor);
+    let record = store.call(move |s| s.account(&name)).await?;
+    let first = record.as_ref().is_none_or(|a| a.last_sync.is_none());
+    let cursor = record.and_then(|a| a.cursor);
     let kind = channel.kind();
+    // The demo's seeded history is its story (breached items included): never cut.
+    let cutoff = backfill
+        .filter(|_| first && kind != ChannelKind::Demo)
+        .and_then(|w| SignedDuration::try_from(w).ok())
+        .and_then(|w| now.checked_sub(w).ok());
     match channel.poll(cursor.as_deref()).await {
         Ok(outcome) => {
             let (name, rules) = (account.to_string(), rules.clone());
@@ -91,6 +113,21 @@ pub async fn poll_once(
                 .call(move |s| {
                     let mut report =
                         s.ingest(&name, kind, &outcome.items, outcome.cursor.as_deref(), now)?;
+                    if let Some(cutoff) = cutoff {
+                        let mut fresh = Vec::with_capacity(report.new_items.len());
+                        for id in std::mem::take(&mut report.new_items) {
+                            if s.item(id)?.created_at < cutoff {
+                                let why = format!(
+                                    "history: older than the backfill window when {name} was first synced"
+                                );
+                                s.set_status(id, Status::Done, "tinbox", &why, now)?;
+                                report.history.push(id);
+                            } else {
+                                fresh.push(id);
+                            }
+                        }
+                        report.new_items = fresh;
+                    }
                     report.alerts = rules.apply(s, &report.new_items, &outcome.followers, now)?;
                     Ok(report)
                 })
@@ -184,7 +221,15 @@ pub fn spawn_poller(
             {
                 return;
             }
-            let result = poll_once(&account, channel.as_ref(), &store, &rules, clock()).await;
+            let result = poll_once(
+                &account,
+                channel.as_ref(),
+                &store,
+                &rules,
+                cfg.backfill,
+                clock(),
+            )
+            .await;
             let now = clock();
             let (event, delay) = match result {
                 Ok(report) => {

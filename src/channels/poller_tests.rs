@@ -110,6 +110,7 @@ fn fast() -> PollerConfig {
         jitter: 0.0,
         first_backoff: Duration::from_millis(5),
         max_backoff: Duration::from_millis(40),
+        backfill: None,
     }
 }
 
@@ -137,11 +138,11 @@ async fn poll_once_stores_items_and_passes_the_cursor_back() {
         vec![outcome(&["1", "2"], "c1"), outcome(&["2", "3"], "c2")],
         outcome(&[], "c2"),
     );
-    let r = poll_once("acc", ch.as_ref(), &store, &Default::default(), at(5))
+    let r = poll_once("acc", ch.as_ref(), &store, &Default::default(), None, at(5))
         .await
         .expect("poll");
     assert_eq!(r.new_items.len(), 2);
-    let r = poll_once("acc", ch.as_ref(), &store, &Default::default(), at(6))
+    let r = poll_once("acc", ch.as_ref(), &store, &Default::default(), None, at(6))
         .await
         .expect("poll");
     assert_eq!(r.new_items.len(), 1, "the duplicate is dropped");
@@ -158,6 +159,50 @@ async fn poll_once_stores_items_and_passes_the_cursor_back() {
 }
 
 #[tokio::test]
+async fn on_a_first_sync_what_is_older_than_the_backfill_window_is_done_history() {
+    let store = store();
+    let dated = |id: &str, secs: i64| IncomingItem {
+        created_at: at(secs),
+        ..post(id)
+    };
+    let page = |items: Vec<IncomingItem>, c: &str| {
+        Ok(PollOutcome {
+            followers: Default::default(),
+            items,
+            cursor: Some(c.into()),
+        })
+    };
+    let ch = Scripted::new(
+        vec![
+            page(vec![dated("old", 0), dated("recent", 90_000)], "c1"),
+            // After the first sync nothing is history, however old.
+            page(vec![dated("late-old", 10)], "c2"),
+        ],
+        outcome(&[], "c2"),
+    );
+    let day = Some(Duration::from_secs(86_400));
+    let now = at(100_000);
+    let r = poll_once("acc", ch.as_ref(), &store, &Default::default(), day, now)
+        .await
+        .expect("first");
+    assert_eq!((r.new_items.len(), r.history.len()), (1, 1));
+    let old = store
+        .call(move |s| s.item(r.history[0]))
+        .await
+        .expect("old");
+    assert_eq!((old.remote_id.as_str(), old.status), ("old", Status::Done));
+    let recent = store
+        .call(move |s| s.item(r.new_items[0]))
+        .await
+        .expect("recent");
+    assert_eq!(recent.status, Status::New);
+    let r = poll_once("acc", ch.as_ref(), &store, &Default::default(), day, now)
+        .await
+        .expect("second");
+    assert_eq!((r.new_items.len(), r.history.len()), (1, 0));
+}
+
+#[tokio::test]
 async fn a_failed_poll_is_recorded_and_keeps_the_cursor() {
     let store = store();
     let ch = Scripted::new(
@@ -167,10 +212,10 @@ async fn a_failed_poll_is_recorded_and_keeps_the_cursor() {
         ],
         outcome(&[], "c1"),
     );
-    poll_once("acc", ch.as_ref(), &store, &Default::default(), at(1))
+    poll_once("acc", ch.as_ref(), &store, &Default::default(), None, at(1))
         .await
         .expect("first");
-    let e = poll_once("acc", ch.as_ref(), &store, &Default::default(), at(2))
+    let e = poll_once("acc", ch.as_ref(), &store, &Default::default(), None, at(2))
         .await
         .expect_err("second fails");
     assert!(e.to_string().contains("token revoked"));

@@ -74,9 +74,19 @@ pub async fn run(
                 continue;
             }
             let (store, rules) = (store.clone(), config.rules.clone());
+            let backfill = PollerConfig::every(std::time::Duration::ZERO)
+                .with_backfill(config.backfill_s)
+                .backfill;
             tasks.spawn(async move {
-                let r =
-                    poller::poll_once(&name, ch.as_ref(), &store, &rules, Timestamp::now()).await;
+                let r = poller::poll_once(
+                    &name,
+                    ch.as_ref(),
+                    &store,
+                    &rules,
+                    backfill,
+                    Timestamp::now(),
+                )
+                .await;
                 (name, r)
             });
         }
@@ -89,7 +99,7 @@ pub async fn run(
         for (name, r) in results {
             match r {
                 Ok(report) => {
-                    writeln!(out, "{name}: synced, {} new", report.new_items.len())?;
+                    writeln!(out, "{name}: synced, {}", counts(&report))?;
                     for a in &report.alerts {
                         writeln!(out, "{name}: ALERT {}", one_line(&a.message))?;
                     }
@@ -127,7 +137,8 @@ pub async fn run(
             .map(|a| a.poll_s)
             .unwrap_or(60)
             .max(1);
-        let cfg = PollerConfig::every(std::time::Duration::from_secs(poll_s.unsigned_abs()));
+        let cfg = PollerConfig::every(std::time::Duration::from_secs(poll_s.unsigned_abs()))
+            .with_backfill(config.backfill_s);
         handles.push(poller::spawn_poller(
             name,
             ch,
@@ -147,7 +158,7 @@ pub async fn run(
             ev = rx.recv() => match ev {
                 Some(PollerEvent::Synced { account, report, at }) => {
                     holders.remove(&account);
-                    writeln!(out, "{at} {account}: synced, {} new", report.new_items.len())?;
+                    writeln!(out, "{at} {account}: synced, {}", counts(&report))?;
                     for a in &report.alerts {
                         writeln!(out, "{at} {account}: ALERT {}", one_line(&a.message))?;
                     }
@@ -173,6 +184,17 @@ pub async fn run(
     }
     drop(handles);
     Ok(0)
+}
+
+/// "3 new", or "3 new, 40 older kept as done history" on a first sync.
+fn counts(report: &crate::store::IngestReport) -> String {
+    match report.history.len() {
+        0 => format!("{} new", report.new_items.len()),
+        h => format!(
+            "{} new, {h} older kept as done history (backfill)",
+            report.new_items.len()
+        ),
+    }
 }
 
 fn outbox_line(ev: &OutboxEvent) -> String {

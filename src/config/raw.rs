@@ -266,7 +266,12 @@ pub fn parse(text: &str, origin: &Path) -> Result<Config, ConfigError> {
         cfg.theme = t.into_inner();
     }
     if let Some(b) = &raw.backfill {
-        cfg.backfill_s = cx.duration(b, "backfill")?;
+        // "all": a new account's whole history comes in open.
+        cfg.backfill_s = if b.get_ref().trim() == "all" {
+            0
+        } else {
+            cx.duration(b, "backfill")?
+        };
     }
     cfg.user = raw.user;
     cfg.linear = raw.linear;

@@ -52,6 +52,7 @@ fn retry_policy() -> PollerConfig {
         jitter: 0.2,
         first_backoff: Duration::from_secs(2),
         max_backoff: Duration::from_secs(300),
+        backfill: None,
     }
 }
 

@@ -52,6 +52,13 @@ pub fn account(id: &str, acct: &str, name: &str) -> Value {
     json!({ "id": id, "username": acct.split('@').next().unwrap_or(acct), "acct": acct, "display_name": name, "url": format!("https://x.invalid/@{acct}") })
 }
 
+/// A time `n` minutes before now, as Mastodon writes it: mentions on this server have just
+/// arrived (a new account's first sync keeps what is older than its backfill window as history).
+pub fn minutes_ago(n: i64) -> String {
+    let t = jiff::Timestamp::now() - jiff::SignedDuration::from_mins(n);
+    t.strftime("%Y-%m-%dT%H:%M:%S.000Z").to_string()
+}
+
 /// A status by `who` (an account JSON) with `html` content.
 pub fn status(
     id: &str,
@@ -61,7 +68,7 @@ pub fn status(
     in_reply_to: Option<&str>,
 ) -> Value {
     json!({
-        "id": id, "created_at": "2026-11-20T09:00:00.000Z", "account": who, "content": html,
+        "id": id, "created_at": minutes_ago(5), "account": who, "content": html,
         "spoiler_text": "", "visibility": visibility, "in_reply_to_id": in_reply_to,
         "url": format!("https://x.invalid/@someone/{id}"), "uri": format!("https://x.invalid/statuses/{id}"),
         "media_attachments": [], "mentions": [], "tags": [], "emojis": [], "new_field_from_the_future": {"x": 1}
@@ -104,7 +111,7 @@ impl FakeMastodon {
         self.with(|s| {
             let sid = status["id"].as_str().unwrap_or_default().to_string();
             s.statuses.insert(sid, status.clone());
-            s.notifications.push(json!({ "id": nid.to_string(), "type": "mention", "created_at": "2026-11-20T09:00:00.000Z", "account": status["account"].clone(), "status": status }));
+            s.notifications.push(json!({ "id": nid.to_string(), "type": "mention", "created_at": minutes_ago(5), "account": status["account"].clone(), "status": status }));
         });
     }
 
