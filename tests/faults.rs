@@ -154,3 +154,60 @@ fn a_slow_server_times_out_within_its_bound() {
         started.elapsed()
     );
 }
+
+#[test]
+fn an_endless_answer_is_refused_not_swallowed() {
+    let rt = rt();
+    // Announced: a 20 MB page of notifications.
+    let huge = serve(Arc::new(|r: &Request| match r.path.as_str() {
+        "/api/v1/notifications" => Response::raw(
+            200,
+            "application/json",
+            &format!("[{}]", " ".repeat(20 * 1024 * 1024)),
+        ),
+        _ => answers(r),
+    }));
+    let e = rt
+        .block_on(mastodon(&format!("http://{}", huge.addr)).poll(None))
+        .expect_err("too big");
+    assert!(e.to_string().contains("larger than 16 MB"), "{e}");
+
+    // Not announced: a server that streams without a length and never stops.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    std::thread::spawn(move || {
+        use std::io::{BufRead, Write};
+        for stream in listener.incoming().flatten() {
+            std::thread::spawn(move || {
+                let mut reader = std::io::BufReader::new(stream.try_clone().expect("clone"));
+                let mut line = String::new();
+                let mut path = String::new();
+                while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+                    if path.is_empty() {
+                        path = line.split_whitespace().nth(1).unwrap_or("").to_string();
+                    }
+                    line.clear();
+                }
+                let mut out = stream;
+                if path.starts_with("/api/v1/accounts/verify_credentials") {
+                    let body = r#"{"id": "1", "username": "brand", "acct": "brand"}"#;
+                    let _ = write!(
+                        out,
+                        "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                        body.len()
+                    );
+                    return;
+                }
+                let _ = out.write_all(
+                    b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n[",
+                );
+                let chunk = vec![b' '; 64 * 1024];
+                while out.write_all(&chunk).is_ok() {}
+            });
+        }
+    });
+    let e = rt
+        .block_on(mastodon(&format!("http://{addr}")).poll(None))
+        .expect_err("endless");
+    assert!(e.to_string().contains("larger than 16 MB"), "{e}");
+}

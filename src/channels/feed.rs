@@ -8,7 +8,6 @@
 
 use std::time::Duration;
 
-use futures_util::StreamExt;
 use jiff::{SignedDuration, Timestamp};
 use reqwest::header::{ETAG, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED, RETRY_AFTER};
 use reqwest::{StatusCode, Url};
@@ -248,25 +247,7 @@ fn stable_id(
 }
 
 async fn read_capped(resp: reqwest::Response) -> Result<Vec<u8>, ChannelError> {
-    if resp.content_length().is_some_and(|n| n > MAX_BYTES as u64) {
-        return Err(ChannelError::Malformed(format!(
-            "the feed is larger than {} MB",
-            MAX_BYTES / 1024 / 1024
-        )));
-    }
-    let mut body = Vec::new();
-    let mut stream = resp.bytes_stream();
-    while let Some(chunk) = stream.next().await {
-        let chunk = chunk.map_err(|e| ChannelError::Network(short(&e)))?;
-        if body.len() + chunk.len() > MAX_BYTES {
-            return Err(ChannelError::Malformed(format!(
-                "the feed is larger than {} MB",
-                MAX_BYTES / 1024 / 1024
-            )));
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body)
+    super::net::read_capped(resp, MAX_BYTES, "the feed").await
 }
 
 fn short(e: &reqwest::Error) -> String {

@@ -30,6 +30,36 @@ pub fn api_client_with(timeout: Duration) -> Result<reqwest::Client, ChannelErro
         .map_err(|e| ChannelError::Network(e.to_string()))
 }
 
+/// The most an API answer may weigh (a page of notifications is tens of kilobytes): a server
+/// that sends more is broken or hostile, and is not allowed to fill the memory.
+pub const MAX_ANSWER_BYTES: usize = 16 * 1024 * 1024;
+
+/// The body of `resp`, refused (as a malformed answer) once it passes `max` bytes, whether
+/// or not the server announced its length.
+pub async fn read_capped(
+    mut resp: reqwest::Response,
+    max: usize,
+    what: &str,
+) -> Result<Vec<u8>, ChannelError> {
+    let too_big =
+        || ChannelError::Malformed(format!("{what} is larger than {} MB", max / 1024 / 1024));
+    if resp.content_length().is_some_and(|n| n > max as u64) {
+        return Err(too_big());
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = resp
+        .chunk()
+        .await
+        .map_err(|e| ChannelError::Network(network_message(&e)))?
+    {
+        if body.len() + chunk.len() > max {
+            return Err(too_big());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
 /// A short, URL-free description of a failed request.
 pub fn network_message(e: &reqwest::Error) -> String {
     let kind = if e.is_timeout() {

@@ -297,10 +297,12 @@ impl Xrpc {
         let status = resp.status();
         let headers = resp.headers().clone();
         self.note_rate_limit(&headers);
-        let bytes = resp
-            .bytes()
-            .await
-            .map_err(|e| ChannelError::Network(network_message(&e)))?;
+        let bytes = crate::channels::net::read_capped(
+            resp,
+            crate::channels::net::MAX_ANSWER_BYTES,
+            "the server's answer",
+        )
+        .await?;
         if status.is_success() {
             if bytes.is_empty() {
                 return Ok(Value::Null);

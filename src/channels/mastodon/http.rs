@@ -131,11 +131,12 @@ impl Api {
         let status = resp.status();
         let headers = resp.headers().clone();
         self.note_rate_limit(&headers);
-        let body = resp
-            .bytes()
-            .await
-            .map_err(|e| ChannelError::Network(network_message(&e)))?
-            .to_vec();
+        let body = crate::channels::net::read_capped(
+            resp,
+            crate::channels::net::MAX_ANSWER_BYTES,
+            "the server's answer",
+        )
+        .await?;
         if status.is_success() {
             let (prev, next) = links(&headers);
             let keep = |u: Option<Url>| u.filter(|u| self.same_origin(u));
