@@ -35,6 +35,7 @@ pub fn open_channel(
                 MastodonOptions {
                     notification_types: cfg.notifications.clone(),
                     timeout: cfg.timeout(),
+                    first_sync_window: Some(cfg.first_sync_window()),
                     ..MastodonOptions::default()
                 },
             )

@@ -418,3 +418,47 @@ async fn configured_notification_types_are_asked_for_and_kept() {
         .expect("asked");
     assert_eq!(asked.params("types[]"), vec!["mention", "quote"]);
 }
+
+#[tokio::test]
+async fn a_first_sync_reads_back_through_the_backfill_window_and_no_further() {
+    init();
+    let fake = FakeMastodon::start();
+    // 30 notifications from three days ago, then 70 over the last nine hours or so (one every
+    // 8 minutes; ids grow with time).
+    for n in 1..=100u64 {
+        let when = if n <= 30 {
+            support::fake_mastodon::minutes_ago(3 * 24 * 60)
+        } else {
+            support::fake_mastodon::minutes_ago((100 - n as i64) * 8)
+        };
+        let mut st = status(&format!("{}", 5000 + n), kim(), "<p>hi</p>", "public", None);
+        st["created_at"] = json!(when);
+        fake.notification(json!({"id": n.to_string(), "type": "mention", "created_at": when, "account": kim(), "status": st}));
+    }
+    let polled = |window: Option<std::time::Duration>| {
+        let fake = &fake;
+        async move {
+            let opts = MastodonOptions {
+                first_sync_window: window,
+                include_conversations: false,
+                ..MastodonOptions::default()
+            };
+            let ch = MastodonChannel::new(&fake.url(), TOKEN.into(), opts).expect("client");
+            let before = fake.server.count("GET", "/api/v1/notifications");
+            let items = ch.poll(None).await.expect("poll").items.len();
+            (
+                items,
+                fake.server.count("GET", "/api/v1/notifications") - before,
+            )
+        }
+    };
+    let hours = |h: u64| Some(std::time::Duration::from_secs(h * 3600));
+    // Without a window: the newest page of 40.
+    assert_eq!(polled(None).await, (40, 1));
+    // Three hours: the first page already reaches past them.
+    assert_eq!(polled(hours(3)).await, (40, 1));
+    // A day: pages until one reaches past the day, so every post of the day is there.
+    assert_eq!(polled(hours(24)).await, (80, 2));
+    // "all": as far back as the server goes (the last page is empty).
+    assert_eq!(polled(Some(std::time::Duration::MAX)).await, (100, 4));
+}

@@ -11,6 +11,7 @@ use crate::testing::at;
 
 /// A channel whose poll answers are scripted; when the script runs out it repeats `fallback`.
 struct Scripted {
+    kind: ChannelKind,
     script: Mutex<VecDeque<Result<PollOutcome, ChannelError>>>,
     fallback: Result<PollOutcome, ChannelError>,
     cursors: Mutex<Vec<Option<String>>>,
@@ -22,6 +23,7 @@ impl Scripted {
         fallback: Result<PollOutcome, ChannelError>,
     ) -> Arc<Scripted> {
         Arc::new(Scripted {
+            kind: ChannelKind::Demo,
             script: Mutex::new(script.into()),
             fallback,
             cursors: Mutex::new(Vec::new()),
@@ -31,7 +33,7 @@ impl Scripted {
 
 impl Channel for Scripted {
     fn kind(&self) -> ChannelKind {
-        ChannelKind::Demo
+        self.kind
     }
     fn capabilities(&self) -> Capabilities {
         Capabilities {
@@ -172,14 +174,19 @@ async fn on_a_first_sync_what_is_older_than_the_backfill_window_is_done_history(
             cursor: Some(c.into()),
         })
     };
-    let ch = Scripted::new(
-        vec![
-            page(vec![dated("old", 0), dated("recent", 90_000)], "c1"),
-            // After the first sync nothing is history, however old.
-            page(vec![dated("late-old", 10)], "c2"),
-        ],
-        outcome(&[], "c2"),
-    );
+    // A feed: the demo channel's seeded history is never cut (checked below).
+    let script = vec![
+        page(vec![dated("old", 0), dated("recent", 90_000)], "c1"),
+        // After the first sync nothing is history, however old.
+        page(vec![dated("late-old", 10)], "c2"),
+    ];
+    let demo = Scripted::new(script.clone(), outcome(&[], "c2"));
+    let ch = Arc::new(Scripted {
+        kind: ChannelKind::Feed,
+        script: Mutex::new(script.into()),
+        fallback: outcome(&[], "c2"),
+        cursors: Mutex::new(Vec::new()),
+    });
     let day = Some(Duration::from_secs(86_400));
     let now = at(100_000);
     let r = poll_once("acc", ch.as_ref(), &store, &Default::default(), day, now)
@@ -200,6 +207,12 @@ async fn on_a_first_sync_what_is_older_than_the_backfill_window_is_done_history(
         .await
         .expect("second");
     assert_eq!((r.new_items.len(), r.history.len()), (1, 0));
+
+    let store = self::store();
+    let r = poll_once("demo", demo.as_ref(), &store, &Default::default(), day, now)
+        .await
+        .expect("demo");
+    assert_eq!((r.new_items.len(), r.history.len()), (2, 0));
 }
 
 #[tokio::test]

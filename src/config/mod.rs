@@ -131,6 +131,8 @@ pub struct AccountConfig {
     pub notifications: Vec<String>,
     /// Bluesky: languages of replies (`None`: from LANG).
     pub langs: Option<Vec<String>>,
+    /// The config's `backfill` window in seconds (0: "all"), for the first sync.
+    pub backfill_s: i64,
 }
 
 impl AccountConfig {
@@ -154,7 +156,16 @@ impl AccountConfig {
             keywords: Vec::new(),
             notifications: Vec::new(),
             langs: None,
+            backfill_s: 24 * 3600,
         }
+    }
+
+    /// How far back the first sync reads: the backfill window (`Duration::MAX` for "all").
+    pub fn first_sync_window(&self) -> std::time::Duration {
+        u64::try_from(self.backfill_s)
+            .ok()
+            .filter(|s| *s > 0)
+            .map_or(std::time::Duration::MAX, std::time::Duration::from_secs)
     }
 }
 

@@ -364,7 +364,9 @@ pub fn parse(text: &str, origin: &Path) -> Result<Config, ConfigError> {
         cfg.templates.insert(name.clone(), body.get_ref().clone());
     }
     for (name, acc) in &raw.accounts {
-        cfg.accounts.insert(name.clone(), account(&cx, name, acc)?);
+        let mut a = account(&cx, name, acc)?;
+        a.backfill_s = cfg.backfill_s;
+        cfg.accounts.insert(name.clone(), a);
     }
     cfg.rules = Arc::new(super::raw_rules::rules(&cx, &raw.rules, &raw.alerts)?);
     for (i, v) in raw.views.iter().enumerate() {
@@ -507,6 +509,7 @@ fn account(cx: &Ctx<'_>, name: &str, acc: &S<RawAccount>) -> Result<AccountConfi
             defaults.iter().map(|s| s.to_string()).collect()
         }),
         langs: a.langs.clone(),
+        backfill_s: 0,
     })
 }
 

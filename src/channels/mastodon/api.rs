@@ -76,6 +76,8 @@ pub struct Notification {
     #[serde(rename = "type")]
     pub kind: String,
     #[serde(default)]
+    pub created_at: Option<String>,
+    #[serde(default)]
     pub status: Option<Status>,
 }
 

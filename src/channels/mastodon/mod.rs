@@ -39,6 +39,10 @@ pub struct MastodonOptions {
     pub max_pages: u32,
     /// One request may take at most this long (a slow server is a transient error).
     pub timeout: std::time::Duration,
+    /// The first sync (no cursor yet) reads back through older pages while they are newer
+    /// than this (the config's backfill window; `Duration::MAX`: as far as `max_pages` goes).
+    /// `None`: the newest page only.
+    pub first_sync_window: Option<std::time::Duration>,
 }
 
 impl Default for MastodonOptions {
@@ -49,6 +53,7 @@ impl Default for MastodonOptions {
             page_limit: 40,
             max_pages: 25,
             timeout: super::net::REQUEST_TIMEOUT,
+            first_sync_window: None,
         }
     }
 }
@@ -143,17 +148,42 @@ impl MastodonChannel {
         let mut skipped = 0;
         let mut url = Some(self.notifications_url(since));
         let mut pages = 0;
+        // A first sync reads back through the backfill window (older pages: `next`).
+        let back_to = match (since, self.opts.first_sync_window) {
+            (None, Some(w)) => Some(
+                jiff::SignedDuration::try_from(w)
+                    .ok()
+                    .and_then(|w| Timestamp::now().checked_sub(w).ok()),
+            ),
+            _ => None,
+        };
         while let Some(u) = url.take() {
             let page = self.api.get(u).await?;
             let (items, s) =
                 lenient_list::<Notification>(&page.body).map_err(ChannelError::Malformed)?;
             skipped += s;
             pages += 1;
+            let oldest = items
+                .last()
+                .and_then(|n| n.created_at.as_deref())
+                .and_then(|t| t.parse::<Timestamp>().ok());
             let empty = items.is_empty();
             all.extend(items);
+            if empty || pages >= self.opts.max_pages {
+                break;
+            }
             // With min_id the server answers the page right after it; `prev` is the next newer one.
-            if since.is_some() && !empty && pages < self.opts.max_pages {
+            if since.is_some() {
                 url = page.prev;
+            } else if let Some(limit) = back_to {
+                let within = match (limit, oldest) {
+                    (None, _) => true,
+                    (Some(limit), Some(oldest)) => oldest > limit,
+                    (Some(_), None) => false,
+                };
+                if within {
+                    url = page.next;
+                }
             }
         }
         Ok((all, skipped))
