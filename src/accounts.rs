@@ -61,6 +61,7 @@ pub fn open_channel(
             let mut opts = BlueskyOptions {
                 reasons: cfg.notifications.clone(),
                 timeout: Some(cfg.timeout()),
+                first_sync_window: Some(cfg.first_sync_window()),
                 ..BlueskyOptions::default()
             };
             if let Some(l) = &cfg.langs {

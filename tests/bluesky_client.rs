@@ -335,3 +335,33 @@ fn a_reply_over_300_graphemes_is_refused_before_anything_is_sent() {
     );
     assert!(server.requests().is_empty());
 }
+
+#[test]
+fn a_first_sync_reads_back_through_the_backfill_window() {
+    // 30 notifications from 2026-11-22, 7 per page.
+    let (server, _state) = fake(30, 7);
+    let first = |window: Option<std::time::Duration>| {
+        let pw = "app-pass-1".to_string();
+        let ch = BlueskyChannel::new(
+            &server.url(),
+            "brand.test",
+            Some(Arc::new(move || Ok(pw.clone()))),
+            Arc::new(MemorySessions::default()),
+            BlueskyOptions {
+                first_sync_window: window,
+                ..BlueskyOptions::default()
+            },
+        )
+        .expect("channel");
+        let before = server.count("GET", "/xrpc/app.bsky.notification.listNotifications");
+        let out = rt().block_on(ch.poll(None)).expect("poll");
+        let pages = server.count("GET", "/xrpc/app.bsky.notification.listNotifications") - before;
+        (out.items.len(), pages)
+    };
+    // No window, or a day (the newest page is already older): one page.
+    assert_eq!(first(None).1, 1);
+    assert_eq!(first(Some(std::time::Duration::from_secs(86_400))).1, 1);
+    // "all": every page the server has (30 / 7 → 5), every wanted post (the likes are not).
+    let (items, pages) = first(Some(std::time::Duration::MAX));
+    assert_eq!((items, pages), (24, 5));
+}

@@ -42,6 +42,9 @@ pub struct BlueskyOptions {
     pub langs: Vec<String>,
     /// A bound on each request other than the default 30 s.
     pub timeout: Option<std::time::Duration>,
+    /// The first sync (no cursor yet) reads back through pages while they are newer than
+    /// this (the backfill window; `Duration::MAX`: up to `max_pages`). `None`: one page.
+    pub first_sync_window: Option<std::time::Duration>,
 }
 
 impl Default for BlueskyOptions {
@@ -52,6 +55,7 @@ impl Default for BlueskyOptions {
             max_pages: 20,
             langs: lang_from_env(),
             timeout: None,
+            first_sync_window: None,
         }
     }
 }
@@ -111,6 +115,15 @@ impl BlueskyChannel {
         let limit = self.opts.page_limit.to_string();
         let (mut all, mut skipped) = (Vec::new(), 0);
         let mut cursor: Option<String> = None;
+        // A first sync goes back through the backfill window: `Some(None)`, no limit.
+        let back_to = match (seen, self.opts.first_sync_window) {
+            (None, Some(w)) => Some(
+                jiff::SignedDuration::try_from(w)
+                    .ok()
+                    .and_then(|w| Timestamp::now().checked_sub(w).ok()),
+            ),
+            _ => None,
+        };
         for _ in 0..self.opts.max_pages {
             let mut params = vec![("limit", limit.as_str())];
             if let Some(c) = &cursor {
@@ -122,9 +135,11 @@ impl BlueskyChannel {
                 .await?;
             let (notes, s) = api::lenient::<Notification>(page.get("notifications"));
             skipped += s;
-            let reached_known = match seen {
-                Some(t) => notes.iter().any(|n| indexed(n) <= Some(t)),
-                None => true,
+            let reached_known = match (seen, back_to) {
+                (Some(t), _) => notes.iter().any(|n| indexed(n) <= Some(t)),
+                (None, Some(Some(limit))) => notes.iter().any(|n| indexed(n) <= Some(limit)),
+                (None, Some(None)) => false,
+                (None, None) => true,
             };
             let empty = notes.is_empty();
             all.extend(notes);
