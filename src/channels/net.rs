@@ -60,6 +60,18 @@ pub async fn read_capped(
     Ok(body)
 }
 
+/// How far back a sync reads: nothing past the newest page (`None`) unless this is the first
+/// sync and a backfill `window` is set; then `Some(Some(t))`, back to `t`, or `Some(None)`, as
+/// far as the server goes (a window too long to subtract: "all").
+pub fn first_sync_limit(first: bool, window: Option<Duration>) -> Option<Option<Timestamp>> {
+    let w = window.filter(|_| first)?;
+    Some(
+        SignedDuration::try_from(w)
+            .ok()
+            .and_then(|w| Timestamp::now().checked_sub(w).ok()),
+    )
+}
+
 /// A short, URL-free description of a failed request.
 pub fn network_message(e: &reqwest::Error) -> String {
     let kind = if e.is_timeout() {

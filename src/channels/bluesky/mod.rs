@@ -116,14 +116,7 @@ impl BlueskyChannel {
         let (mut all, mut skipped) = (Vec::new(), 0);
         let mut cursor: Option<String> = None;
         // A first sync goes back through the backfill window: `Some(None)`, no limit.
-        let back_to = match (seen, self.opts.first_sync_window) {
-            (None, Some(w)) => Some(
-                jiff::SignedDuration::try_from(w)
-                    .ok()
-                    .and_then(|w| Timestamp::now().checked_sub(w).ok()),
-            ),
-            _ => None,
-        };
+        let back_to = super::net::first_sync_limit(seen.is_none(), self.opts.first_sync_window);
         for _ in 0..self.opts.max_pages {
             let mut params = vec![("limit", limit.as_str())];
             if let Some(c) = &cursor {

@@ -149,14 +149,7 @@ impl MastodonChannel {
         let mut url = Some(self.notifications_url(since));
         let mut pages = 0;
         // A first sync reads back through the backfill window (older pages: `next`).
-        let back_to = match (since, self.opts.first_sync_window) {
-            (None, Some(w)) => Some(
-                jiff::SignedDuration::try_from(w)
-                    .ok()
-                    .and_then(|w| Timestamp::now().checked_sub(w).ok()),
-            ),
-            _ => None,
-        };
+        let back_to = super::net::first_sync_limit(since.is_none(), self.opts.first_sync_window);
         while let Some(u) = url.take() {
             let page = self.api.get(u).await?;
             let (items, s) =
