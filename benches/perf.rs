@@ -130,17 +130,17 @@ fn key(c: KeyCode) -> Msg {
     Msg::Key(KeyEvent::new(c, KeyModifiers::NONE))
 }
 
-/// The child of figure 4: open the store, load the inbox, draw one frame, print VmHWM.
+/// The child of figure 4: open the store, load the inbox as the app does (`list_rows`), draw
+/// one frame, reload it (as after any change), print VmHWM.
 fn rss_child(db: &std::path::Path, all: bool) {
     let now = Timestamp::now();
     let mut store = SqliteStore::open(db).expect("store");
     let opened = peak_rss_mb();
-    let items = store
-        .list_items(&ItemQuery {
-            all,
-            ..ItemQuery::default()
-        })
-        .expect("list");
+    let query = ItemQuery {
+        all,
+        ..ItemQuery::default()
+    };
+    let items = store.list_rows(&query).expect("list");
     let listed = peak_rss_mb();
     let mut state = AppState::new(Policies::default(), false, "bench".into());
     update(
@@ -156,11 +156,18 @@ fn rss_child(db: &std::path::Path, all: bool) {
     let mut term = Terminal::new(TestBackend::new(120, 40)).expect("term");
     term.draw(|f| tinbox::ui::draw(f, &state, &Theme::monochrome(), now))
         .expect("draw");
+    let drawn = peak_rss_mb();
+    // Any change reloads the list: the new rows arrive while the old ones are on screen.
+    let again = store.list_rows(&query).expect("reload");
+    update(&mut state, Msg::ItemsLoaded(again), now);
+    term.draw(|f| tinbox::ui::draw(f, &state, &Theme::monochrome(), now))
+        .expect("draw");
     eprintln!(
-        "peak after open {opened:.1}, list {listed:.1}, update {shown:.1}, draw {:.1} MB; \
-         an item is {} B + its text",
+        "peak after open {opened:.1}, list {listed:.1}, update {shown:.1}, draw {drawn:.1}, \
+         reload {:.1} MB; an item is {} B + its text, a row {} B + its text",
         peak_rss_mb(),
-        std::mem::size_of::<tinbox::model::Item>()
+        std::mem::size_of::<tinbox::model::Item>(),
+        std::mem::size_of::<tinbox::model::ItemRow>()
     );
     println!("{:.1}", peak_rss_mb());
 }
@@ -215,7 +222,7 @@ fn main() {
     // 2. Open the store to a complete first frame (in process: open, query, sort, draw).
     let t = Instant::now();
     let mut store = SqliteStore::open(&db).expect("store");
-    let open = store.list_items(&ItemQuery::default()).expect("list");
+    let open = store.list_rows(&ItemQuery::default()).expect("list");
     let open_n = open.len();
     let mut state = AppState::new(Policies::default(), false, "bench".into());
     update(
@@ -259,7 +266,7 @@ fn main() {
             &mut term,
             key(KeyCode::Char(if i % 2 == 0 { '2' } else { '0' })),
         ));
-        let all = store.list_items(&ItemQuery::default()).expect("list");
+        let all = store.list_rows(&ItemQuery::default()).expect("list");
         times.push(press(&mut state, &mut term, Msg::ItemsLoaded(all)));
         times.push(press(&mut state, &mut term, key(KeyCode::Enter)));
         times.push(press(&mut state, &mut term, key(KeyCode::Esc)));
@@ -273,7 +280,7 @@ fn main() {
     );
     // The same with every status shown (all items in the list).
     let everything = store
-        .list_items(&ItemQuery {
+        .list_rows(&ItemQuery {
             all: true,
             ..ItemQuery::default()
         })
@@ -291,7 +298,8 @@ fn main() {
     );
 
     // 4. Peak memory of a fresh process that opens the store and shows the inbox.
-    let rss = |all: bool| -> String {
+    // Returns the figure and the child's breakdown by step.
+    let rss = |all: bool| -> (String, String) {
         let exe = std::env::current_exe().expect("exe");
         let mut cmd = std::process::Command::new(exe);
         cmd.arg("--rss").arg(&db);
@@ -299,13 +307,16 @@ fn main() {
             cmd.arg("--all");
         }
         let out = cmd.output().expect("child");
-        String::from_utf8_lossy(&out.stdout).trim().to_string()
+        let text = |b: &[u8]| String::from_utf8_lossy(b).trim().to_string();
+        (text(&out.stdout), text(&out.stderr))
     };
+    let (open_mb, open_steps) = rss(false);
+    let (all_mb, all_steps) = rss(true);
     println!(
-        "4. peak RSS of a process showing the inbox: {} MB ({open_n} open items), {} MB (all {n} listed)   target ≤ 60 MB",
-        rss(false),
-        rss(true)
+        "4. peak RSS of a process showing the inbox: {open_mb} MB ({open_n} open items), {all_mb} MB (all {n} listed)   target ≤ 60 MB"
     );
+    println!("   open items: {open_steps}");
+    println!("   all listed: {all_steps}");
 
     // 5. Bytes to the terminal per scroll step and per idle minute (one visible timer).
     let mut state = AppState::new(Policies::default(), false, "bench".into());
@@ -317,7 +328,7 @@ fn main() {
         },
         now,
     );
-    let open = store.list_items(&ItemQuery::default()).expect("list");
+    let open = store.list_rows(&ItemQuery::default()).expect("list");
     update(&mut state, Msg::ItemsLoaded(open), now);
     let bytes = Counting::default();
     let mut out = Terminal::new(CrosstermBackend::new(bytes.clone())).expect("term");
@@ -343,7 +354,7 @@ fn main() {
         now,
     );
     let single = store
-        .list_items(&ItemQuery {
+        .list_rows(&ItemQuery {
             limit: Some(1),
             ..ItemQuery::default()
         })

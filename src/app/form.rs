@@ -102,7 +102,7 @@ fn submit(state: &mut AppState, now: Timestamp) -> Vec<Effect> {
                 .iter()
                 .filter(|i| bulk.contains(&i.id))
                 .map(|i| {
-                    let mut tags = i.tags.clone();
+                    let mut tags = i.tags.to_vec();
                     tags.extend(typed.iter().cloned());
                     tags.sort();
                     tags.dedup();

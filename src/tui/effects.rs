@@ -40,10 +40,10 @@ impl EffectRunner {
                     .call(move |s| {
                         // Snoozes that have ended bring their items back first.
                         s.wake_snoozed(Timestamp::now())?;
-                        s.list_items(&q)
+                        s.list_rows(&q)
                     })
                     .await
-                    .map(|items| self.send(Msg::ItemsLoaded(items)))
+                    .map(|rows| self.send(Msg::ItemsLoaded(rows)))
             }
             Effect::CreateFollowUp { id, input } => {
                 let (who, format) = (self.user.clone(), self.case_format.clone());
