@@ -19,7 +19,7 @@ pub fn open(state: &mut AppState, now: Timestamp) -> Vec<Effect> {
     let Some(item) = state.selected_item() else {
         return Vec::new();
     };
-    let caps = state.accounts.get(&*item.account).map(|a| a.capabilities);
+    let caps = state.accounts.get(item.account()).map(|a| a.capabilities);
     if caps.is_some_and(|c| !c.can_reply) {
         let link = item
             .url()
@@ -66,7 +66,7 @@ pub fn open_resend(state: &mut AppState, entry: &crate::model::OutboxEntry) {
         .items
         .iter()
         .find(|i| i.id == entry.item)
-        .and_then(|i| state.accounts.get(&*i.account))
+        .and_then(|i| state.accounts.get(i.account()))
         .map(|a| a.capabilities);
     state.mode = Mode::Composer(Composer {
         item: entry.item,

@@ -93,7 +93,7 @@ impl Filter {
             || self
                 .assignees
                 .iter()
-                .any(|a| match (a.as_str(), item.assignee.as_deref()) {
+                .any(|a| match (a.as_str(), item.assignee()) {
                     ("none", None) => true,
                     ("me", Some(x)) => x.eq_ignore_ascii_case(me),
                     (name, Some(x)) => x.eq_ignore_ascii_case(name),
@@ -101,10 +101,10 @@ impl Filter {
                 });
         let hay = || format!("{} {} {}", item.handle(), item.name(), item.text()).to_lowercase();
         (self.channels.is_empty() || self.channels.contains(&item.channel))
-            && any(&self.accounts, &item.account.to_lowercase())
+            && any(&self.accounts, &item.account().to_lowercase())
             && (self.statuses.is_empty() || self.statuses.contains(&item.status))
             && (self.kinds.is_empty() || self.kinds.contains(&item.kind))
-            && (self.tags.is_empty() || self.tags.iter().any(|t| item.tags.contains(t)))
+            && (self.tags.is_empty() || self.tags.iter().any(|t| item.tags().contains(t)))
             && assignee_ok
             && (self.priorities.is_empty() || self.priorities.contains(&item.priority))
             && self.unread.is_none_or(|unread| unread != item.read)

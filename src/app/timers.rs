@@ -37,7 +37,7 @@ pub fn sort_items(items: &mut [Item], order: SortOrder, policies: &sla::Policies
 pub fn sort_rows(rows: &mut [ItemRow], order: SortOrder, policies: &sla::Policies, now: Timestamp) {
     match order {
         SortOrder::Newest => {
-            rows.sort_by(|a, b| b.created_at.cmp(&a.created_at).then(b.id.cmp(&a.id)))
+            rows.sort_by(|a, b| b.created_at().cmp(&a.created_at()).then(b.id.cmp(&a.id)))
         }
         SortOrder::Urgency => {
             let mut item = RowItem::default();

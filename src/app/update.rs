@@ -244,6 +244,9 @@ fn on_items(state: &mut AppState, items: Vec<ItemRow>, now: Timestamp) -> Vec<Ef
         .selected_item()
         .map(|i| i.id)
         .or_else(|| state.resume.take());
+    // The old rows go first: with 100,000 rows, both lists and the sort's keys would
+    // otherwise be in memory at once.
+    state.items = Vec::new();
     let mut fx = super::timers::notices(state, &items, now);
     fx.extend(show_items(state, items, keep, now));
     fx

@@ -143,6 +143,7 @@ pub async fn run(session: Session) -> Result<()> {
         user: session.user,
         case_format: session.case_format,
         notify: session.notify,
+        rows: Default::default(),
     };
     runner.run(crate::app::triage::reload(&state)).await;
     // A team store tells us what teammates change; their changes reload what is shown.

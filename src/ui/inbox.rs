@@ -99,7 +99,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, now:
         let mut spans = vec![
             Span::styled(format!("{marker}{mark}"), base),
             Span::styled(
-                fit(&sanitize::one_line(&item.account), cols.account),
+                fit(&sanitize::one_line(item.account()), cols.account),
                 on(channel_role(item.channel)),
             ),
             Span::styled(" ", base),

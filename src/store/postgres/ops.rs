@@ -349,9 +349,10 @@ impl StoreBackend for PgStore {
         self.each_item(query, |item| item)
     }
 
-    fn list_rows(&mut self, query: &ItemQuery) -> StoreResult<Vec<ItemRow>> {
-        let mut rows = RowBuilder::default();
-        self.each_item(query, |item| rows.row(&item))
+    fn list_rows(&mut self, query: &ItemQuery, rows: &mut RowBuilder) -> StoreResult<Vec<ItemRow>> {
+        let list = self.each_item(query, |item| rows.row(&item))?;
+        rows.finish();
+        Ok(list)
     }
 
     fn item(&mut self, id: ItemId) -> StoreResult<Item> {
