@@ -220,6 +220,10 @@ impl RowBuilder {
     pub fn finish(&mut self) {
         let list = self.list;
         self.strings.retain(|_, (_, l)| *l == list);
+        // Back from 100,000 rows to the open few: the room for the many is not kept.
+        if self.strings.len() < self.strings.capacity() / 4 {
+            self.strings.shrink_to_fit();
+        }
         self.list = list.wrapping_add(1);
     }
 
