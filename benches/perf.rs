@@ -10,7 +10,7 @@ use jiff::{SignedDuration, Timestamp};
 use ratatui::Terminal;
 use ratatui::backend::{CrosstermBackend, TestBackend};
 use tinbox::app::{AppState, Msg, update};
-use tinbox::model::{Author, ChannelKind, IncomingItem, Kind, Visibility};
+use tinbox::model::{Author, ChannelKind, IncomingItem, Kind, RowBuilder, Visibility};
 use tinbox::sla::Policies;
 use tinbox::store::sqlite::SqliteStore;
 use tinbox::store::{ItemQuery, StoreBackend};
@@ -130,17 +130,19 @@ fn key(c: KeyCode) -> Msg {
     Msg::Key(KeyEvent::new(c, KeyModifiers::NONE))
 }
 
-/// The child of figure 4: open the store, load the inbox, draw one frame, print VmHWM.
+/// The child of figure 4: open the store, load the inbox as the app does (`list_rows`), draw
+/// one frame, reload it (as after any change), print VmHWM.
 fn rss_child(db: &std::path::Path, all: bool) {
     let now = Timestamp::now();
     let mut store = SqliteStore::open(db).expect("store");
     let opened = peak_rss_mb();
-    let items = store
-        .list_items(&ItemQuery {
-            all,
-            ..ItemQuery::default()
-        })
-        .expect("list");
+    let query = ItemQuery {
+        all,
+        ..ItemQuery::default()
+    };
+    // What the effect runner keeps between loads.
+    let mut rows = RowBuilder::default();
+    let items = store.list_rows(&query, &mut rows).expect("list");
     let listed = peak_rss_mb();
     let mut state = AppState::new(Policies::default(), false, "bench".into());
     update(
@@ -156,11 +158,20 @@ fn rss_child(db: &std::path::Path, all: bool) {
     let mut term = Terminal::new(TestBackend::new(120, 40)).expect("term");
     term.draw(|f| tinbox::ui::draw(f, &state, &Theme::monochrome(), now))
         .expect("draw");
+    let drawn = peak_rss_mb();
+    // Any change reloads the list: the new rows arrive while the old ones are on screen.
+    let again = store.list_rows(&query, &mut rows).expect("reload");
+    let relisted = peak_rss_mb();
+    update(&mut state, Msg::ItemsLoaded(again), now);
+    term.draw(|f| tinbox::ui::draw(f, &state, &Theme::monochrome(), now))
+        .expect("draw");
     eprintln!(
-        "peak after open {opened:.1}, list {listed:.1}, update {shown:.1}, draw {:.1} MB; \
-         an item is {} B + its text",
+        "peak after open {opened:.1}, list {listed:.1}, update {shown:.1}, draw {drawn:.1}, \
+         reload: list {relisted:.1}, update and draw {:.1} MB; an item is {} B + its text, \
+         a row {} B + its text",
         peak_rss_mb(),
-        std::mem::size_of::<tinbox::model::Item>()
+        std::mem::size_of::<tinbox::model::Item>(),
+        std::mem::size_of::<tinbox::model::ItemRow>()
     );
     println!("{:.1}", peak_rss_mb());
 }
@@ -215,7 +226,10 @@ fn main() {
     // 2. Open the store to a complete first frame (in process: open, query, sort, draw).
     let t = Instant::now();
     let mut store = SqliteStore::open(&db).expect("store");
-    let open = store.list_items(&ItemQuery::default()).expect("list");
+    let mut rows = RowBuilder::default();
+    let open = store
+        .list_rows(&ItemQuery::default(), &mut rows)
+        .expect("list");
     let open_n = open.len();
     let mut state = AppState::new(Policies::default(), false, "bench".into());
     update(
@@ -259,7 +273,9 @@ fn main() {
             &mut term,
             key(KeyCode::Char(if i % 2 == 0 { '2' } else { '0' })),
         ));
-        let all = store.list_items(&ItemQuery::default()).expect("list");
+        let all = store
+            .list_rows(&ItemQuery::default(), &mut rows)
+            .expect("list");
         times.push(press(&mut state, &mut term, Msg::ItemsLoaded(all)));
         times.push(press(&mut state, &mut term, key(KeyCode::Enter)));
         times.push(press(&mut state, &mut term, key(KeyCode::Esc)));
@@ -272,26 +288,34 @@ fn main() {
         times.len()
     );
     // The same with every status shown (all items in the list).
-    let everything = store
-        .list_items(&ItemQuery {
-            all: true,
-            ..ItemQuery::default()
-        })
-        .expect("all");
+    let all = ItemQuery {
+        all: true,
+        ..ItemQuery::default()
+    };
+    let everything = store.list_rows(&all, &mut rows).expect("all");
     update(&mut state, Msg::ItemsLoaded(everything), now);
     let mut times = Vec::new();
     for _ in 0..200 {
         times.push(press(&mut state, &mut term, key(KeyCode::Char('j'))));
     }
+    // A reload (after any change) arriving: `update` filters, sorts and checks timers.
+    let mut reloads = Vec::new();
+    for _ in 0..5 {
+        let again = store.list_rows(&all, &mut rows).expect("all");
+        reloads.push(press(&mut state, &mut term, Msg::ItemsLoaded(again)));
+    }
     times.sort();
+    reloads.sort();
     println!(
-        "   key to frame (all {n} items listed): median {:.2} ms, p99 {:.2} ms",
+        "   key to frame (all {n} items listed): median {:.2} ms, p99 {:.2} ms; a reload arriving: median {:.1} ms",
         ms(percentile(&times, 0.5)),
-        ms(percentile(&times, 0.99))
+        ms(percentile(&times, 0.99)),
+        ms(percentile(&reloads, 0.5))
     );
 
     // 4. Peak memory of a fresh process that opens the store and shows the inbox.
-    let rss = |all: bool| -> String {
+    // Returns the figure and the child's breakdown by step.
+    let rss = |all: bool| -> (String, String) {
         let exe = std::env::current_exe().expect("exe");
         let mut cmd = std::process::Command::new(exe);
         cmd.arg("--rss").arg(&db);
@@ -299,13 +323,16 @@ fn main() {
             cmd.arg("--all");
         }
         let out = cmd.output().expect("child");
-        String::from_utf8_lossy(&out.stdout).trim().to_string()
+        let text = |b: &[u8]| String::from_utf8_lossy(b).trim().to_string();
+        (text(&out.stdout), text(&out.stderr))
     };
+    let (open_mb, open_steps) = rss(false);
+    let (all_mb, all_steps) = rss(true);
     println!(
-        "4. peak RSS of a process showing the inbox: {} MB ({open_n} open items), {} MB (all {n} listed)   target ≤ 60 MB",
-        rss(false),
-        rss(true)
+        "4. peak RSS of a process showing the inbox: {open_mb} MB ({open_n} open items), {all_mb} MB (all {n} listed)   target ≤ 60 MB"
     );
+    println!("   open items: {open_steps}");
+    println!("   all listed: {all_steps}");
 
     // 5. Bytes to the terminal per scroll step and per idle minute (one visible timer).
     let mut state = AppState::new(Policies::default(), false, "bench".into());
@@ -317,7 +344,9 @@ fn main() {
         },
         now,
     );
-    let open = store.list_items(&ItemQuery::default()).expect("list");
+    let open = store
+        .list_rows(&ItemQuery::default(), &mut rows)
+        .expect("list");
     update(&mut state, Msg::ItemsLoaded(open), now);
     let bytes = Counting::default();
     let mut out = Terminal::new(CrosstermBackend::new(bytes.clone())).expect("term");
@@ -343,10 +372,13 @@ fn main() {
         now,
     );
     let single = store
-        .list_items(&ItemQuery {
-            limit: Some(1),
-            ..ItemQuery::default()
-        })
+        .list_rows(
+            &ItemQuery {
+                limit: Some(1),
+                ..ItemQuery::default()
+            },
+            &mut rows,
+        )
         .expect("one");
     update(&mut one, Msg::ItemsLoaded(single), now);
     let idle_count = Counting::default();

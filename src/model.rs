@@ -9,6 +9,9 @@ use std::str::FromStr;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
+mod row;
+pub use row::{ItemRow, RowBuilder, RowItem};
+
 /// Local identifier of an item; printed by `list --json` and taken by every command.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]

@@ -6,6 +6,7 @@ use jiff::Timestamp;
 use super::state::{Composer, Level, Mode};
 use super::{AppState, Effect};
 use crate::channels::LengthUnit;
+use crate::model::RowItem;
 
 /// Length of a reply as the channel counts it.
 pub fn length(text: &str, unit: LengthUnit) -> usize {
@@ -18,11 +19,10 @@ pub fn open(state: &mut AppState, now: Timestamp) -> Vec<Effect> {
     let Some(item) = state.selected_item() else {
         return Vec::new();
     };
-    let caps = state.accounts.get(&item.account).map(|a| a.capabilities);
+    let caps = state.accounts.get(item.account()).map(|a| a.capabilities);
     if caps.is_some_and(|c| !c.can_reply) {
         let link = item
-            .url
-            .as_deref()
+            .url()
             .map(crate::sanitize::one_line)
             .unwrap_or_else(|| "no link".into());
         state.message = Some((
@@ -39,7 +39,7 @@ pub fn open(state: &mut AppState, now: Timestamp) -> Vec<Effect> {
         .as_ref()
         .filter(|d| d.item.id == item.id)
         .and_then(|d| d.draft.clone())
-        .unwrap_or_else(|| crate::channels::reply_prefix(item));
+        .unwrap_or_else(|| crate::channels::reply_prefix(RowItem::default().of(item)));
     let composer = Composer {
         item: item.id,
         cursor: draft.len(),
@@ -66,7 +66,7 @@ pub fn open_resend(state: &mut AppState, entry: &crate::model::OutboxEntry) {
         .items
         .iter()
         .find(|i| i.id == entry.item)
-        .and_then(|i| state.accounts.get(&i.account))
+        .and_then(|i| state.accounts.get(i.account()))
         .map(|a| a.capabilities);
     state.mode = Mode::Composer(Composer {
         item: entry.item,
@@ -340,7 +340,7 @@ fn picker_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
             let Some(item) = items.iter().find(|i| i.id == c.item) else {
                 return Vec::new();
             };
-            let mut vars = crate::templates::Vars::for_item(item, user);
+            let mut vars = crate::templates::Vars::for_item(RowItem::default().of(item), user);
             vars.case = detail
                 .as_ref()
                 .filter(|d| d.item.id == item.id)

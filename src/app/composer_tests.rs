@@ -326,9 +326,11 @@ fn outbox_view_resends_and_edits_failed_replies() {
 #[test]
 fn a_mastodon_reply_starts_by_mentioning_the_author() {
     let mut s = loaded();
-    if let Some(i) = s.items.get_mut(0) {
+    if let Some(row) = s.items.get_mut(0) {
+        let mut i = whole(row);
         i.channel = ChannelKind::Mastodon;
         i.author.handle = "@zoe@x.invalid".into();
+        *row = crate::model::ItemRow::from(&i);
     }
     update(&mut s, key('r'), t0());
     let Mode::Composer(c) = &s.mode else {

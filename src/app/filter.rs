@@ -4,10 +4,8 @@
 
 use std::str::FromStr;
 
-use jiff::Timestamp;
-
-use crate::model::{ChannelKind, Item, Kind, Priority, Status};
-use crate::sla::{Policies, TimerState};
+use crate::model::{ChannelKind, ItemRow, Kind, Priority, Status};
+use crate::sla::TimerState;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Filter {
@@ -88,33 +86,29 @@ impl Filter {
             .any(|s| matches!(s, Status::Done | Status::Ignored))
     }
 
-    pub fn matches(&self, item: &Item, me: &str, policies: &Policies, now: Timestamp) -> bool {
+    /// Whether the row passes; `timer` gives its timer's state (asked only for `is:breaching`).
+    pub fn matches(&self, item: &ItemRow, me: &str, timer: impl FnOnce() -> TimerState) -> bool {
         let any = |v: &[String], s: &str| v.is_empty() || v.iter().any(|x| x == s);
         let assignee_ok = self.assignees.is_empty()
             || self
                 .assignees
                 .iter()
-                .any(|a| match (a.as_str(), &item.assignee) {
+                .any(|a| match (a.as_str(), item.assignee()) {
                     ("none", None) => true,
                     ("me", Some(x)) => x.eq_ignore_ascii_case(me),
                     (name, Some(x)) => x.eq_ignore_ascii_case(name),
                     _ => false,
                 });
-        let hay =
-            || format!("{} {} {}", item.author.handle, item.author.name, item.text).to_lowercase();
+        let hay = || format!("{} {} {}", item.handle(), item.name(), item.text()).to_lowercase();
         (self.channels.is_empty() || self.channels.contains(&item.channel))
-            && any(&self.accounts, &item.account.to_lowercase())
+            && any(&self.accounts, &item.account().to_lowercase())
             && (self.statuses.is_empty() || self.statuses.contains(&item.status))
             && (self.kinds.is_empty() || self.kinds.contains(&item.kind))
-            && (self.tags.is_empty() || self.tags.iter().any(|t| item.tags.contains(t)))
+            && (self.tags.is_empty() || self.tags.iter().any(|t| item.tags().contains(t)))
             && assignee_ok
             && (self.priorities.is_empty() || self.priorities.contains(&item.priority))
             && self.unread.is_none_or(|unread| unread != item.read)
-            && (!self.breaching
-                || matches!(
-                    policies.timer(item, now).state,
-                    TimerState::Warn | TimerState::Breached
-                ))
+            && (!self.breaching || matches!(timer(), TimerState::Warn | TimerState::Breached))
             && (self.words.is_empty() || {
                 let h = hay();
                 self.words.iter().all(|w| h.contains(w.as_str()))
@@ -157,7 +151,14 @@ impl View {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Item;
+    use crate::sla::Policies;
     use crate::testing::{item, t0};
+
+    /// The filter on the item's row, with the item's timer at `t0`.
+    fn matches(f: &Filter, it: &Item, me: &str, p: &Policies) -> bool {
+        f.matches(&ItemRow::from(it), me, || p.timer(it, t0()).state)
+    }
 
     #[test]
     fn terms_combine_and_commas_mean_any() {
@@ -165,18 +166,18 @@ mod tests {
         let p = Policies::default();
         let mut it = item(1, t0(), 60);
         it.text = "Where is my REFUND?".into();
-        assert!(!f.matches(&it, "kim", &p, t0()), "no vip tag");
+        assert!(!matches(&f, &it, "kim", &p), "no vip tag");
         it.tags = vec!["vip".into()];
-        assert!(f.matches(&it, "kim", &p, t0()));
+        assert!(matches(&f, &it, "kim", &p));
         it.kind = Kind::Quote;
-        assert!(!f.matches(&it, "kim", &p, t0()));
+        assert!(!matches(&f, &it, "kim", &p));
     }
 
     #[test]
     fn assignee_me_none_read_and_breaching() {
         let p = Policies::default();
         let mut it = item(1, t0(), 60);
-        let m = |q: &str, it: &Item| Filter::parse(q).expect(q).matches(it, "Kim", &p, t0());
+        let m = |q: &str, it: &Item| matches(&Filter::parse(q).expect(q), it, "Kim", &p);
         assert!(m("assignee:none", &it));
         it.assignee = Some("kim".into());
         assert!(m("assignee:me", &it) && !m("assignee:none", &it) && m("assignee:sam,kim", &it));

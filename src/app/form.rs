@@ -20,14 +20,14 @@ pub fn open(state: &mut AppState, kind: FormKind) -> Vec<Effect> {
             FormKind::Tags,
             item.id,
             "tags",
-            &item.tags.join(", "),
+            &item.tags().join(", "),
             "comma-separated, e.g. refund, vip",
         ),
         FormKind::Assign => Form::single(
             FormKind::Assign,
             item.id,
             "assignee",
-            item.assignee.as_deref().unwrap_or(""),
+            item.assignee().unwrap_or(""),
             "a name; empty unassigns",
         ),
         FormKind::Filter => return super::triage::open_filter(state),
@@ -102,7 +102,7 @@ fn submit(state: &mut AppState, now: Timestamp) -> Vec<Effect> {
                 .iter()
                 .filter(|i| bulk.contains(&i.id))
                 .map(|i| {
-                    let mut tags = i.tags.clone();
+                    let mut tags = i.tags().to_vec();
                     tags.extend(typed.iter().cloned());
                     tags.sort();
                     tags.dedup();

@@ -144,7 +144,7 @@ fn stats_view_builds_the_report_from_store_data() {
         }]
     );
     assert_eq!(s.mode, Mode::Stats(None));
-    let items = s.items.clone();
+    let items = s.items.iter().map(whole).collect();
     update(
         &mut s,
         Msg::ReportData {

@@ -3,7 +3,7 @@
 use crossterm::event::KeyEvent;
 
 use crate::channels::poller::PollerEvent;
-use crate::model::{Item, ItemDetail, ItemId, OutboxEntry, ThreadEntry};
+use crate::model::{Item, ItemDetail, ItemId, ItemRow, OutboxEntry, ThreadEntry};
 use crate::outbox::OutboxEvent;
 
 #[derive(Debug, Clone)]
@@ -20,8 +20,8 @@ pub enum Msg {
     Tick,
     /// A poller reports progress or failure.
     Poller(PollerEvent),
-    /// Fresh list of items from the store.
-    ItemsLoaded(Vec<Item>),
+    /// Fresh list of items from the store, as list rows.
+    ItemsLoaded(Vec<ItemRow>),
     /// The selected item's thread, history and draft.
     DetailLoaded(Box<ItemDetail>),
     /// The conversation as the network knows it (or why it could not be had).

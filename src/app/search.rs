@@ -4,17 +4,17 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::state::{Level, Mode};
 use super::{AppState, Effect};
-use crate::model::Item;
+use crate::model::ItemRow;
 
-fn matches(item: &Item, query: &str) -> bool {
+fn matches(item: &ItemRow, query: &str) -> bool {
     let q = query.to_lowercase();
-    [&item.author.name, &item.author.handle, &item.text]
+    [item.name(), item.handle(), item.text()]
         .iter()
         .any(|s| s.to_lowercase().contains(&q))
 }
 
 /// The next matching row after (or before) `from`, wrapping around; `from` itself last.
-pub fn find(items: &[Item], query: &str, from: usize, forward: bool) -> Option<usize> {
+pub fn find(items: &[ItemRow], query: &str, from: usize, forward: bool) -> Option<usize> {
     let n = items.len();
     if n == 0 || query.is_empty() {
         return None;

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use jiff::Timestamp;
 
 use crate::channels::{Capabilities, LengthUnit};
-use crate::model::{ChannelKind, Item, ItemDetail, ItemId, OutboxEntry};
+use crate::model::{ChannelKind, ItemDetail, ItemId, ItemRow, OutboxEntry};
 use crate::sla::Policies;
 
 use super::keymap::Keymap;
@@ -130,8 +130,9 @@ pub enum Level {
 
 #[derive(Debug, Clone)]
 pub struct AppState {
-    /// Items in display order (already sorted by `sort`).
-    pub items: Vec<Item>,
+    /// Items in display order (already sorted by `sort`), as list rows: the whole item of
+    /// the selected one is `detail` once loaded.
+    pub items: Vec<ItemRow>,
     pub selected: usize,
     /// First visible row of the list.
     pub offset: usize,
@@ -225,7 +226,7 @@ impl AppState {
         }
     }
 
-    pub fn selected_item(&self) -> Option<&Item> {
+    pub fn selected_item(&self) -> Option<&ItemRow> {
         self.items.get(self.selected)
     }
 }

@@ -5,7 +5,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use crate::app::state::{AccountHealth, AccountView};
 use crate::app::{AppState, Msg, update};
 use crate::channels::{Capabilities, LengthUnit};
-use crate::model::{ChannelKind, ItemDetail};
+use crate::model::{ChannelKind, Item, ItemDetail, ItemRow, RowItem};
 use crate::sla;
 use crate::testing::{item, t0};
 
@@ -43,7 +43,7 @@ pub fn loaded() -> AppState {
         item(3, t0(), 2 * 3600),
         item(4, t0(), 30 * 60),
     ];
-    update(&mut s, Msg::ItemsLoaded(items), t0());
+    update(&mut s, Msg::ItemsLoaded(rows(items)), t0());
     s
 }
 
@@ -51,8 +51,21 @@ pub fn ids(s: &AppState) -> Vec<i64> {
     s.items.iter().map(|i| i.id.0).collect()
 }
 
+/// The inbox's rows of `items`, as the store's `list_rows` answers.
+pub fn rows(items: impl IntoIterator<Item = Item>) -> Vec<ItemRow> {
+    items.into_iter().map(|i| ItemRow::from(&i)).collect()
+}
+
+/// The whole item behind a row of [`crate::testing::item`]s, as the store loads it.
+pub fn whole(row: &ItemRow) -> Item {
+    let mut item = RowItem::default().of(row).clone();
+    item.remote_id = format!("r{}", row.id);
+    item.thread_root = item.remote_id.clone();
+    item
+}
+
 pub fn detail(s: &AppState, draft: Option<&str>) -> Msg {
-    let item = s.selected_item().expect("selected").clone();
+    let item = whole(s.selected_item().expect("selected"));
     Msg::DetailLoaded(Box::new(ItemDetail {
         item,
         thread: vec![],

@@ -31,7 +31,7 @@ fn inbox() -> AppState {
 /// The store answers a reload.
 fn load_again(s: &mut AppState) {
     let items = four(&s.user);
-    update(s, crate::app::Msg::ItemsLoaded(items), t0());
+    update(s, crate::app::Msg::ItemsLoaded(rows(items)), t0());
 }
 
 fn typed(s: &mut AppState, text: &str) {

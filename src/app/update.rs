@@ -11,7 +11,7 @@ use super::keymap::Lookup;
 use super::state::{AccountHealth, Focus, Level, Mode, SortOrder};
 use super::{Action, AppState, Effect, Msg};
 use crate::channels::poller::PollerEvent;
-use crate::model::{Item, Status};
+use crate::model::{ItemRow, RowItem, Status};
 use crate::outbox::OutboxEvent;
 use crate::sla::TimerState;
 
@@ -239,11 +239,14 @@ fn on_poller(state: &mut AppState, ev: PollerEvent) -> Vec<Effect> {
     fx
 }
 
-fn on_items(state: &mut AppState, items: Vec<Item>, now: Timestamp) -> Vec<Effect> {
+fn on_items(state: &mut AppState, items: Vec<ItemRow>, now: Timestamp) -> Vec<Effect> {
     let keep = state
         .selected_item()
         .map(|i| i.id)
         .or_else(|| state.resume.take());
+    // The old rows go first: with 100,000 rows, both lists and the sort's keys would
+    // otherwise be in memory at once.
+    state.items = Vec::new();
     let mut fx = super::timers::notices(state, &items, now);
     fx.extend(show_items(state, items, keep, now));
     fx
@@ -252,12 +255,17 @@ fn on_items(state: &mut AppState, items: Vec<Item>, now: Timestamp) -> Vec<Effec
 /// Sort and show `items`, keeping the item `keep` selected if it is still there.
 fn show_items(
     state: &mut AppState,
-    mut items: Vec<Item>,
+    mut items: Vec<ItemRow>,
     keep: Option<crate::model::ItemId>,
     now: Timestamp,
 ) -> Vec<Effect> {
+    let mut scratch = RowItem::default();
     if let Some(view) = &state.filter {
-        items.retain(|i| view.filter.matches(i, &state.user, &state.policies, now));
+        items.retain(|i| {
+            view.filter.matches(i, &state.user, || {
+                state.policies.timer(scratch.of(i), now).state
+            })
+        });
     }
     if !state.marked.is_empty() {
         let shown: std::collections::HashSet<_> = items.iter().map(|i| i.id).collect();
@@ -266,12 +274,16 @@ fn show_items(
     if state.breaching_only {
         items.retain(|i| {
             matches!(
-                state.policies.timer(i, now).state,
+                state.policies.timer(scratch.of(i), now).state,
                 TimerState::Warn | TimerState::Breached
             )
         });
     }
-    super::timers::sort_items(&mut items, state.sort, &state.policies, now);
+    // A view that keeps a few of 100,000 rows need not keep room for all of them.
+    if items.len() < items.capacity() / 2 {
+        items.shrink_to_fit();
+    }
+    super::timers::sort_rows(&mut items, state.sort, &state.policies, now);
     state.items = items;
     state.selected = keep
         .and_then(|id| state.items.iter().position(|i| i.id == id))
@@ -287,7 +299,10 @@ fn detail_for_selection(state: &mut AppState) -> Vec<Effect> {
     match state.selected_item() {
         Some(item) => {
             let id = item.id;
-            let stale = state.detail.as_ref().is_none_or(|d| d.item != *item);
+            let stale = state
+                .detail
+                .as_ref()
+                .is_none_or(|d| !item.describes(&d.item));
             if stale {
                 vec![Effect::LoadDetail(id)]
             } else {

@@ -27,7 +27,7 @@ fn paused_and_closed_items_sort_after_running_clocks() {
     done.status = Status::Done;
     update(
         &mut s,
-        Msg::ItemsLoaded(vec![done, paused, item(3, t0(), 5)]),
+        Msg::ItemsLoaded(rows([done, paused, item(3, t0(), 5)])),
         t0(),
     );
     assert_eq!(ids(&s), vec![3, 1, 2]);
@@ -75,7 +75,7 @@ fn scrolling_keeps_selection_on_screen() {
         },
         t0(),
     );
-    let items = (1..=50).map(|i| item(i, t0(), i * 10)).collect();
+    let items = rows((1..=50).map(|i| item(i, t0(), i * 10)));
     update(&mut s, Msg::ItemsLoaded(items), t0());
     let rows = crate::ui::list_rows(80, 10, &s);
     for _ in 0..30 {
@@ -286,7 +286,7 @@ fn opening_fetches_the_remote_thread_and_merges_it() {
     update(&mut s, m, t0());
     let fx = update(&mut s, code(KeyCode::Enter), t0());
     assert!(fx.contains(&Effect::FetchThread(ItemId(3))), "{fx:?}");
-    let it = s.selected_item().expect("sel").clone();
+    let it = whole(s.selected_item().expect("sel"));
     let entry = |id: &str, secs: i64, outbound: bool| ThreadEntry {
         remote_id: id.into(),
         author: it.author.clone(),
@@ -372,7 +372,7 @@ fn urgency_uses_each_items_own_policy() {
     let mention = item(1, t0(), 40 * 60); // 20m left of 1h
     let mut dm = item(2, t0(), 20 * 60); // 10m left of 30m
     dm.kind = crate::model::Kind::Dm;
-    update(&mut s, Msg::ItemsLoaded(vec![mention, dm]), t0());
+    update(&mut s, Msg::ItemsLoaded(rows([mention, dm])), t0());
     assert_eq!(ids(&s), vec![2, 1], "the DM has less time left");
 }
 
@@ -386,12 +386,12 @@ fn breaching_soon_shows_only_warn_and_breached() {
             include_closed: false
         }]
     );
-    let items = vec![
+    let items = rows([
         item(1, t0(), 10),
         item(2, t0(), 20 * 60),
         item(3, t0(), 2 * 3600),
         item(4, t0(), 30 * 60),
-    ];
+    ]);
     update(&mut s, Msg::ItemsLoaded(items.clone()), t0());
     assert_eq!(ids(&s), vec![3, 4, 2], "the 10-second-old item is hidden");
     update(&mut s, key('b'), t0());
@@ -421,8 +421,7 @@ fn new_items_and_breaches_raise_notifications_after_the_baseline() {
     let mut dm = item(9, t0(), 5);
     dm.kind = crate::model::Kind::Dm;
     let mut more = items.clone();
-    more.push(dm);
-    more.push(item(10, t0(), 5));
+    more.extend(rows([dm, item(10, t0(), 5)]));
     let fx = update(&mut s, Msg::ItemsLoaded(more), t0());
     assert_eq!(notes(&fx), vec![Event::Dm, Event::Mention]);
     assert!(fx.iter().any(

@@ -106,6 +106,14 @@ pub trait StoreBackend: Send {
     fn accounts(&mut self) -> StoreResult<Vec<AccountRecord>>;
 
     fn list_items(&mut self, query: &ItemQuery) -> StoreResult<Vec<Item>>;
+    /// The same items as [`StoreBackend::list_items`], in the same order, as the inbox's
+    /// list rows; never holds every whole item at once (100,000 of them are 80 MB). `rows`
+    /// built the previous list: unchanged texts are shared with its rows.
+    fn list_rows(
+        &mut self,
+        query: &ItemQuery,
+        rows: &mut crate::model::RowBuilder,
+    ) -> StoreResult<Vec<crate::model::ItemRow>>;
     fn item(&mut self, id: ItemId) -> StoreResult<Item>;
     /// The item's thread (inbound items of the same thread and our replies), oldest first.
     fn thread(&mut self, id: ItemId) -> StoreResult<Vec<ThreadEntry>>;

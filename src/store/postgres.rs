@@ -5,6 +5,7 @@
 mod activity;
 mod connect;
 mod followups;
+mod list;
 mod ops;
 mod outbox;
 mod rows;

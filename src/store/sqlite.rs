@@ -2,6 +2,7 @@
 
 mod clock;
 mod followups;
+mod list;
 mod ops;
 mod outbox;
 mod rows;

@@ -26,6 +26,8 @@ pub struct EffectRunner {
     pub user: String,
     pub case_format: String,
     pub notify: crate::notify::Settings,
+    /// Built the last list of rows (a reload shares the texts that did not change).
+    pub rows: Arc<std::sync::Mutex<crate::model::RowBuilder>>,
 }
 
 impl EffectRunner {
@@ -36,14 +38,17 @@ impl EffectRunner {
                     all: include_closed,
                     ..ItemQuery::default()
                 };
+                let rows = self.rows.clone();
                 self.store
                     .call(move |s| {
                         // Snoozes that have ended bring their items back first.
                         s.wake_snoozed(Timestamp::now())?;
-                        s.list_items(&q)
+                        // Only this job uses the builder: a lock that is never waited for.
+                        let mut rows = rows.lock().unwrap_or_else(|e| e.into_inner());
+                        s.list_rows(&q, &mut rows)
                     })
                     .await
-                    .map(|items| self.send(Msg::ItemsLoaded(items)))
+                    .map(|rows| self.send(Msg::ItemsLoaded(rows)))
             }
             Effect::CreateFollowUp { id, input } => {
                 let (who, format) = (self.user.clone(), self.case_format.clone());

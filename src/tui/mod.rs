@@ -143,6 +143,7 @@ pub async fn run(session: Session) -> Result<()> {
         user: session.user,
         case_format: session.case_format,
         notify: session.notify,
+        rows: Default::default(),
     };
     runner.run(crate::app::triage::reload(&state)).await;
     // A team store tells us what teammates change; their changes reload what is shown.
@@ -250,12 +251,14 @@ pub fn next_tick(state: &AppState, now: Timestamp) -> Duration {
     {
         secs = 1;
     }
-    for item in state
+    let mut scratch = crate::model::RowItem::default();
+    for row in state
         .items
         .iter()
         .skip(state.offset)
         .take(crate::ui::list_rows(state.width, state.height, state))
     {
+        let item = scratch.of(row);
         let policy = state.policies.for_item(item);
         let t = sla::timer(item, policy, now);
         if matches!(

@@ -82,7 +82,7 @@ mod tests {
             fresh.filter.as_ref().map(|v| v.query.as_str()),
             Some("kind:mention")
         );
-        let items: Vec<_> = (1..=5).map(|i| item(i, t0(), i * 60)).collect();
+        let items = crate::app::test_support::rows((1..=5).map(|i| item(i, t0(), i * 60)));
         update(&mut fresh, Msg::ItemsLoaded(items), t0());
         assert_eq!(fresh.selected_item().map(|i| i.id), Some(chosen));
 

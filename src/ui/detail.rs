@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 use super::timer_role;
 use crate::app::AppState;
 use crate::app::state::Focus;
-use crate::model::{Item, Status};
+use crate::model::{Item, RowItem, Status};
 use crate::sanitize;
 use crate::sla::{self, Policy, TimerState, format_age};
 use crate::theme::{Role, Theme};
@@ -86,10 +86,16 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, now:
         frame.render_widget(Paragraph::new("").block(block), area);
         return;
     };
-    let p = Paragraph::new(lines(state, item, detail, theme, now))
-        .block(block)
-        .wrap(Wrap { trim: false })
-        .scroll((state.detail_scroll, 0));
+    let p = Paragraph::new(lines(
+        state,
+        RowItem::default().of(item),
+        detail,
+        theme,
+        now,
+    ))
+    .block(block)
+    .wrap(Wrap { trim: false })
+    .scroll((state.detail_scroll, 0));
     frame.render_widget(p, area);
 }
 

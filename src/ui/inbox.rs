@@ -11,6 +11,7 @@ use super::text::{fit, truncate, width};
 use super::{channel_role, timer_role};
 use crate::app::AppState;
 use crate::app::state::Focus;
+use crate::model::RowItem;
 use crate::sanitize;
 use crate::sla::{self, TimerState};
 use crate::theme::{Role, Theme};
@@ -59,6 +60,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, now:
             theme.style(Role::Muted),
         ));
     }
+    let mut scratch = RowItem::default();
     for (i, item) in state
         .items
         .iter()
@@ -67,16 +69,12 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, now:
         .take(area.height.saturating_sub(1) as usize)
     {
         let selected = i == state.selected;
-        let t = state.policies.timer(item, now);
+        let t = state.policies.timer(scratch.of(item), now);
         let timer = match t.state {
             TimerState::None => "—".to_string(),
             _ => sla::format_age(t.elapsed_s),
         };
-        let author = if item.author.name.is_empty() {
-            &item.author.handle
-        } else {
-            &item.author.name
-        };
+        let author = item.author();
         let base = if selected && state.focus == Focus::List {
             theme.style(Role::Selection)
         } else if selected {
@@ -101,13 +99,13 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, now:
         let mut spans = vec![
             Span::styled(format!("{marker}{mark}"), base),
             Span::styled(
-                fit(&sanitize::one_line(&item.account), cols.account),
+                fit(&sanitize::one_line(item.account()), cols.account),
                 on(channel_role(item.channel)),
             ),
             Span::styled(" ", base),
             Span::styled(fit(&sanitize::one_line(author), cols.author), base),
             Span::styled(" ", base),
-            Span::styled(fit(&sanitize::one_line(&item.text), cols.text), base),
+            Span::styled(fit(&sanitize::one_line(item.text()), cols.text), base),
             Span::styled(" ", base),
             match state.claims.get(&item.id) {
                 // A teammate is replying: say so where the status is.

@@ -10,7 +10,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 use super::text::truncate;
 use crate::app::AppState;
 use crate::app::state::{Focus, Mode};
-use crate::model::Item;
+use crate::model::{Item, RowItem};
 use crate::sanitize::one_line;
 use crate::sla::{TimerState, format_age};
 use crate::theme::{Role, Theme};
@@ -80,18 +80,10 @@ pub fn draw(frame: &mut Frame, state: &AppState, theme: &Theme, now: Timestamp) 
     let width = area.width as usize;
     let text = theme.style(Role::Text);
     let mut lines: Vec<Line> = Vec::new();
-    let open: Vec<&Item> = state.items.iter().filter(|i| i.status.is_open()).collect();
-    let count = |s: TimerState| {
-        open.iter()
-            .filter(|i| state.policies.timer(i, now).state == s)
-            .count()
-    };
+    let (open, warn, breached) = super::open_counts(state, now);
     let mut head = format!(
-        "tinbox{}: {} open, {} warn, {} breached.",
+        "tinbox{}: {open} open, {warn} warn, {breached} breached.",
         if state.demo { " demo" } else { "" },
-        open.len(),
-        count(TimerState::Warn),
-        count(TimerState::Breached)
     );
     if let Some(v) = &state.filter {
         head.push_str(&format!(" Filter {}: {}.", v.name, v.query));
@@ -156,7 +148,9 @@ pub fn draw(frame: &mut Frame, state: &AppState, theme: &Theme, now: Timestamp) 
             }
         }
         _ if state.focus == Focus::Detail => {
-            if let Some(item) = state.selected_item() {
+            if let Some(row) = state.selected_item() {
+                let mut scratch = RowItem::default();
+                let item = scratch.of(row);
                 let detail = state.detail.as_ref().filter(|d| d.item.id == item.id);
                 body.push(Line::styled(
                     item_line(state, item, state.selected + 1, now),
@@ -167,7 +161,9 @@ pub fn draw(frame: &mut Frame, state: &AppState, theme: &Theme, now: Timestamp) 
         }
         _ => {
             let first = state.selected.saturating_sub(body_rows.saturating_sub(1));
-            for (i, item) in state.items.iter().enumerate().skip(first).take(body_rows) {
+            let mut scratch = RowItem::default();
+            for (i, row) in state.items.iter().enumerate().skip(first).take(body_rows) {
+                let item = scratch.of(row);
                 let style = if i == state.selected {
                     theme.style(Role::Selection)
                 } else {

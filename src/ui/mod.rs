@@ -20,7 +20,7 @@ use ratatui::widgets::Paragraph;
 
 use crate::app::AppState;
 use crate::app::state::{Focus, Mode, SortOrder};
-use crate::model::ChannelKind;
+use crate::model::{ChannelKind, RowItem};
 use crate::sanitize;
 use crate::sla::TimerState;
 use crate::theme::{Role, Theme};
@@ -156,16 +156,23 @@ pub fn draw(frame: &mut Frame, state: &AppState, theme: &Theme, now: Timestamp) 
     }
 }
 
-fn header(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, now: Timestamp) {
+/// Items shown that are open, and of them in their warn time and breached.
+pub fn open_counts(state: &AppState, now: Timestamp) -> (usize, usize, usize) {
     let (mut open, mut warn, mut breached) = (0, 0, 0);
+    let mut scratch = RowItem::default();
     for item in state.items.iter().filter(|i| i.status.is_open()) {
         open += 1;
-        match state.policies.timer(item, now).state {
+        match state.policies.timer(scratch.of(item), now).state {
             TimerState::Warn => warn += 1,
             TimerState::Breached => breached += 1,
             _ => {}
         }
     }
+    (open, warn, breached)
+}
+
+fn header(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, now: Timestamp) {
+    let (open, warn, breached) = open_counts(state, now);
     let order = match state.sort {
         SortOrder::Urgency => "most urgent first",
         SortOrder::Newest => "newest first",

@@ -147,13 +147,7 @@ pub fn composer(frame: &mut Frame, area: Rect, state: &AppState, c: &Composer, t
     );
     frame.render_widget(Clear, r);
     let item = state.items.iter().find(|i| i.id == c.item);
-    let who = item.map(|i| {
-        sanitize::one_line(if i.author.name.is_empty() {
-            &i.author.handle
-        } else {
-            &i.author.name
-        })
-    });
+    let who = item.map(|i| sanitize::one_line(i.author()));
     let audience = match item.map(|i| i.visibility) {
         Some(Visibility::Direct) => "private DM — stays private",
         Some(Visibility::Followers) => "followers only",

@@ -3,6 +3,7 @@ use ratatui::backend::TestBackend;
 
 use super::*;
 use crate::app::state::{AccountHealth, AccountView, Composer, Level};
+use crate::app::test_support::{rows, whole};
 use crate::app::{Msg, update};
 use crate::channels::{Capabilities, LengthUnit};
 use crate::model::{HistoryEntry, ItemDetail, ItemId, Kind, Status, ThreadEntry, Visibility};
@@ -92,14 +93,14 @@ fn inbox(w: u16, h: u16, demo: bool) -> AppState {
     );
     update(
         &mut s,
-        Msg::ItemsLoaded(vec![ok, warn, breached, paused, replied]),
+        Msg::ItemsLoaded(rows([ok, warn, breached, paused, replied])),
         t0(),
     );
     s
 }
 
 fn with_detail(mut s: AppState) -> AppState {
-    let it = s.selected_item().expect("selected").clone();
+    let it = whole(s.selected_item().expect("selected"));
     let thread = vec![
         ThreadEntry {
             remote_id: it.remote_id.clone(),
@@ -252,7 +253,7 @@ fn teammates_replying_show_in_the_row_and_the_detail() {
     let id = s.items[0].id;
     s.claims.insert(id, vec!["kim".into()]);
     let d = ItemDetail {
-        item: s.items[0].clone(),
+        item: whole(&s.items[0]),
         thread: Vec::new(),
         history: Vec::new(),
         draft: None,
@@ -328,7 +329,7 @@ fn list_rows_match_what_is_drawn() {
         );
         update(
             &mut s,
-            Msg::ItemsLoaded((1..=60).map(|i| item(i, t0(), i * 60)).collect()),
+            Msg::ItemsLoaded(rows((1..=60).map(|i| item(i, t0(), i * 60)))),
             t0(),
         );
         let screen = render(&s, w, h);
@@ -434,7 +435,7 @@ fn the_timer_explanation_mentions_closed_business_hours() {
 #[test]
 fn stats_view_shows_the_table_and_charts() {
     let mut s = inbox(120, 40, false);
-    let items = s.items.clone();
+    let items: Vec<_> = s.items.iter().map(whole).collect();
     let report = crate::report::build(
         &items,
         &[],

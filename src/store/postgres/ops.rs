@@ -3,14 +3,13 @@
 
 use jiff::Timestamp;
 use postgres::error::SqlState;
-use postgres::types::ToSql;
 use postgres::{GenericClient, Transaction};
 
 use super::rows::{self, ITEM_COLUMNS, secs};
 use super::{PgStore, db, notify_changed};
 use crate::model::{
-    ChannelKind, FollowUp, FollowUpInput, HistoryEntry, IncomingItem, Item, ItemId, Kind,
-    OutboxEntry, Status, ThreadEntry,
+    ChannelKind, FollowUp, FollowUpInput, HistoryEntry, IncomingItem, Item, ItemId, ItemRow, Kind,
+    OutboxEntry, RowBuilder, Status, ThreadEntry,
 };
 use crate::sanitize::{clean, one_line};
 use crate::store::{
@@ -347,37 +346,13 @@ impl StoreBackend for PgStore {
     }
 
     fn list_items(&mut self, query: &ItemQuery) -> StoreResult<Vec<Item>> {
-        let statuses: Vec<String> = if query.all {
-            Vec::new()
-        } else if query.statuses.is_empty() {
-            Status::ALL
-                .iter()
-                .filter(|s| s.is_open())
-                .map(|s| s.as_str().to_string())
-                .collect()
-        } else {
-            query
-                .statuses
-                .iter()
-                .map(|s| s.as_str().to_string())
-                .collect()
-        };
-        let mut sql = format!("SELECT {ITEM_COLUMNS} FROM items i WHERE TRUE");
-        let mut args: Vec<&(dyn ToSql + Sync)> = vec![&self.opts.user];
-        if !statuses.is_empty() {
-            args.push(&statuses);
-            sql.push_str(&format!(" AND i.status = ANY(${})", args.len()));
-        }
-        if let Some(a) = &query.account {
-            args.push(a);
-            sql.push_str(&format!(" AND i.account = ${}", args.len()));
-        }
-        sql.push_str(" ORDER BY i.created_at DESC, i.id DESC");
-        if let Some(n) = query.limit {
-            sql.push_str(&format!(" LIMIT {n}"));
-        }
-        let found = self.client.query(&sql, &args).map_err(db)?;
-        rows::all(found, rows::item)
+        self.each_item(query, |item| item)
+    }
+
+    fn list_rows(&mut self, query: &ItemQuery, rows: &mut RowBuilder) -> StoreResult<Vec<ItemRow>> {
+        let list = self.each_item(query, |item| rows.row(&item))?;
+        rows.finish();
+        Ok(list)
     }
 
     fn item(&mut self, id: ItemId) -> StoreResult<Item> {
