@@ -27,6 +27,7 @@ pub fn run(
         all: args.all,
         account: args.account.clone(),
         limit: args.limit,
+        ..ItemQuery::default()
     };
     let mut items = store.list_items(&query).context("cannot list items")?;
     let now = Timestamp::now();

@@ -34,6 +34,7 @@ pub fn run(
     let from = since(&args.since, now, &tz)?;
     let items = store.list_items(&ItemQuery {
         all: true,
+        created_since: Some(from),
         ..ItemQuery::default()
     })?;
     let followups = store.followups(false)?;

@@ -207,8 +207,11 @@ impl Rules {
         if self.spikes.is_empty() {
             return Ok(out);
         }
+        // Only what the longest window can count, not the whole history.
+        let longest = self.spikes.iter().map(|sp| sp.window_s).max().unwrap_or(0);
         let all = s.list_items(&ItemQuery {
             all: true,
+            seen_since: now.checked_sub(SignedDuration::from_secs(longest)).ok(),
             ..ItemQuery::default()
         })?;
         for spike in &self.spikes {

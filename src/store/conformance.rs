@@ -327,6 +327,7 @@ pub(crate) fn list_filters(s: &mut dyn StoreBackend) {
         all: false,
         account: account.map(String::from),
         limit,
+        ..ItemQuery::default()
     };
     assert_eq!(s.list_items(&q(vec![], None, None)).expect("l").len(), 2);
     assert_eq!(
@@ -340,6 +341,23 @@ pub(crate) fn list_filters(s: &mut dyn StoreBackend) {
         1
     );
     assert_eq!(s.list_items(&q(vec![], None, Some(1))).expect("l").len(), 1);
+    // A period (written since) and a window (first seen since), over every status.
+    let since = |created: Option<i64>, seen: Option<i64>| ItemQuery {
+        all: true,
+        created_since: created.map(at),
+        seen_since: seen.map(at),
+        ..ItemQuery::default()
+    };
+    let remote = |q: ItemQuery, s: &mut dyn StoreBackend| -> Vec<String> {
+        s.list_items(&q)
+            .expect("l")
+            .into_iter()
+            .map(|i| i.remote_id)
+            .collect()
+    };
+    assert_eq!(remote(since(Some(1), None), s), vec!["3", "2"]);
+    assert_eq!(remote(since(None, Some(3)), s), vec!["3"]);
+    assert_eq!(remote(since(Some(0), Some(0)), s), vec!["3", "2", "1"]);
 }
 
 /// The inbox's rows say what the whole items say, in the same order, for every query; a

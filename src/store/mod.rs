@@ -55,6 +55,10 @@ pub struct ItemQuery {
     pub all: bool,
     pub account: Option<String>,
     pub limit: Option<usize>,
+    /// Only items written at or after this time (a report's period).
+    pub created_since: Option<Timestamp>,
+    /// Only items this tinbox first saw at or after this time (a spike's window).
+    pub seen_since: Option<Timestamp>,
 }
 
 /// What an ingest changed.
