@@ -285,6 +285,7 @@ fn inbox(cli: &Cli, paths: &Paths, config: Config, theme: Theme, user: String) -
         rules: config.rules.clone(),
         views: config.views.clone(),
         linear: cli.linear || config.linear,
+        mouse: config.mouse,
         resume_file: (!cli.demo).then(|| paths.data_dir.join("resume.json")),
     };
     runtime()?.block_on(tui::run(session))?;

@@ -77,3 +77,25 @@ fn the_linear_mode_reads_as_plain_lines() {
     app.send("q");
     assert!(app.wait_exit());
 }
+
+/// `mouse = true`: a click picks a row, the wheel moves the selection; without it the
+/// terminal keeps the mouse (its own selection and copy).
+#[test]
+fn with_the_mouse_on_a_click_picks_a_row_and_the_wheel_moves() {
+    let sb = Sandbox::new();
+    sb.write_config("mouse = true\n");
+    let mut app = PtyApp::spawn(&["--demo"], &envs(&sb), 120, 40);
+    app.wait_text("DEMO");
+    let marker_row = |s: &vt100::Screen| (0..40).find(|r| s.contents_between(*r, 0, *r, 1) == "▶");
+    app.wait_for("items listed, the first selected", |s| {
+        marker_row(s) == Some(2) && s.contents_between(5, 0, 5, 3).trim() != ""
+    });
+    // SGR mouse reports, 1-based: a left press and release on screen row 4 (the third item).
+    app.send("\x1b[<0;10;5M\x1b[<0;10;5m");
+    app.wait_for("the clicked row is selected", |s| marker_row(s) == Some(4));
+    // Two turns of the wheel down over the list.
+    app.send("\x1b[<65;10;8M\x1b[<65;10;8M");
+    app.wait_for("the wheel moved it", |s| marker_row(s) == Some(6));
+    app.send("q");
+    assert!(app.wait_exit());
+}

@@ -12,6 +12,12 @@ pub enum Msg {
     Key(KeyEvent),
     /// Text pasted into the terminal (bracketed paste).
     Paste(String),
+    /// A mouse click or wheel turn (only when `mouse = true`): at a cell of the screen.
+    Mouse {
+        kind: MouseKind,
+        column: u16,
+        row: u16,
+    },
     Resize {
         width: u16,
         height: u16,
@@ -63,4 +69,12 @@ pub enum Msg {
     Error(String),
     /// Informational status-bar message.
     Info(String),
+}
+
+/// What the mouse did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MouseKind {
+    Click,
+    WheelUp,
+    WheelDown,
 }

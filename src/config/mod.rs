@@ -56,6 +56,8 @@ pub struct Config {
     pub views: Vec<crate::app::filter::View>,
     /// The linear, screen-reader-friendly inbox (`--linear`).
     pub linear: bool,
+    /// Clicks and the wheel in the inbox (`mouse = true`).
+    pub mouse: bool,
     /// `store`: the embedded SQLite file (default) or a team's PostgreSQL database.
     pub store: StoreConfig,
 }
@@ -97,6 +99,7 @@ impl Default for Config {
             rules: Default::default(),
             views: Vec::new(),
             linear: false,
+            mouse: false,
             store: StoreConfig::Sqlite,
             keys: Vec::new(),
             notify: crate::notify::Settings::default(),

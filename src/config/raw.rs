@@ -42,6 +42,10 @@ struct RawConfig {
     /// The linear, screen-reader-friendly inbox.
     #[serde(default)]
     linear: bool,
+    /// Clicks and the wheel in the inbox (off by default: the terminal keeps its own
+    /// selection and copy).
+    #[serde(default)]
+    mouse: bool,
     /// Where the inbox is kept: absent for the embedded SQLite file, or a shared PostgreSQL
     /// database for a team (`store = "postgres://kim@db/tinbox"` or a `[store]` table).
     store: Option<S<RawStore>>,
@@ -275,6 +279,7 @@ pub fn parse(text: &str, origin: &Path) -> Result<Config, ConfigError> {
     }
     cfg.user = raw.user;
     cfg.linear = raw.linear;
+    cfg.mouse = raw.mouse;
     if let Some(st) = &raw.store {
         cfg.store = cx.store(st)?;
     }

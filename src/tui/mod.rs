@@ -52,6 +52,8 @@ pub struct Session {
     /// Views for the number keys (empty: the built-in ones).
     pub views: Vec<crate::app::filter::View>,
     pub linear: bool,
+    /// Clicks and the wheel (`mouse = true` in the config).
+    pub mouse: bool,
     /// Where to keep the position between runs (none for the demo).
     pub resume_file: Option<std::path::PathBuf>,
 }
@@ -170,7 +172,7 @@ pub async fn run(session: Session) -> Result<()> {
         state.message = Some((crate::app::state::Level::Error, e.clone()));
     }
 
-    let mut terminal = terminal::enter().context("cannot open the terminal")?;
+    let mut terminal = terminal::enter(session.mouse).context("cannot open the terminal")?;
     let size = terminal.size()?;
     update(
         &mut state,
@@ -196,6 +198,10 @@ pub async fn run(session: Session) -> Result<()> {
             ev = events.next() => match ev {
                 Some(Ok(Event::Key(k))) => Msg::Key(k),
                 Some(Ok(Event::Paste(p))) => Msg::Paste(p),
+                Some(Ok(Event::Mouse(m))) => match mouse(m) {
+                    Some(msg) => msg,
+                    None => continue,
+                },
                 Some(Ok(Event::Resize(w, h))) => Msg::Resize { width: w, height: h },
                 Some(Ok(_)) => continue,
                 Some(Err(e)) => break Err(e.into()),
@@ -217,7 +223,7 @@ pub async fn run(session: Session) -> Result<()> {
                 drop(events);
                 terminal::restore();
                 let edited = editor::edit(text).await;
-                terminal = terminal::enter().context("cannot reopen the terminal")?;
+                terminal = terminal::enter(session.mouse).context("cannot reopen the terminal")?;
                 events = EventStream::new();
                 state.dirty = true;
                 let _ = tx.send(Msg::EditorDone(edited));
@@ -283,4 +289,21 @@ pub fn next_tick(state: &AppState, now: Timestamp) -> Duration {
     let into_second = Duration::from_nanos(u64::try_from(now.subsec_nanosecond()).unwrap_or(0));
     Duration::from_secs(secs.max(1).unsigned_abs()).saturating_sub(into_second)
         + Duration::from_millis(5)
+}
+
+/// A click or a wheel turn as a message; everything else the mouse does is ignored.
+fn mouse(m: crossterm::event::MouseEvent) -> Option<Msg> {
+    use crate::app::msg::MouseKind;
+    use crossterm::event::{MouseButton, MouseEventKind};
+    let kind = match m.kind {
+        MouseEventKind::Down(MouseButton::Left) => MouseKind::Click,
+        MouseEventKind::ScrollUp => MouseKind::WheelUp,
+        MouseEventKind::ScrollDown => MouseKind::WheelDown,
+        _ => return None,
+    };
+    Some(Msg::Mouse {
+        kind,
+        column: m.column,
+        row: m.row,
+    })
 }

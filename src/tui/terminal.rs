@@ -2,7 +2,9 @@
 
 use std::io::{self, Stdout};
 
-use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
+use crossterm::event::{
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+};
 use crossterm::execute;
 use crossterm::terminal::{
     Clear, ClearType, EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
@@ -12,8 +14,9 @@ use ratatui::backend::CrosstermBackend;
 
 pub type Term = Terminal<CrosstermBackend<Stdout>>;
 
-/// Raw mode, alternate screen, bracketed paste; installs a panic hook that restores first.
-pub fn enter() -> io::Result<Term> {
+/// Raw mode, alternate screen, bracketed paste, and with `mouse` the mouse's clicks and wheel;
+/// installs a panic hook that restores first.
+pub fn enter(mouse: bool) -> io::Result<Term> {
     install_panic_hook();
     enable_raw_mode()?;
     let mut stdout = io::stdout();
@@ -28,6 +31,10 @@ pub fn enter() -> io::Result<Term> {
         restore();
         return Err(e);
     }
+    if mouse && let Err(e) = execute!(stdout, EnableMouseCapture) {
+        restore();
+        return Err(e);
+    }
     Terminal::new(CrosstermBackend::new(stdout))
 }
 
@@ -37,6 +44,7 @@ pub fn restore() {
     let _ = execute!(
         io::stdout(),
         DisableBracketedPaste,
+        DisableMouseCapture,
         LeaveAlternateScreen,
         crossterm::cursor::Show
     );

@@ -85,6 +85,39 @@ pub fn list_rows(width: u16, height: u16, state: &AppState) -> usize {
         .unwrap_or(0)
 }
 
+/// What is under a cell of the screen (for the mouse).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Spot {
+    /// A row of the list: the item's index.
+    Item(usize),
+    /// The list, but not on an item (its header, below the last item).
+    List,
+    Detail,
+    Elsewhere,
+}
+
+/// What is at `column`, `row` on a screen of the state's size.
+pub fn spot_at(state: &AppState, column: u16, row: u16) -> Spot {
+    let a = areas(Rect::new(0, 0, state.width, state.height), state);
+    let at = ratatui::layout::Position::new(column, row);
+    if let Some(list) = a.list.filter(|l| l.contains(at)) {
+        let line = usize::from(row - list.y);
+        if line == 0 {
+            return Spot::List;
+        }
+        let index = state.offset + line - 1;
+        return if index < state.items.len() {
+            Spot::Item(index)
+        } else {
+            Spot::List
+        };
+    }
+    if a.detail.is_some_and(|d| d.contains(at)) {
+        return Spot::Detail;
+    }
+    Spot::Elsewhere
+}
+
 /// The items on screen now.
 pub fn visible_items(state: &AppState) -> std::ops::Range<usize> {
     let rows = list_rows(state.width, state.height, state);
