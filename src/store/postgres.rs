@@ -60,6 +60,10 @@ pub struct PgStore {
     pub(super) instance: i64,
     /// The heartbeat and the listener for teammates' changes.
     background: team::Background,
+    /// The database's clock minus this machine's, in seconds. Heartbeats are written and
+    /// judged in the database's time, so a teammate's machine whose clock is off does not
+    /// make a live instance look dead (or a dead one alive).
+    pub(super) skew: i64,
 }
 
 impl PgStore {
@@ -92,7 +96,8 @@ impl PgStore {
                  run `tinbox db migrate`"
             )));
         }
-        let now = Timestamp::now().as_second();
+        let skew = team::measure_skew(&mut client)?;
+        let now = Timestamp::now().as_second() + skew;
         let mut tx = client.transaction().map_err(db)?;
         tx.execute(
             "DELETE FROM instances WHERE heartbeat_at < $1",
@@ -121,6 +126,7 @@ impl PgStore {
             opts: opts.clone(),
             instance,
             background,
+            skew,
         })
     }
 

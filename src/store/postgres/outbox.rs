@@ -13,7 +13,7 @@ use crate::sanitize::one_line;
 use crate::store::{StoreError, StoreResult};
 
 /// The entry's sender (`sender_instance`, as `$me`/`$now`/`$lease`) is this instance, nobody, or
-/// an instance that stopped beating.
+/// an instance that stopped beating (`$now` in the database's time: `PgStore::db_secs`).
 const SENDER_GONE_OR_ME: &str = "(sender_instance = {me} OR sender_instance IS NULL OR NOT EXISTS \
      (SELECT 1 FROM instances s WHERE s.id = sender_instance AND s.heartbeat_at >= {now}::BIGINT - {lease}::BIGINT))";
 
@@ -99,11 +99,15 @@ impl PgStore {
         let sql = format!(
             "SELECT {OUTBOX_COLUMNS} FROM outbox WHERE (state = 'queued' AND next_attempt_at <= $1) \
              OR (state = 'sending' AND {}) ORDER BY id FOR UPDATE SKIP LOCKED",
-            sender_gone_or_me(2, 1, 3)
+            sender_gone_or_me(2, 4, 3)
         );
+        let db_now = now + self.skew;
         let mut tx = self.client.transaction().map_err(db)?;
         let found = tx
-            .query(&sql, &[&now, &self.instance, &self.opts.lease_secs])
+            .query(
+                &sql,
+                &[&now, &self.instance, &self.opts.lease_secs, &db_now],
+            )
             .map_err(db)?;
         tx.commit().map_err(db)?;
         rows::all(found, rows::outbox_entry)
@@ -139,8 +143,9 @@ impl PgStore {
         let sql = format!(
             "UPDATE outbox SET state = 'sending', attempts = attempts + 1, sender_instance = $2, updated_at = $3 \
              WHERE id = $1 AND (state = 'queued' OR (state = 'sending' AND {}))",
-            sender_gone_or_me(2, 3, 4)
+            sender_gone_or_me(2, 5, 4)
         );
+        let db_now = self.db_secs(now);
         let mut tx = self.client.transaction().map_err(db)?;
         // Lock the row first, so that the UPDATE below starts after any other taker committed
         // and judges the sender's liveness with a fresh snapshot. (Without it, an UPDATE that
@@ -156,7 +161,13 @@ impl PgStore {
         let n = tx
             .execute(
                 &sql,
-                &[&id, &self.instance, &secs(now), &self.opts.lease_secs],
+                &[
+                    &id,
+                    &self.instance,
+                    &secs(now),
+                    &self.opts.lease_secs,
+                    &db_now,
+                ],
             )
             .map_err(db)?;
         if n == 0 {

@@ -32,6 +32,7 @@ impl Background {
     pub(super) fn start(opts: &PgOptions, instance: i64, own_pid: i32) -> StoreResult<Background> {
         let mut client = PgStore::connect(opts)?;
         client.batch_execute("LISTEN tinbox").map_err(db)?;
+        let mut skew = measure_skew(&mut client)?;
         let stop = Arc::new(AtomicBool::new(false));
         let subscribers: Subscribers = Arc::default();
         let (stop2, subs2, opts2) = (stop.clone(), subscribers.clone(), opts.clone());
@@ -51,6 +52,7 @@ impl Background {
                             }) {
                                 Ok(c) => {
                                     client = c;
+                                    skew = measure_skew(&mut client).unwrap_or(skew);
                                     // Whatever happened meanwhile was not heard: reload.
                                     if let Ok(mut subs) = subs2.lock() {
                                         subs.retain(|s| s.send(StoreEvent::Changed).is_ok());
@@ -59,7 +61,7 @@ impl Background {
                                 Err(e) => tracing::warn!("team store: reconnecting: {e}"),
                             }
                         }
-                        let now = Timestamp::now().as_second();
+                        let now = Timestamp::now().as_second() + skew;
                         if let Err(e) = client.execute(
                             "UPDATE instances SET heartbeat_at = $2 WHERE id = $1",
                             &[&instance, &now],
@@ -135,8 +137,31 @@ fn describe(who: &str, host: &str) -> String {
     format!("{who} on {host}")
 }
 
+/// The database's clock minus this machine's, in whole seconds (rounded: on one machine, 0).
+pub(super) fn measure_skew(client: &mut postgres::Client) -> StoreResult<i64> {
+    let before = Timestamp::now().as_millisecond();
+    let db_ms: i64 = client
+        .query_one(
+            "SELECT (EXTRACT(EPOCH FROM clock_timestamp()) * 1000)::BIGINT",
+            &[],
+        )
+        .map_err(db)?
+        .try_get(0)
+        .map_err(db)?;
+    let after = Timestamp::now().as_millisecond();
+    let local = before + (after - before) / 2;
+    let diff = db_ms - local;
+    Ok((diff + diff.signum() * 500) / 1000)
+}
+
 impl PgStore {
-    /// The liveness condition for an instance id column `col`, at the time in parameter `now`.
+    /// The database's time for this machine's `now` (see `skew`), in seconds.
+    pub(super) fn db_secs(&self, now: Timestamp) -> i64 {
+        now.as_second() + self.skew
+    }
+
+    /// The liveness condition for an instance id column `col`, at the time in parameter `now`
+    /// (the database's time: [`PgStore::db_secs`]).
     fn alive(&self, col: &str, now: &str) -> String {
         format!(
             "EXISTS (SELECT 1 FROM instances WHERE id = {col} AND heartbeat_at >= {now}::BIGINT - {})",
@@ -156,7 +181,7 @@ impl PgStore {
         );
         let took = self
             .client
-            .query_opt(&sql, &[&account, &self.instance, &now.as_second()])
+            .query_opt(&sql, &[&account, &self.instance, &self.db_secs(now)])
             .map_err(db)?;
         if took.is_some() {
             return Ok(LeaseState::Held);
@@ -184,7 +209,7 @@ impl PgStore {
              ORDER BY since, who",
             self.alive("c.instance_id", "$2")
         );
-        let now = Timestamp::now().as_second();
+        let now = self.db_secs(Timestamp::now());
         let rows = self
             .client
             .query(&sql, &[&item.map(|i| i.0), &now])
@@ -295,7 +320,7 @@ impl PgStore {
 
     /// Running instances and who polls which account (`tinbox db status`).
     pub fn team_status(&mut self) -> StoreResult<TeamStatus> {
-        let now = Timestamp::now().as_second();
+        let now = self.db_secs(Timestamp::now());
         let mut instances = Vec::new();
         for r in self
             .client

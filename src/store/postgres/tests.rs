@@ -717,6 +717,37 @@ fn an_account_lease_is_held_by_one_instance_and_taken_over_when_it_stops() {
     assert!(lee.claims().expect("claims").iter().all(|c| c.who != "kim"));
 }
 
+#[test]
+fn a_teammate_whose_clock_is_off_still_sees_who_is_alive() {
+    let Some(db) = TestDb::migrated() else { return };
+    let mut kim = db.open("kim");
+    let mut sam = db.open("sam");
+    // One machine, one clock.
+    assert_eq!((kim.skew, sam.skew), (0, 0));
+    let now = Timestamp::now();
+    assert_eq!(
+        kim.lease_account("brand", now).expect("lease"),
+        LeaseState::Held
+    );
+    // Sam's machine runs ten minutes ahead: its `now` says so, and its measured skew too.
+    sam.skew = -600;
+    let sams_now = now
+        .checked_add(jiff::SignedDuration::from_secs(600))
+        .expect("time");
+    match sam.lease_account("brand", sams_now).expect("lease") {
+        LeaseState::Elsewhere(who) => assert!(who.starts_with("kim on "), "{who}"),
+        held => panic!("kim is alive, yet sam took the account: {held:?}"),
+    }
+    // Longer than the lease without a heartbeat (seen from sam's clock): sam takes over.
+    let later = sams_now
+        .checked_add(jiff::SignedDuration::from_secs(db_lease() + 60))
+        .expect("time");
+    assert_eq!(
+        sam.lease_account("brand", later).expect("lease"),
+        LeaseState::Held
+    );
+}
+
 /// The lease of the test stores (see `TestDb::open`).
 fn db_lease() -> i64 {
     60
