@@ -125,6 +125,29 @@ fn first_response_s(item: &Item, policies: &Policies) -> Option<i64> {
     })
 }
 
+/// What a report over the period from `since` reads: the items written since then, the open
+/// follow-ups, and the items of those however old (a case opened last month is still open).
+/// Not every item ever stored.
+pub fn inputs(
+    s: &mut dyn crate::store::StoreBackend,
+    since: Timestamp,
+) -> crate::store::StoreResult<(Vec<Item>, Vec<FollowUp>)> {
+    let mut items = s.list_items(&crate::store::ItemQuery {
+        all: true,
+        created_since: Some(since),
+        ..crate::store::ItemQuery::default()
+    })?;
+    let followups = s.followups(false)?;
+    let have: std::collections::HashSet<_> = items.iter().map(|i| i.id).collect();
+    for f in followups
+        .iter()
+        .filter(|f| f.closed_at.is_none() && !have.contains(&f.item))
+    {
+        items.push(s.item(f.item)?);
+    }
+    Ok((items, followups))
+}
+
 pub fn build(
     items: &[Item],
     followups: &[FollowUp],

@@ -202,3 +202,54 @@ fn figures_per_responder_count_who_answered_first() {
     );
     assert_eq!(rows[1].median_first_response_s, Some(180));
 }
+
+/// A case opened on an item older than the period is still open: the report counts it.
+#[test]
+fn an_old_items_open_follow_up_is_counted() {
+    use crate::model::FollowUpInput;
+    use crate::store::StoreBackend;
+    use crate::store::conformance::incoming;
+    let mut s = crate::store::sqlite::SqliteStore::open_in_memory().expect("store");
+    let ids = s
+        .ingest(
+            "demo",
+            ChannelKind::Demo,
+            &[incoming("old", at(0)), incoming("new", at(900_000))],
+            None,
+            at(900_000),
+        )
+        .expect("ingest")
+        .new_items;
+    let input = FollowUpInput {
+        method: FollowUpMethod::Phone,
+        contact: None,
+        due_at: Some(at(1_000)),
+        assignee: None,
+        note: None,
+    };
+    s.create_followup(ids[0], &input, "CASE-{n:05}", "kim", at(100))
+        .expect("case");
+    let since = at(800_000);
+    let (items, followups) = inputs(&mut s, since).expect("inputs");
+    assert_eq!(
+        items.len(),
+        2,
+        "the period's item and the old one with a case"
+    );
+    let r = build(
+        &items,
+        &followups,
+        &Policies::default(),
+        since,
+        at(900_100),
+        &jiff::tz::TimeZone::UTC,
+    );
+    assert_eq!(
+        (
+            r.total.items_in,
+            r.total.open_followups,
+            r.total.overdue_followups
+        ),
+        (1, 1, 1)
+    );
+}

@@ -102,7 +102,11 @@ pub fn names(list: &[Template]) -> String {
     if list.is_empty() {
         return "none yet".into();
     }
-    let names: Vec<&str> = list.iter().map(|t| t.name.as_str()).collect();
+    // Names can come from teammates (the team store): cleaned like any text shown.
+    let names: Vec<String> = list
+        .iter()
+        .map(|t| crate::sanitize::one_line(&t.name))
+        .collect();
     names.join(", ")
 }
 

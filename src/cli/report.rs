@@ -10,7 +10,7 @@ use super::ReportArgs;
 use super::followup::csv_cell;
 use crate::report::{self, Row};
 use crate::sla::{Policies, format_age};
-use crate::store::{ItemQuery, StoreBackend};
+use crate::store::StoreBackend;
 
 /// `7d`, `24h` (back from now) or a date `2026-11-01` (local midnight).
 pub fn since(text: &str, now: Timestamp, tz: &TimeZone) -> Result<Timestamp> {
@@ -32,12 +32,7 @@ pub fn run(
     let now = Timestamp::now();
     let tz = TimeZone::system();
     let from = since(&args.since, now, &tz)?;
-    let items = store.list_items(&ItemQuery {
-        all: true,
-        created_since: Some(from),
-        ..ItemQuery::default()
-    })?;
-    let followups = store.followups(false)?;
+    let (items, followups) = report::inputs(store, from)?;
     let mut r = report::build(&items, &followups, policies, from, now, &tz);
     let answered_by = store.first_responders(from)?;
     r.responders = report::by_responder(&items, &answered_by, policies, from, now);

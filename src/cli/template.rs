@@ -68,6 +68,9 @@ pub fn run(
                     templates::names(personal)
                 )
             })?;
+            if t.body.trim().is_empty() {
+                bail!("template {name:?} is empty: nothing to share");
+            }
             templates::check(&t.body).map_err(anyhow::Error::msg)?;
             store.share_template(&t.name, &t.body, user, Timestamp::now())?;
             writeln!(out, "shared {name:?} with the team")?;

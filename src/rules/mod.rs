@@ -218,8 +218,11 @@ impl Rules {
             let since = now
                 .checked_sub(SignedDuration::from_secs(spike.window_s))
                 .unwrap_or(Timestamp::UNIX_EPOCH);
+            // Written and seen in the window: history a first sync brought in (old posts, seen
+            // now) is no spike.
             let hit = |i: &Item| {
                 i.first_seen_at >= since
+                    && i.created_at >= since
                     && (spike.keywords.is_empty()
                         || has_keyword(&i.text.to_lowercase(), &spike.keywords))
             };

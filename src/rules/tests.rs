@@ -219,3 +219,39 @@ fn a_spike_alerts_once_when_it_crosses_the_threshold() {
             .is_empty()
     );
 }
+
+/// A first sync brings old posts in (seen now, written days ago): that is history, no spike.
+#[test]
+fn old_posts_seen_now_are_no_spike() {
+    let mut s = SqliteStore::open_in_memory().expect("store");
+    let rules = Rules {
+        rules: Vec::new(),
+        spikes: vec![Spike {
+            name: "outage".into(),
+            keywords: Vec::new(),
+            count: 3,
+            window_s: 600,
+        }],
+    };
+    let old = |n: usize| IncomingItem {
+        created_at: at(-3 * 86_400),
+        ..incoming(&format!("old{n}"), "@u@x", "down", Kind::Mention)
+    };
+    let ids = ingest(&mut s, &(1..=10).map(old).collect::<Vec<_>>(), at(0));
+    assert!(
+        rules
+            .apply(&mut s, &ids, &Default::default(), at(0))
+            .expect("apply")
+            .is_empty()
+    );
+    // Four written now do cross it.
+    let new = |n: usize| incoming(&format!("new{n}"), "@u@x", "down", Kind::Mention);
+    let ids = ingest(&mut s, &(1..=4).map(new).collect::<Vec<_>>(), at(0));
+    assert_eq!(
+        rules
+            .apply(&mut s, &ids, &Default::default(), at(0))
+            .expect("apply")
+            .len(),
+        1
+    );
+}

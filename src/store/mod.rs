@@ -7,7 +7,7 @@
 
 pub mod actor;
 #[cfg(test)]
-mod conformance;
+pub(crate) mod conformance;
 pub mod open;
 pub mod pgpass;
 pub mod postgres;

@@ -87,7 +87,9 @@ impl SqliteStore {
             Ok(()) => Ok(store),
             Err(e) => {
                 let e = match e {
+                    // A lock is kept as it is, so that opening waits it out.
                     StoreError::NewerSchema { .. } => e,
+                    _ if is_busy(&e) => e,
                     other => StoreError::Open {
                         path: shown.to_string(),
                         reason: other.to_string(),
@@ -129,6 +131,14 @@ impl SqliteStore {
     /// re-reads the version: a second program migrating at the same time waits for the lock,
     /// then finds the work done.
     fn migrate(&mut self) -> StoreResult<()> {
+        // Up to date (the usual case): no write lock needed.
+        let found: i64 = self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(db)?;
+        if found >= SCHEMA_VERSION {
+            return Ok(());
+        }
         loop {
             let tx = self
                 .conn

@@ -68,17 +68,7 @@ impl EffectRunner {
                     .checked_sub(jiff::SignedDuration::from_secs(since_s))
                     .unwrap_or(Timestamp::now());
                 self.store
-                    .call(move |s| {
-                        Ok((
-                            // The report's period only: not every item ever stored.
-                            s.list_items(&ItemQuery {
-                                all: true,
-                                created_since: Some(since),
-                                ..ItemQuery::default()
-                            })?,
-                            s.followups(false)?,
-                        ))
-                    })
+                    .call(move |s| crate::report::inputs(s, since))
                     .await
                     .map(|(items, followups)| {
                         self.send(Msg::ReportData {

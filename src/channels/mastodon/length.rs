@@ -60,7 +60,15 @@ fn url_prefix(word: &str) -> Option<usize> {
     if !rest.starts_with(|c: char| c.is_alphanumeric()) {
         return None;
     }
-    let trimmed = word.trim_end_matches(['.', ',', ';', ':', '!', '?', ')', '"', '\'']);
+    // A link needs a host with a dot (`https://intranet/x` is counted as text, as the server
+    // does); sentence punctuation after it is text.
+    let host_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let host = rest[..host_end].trim_end_matches(|c: char| !c.is_alphanumeric());
+    if !host.contains('.') {
+        return None;
+    }
+    let trimmed =
+        word.trim_end_matches(|c: char| !(c.is_alphanumeric() || "/-_=&#~+%".contains(c)));
     Some(trimmed.len())
 }
 
@@ -68,8 +76,9 @@ fn url_prefix(word: &str) -> Option<usize> {
 /// A local `@user` counts as written.
 fn mention_prefix(word: &str) -> Option<(usize, usize)> {
     let body = word.strip_prefix('@')?;
+    // Usernames are ASCII letters, digits and `_` on Mastodon.
     let user_len = body
-        .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
         .unwrap_or(body.len());
     if user_len == 0 {
         return None;
@@ -104,6 +113,10 @@ mod tests {
             status_length("two https://a.io and https://b.io", 23),
             4 + 23 + 5 + 23
         );
+        // No dot in the host: the server counts it as text.
+        assert_eq!(status_length("https://intranet/x", 23), 18);
+        // Closing punctuation of any script stays text.
+        assert_eq!(status_length("(see https://a.io/x)。", 23), 5 + 23 + 2);
     }
 
     #[test]
@@ -113,6 +126,8 @@ mod tests {
         assert_eq!(status_length("@kim@mastodon.example, hi", 23), 4 + 4);
         // An e-mail address is not a mention.
         assert_eq!(status_length("mail kim@example.com", 23), 20);
+        // A name Mastodon would not accept is counted whole.
+        assert_eq!(status_length("@zoë@host.example", 23), 17);
     }
 
     #[test]

@@ -306,11 +306,20 @@ impl MastodonChannel {
         let warning = self.parent_warning(&req.in_reply_to).await?;
         let max = self.max_chars.load(Ordering::Relaxed);
         // Mastodon counts the content warning with the text.
-        let len = length::status_length(&req.text, self.per_url.load(Ordering::Relaxed))
-            + warning.as_deref().map_or(0, |w| w.chars().count());
+        let cw = warning.as_deref().map_or(0, |w| {
+            unicode_segmentation::UnicodeSegmentation::graphemes(w, true).count()
+        });
+        let len = length::status_length(&req.text, self.per_url.load(Ordering::Relaxed)) + cw;
         if len > max {
+            let with = match &warning {
+                Some(w) => format!(
+                    ", with the content warning \"{}\" ({cw}) it keeps from the post it answers",
+                    crate::ui::text::truncate(w, 40)
+                ),
+                None => String::new(),
+            };
             return Err(ChannelError::Rejected(format!(
-                "the reply has {len} characters; this server allows {max}"
+                "the reply has {len} characters{with}; this server allows {max}"
             )));
         }
         if req.text.trim().is_empty() {
