@@ -61,6 +61,26 @@ pub struct ItemQuery {
     pub seen_since: Option<Timestamp>,
 }
 
+impl ItemQuery {
+    /// The part of the list query both stores write the same way: the time filters, the
+    /// list order and the limit. Only whole seconds from our own clock and a count go in,
+    /// never user text.
+    pub(crate) fn tail_sql(&self) -> String {
+        let mut sql = String::new();
+        if let Some(t) = self.created_since {
+            sql.push_str(&format!(" AND i.created_at >= {}", t.as_second()));
+        }
+        if let Some(t) = self.seen_since {
+            sql.push_str(&format!(" AND i.first_seen_at >= {}", t.as_second()));
+        }
+        sql.push_str(" ORDER BY i.created_at DESC, i.id DESC");
+        if let Some(n) = self.limit {
+            sql.push_str(&format!(" LIMIT {n}"));
+        }
+        sql
+    }
+}
+
 /// What an ingest changed.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct IngestReport {

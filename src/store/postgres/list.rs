@@ -42,17 +42,7 @@ impl PgStore {
             args.push(a);
             sql.push_str(&format!(" AND i.account = ${}", args.len()));
         }
-        // Whole seconds from our own clock, not user text: written into the query.
-        if let Some(t) = query.created_since {
-            sql.push_str(&format!(" AND i.created_at >= {}", t.as_second()));
-        }
-        if let Some(t) = query.seen_since {
-            sql.push_str(&format!(" AND i.first_seen_at >= {}", t.as_second()));
-        }
-        sql.push_str(" ORDER BY i.created_at DESC, i.id DESC");
-        if let Some(n) = query.limit {
-            sql.push_str(&format!(" LIMIT {n}"));
-        }
+        sql.push_str(&query.tail_sql());
         let mut found = self
             .client
             .query_raw(&sql, args.iter().copied())
