@@ -6,6 +6,7 @@ pub mod effect;
 pub mod filter;
 pub mod form;
 pub mod keymap;
+pub mod mouse;
 pub mod msg;
 pub mod palette;
 pub mod search;

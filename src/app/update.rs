@@ -19,7 +19,7 @@ use crate::sla::TimerState;
 pub fn update(state: &mut AppState, msg: Msg, now: Timestamp) -> Vec<Effect> {
     match msg {
         Msg::Key(key) => on_key(state, key, now),
-        Msg::Mouse { kind, column, row } => on_mouse(state, kind, column, row, now),
+        Msg::Mouse { kind, column, row } => super::mouse::on_mouse(state, kind, column, row, now),
         Msg::Paste(text) => {
             if let Mode::Composer(c) = &mut state.mode {
                 composer::insert_str(c, &text);
@@ -571,53 +571,7 @@ pub fn apply(state: &mut AppState, action: Action, now: Timestamp) -> Vec<Effect
     }
 }
 
-/// The mouse, in the inbox only (overlays and the composer are keyboard-driven): a click on
-/// a row selects it, a click in the detail pane moves the focus there, the wheel moves the
-/// selection (or scrolls the detail pane under the pointer).
-fn on_mouse(
-    state: &mut AppState,
-    kind: super::msg::MouseKind,
-    column: u16,
-    row: u16,
-    now: Timestamp,
-) -> Vec<Effect> {
-    use super::msg::MouseKind;
-    if !matches!(state.mode, Mode::Normal) || state.linear {
-        return Vec::new();
-    }
-    let spot = crate::ui::spot_at(state, column, row);
-    match (kind, spot) {
-        (MouseKind::Click, crate::ui::Spot::Item(i)) => {
-            state.focus = Focus::List;
-            state.dirty = true;
-            select(state, i)
-        }
-        (MouseKind::Click, crate::ui::Spot::Detail) => {
-            state.focus = Focus::Detail;
-            state.dirty = true;
-            Vec::new()
-        }
-        (MouseKind::WheelUp | MouseKind::WheelDown, spot) => {
-            let before = state.focus;
-            if spot == crate::ui::Spot::Detail {
-                state.focus = Focus::Detail;
-            } else if spot != crate::ui::Spot::Elsewhere {
-                state.focus = Focus::List;
-            }
-            let action = if kind == MouseKind::WheelDown {
-                Action::Down
-            } else {
-                Action::Up
-            };
-            let fx = apply(state, action, now);
-            state.focus = before;
-            fx
-        }
-        _ => Vec::new(),
-    }
-}
-
-fn select(state: &mut AppState, index: usize) -> Vec<Effect> {
+pub(super) fn select(state: &mut AppState, index: usize) -> Vec<Effect> {
     if state.items.is_empty() {
         return Vec::new();
     }
