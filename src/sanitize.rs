@@ -3,7 +3,9 @@
 //! Removes ESC-introduced sequences (CSI, OSC, DCS, APC, PM, SOS and two-byte escapes, with
 //! their payloads), C0 and C1 control characters (keeping `\n` and turning `\t` into a space),
 //! bidirectional overrides/isolates, and stray zero-width formatting characters that can hide
-//! text. Lines are kept; `\r\n` and `\r` become `\n`.
+//! text: invisible fillers (Hangul fillers, invisible operators), tag characters outside an
+//! emoji flag sequence, and repeated zero-width non-joiners. Lines are kept; `\r\n` and `\r`
+//! become `\n`.
 
 /// At most this many zero-width characters (combining marks, joiners) in a row: enough for
 /// real scripts and emoji sequences, not for a "Zalgo" flood that smears over other lines.
@@ -14,7 +16,23 @@ pub fn clean(input: &str) -> String {
     let mut out = String::with_capacity(input.len());
     let mut chars = input.chars().peekable();
     let mut zero_run = 0;
+    // Tag characters are kept only right after a black flag (subdivision flags such as
+    // England's are `🏴` + tags + CANCEL TAG); anywhere else they are invisible payload.
+    let mut in_flag = false;
     while let Some(c) = chars.next() {
+        if is_tag(c) {
+            if in_flag && zero_run < MAX_ZERO_WIDTH_RUN {
+                zero_run += 1;
+                out.push(c);
+                in_flag = c != CANCEL_TAG;
+            }
+            continue;
+        }
+        in_flag = c == BLACK_FLAG;
+        // One ZWNJ separates two letters; more in a row only hide text.
+        if c == ZWNJ && out.ends_with(ZWNJ) {
+            continue;
+        }
         if unicode_width::UnicodeWidthChar::width(c) == Some(0) && !c.is_control() {
             zero_run += 1;
             if zero_run > MAX_ZERO_WIDTH_RUN {
@@ -65,6 +83,15 @@ pub fn one_line(input: &str) -> String {
     out
 }
 
+const ZWNJ: char = '\u{200c}';
+const BLACK_FLAG: char = '\u{1f3f4}';
+const CANCEL_TAG: char = '\u{e007f}';
+
+/// The tag block (U+E0000–U+E007F): invisible, except inside an emoji flag sequence.
+fn is_tag(c: char) -> bool {
+    ('\u{e0000}'..='\u{e007f}').contains(&c)
+}
+
 fn is_forbidden(c: char) -> bool {
     c.is_control()
         || matches!(c,
@@ -73,6 +100,8 @@ fn is_forbidden(c: char) -> bool {
             | '\u{200e}' | '\u{200f}' | '\u{061c}' // directional marks
             | '\u{200b}' | '\u{2060}' | '\u{feff}' // zero-width space, word joiner, BOM
             | '\u{fff9}'..='\u{fffb}' // interlinear annotations
+            | '\u{115f}' | '\u{1160}' | '\u{3164}' | '\u{ffa0}' // Hangul fillers (blank names)
+            | '\u{2061}'..='\u{2064}' | '\u{180e}' // invisible operators, Mongolian separator
         )
 }
 
@@ -167,6 +196,32 @@ mod tests {
         assert!(out.starts_with('a') && out.ends_with('b'));
         // Devanagari with its marks, and a family emoji (joiners), are untouched.
         for real in ["नमस्ते", "👨‍👩‍👧‍👦", "é"] {
+            assert_eq!(clean(real), real);
+        }
+    }
+
+    #[test]
+    fn invisible_fillers_tags_and_zwnj_floods_are_dropped() {
+        let cases = [
+            // Tag characters smuggle invisible text ("hi" in tags) after a visible word.
+            ("ok\u{e0001}\u{e0068}\u{e0069}\u{e007f}", "ok"),
+            ("a\u{e0041}b", "ab"),
+            // A name made only of Hangul fillers is empty, not a blank that looks like text.
+            ("\u{3164}\u{3164}", ""),
+            ("\u{115f}\u{1160}x\u{ffa0}", "x"),
+            // A flood of non-joiners keeps one (Persian and Indic text need a single one).
+            ("a\u{200c}\u{200c}\u{200c}\u{200c}\u{200c}b", "a\u{200c}b"),
+            ("x\u{2062}y\u{180e}z", "xyz"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(clean(input), want, "input {input:?}");
+        }
+        // Real uses are kept: a subdivision flag, a Persian word with its non-joiner.
+        for real in [
+            "\u{1f3f4}\u{e0067}\u{e0062}\u{e0065}\u{e006e}\u{e0067}\u{e007f}",
+            "می\u{200c}خواهم",
+            "한국어",
+        ] {
             assert_eq!(clean(real), real);
         }
     }
