@@ -92,6 +92,22 @@ fn is_tag(c: char) -> bool {
     ('\u{e0000}'..='\u{e007f}').contains(&c)
 }
 
+/// An error or status text longer than this many characters is cut (a server's error page
+/// or a parser quoting half a document is no message).
+pub const MAX_ERROR_CHARS: usize = 500;
+
+/// The one way remote bytes enter an error or status text (a parser quoting a broken tag, a
+/// server's error body): cleaned onto one line and cut to [`MAX_ERROR_CHARS`]. Channel errors
+/// format their payload through this, so stdout, stderr, the status bar, `watch` and the log
+/// all get the same clean text.
+pub fn error_text(input: &str) -> String {
+    let line = one_line(input);
+    match line.char_indices().nth(MAX_ERROR_CHARS) {
+        Some((cut, _)) => format!("{}…", &line[..cut]),
+        None => line,
+    }
+}
+
 fn is_forbidden(c: char) -> bool {
     c.is_control()
         || matches!(c,
@@ -229,6 +245,17 @@ mod tests {
     #[test]
     fn unterminated_osc_swallows_rest_not_more() {
         assert_eq!(clean("ok\u{1b}]0;never ends"), "ok");
+    }
+
+    #[test]
+    fn error_text_is_one_clean_bounded_line() {
+        assert_eq!(
+            error_text("expected `</\u{1b}]52;c;cm0=\u{7}x>`\nfound"),
+            "expected `</x>` found"
+        );
+        let long = error_text(&"é".repeat(2 * MAX_ERROR_CHARS));
+        assert_eq!(long.chars().count(), MAX_ERROR_CHARS + 1);
+        assert!(long.ends_with('…'));
     }
 
     #[test]

@@ -103,22 +103,29 @@ pub struct SentReply {
 }
 
 /// Errors a channel reports. `is_transient` tells the poller and outbox whether to retry.
+/// Their texts often quote remote bytes (a server's message, a parser's complaint), so every
+/// one is formatted through [`crate::sanitize::error_text`]: whoever prints an error prints
+/// clean text.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ChannelError {
-    #[error("network error: {0}")]
+    #[error("network error: {}", remote(.0))]
     Network(String),
     #[error("rate limited until {}", clock_time(until))]
     RateLimited { until: Timestamp },
-    #[error("not authorized: {0}")]
+    #[error("not authorized: {}", remote(.0))]
     Auth(String),
-    #[error("server error {status}: {message}")]
+    #[error("server error {status}: {}", remote(message))]
     Server { status: u16, message: String },
-    #[error("the server sent something tinbox cannot read: {0}")]
+    #[error("the server sent something tinbox cannot read: {}", remote(.0))]
     Malformed(String),
-    #[error("rejected: {0}")]
+    #[error("rejected: {}", remote(.0))]
     Rejected(String),
-    #[error("not supported on this channel: {0}")]
+    #[error("not supported on this channel: {}", remote(.0))]
     Unsupported(String),
+}
+
+fn remote(text: &str) -> String {
+    crate::sanitize::error_text(text)
 }
 
 /// `14:32` in the local time zone (a date is added when it is not today).
