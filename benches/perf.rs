@@ -417,6 +417,21 @@ fn main() {
     let _ = std::io::stdout().flush();
     accounts::run(if quick { 10 } else { 50 });
     toot::run();
+    deep_html();
+}
+
+/// Issue 22: a feed entry of 200,000 nested `<div>` (2.2 MB) took 236 s to convert.
+fn deep_html() {
+    let n = 200_000;
+    let html = "<div>".repeat(n) + "bottom" + &"</div>".repeat(n);
+    let t = Instant::now();
+    let text = tinbox::html::to_text(&html);
+    println!(
+        "8. deep HTML: {n} nested <div> ({:.1} MB) to text in {:.0} ms (target < 1000), {} chars",
+        html.len() as f64 / 1e6,
+        ms(t.elapsed()),
+        text.len()
+    );
 }
 
 /// A writer that only counts bytes (shared, so the count can be read while it is in use).

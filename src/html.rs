@@ -1,4 +1,7 @@
-//! HTML (Mastodon statuses, feed summaries) to readable plain text.
+//! HTML (Mastodon statuses, feed summaries) to readable plain text, in time linear in the
+//! input: nesting past [`depth::MAX_DEPTH`] is flattened first.
+
+mod depth;
 
 use crate::sanitize;
 
@@ -9,7 +12,8 @@ const CSS: &str = ".invisible { display: none; } .quote-inline { display: none; 
 /// spans dropped, entities decoded. Falls back to stripping tags if the converter fails.
 pub fn to_text(html: &str) -> String {
     // Clean first too: the converter drops a bare ESC but would keep the rest of a sequence.
-    let html = unwrap_links(&sanitize::clean(html));
+    let cleaned = sanitize::clean(html);
+    let html = unwrap_links(&depth::flatten(&cleaned));
     let converted = html2text::config::plain_no_decorate()
         .add_css(CSS)
         .and_then(|c| c.string_from_read(html.as_bytes(), 100_000));
@@ -41,11 +45,17 @@ fn unwrap_links(html: &str) -> String {
         let lower: String = tag.chars().take(4).collect::<String>().to_ascii_lowercase();
         let is_link =
             lower.starts_with("</a>") || lower.starts_with("<a ") || lower.starts_with("<a>");
-        match (is_link, tag.find('>')) {
-            (true, Some(end)) => rest = &tag[end + 1..],
-            _ => {
-                out.push('<');
-                rest = &tag[1..];
+        if !is_link {
+            out.push('<');
+            rest = &tag[1..];
+            continue;
+        }
+        match tag.find('>') {
+            Some(end) => rest = &tag[end + 1..],
+            // No `>` anywhere after: searching again at every later `<` would be quadratic.
+            None => {
+                rest = tag;
+                break;
             }
         }
     }
@@ -93,5 +103,19 @@ mod tests {
             "evil text <b>"
         );
         assert_eq!(to_text(""), "");
+    }
+
+    #[test]
+    fn deep_nesting_converts_with_all_its_text() {
+        // 200,000 nested blocks (2.2 MB, a feed entry under the size cap) and 40,000 nested
+        // lists (a Mastodon post): minutes before, now flattened past the depth limit.
+        let n = 200_000;
+        let divs = "<div>".repeat(n) + "the bottom" + &"</div>".repeat(n);
+        assert_eq!(to_text(&divs), "the bottom");
+        let lists = "<ul><li>x".repeat(40_000) + &"</li></ul>".repeat(40_000);
+        let text = to_text(&lists);
+        assert_eq!(text.matches('x').count(), 40_000);
+        let opening = "<<a ".repeat(100_000);
+        assert!(to_text(&opening).starts_with('<'));
     }
 }
