@@ -47,6 +47,8 @@ struct Fake {
     notifications: Vec<Value>,
     page_size: usize,
     rate_limited: bool,
+    /// A marker in the notifications' JSON and the raw bytes sent in its place.
+    patch: Option<(String, Vec<u8>)>,
 }
 
 fn session_json(f: &Fake) -> Value {
@@ -100,7 +102,14 @@ fn handler(state: Arc<Mutex<Fake>>) -> Arc<dyn Fn(&Request) -> Response + Send +
                 if end < f.notifications.len() {
                     page["cursor"] = json!(end.to_string());
                 }
-                Response::json(200, &page)
+                let mut resp = Response::json(200, &page);
+                if let Some((marker, raw)) = &f.patch {
+                    let body =
+                        String::from_utf8_lossy(&resp.body).replace(marker.as_str(), "\u{1}");
+                    let parts: Vec<&[u8]> = body.as_bytes().split(|b| *b == 1).collect();
+                    resp.body = parts.join(raw.as_slice());
+                }
+                resp
             }
             "/xrpc/app.bsky.feed.getPostThread" => {
                 err(400, "NotFound", "Post not found: at://gone")
@@ -134,6 +143,7 @@ fn fake(notifications: usize, page_size: usize) -> (Server, Arc<Mutex<Fake>>) {
             .collect(),
         page_size,
         rate_limited: false,
+        patch: None,
     }));
     (serve(handler(state.clone())), state)
 }
@@ -364,4 +374,27 @@ fn a_first_sync_reads_back_through_the_backfill_window() {
     // "all": every page the server has (30 / 7 → 5), every wanted post (the likes are not).
     let (items, pages) = first(Some(std::time::Duration::MAX));
     assert_eq!((items, pages), (24, 5));
+}
+
+#[test]
+fn a_bad_byte_or_a_lone_surrogate_in_one_notification_fails_nothing() {
+    let (server, state) = fake(50, 50);
+    {
+        let mut f = state.lock().expect("s");
+        f.notifications[11]["record"]["text"] = json!("bad @@BAD@@ byte");
+        f.notifications[21]["author"]["displayName"] = json!("cut @@BAD@@");
+        f.notifications[31]["record"]["text"] = json!("lone @@SURROGATE@@ escape");
+        f.patch = Some(("@@BAD@@".into(), b"\xff".to_vec()));
+    }
+    let ch = channel(&server, Arc::new(MemorySessions::default()), "app-pass-1");
+    let out = rt().block_on(ch.poll(None)).expect("the poll succeeds");
+    let texts: Vec<&str> = out.items.iter().map(|i| i.text.as_str()).collect();
+    assert_eq!(out.items.len(), 40, "every mention (10 of 50 are likes)");
+    assert!(texts.contains(&"bad \u{fffd} byte"), "{texts:?}");
+
+    // A lone surrogate escape (a JavaScript string cut inside an emoji).
+    state.lock().expect("s").patch = Some(("@@SURROGATE@@".into(), br"\ud83d".to_vec()));
+    let out = rt().block_on(ch.poll(None)).expect("the poll succeeds");
+    let texts: Vec<&str> = out.items.iter().map(|i| i.text.as_str()).collect();
+    assert!(texts.contains(&"lone \u{fffd} escape"), "{texts:?}");
 }

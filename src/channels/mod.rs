@@ -7,6 +7,7 @@
 pub mod bluesky;
 pub mod demo;
 pub mod feed;
+pub mod lenient;
 pub mod mastodon;
 pub mod net;
 pub mod poller;

@@ -38,6 +38,9 @@ pub struct State {
     /// Every POST of a status, duplicates (same idempotency key) included.
     pub post_requests: usize,
     pub max_chars: u64,
+    /// Markers in the notifications' JSON replaced by raw bytes on the wire (invalid UTF-8,
+    /// lone surrogate escapes: what a JSON serializer cannot write).
+    pub raw_patches: Vec<(String, Vec<u8>)>,
     pub rate_remaining: u64,
     pub next_id: u64,
     pub host: String,
@@ -88,6 +91,7 @@ impl FakeMastodon {
             posted: Vec::new(),
             post_requests: 0,
             max_chars: 500,
+            raw_patches: Vec::new(),
             rate_remaining: 300,
             next_id: 900_000,
             host: String::new(),
@@ -261,6 +265,9 @@ fn notifications(s: &State, req: &Request) -> Response {
         None => matching.into_iter().rev().take(limit).cloned().collect(),
     };
     let mut resp = Response::json(200, &Value::Array(page.clone()));
+    for (marker, raw) in &s.raw_patches {
+        resp.body = replace_bytes(&resp.body, marker.as_bytes(), raw);
+    }
     if let (Some(first), Some(last)) = (page.first(), page.last()) {
         let base = format!("http://{}/api/v1/notifications", s.host);
         let t: String = types.iter().map(|t| format!("&types%5B%5D={t}")).collect();
@@ -270,6 +277,21 @@ fn notifications(s: &State, req: &Request) -> Response {
         );
     }
     resp
+}
+
+fn replace_bytes(body: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(body.len());
+    let mut i = 0;
+    while i < body.len() {
+        if body[i..].starts_with(from) {
+            out.extend_from_slice(to);
+            i += from.len();
+        } else {
+            out.push(body[i]);
+            i += 1;
+        }
+    }
+    out
 }
 
 fn post_status(s: &mut State, req: &Request) -> Response {

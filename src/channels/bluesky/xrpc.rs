@@ -307,7 +307,8 @@ impl Xrpc {
             if bytes.is_empty() {
                 return Ok(Value::Null);
             }
-            return serde_json::from_slice(&bytes)
+            // One bad byte in one notification must not fail the whole page.
+            return serde_json::from_slice(&crate::channels::lenient::json_body(&bytes))
                 .map_err(|e| ChannelError::Malformed(format!("{nsid}: {e}")).into());
         }
         let (code, _) = error_parts(&bytes);

@@ -141,7 +141,8 @@ impl Api {
             let (prev, next) = links(&headers);
             let keep = |u: Option<Url>| u.filter(|u| self.same_origin(u));
             return Ok(Page {
-                body,
+                // One bad byte in one notification must not fail the whole page.
+                body: crate::channels::lenient::json_vec(body),
                 prev: keep(prev),
                 next: keep(next),
             });
