@@ -64,7 +64,9 @@ impl std::str::FromStr for Method {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Settings {
     pub methods: BTreeMap<Event, Method>,
-    /// For `command`: run through `sh -c`, the message as `$1`.
+    /// For `command`: run through `sh -c` with the message in `TINBOX_EVENT`, `TINBOX_TITLE`
+    /// and `TINBOX_BODY`; a command that names none of them gets the message appended after
+    /// `--` (a display name starting with `-` is then no option).
     pub command: Option<String>,
 }
 
@@ -131,16 +133,42 @@ pub fn deliver(settings: &Settings, event: Event, text: &str, out: &mut dyn Writ
         }
         let _ = out.write_all(seq.as_bytes()).and_then(|_| out.flush());
     } else if let (Method::Command, Some(cmd)) = (method, &settings.command) {
-        let message = crate::sanitize::one_line(text);
-        let _ = std::process::Command::new("sh")
-            .arg("-c")
-            .arg(format!("{cmd} \"$1\""))
-            .arg("sh")
-            .arg(message)
+        let _ = command(cmd, event, text)
             .stdin(std::process::Stdio::null())
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
             .spawn();
+    }
+}
+
+/// The notification command for `event`. The message starts with a remote display name,
+/// which may start with `--`: it goes in the environment, and as an argument only after
+/// `--`, never where a program reads options.
+fn command(cmd: &str, event: Event, text: &str) -> std::process::Command {
+    let message = crate::sanitize::one_line(text);
+    let mut c = std::process::Command::new("sh");
+    if cmd.contains("TINBOX_") {
+        c.arg("-c").arg(cmd);
+    } else {
+        c.arg("-c")
+            .arg(format!("{cmd} -- \"$1\""))
+            .arg("sh")
+            .arg(&message);
+    }
+    c.env("TINBOX_EVENT", event.name())
+        .env("TINBOX_TITLE", title(event))
+        .env("TINBOX_BODY", &message);
+    c
+}
+
+/// A short fixed title per event (no remote text in it).
+fn title(event: Event) -> &'static str {
+    match event {
+        Event::Dm => "tinbox: new DM",
+        Event::Mention => "tinbox: new mention",
+        Event::Warn => "tinbox: waiting",
+        Event::Breach => "tinbox: response time breached",
+        Event::Alert => "tinbox: alert",
     }
 }
 
@@ -192,34 +220,48 @@ mod tests {
         assert!("loud".parse::<Method>().is_err());
     }
 
-    #[test]
-    fn command_runs_with_the_message() {
+    /// The file `cmd` writes, once it is there (the command runs in the background).
+    fn run_and_read(cmd: &str, text: &str) -> String {
         let dir = tempfile::tempdir().expect("tmp");
         let file = dir.path().join("got");
         let mut s = Settings::default();
         s.methods.insert(Event::Dm, Method::Command);
-        s.command = Some(format!("printf '%s' > {}", file.display()));
-        deliver(
-            &s,
-            Event::Dm,
-            "New DM\u{1b}[31m from Zoë",
-            &mut std::io::sink(),
-        );
+        s.command = Some(cmd.replace("FILE", &file.display().to_string()));
+        deliver(&s, Event::Dm, text, &mut std::io::sink());
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-        while !file.exists()
-            || std::fs::read_to_string(&file)
-                .unwrap_or_default()
-                .is_empty()
-        {
+        loop {
+            let got = std::fs::read_to_string(&file).unwrap_or_default();
+            if !got.is_empty() {
+                return got;
+            }
             assert!(
                 std::time::Instant::now() < deadline,
                 "the command did not run"
             );
             std::thread::sleep(std::time::Duration::from_millis(20));
         }
+    }
+
+    #[test]
+    fn command_runs_with_the_message() {
+        // Changed with issue 22: the message is no longer a bare `$1`; a command reads it
+        // from the environment (or gets it after `--`).
         assert_eq!(
-            std::fs::read_to_string(&file).expect("read"),
-            "New DM from Zoë"
+            run_and_read(
+                "printf '%s|%s|%s.' \"$TINBOX_EVENT\" \"$TINBOX_TITLE\" \"$TINBOX_BODY\" > FILE",
+                "New DM\u{1b}[31m from Zoë"
+            ),
+            "dm|tinbox: new DM|New DM from Zoë."
+        );
+    }
+
+    #[test]
+    fn a_name_starting_with_dashes_is_no_option() {
+        // A display name such as `--help` or `-o file` comes first in a mention's message.
+        let got = run_and_read("printf '[%s]' > FILE", "--output=/tmp/x: hi.");
+        assert_eq!(
+            got, "[--][--output=/tmp/x: hi.]",
+            "the message follows `--`"
         );
     }
 }
