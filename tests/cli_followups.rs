@@ -192,3 +192,46 @@ fn report_counts_what_happened() {
         stderr(&out)
     );
 }
+
+#[test]
+fn notes_and_teammates_text_are_cleaned_in_every_export() {
+    let (sb, items) = synced_demo();
+    let a = items[0]["id"].as_str().expect("id");
+    // What a teammate (or a script on a team store) may have typed or pasted.
+    let out = sb.run(&[
+        "followup",
+        a,
+        "--method",
+        "phone",
+        "--contact",
+        "+49\u{202e}4321",
+        "--assignee",
+        "sam\u{1b}[2J",
+        "--note",
+        "call back\u{1b}]52;c;cm0gLXJm\u{7} tomorrow\u{e0041}\u{e0042}\nsecond line",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let hostile = |s: &str| {
+        s.chars().any(|c| {
+            matches!(
+                c,
+                '\u{1b}' | '\u{7}' | '\u{202e}' | '\u{e0000}'..='\u{e007f}'
+            )
+        })
+    };
+    let text = stdout(&sb.run(&["followups"]));
+    assert!(!hostile(&text), "{text:?}");
+    assert!(
+        text.contains("sam") && text.contains("call back tomorrow second line"),
+        "{text}"
+    );
+    let json = stdout(&sb.run(&["followups", "--json"]));
+    assert!(!hostile(&json), "{json:?}");
+    let v: Value = serde_json::from_str(&json).expect("json");
+    assert_eq!(v[0]["note"], "call back tomorrow\nsecond line");
+    assert_eq!(v[0]["assignee"], "sam");
+    assert_eq!(v[0]["contact"], "+494321");
+    let csv = stdout(&sb.run(&["followups", "--csv"]));
+    assert!(!hostile(&csv), "{csv:?}");
+    assert!(csv.contains("\"call back tomorrow\nsecond line\""), "{csv}");
+}

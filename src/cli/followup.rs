@@ -5,10 +5,11 @@ use std::io::Write;
 
 use anyhow::{Context, Result};
 use jiff::Timestamp;
-use serde_json::json;
+use serde::Serialize;
 
 use super::{FollowUpArgs, FollowUpsArgs, ResolveArgs};
 use crate::model::{FollowUp, FollowUpInput, ItemId};
+use crate::sanitize;
 use crate::sla::format_age;
 use crate::store::StoreBackend;
 
@@ -68,32 +69,20 @@ pub fn list(store: &mut dyn StoreBackend, args: &FollowUpsArgs, out: &mut dyn Wr
         })
         .collect();
     if args.json {
-        let arr: Vec<_> = rows.iter().map(|f| to_json(f, now)).collect();
+        let arr: Vec<ExportRow> = rows.iter().map(|f| ExportRow::new(f, now)).collect();
         serde_json::to_writer_pretty(&mut *out, &arr)?;
         writeln!(out)?;
     } else if args.csv {
-        write!(
-            out,
-            "case,item,method,contact,assignee,due_at,overdue,note,created_at,outcome,closed_at\r\n"
-        )?;
+        // RFC 4180 line ends; the header even when there is no row.
+        let mut w = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .has_headers(false)
+            .from_writer(&mut *out);
+        w.write_record(ExportRow::COLUMNS)?;
         for f in rows {
-            let cells = [
-                f.case_number.clone(),
-                f.item.to_string(),
-                f.method.to_string(),
-                f.contact.clone().unwrap_or_default(),
-                f.assignee.clone().unwrap_or_default(),
-                f.due_at.map(|d| d.to_string()).unwrap_or_default(),
-                overdue(f, now).to_string(),
-                f.note.clone().unwrap_or_default(),
-                f.created_at.to_string(),
-                f.outcome.clone().unwrap_or_default(),
-                f.closed_at.map(|d| d.to_string()).unwrap_or_default(),
-            ];
-            let line: Vec<String> = cells.iter().map(|c| csv_cell(c)).collect();
-            // RFC 4180 line ends.
-            write!(out, "{}\r\n", line.join(","))?;
+            w.serialize(ExportRow::new(f, now).for_spreadsheets())?;
         }
+        w.flush()?;
     } else if rows.is_empty() {
         writeln!(out, "No open follow-ups.")?;
     } else {
@@ -105,16 +94,20 @@ pub fn list(store: &mut dyn StoreBackend, args: &FollowUpsArgs, out: &mut dyn Wr
                 Some(d) => format!("due in {}", format_age(now.duration_until(d).as_secs())),
                 None => "no due time".into(),
             };
-            let who = f.assignee.as_deref().unwrap_or("-");
-            let contact = f.contact.as_deref().unwrap_or("");
+            // Notes, names and contacts are teammates' text: cleaned like remote text.
+            let line = |v: &Option<String>, none: &str| {
+                v.as_deref().map_or(none.to_string(), sanitize::one_line)
+            };
             writeln!(
                 out,
-                "{}  #{}  {}  {}  {who}  {contact}  {}",
-                f.case_number,
+                "{}  #{}  {}  {}  {}  {}  {}",
+                sanitize::one_line(&f.case_number),
                 f.item,
                 f.method,
                 due,
-                f.note.as_deref().unwrap_or("")
+                line(&f.assignee, "-"),
+                line(&f.contact, ""),
+                line(&f.note, "")
             )?;
         }
     }
@@ -147,24 +140,85 @@ fn overdue(f: &FollowUp, now: Timestamp) -> bool {
     f.closed_at.is_none() && f.due_at.is_some_and(|d| d < now)
 }
 
-fn to_json(f: &FollowUp, now: Timestamp) -> serde_json::Value {
-    json!({
-        "case": f.case_number, "item": f.item.to_string(), "method": f.method.as_str(),
-        "contact": f.contact, "assignee": f.assignee, "due_at": f.due_at.map(|d| d.to_string()),
-        "overdue": overdue(f, now), "note": f.note, "outcome": f.outcome,
-        "created_at": f.created_at.to_string(), "closed_at": f.closed_at.map(|d| d.to_string()),
-    })
+/// One follow-up as `followups --json` and `--csv` print it (same names, same order). Every
+/// text is cleaned like remote text: notes and names come from teammates, on a team store
+/// from other machines.
+#[derive(Debug, Serialize)]
+struct ExportRow {
+    case: String,
+    item: String,
+    method: String,
+    contact: Option<String>,
+    assignee: Option<String>,
+    due_at: Option<String>,
+    overdue: bool,
+    note: Option<String>,
+    created_at: String,
+    outcome: Option<String>,
+    closed_at: Option<String>,
+}
+
+impl ExportRow {
+    const COLUMNS: [&str; 11] = [
+        "case",
+        "item",
+        "method",
+        "contact",
+        "assignee",
+        "due_at",
+        "overdue",
+        "note",
+        "created_at",
+        "outcome",
+        "closed_at",
+    ];
+
+    fn new(f: &FollowUp, now: Timestamp) -> ExportRow {
+        let line = |v: &Option<String>| v.as_deref().map(sanitize::one_line);
+        let text = |v: &Option<String>| v.as_deref().map(sanitize::clean);
+        ExportRow {
+            case: sanitize::one_line(&f.case_number),
+            item: f.item.to_string(),
+            method: f.method.as_str().to_string(),
+            contact: line(&f.contact),
+            assignee: line(&f.assignee),
+            due_at: f.due_at.map(|d| d.to_string()),
+            overdue: overdue(f, now),
+            note: text(&f.note),
+            created_at: f.created_at.to_string(),
+            outcome: text(&f.outcome),
+            closed_at: f.closed_at.map(|d| d.to_string()),
+        }
+    }
+
+    /// Text cells that a spreadsheet would run as a formula get a leading apostrophe.
+    fn for_spreadsheets(self) -> ExportRow {
+        let n = |v: Option<String>| v.map(|v| neutralize(&v));
+        ExportRow {
+            case: neutralize(&self.case),
+            contact: n(self.contact),
+            assignee: n(self.assignee),
+            note: n(self.note),
+            outcome: n(self.outcome),
+            ..self
+        }
+    }
+}
+
+/// A value starting with `=`, `+`, `-`, `@`, tab or CR gets a leading apostrophe (spreadsheet
+/// formula injection).
+fn neutralize(v: &str) -> String {
+    if v.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{v}")
+    } else {
+        v.to_string()
+    }
 }
 
 /// One CSV cell (RFC 4180), with spreadsheet formula injection neutralized: a cell that
 /// starts with `=`, `+`, `-`, `@`, tab or CR gets a leading apostrophe.
 pub fn csv_cell(value: &str) -> String {
-    let v = crate::sanitize::clean(value);
-    let v = if v.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{v}")
-    } else {
-        v
-    };
+    let v = neutralize(&sanitize::clean(value));
     if v.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", v.replace('"', "\"\""))
     } else {
@@ -174,7 +228,43 @@ pub fn csv_cell(value: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::csv_cell;
+    use super::*;
+
+    #[test]
+    fn json_and_csv_share_the_columns_in_order() {
+        let f = FollowUp {
+            id: 1,
+            case_number: "NW-0001".into(),
+            item: ItemId(7),
+            method: crate::model::FollowUpMethod::Phone,
+            contact: Some("=1+1".into()),
+            assignee: None,
+            due_at: None,
+            note: Some("n".into()),
+            created_at: Timestamp::UNIX_EPOCH,
+            outcome: None,
+            closed_at: None,
+        };
+        let v = serde_json::to_value(ExportRow::new(&f, Timestamp::UNIX_EPOCH)).expect("json");
+        let keys: Vec<&str> = v
+            .as_object()
+            .expect("obj")
+            .keys()
+            .map(|k| k.as_str())
+            .collect();
+        let mut sorted = ExportRow::COLUMNS.to_vec();
+        sorted.sort_unstable();
+        assert_eq!(keys, sorted, "JSON names are the CSV columns");
+        assert_eq!(v["contact"], "=1+1");
+        let mut w = csv::WriterBuilder::new()
+            .has_headers(true)
+            .from_writer(vec![]);
+        w.serialize(ExportRow::new(&f, Timestamp::UNIX_EPOCH).for_spreadsheets())
+            .expect("row");
+        let text = String::from_utf8(w.into_inner().expect("csv")).expect("utf8");
+        assert!(text.starts_with(&ExportRow::COLUMNS.join(",")), "{text}");
+        assert!(text.contains(",'=1+1,"), "{text}");
+    }
 
     #[test]
     fn csv_cells_are_quoted_and_formulas_neutralized() {

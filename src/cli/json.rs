@@ -22,8 +22,9 @@ pub fn item(item: &Item, policies: &Policies, now: Timestamp) -> Value {
         "created_at": item.created_at.to_string(),
         "status": item.status.as_str(),
         "priority": item.priority.as_str(),
-        "tags": item.tags,
-        "assignee": item.assignee,
+        // Tags and assignees are teammates' text, cleaned like remote text.
+        "tags": item.tags.iter().map(|t| sanitize::one_line(t)).collect::<Vec<_>>(),
+        "assignee": item.assignee.as_deref().map(sanitize::one_line),
         "visibility": item.visibility.as_str(),
         "timer": {
             "state": t.state.as_str(),
@@ -66,10 +67,10 @@ fn thread_entry(e: &ThreadEntry) -> Value {
 fn history_entry(h: &HistoryEntry) -> Value {
     json!({
         "at": h.at.to_string(),
-        "who": h.who,
+        "who": sanitize::one_line(&h.who),
         "from": h.from.map(|s| s.as_str()),
         "to": h.to.as_str(),
-        "why": h.why,
+        "why": sanitize::clean(&h.why),
     })
 }
 
@@ -95,5 +96,29 @@ mod tests {
         assert_eq!(v["author"]["handle"], "@user42@demo.invalid");
         assert!(v["follow_up"].is_null());
         assert!(v["tags"].as_array().is_some_and(|a| a.is_empty()));
+    }
+
+    #[test]
+    fn teammates_text_is_cleaned_too() {
+        let mut it = fixture(42, t0(), 60);
+        it.tags = vec!["vip\u{1b}[2J".into()];
+        it.assignee = Some("sam\u{e0041}".into());
+        let v = item(&it, &Policies::default(), t0());
+        assert_eq!(
+            (v["tags"][0].as_str(), v["assignee"].as_str()),
+            (Some("vip"), Some("sam"))
+        );
+        let h = HistoryEntry {
+            at: t0(),
+            who: "kim\u{202e}".into(),
+            from: None,
+            to: crate::model::Status::Done,
+            why: "done\u{1b}]0;x\u{7}".into(),
+        };
+        let v = history_entry(&h);
+        assert_eq!(
+            (v["who"].as_str(), v["why"].as_str()),
+            (Some("kim"), Some("done"))
+        );
     }
 }
