@@ -133,3 +133,79 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, now:
     }
     frame.render_widget(Paragraph::new(lines), area);
 }
+
+#[cfg(test)]
+mod tests {
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+
+    use crate::app::test_support::rows;
+    use crate::app::{AppState, Msg, update};
+    use crate::sla::Policies;
+    use crate::testing::{item, t0};
+    use crate::theme::Theme;
+
+    /// Names and messages whose emoji some terminals draw wider than they are measured.
+    const HOSTILE: [&str; 7] = [
+        "Zoë \u{2764}\u{fe0f}\u{2764}\u{fe0f}\u{2764}\u{fe0f} fan",
+        "\u{1f468}\u{200d}\u{1f469}\u{200d}\u{1f467}\u{200d}\u{1f466}\u{1f468}\u{200d}\u{1f469}\u{200d}\u{1f467}\u{200d}\u{1f466} family",
+        "1\u{fe0f}\u{20e3}2\u{fe0f}\u{20e3}3\u{fe0f}\u{20e3}#\u{fe0f}\u{20e3} keycaps",
+        "\u{1f44d}\u{1f3fd}\u{1f44d}\u{1f3ff}\u{1f44b}\u{1f3fb}\u{1f44b}\u{1f3fb}\u{1f44b}\u{1f3fb}\u{1f44b}\u{1f3fb}",
+        "\u{e0b0}\u{f015}\u{e0a0} powerline icons",
+        "\u{1f3f3}\u{fe0f}\u{200d}\u{1f308}\u{1f1e9}\u{1f1ea}\u{1f1ef}\u{1f1f5} flags",
+        "plain name",
+    ];
+
+    /// The WAIT column of every row holds its timer, right-aligned, in the cells the header
+    /// gives it, whatever came before it in the row.
+    #[test]
+    fn emoji_sequences_never_shift_the_wait_column() {
+        for w in [80u16, 120] {
+            let mut s = AppState::new(Policies::default(), false, "kim".into());
+            update(
+                &mut s,
+                Msg::Resize {
+                    width: w,
+                    height: 20,
+                },
+                t0(),
+            );
+            let items = HOSTILE.iter().enumerate().map(|(i, name)| {
+                let mut it = item(i as i64 + 1, t0(), 37);
+                it.author.name = name.to_string();
+                it.text = format!("{name} {name} {name} {name} {name}");
+                it
+            });
+            update(&mut s, Msg::ItemsLoaded(rows(items)), t0());
+            let mut term = Terminal::new(TestBackend::new(w, 20)).expect("terminal");
+            term.draw(|f| crate::ui::draw(f, &s, &Theme::monochrome(), t0()))
+                .expect("draw");
+            let buf = term.backend().buffer().clone();
+            let line = |y: u16| -> Vec<String> {
+                (0..w).map(|x| buf[(x, y)].symbol().to_string()).collect()
+            };
+            let head = (0..20)
+                .find(|&y| line(y).concat().contains("WAIT"))
+                .expect("header");
+            let cells = line(head);
+            let end = (0..cells.len())
+                .find(|&x| cells[x..].concat().starts_with("WAIT"))
+                .expect("WAIT")
+                + 4;
+            let mut intact = 0;
+            for y in head + 1..20 {
+                let row = line(y);
+                if row.concat().contains("new") {
+                    assert_eq!(
+                        row[end - 6..end].concat(),
+                        "   37s",
+                        "width {w}, row {y}: {:?}",
+                        row.concat()
+                    );
+                    intact += 1;
+                }
+            }
+            assert_eq!(intact, HOSTILE.len(), "width {w}: every row drawn");
+        }
+    }
+}
