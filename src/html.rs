@@ -20,6 +20,7 @@ pub fn to_text(html: &str) -> String {
     let text = match converted {
         Ok(t) => t,
         Err(e) => {
+            let e = sanitize::error_text(&e.to_string());
             tracing::debug!("html2text failed ({e}); stripping tags");
             strip_tags(&html)
         }

@@ -98,7 +98,7 @@ async fn add(
     writeln!(
         out,
         "Connected {name}: @{} on {instance}. The token is in {} (mode 0600).",
-        me.acct,
+        crate::sanitize::one_line(&me.acct),
         paths.secrets_file.display()
     )?;
     writeln!(
@@ -217,7 +217,7 @@ fn list(paths: &Paths, config: &Config, out: &mut dyn Write) -> Result<()> {
             .unwrap_or_else(|| "never synced".into());
         let err = rec
             .and_then(|r| r.last_error)
-            .map(|e| format!(" · last error: {e}"))
+            .map(|e| format!(" · last error: {}", crate::sanitize::error_text(&e)))
             .unwrap_or_default();
         let place = acc
             .instance

@@ -90,9 +90,10 @@ pub async fn add(
     writeln!(
         out,
         "Connected {name}: @{} ({}) via {}. The session is in {} (mode 0600).",
-        session.handle,
-        session.did,
-        session.pds.as_deref().unwrap_or(service),
+        // The server chose these: cleaned like any remote text.
+        crate::sanitize::one_line(&session.handle),
+        crate::sanitize::one_line(&session.did),
+        crate::sanitize::one_line(session.pds.as_deref().unwrap_or(service)),
         paths.secrets_file.display()
     )?;
     writeln!(

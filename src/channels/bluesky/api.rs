@@ -79,6 +79,7 @@ pub fn lenient<T: for<'de> Deserialize<'de>>(v: Option<&Value>) -> (Vec<T>, usiz
                     Ok(t) => Some(t),
                     Err(err) => {
                         skipped += 1;
+                        let err = crate::sanitize::error_text(&err.to_string());
                         tracing::debug!("bluesky: skipped an entry tinbox cannot read: {err}");
                         None
                     }

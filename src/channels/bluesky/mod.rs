@@ -237,7 +237,10 @@ impl BlueskyChannel {
                         out.insert(m.target.clone(), did.to_string());
                     }
                 }
-                Err(e) => tracing::info!("bluesky: cannot resolve @{}: {e}", m.target),
+                Err(e) => tracing::info!(
+                    "bluesky: cannot resolve @{}: {e}",
+                    crate::sanitize::error_text(&m.target)
+                ),
             }
         }
         out

@@ -107,6 +107,7 @@ pub fn lenient_list<T: for<'de> Deserialize<'de>>(body: &[u8]) -> Result<(Vec<T>
             Ok(t) => out.push(t),
             Err(e) => {
                 skipped += 1;
+                let e = crate::sanitize::error_text(&e.to_string());
                 tracing::debug!("skipped an entity tinbox cannot read: {e}");
             }
         }
