@@ -72,7 +72,9 @@ pub fn run(
         writeln!(out, "History:")?;
         for h in &detail.history {
             let from = h.from.map(|s| format!("{s} → ")).unwrap_or_default();
-            writeln!(out, "  {} {}{} by {}: {}", h.at, from, h.to, h.who, h.why)?;
+            // Teammates' text (on a team store, from other machines): cleaned like remote text.
+            let (who, why) = (sanitize::one_line(&h.who), sanitize::one_line(&h.why));
+            writeln!(out, "  {} {}{} by {who}: {why}", h.at, from, h.to)?;
         }
     }
     if let Some(d) = &detail.draft {
