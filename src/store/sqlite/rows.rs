@@ -3,13 +3,22 @@
 use jiff::Timestamp;
 use rusqlite::Row;
 
-use crate::model::{Author, HistoryEntry, Item, ItemId, ThreadEntry, TimerTarget};
+use crate::model::{
+    Author, FollowUp, FollowUpMethod, HistoryEntry, Item, ItemId, OutboxEntry, OutboxState,
+    ThreadEntry, TimerTarget,
+};
 
 pub const ITEM_COLUMNS: &str = "i.id, i.account, i.channel, i.kind, i.remote_id, i.url, i.author_handle, \
     i.author_name, i.text, i.created_at, i.first_seen_at, i.status, i.priority, i.tags, i.assignee, \
     i.thread_root, i.in_reply_to, i.visibility, i.timer_target, i.waiting_since, i.paused_secs, \
     i.paused_since, i.snoozed_until, i.first_response_at, i.read, \
     EXISTS (SELECT 1 FROM drafts d WHERE d.item_id = i.id)";
+
+pub const OUTBOX_COLUMNS: &str = "id, item_id, text, idempotency_key, state, attempts, last_error, \
+    next_attempt_at, remote_id, created_at";
+
+pub const FOLLOWUP_COLUMNS: &str = "id, item_id, case_number, method, contact, due_at, assignee, \
+    note, outcome, created_at, closed_at";
 
 pub fn secs(t: Timestamp) -> i64 {
     t.as_second()
@@ -91,5 +100,38 @@ pub fn thread_entry(r: &Row<'_>) -> rusqlite::Result<ThreadEntry> {
         created_at: ts(r.get(4)?),
         outbound: r.get(5)?,
         item: r.get::<_, Option<i64>>(6)?.map(ItemId),
+    })
+}
+
+pub fn outbox_entry(r: &Row<'_>) -> rusqlite::Result<OutboxEntry> {
+    let state: String = r.get(4)?;
+    Ok(OutboxEntry {
+        id: r.get(0)?,
+        item: ItemId(r.get(1)?),
+        text: r.get(2)?,
+        idempotency_key: r.get(3)?,
+        state: state.parse().unwrap_or(OutboxState::Failed),
+        attempts: r.get(5)?,
+        last_error: r.get(6)?,
+        next_attempt_at: ts(r.get(7)?),
+        remote_id: r.get(8)?,
+        created_at: ts(r.get(9)?),
+    })
+}
+
+pub fn followup(r: &Row<'_>) -> rusqlite::Result<FollowUp> {
+    let method: String = r.get(3)?;
+    Ok(FollowUp {
+        id: r.get(0)?,
+        item: ItemId(r.get(1)?),
+        case_number: r.get(2)?,
+        method: method.parse().unwrap_or(FollowUpMethod::Other),
+        contact: r.get(4)?,
+        due_at: ts_opt(r.get(5)?),
+        assignee: r.get(6)?,
+        note: r.get(7)?,
+        outcome: r.get(8)?,
+        created_at: ts(r.get(9)?),
+        closed_at: ts_opt(r.get(10)?),
     })
 }
