@@ -8,7 +8,7 @@ use postgres::{GenericClient, Transaction};
 use super::rows::{self, FOLLOWUP_COLUMNS, ITEM_COLUMNS, secs};
 use super::{PgStore, db, notify_changed};
 use crate::model::{ChannelKind, FollowUp, FollowUpInput, Item, ItemId, Status};
-use crate::store::rules::{Field, NewItem, OutboxRow, Transact, Tx};
+use crate::store::rules::{Clock, Field, NewItem, OutboxRow, Transact, Tx};
 use crate::store::{StoreError, StoreResult};
 
 /// A write transaction, and the user this instance acts for (read positions, queued replies).
@@ -236,30 +236,25 @@ impl Tx for PgTx<'_> {
         .map(drop)
     }
 
-    fn start_pause(&mut self, id: ItemId, now: Timestamp) -> StoreResult<()> {
-        self.exec(
-            "UPDATE items SET paused_since = $2 WHERE id = $1 AND paused_since IS NULL",
-            &[&id.0, &secs(now)],
-        )
-        .map(drop)
-    }
-
-    fn end_pause(&mut self, id: ItemId, now: Timestamp) -> StoreResult<()> {
-        self.exec(
-            "UPDATE items SET paused_secs = paused_secs + GREATEST(0, $2 - paused_since), paused_since = NULL \
-             WHERE id = $1 AND paused_since IS NOT NULL",
-            &[&id.0, &secs(now)],
-        )
-        .map(drop)
-    }
-
-    fn restart_clock(&mut self, id: ItemId, now: Timestamp) -> StoreResult<()> {
-        self.exec(
-            "UPDATE items SET waiting_since = $2, paused_secs = 0, paused_since = NULL, timer_target = \
-             CASE WHEN first_response_at IS NULL THEN 'first_response' ELSE 'next_response' END WHERE id = $1",
-            &[&id.0, &secs(now)],
-        )
-        .map(drop)
+    fn clock(&mut self, id: ItemId, change: Clock, at: Timestamp) -> StoreResult<()> {
+        let sql = match change {
+            Clock::Pause => {
+                "UPDATE items SET paused_since = $2 WHERE id = $1 AND paused_since IS NULL"
+            }
+            Clock::Resume => {
+                "UPDATE items SET paused_secs = paused_secs + GREATEST(0, $2 - paused_since), paused_since = NULL \
+                 WHERE id = $1 AND paused_since IS NOT NULL"
+            }
+            Clock::Restart => {
+                "UPDATE items SET waiting_since = $2, paused_secs = 0, paused_since = NULL, timer_target = \
+                 CASE WHEN first_response_at IS NULL THEN 'first_response' ELSE 'next_response' END WHERE id = $1"
+            }
+            Clock::Replied => {
+                "UPDATE items SET status = 'replied', waiting_since = NULL, paused_since = NULL, paused_secs = 0, \
+                 snoozed_until = NULL, first_response_at = COALESCE(first_response_at, $2) WHERE id = $1"
+            }
+        };
+        self.exec(sql, &[&id.0, &secs(at)]).map(drop)
     }
 
     fn write_status(&mut self, id: ItemId, status: Status) -> StoreResult<()> {
@@ -267,15 +262,6 @@ impl Tx for PgTx<'_> {
             "UPDATE items SET status = $2, \
              snoozed_until = CASE WHEN $2 = 'snoozed' THEN snoozed_until END WHERE id = $1",
             &[&id.0, &status.as_str()],
-        )
-        .map(drop)
-    }
-
-    fn mark_replied(&mut self, id: ItemId, at: Timestamp) -> StoreResult<()> {
-        self.exec(
-            "UPDATE items SET status = 'replied', waiting_since = NULL, paused_since = NULL, paused_secs = 0, \
-             snoozed_until = NULL, first_response_at = COALESCE(first_response_at, $2) WHERE id = $1",
-            &[&id.0, &secs(at)],
         )
         .map(drop)
     }

@@ -3,7 +3,7 @@
 
 use jiff::Timestamp;
 
-use super::{NewItem, Tx, WHO_SYSTEM};
+use super::{Clock, NewItem, Tx, WHO_SYSTEM};
 use crate::model::{Author, ChannelKind, IncomingItem, Kind, Status};
 use crate::sanitize::{clean, one_line};
 use crate::store::{IngestReport, StoreResult};
@@ -79,7 +79,7 @@ fn ingest_one<T: Tx>(
     report.new_items.push(id);
     // The customer wrote again: earlier items of the thread waiting on them come back.
     for p in tx.pending_in_thread(account, &root, id)? {
-        tx.end_pause(p, now)?;
+        tx.clock(p, Clock::Resume, now)?;
         tx.write_status(p, Status::New)?;
         tx.history(
             p,

@@ -44,6 +44,19 @@ pub struct NewItem<'a> {
     pub now: Timestamp,
 }
 
+/// A move of an item's response clock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Clock {
+    /// Start a pause, unless one is running.
+    Pause,
+    /// End a running pause: its length is added to the paused time.
+    Resume,
+    /// A fresh clock, measuring the next response if we answered before.
+    Restart,
+    /// `replied`: the clock stops; the first response time is kept once.
+    Replied,
+}
+
 /// An item column that holds one text value.
 #[derive(Debug, Clone, Copy)]
 pub enum Field {
@@ -101,7 +114,6 @@ pub trait Tx {
     ) -> StoreResult<Vec<ItemId>>;
     /// The item and the `new`/`pending` items of its thread up to it (locked), with statuses.
     fn answered_by(&mut self, item: &Item) -> StoreResult<Vec<(ItemId, Status)>>;
-    #[allow(clippy::too_many_arguments)]
     fn history(
         &mut self,
         id: ItemId,
@@ -111,16 +123,10 @@ pub trait Tx {
         to: Status,
         why: &str,
     ) -> StoreResult<()>;
-    /// Start a pause of the clock, unless one is running.
-    fn start_pause(&mut self, id: ItemId, now: Timestamp) -> StoreResult<()>;
-    /// End a running pause: its length is added to the paused time.
-    fn end_pause(&mut self, id: ItemId, now: Timestamp) -> StoreResult<()>;
-    /// A fresh clock from `now`, measuring the next response if we answered before.
-    fn restart_clock(&mut self, id: ItemId, now: Timestamp) -> StoreResult<()>;
+    /// Move the item's response clock ([`Clock`]) at `at`.
+    fn clock(&mut self, id: ItemId, change: Clock, at: Timestamp) -> StoreResult<()>;
     /// Write the status; the wake time is kept only while snoozed.
     fn write_status(&mut self, id: ItemId, status: Status) -> StoreResult<()>;
-    /// `replied` at `at`: the clock stops; the first response time is kept once.
-    fn mark_replied(&mut self, id: ItemId, at: Timestamp) -> StoreResult<()>;
     /// Our reply as an outbound entry of the item's thread (text already cleaned).
     fn insert_reply(
         &mut self,
@@ -191,7 +197,7 @@ pub fn record_reply<T: Tx>(
     tx.insert_reply(item, remote_id, &crate::sanitize::clean(text), who, sent_at)?;
     // One reply answers the conversation up to this message.
     for (id, from) in tx.answered_by(item)? {
-        tx.mark_replied(id, sent_at)?;
+        tx.clock(id, Clock::Replied, sent_at)?;
         if from != Status::Replied {
             tx.history(id, sent_at, who, Some(from), Status::Replied, "replied")?;
         }

@@ -3,7 +3,7 @@
 
 use jiff::Timestamp;
 
-use super::{Field, Transact, Tx, ingest::ingest, record_reply};
+use super::{Clock, Field, Transact, Tx, ingest::ingest, record_reply};
 use crate::model::{ChannelKind, IncomingItem, ItemId, Priority, Status};
 use crate::sanitize::{clean, one_line};
 use crate::store::{IngestReport, StoreError, StoreResult};
@@ -27,14 +27,14 @@ pub(super) fn set_status<T: Tx>(
         return Ok(false);
     }
     if pauses(from) && !pauses(status) {
-        tx.end_pause(id, now)?;
+        tx.clock(id, Clock::Resume, now)?;
     }
     if pauses(status) && !pauses(from) {
-        tx.start_pause(id, now)?;
+        tx.clock(id, Clock::Pause, now)?;
     }
     if status == Status::New && matches!(from, Status::Done | Status::Ignored | Status::Replied) {
         // Reopened by hand: a fresh clock, measuring the next response if we answered before.
-        tx.restart_clock(id, now)?;
+        tx.clock(id, Clock::Restart, now)?;
     }
     tx.write_status(id, status)?;
     tx.history(id, now, who, Some(from), status, why)?;

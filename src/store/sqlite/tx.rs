@@ -7,7 +7,7 @@ use rusqlite::{OptionalExtension, Transaction, params};
 use super::rows::{self, FOLLOWUP_COLUMNS, ITEM_COLUMNS, secs};
 use super::{SqliteStore, db};
 use crate::model::{ChannelKind, FollowUp, FollowUpInput, Item, ItemId, Status};
-use crate::store::rules::{Field, NewItem, OutboxRow, Transact, Tx};
+use crate::store::rules::{Clock, Field, NewItem, OutboxRow, Transact, Tx};
 use crate::store::{StoreError, StoreResult};
 
 impl Transact for SqliteStore {
@@ -29,6 +29,11 @@ fn ids(tx: &Transaction<'_>, sql: &str, args: impl rusqlite::Params) -> StoreRes
     let mut stmt = tx.prepare(sql).map_err(db)?;
     let rows = stmt.query_map(args, |r| r.get(0).map(ItemId)).map_err(db)?;
     rows.collect::<Result<_, _>>().map_err(db)
+}
+
+/// One statement whose row count does not matter.
+fn run(tx: &Transaction<'_>, sql: &str, args: impl rusqlite::Params) -> StoreResult<()> {
+    tx.execute(sql, args).map(drop).map_err(db)
 }
 
 fn status(s: String) -> StoreResult<Status> {
@@ -124,13 +129,12 @@ impl Tx for Transaction<'_> {
         cursor: Option<&str>,
         now: Timestamp,
     ) -> StoreResult<()> {
-        self.execute(
+        run(
+            self,
             "INSERT INTO accounts (name, channel, cursor, last_sync, last_error) VALUES (?1, ?2, ?3, ?4, NULL) \
              ON CONFLICT (name) DO UPDATE SET channel = ?2, cursor = COALESCE(?3, cursor), last_sync = ?4, last_error = NULL",
             params![account, channel.as_str(), cursor, secs(now)],
         )
-        .map_err(db)?;
-        Ok(())
     }
 
     fn pending_in_thread(
@@ -181,61 +185,48 @@ impl Tx for Transaction<'_> {
         to: Status,
         why: &str,
     ) -> StoreResult<()> {
-        self.execute(
+        run(
+            self,
             "INSERT INTO history (item_id, at, who, from_status, to_status, why) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![id.0, secs(at), who, from.map(|s| s.as_str()), to.as_str(), why],
+            params![
+                id.0,
+                secs(at),
+                who,
+                from.map(|s| s.as_str()),
+                to.as_str(),
+                why
+            ],
         )
-        .map_err(db)?;
-        Ok(())
     }
 
-    fn start_pause(&mut self, id: ItemId, now: Timestamp) -> StoreResult<()> {
-        self.execute(
-            "UPDATE items SET paused_since = ?2 WHERE id = ?1 AND paused_since IS NULL",
-            params![id.0, secs(now)],
-        )
-        .map_err(db)?;
-        Ok(())
-    }
-
-    fn end_pause(&mut self, id: ItemId, now: Timestamp) -> StoreResult<()> {
-        self.execute(
-            "UPDATE items SET paused_secs = paused_secs + MAX(0, ?2 - paused_since), paused_since = NULL \
-             WHERE id = ?1 AND paused_since IS NOT NULL",
-            params![id.0, secs(now)],
-        )
-        .map_err(db)?;
-        Ok(())
-    }
-
-    fn restart_clock(&mut self, id: ItemId, now: Timestamp) -> StoreResult<()> {
-        self.execute(
-            "UPDATE items SET waiting_since = ?2, paused_secs = 0, paused_since = NULL, timer_target = \
-             CASE WHEN first_response_at IS NULL THEN 'first_response' ELSE 'next_response' END WHERE id = ?1",
-            params![id.0, secs(now)],
-        )
-        .map_err(db)?;
-        Ok(())
+    fn clock(&mut self, id: ItemId, change: Clock, at: Timestamp) -> StoreResult<()> {
+        let sql = match change {
+            Clock::Pause => {
+                "UPDATE items SET paused_since = ?2 WHERE id = ?1 AND paused_since IS NULL"
+            }
+            Clock::Resume => {
+                "UPDATE items SET paused_secs = paused_secs + MAX(0, ?2 - paused_since), paused_since = NULL \
+                 WHERE id = ?1 AND paused_since IS NOT NULL"
+            }
+            Clock::Restart => {
+                "UPDATE items SET waiting_since = ?2, paused_secs = 0, paused_since = NULL, timer_target = \
+                 CASE WHEN first_response_at IS NULL THEN 'first_response' ELSE 'next_response' END WHERE id = ?1"
+            }
+            Clock::Replied => {
+                "UPDATE items SET status = 'replied', waiting_since = NULL, paused_since = NULL, paused_secs = 0, \
+                 snoozed_until = NULL, first_response_at = COALESCE(first_response_at, ?2) WHERE id = ?1"
+            }
+        };
+        run(self, sql, params![id.0, secs(at)])
     }
 
     fn write_status(&mut self, id: ItemId, status: Status) -> StoreResult<()> {
-        self.execute(
+        run(
+            self,
             "UPDATE items SET status = ?2, \
              snoozed_until = CASE WHEN ?2 = 'snoozed' THEN snoozed_until END WHERE id = ?1",
             params![id.0, status.as_str()],
         )
-        .map_err(db)?;
-        Ok(())
-    }
-
-    fn mark_replied(&mut self, id: ItemId, at: Timestamp) -> StoreResult<()> {
-        self.execute(
-            "UPDATE items SET status = 'replied', waiting_since = NULL, paused_since = NULL, paused_secs = 0, \
-             snoozed_until = NULL, first_response_at = COALESCE(first_response_at, ?2) WHERE id = ?1",
-            params![id.0, secs(at)],
-        )
-        .map_err(db)?;
-        Ok(())
     }
 
     fn insert_reply(
@@ -246,34 +237,37 @@ impl Tx for Transaction<'_> {
         who: &str,
         at: Timestamp,
     ) -> StoreResult<()> {
-        self.execute(
+        run(
+            self,
             "INSERT INTO thread_entries (account, thread_root, item_id, remote_id, author_handle, author_name, text, created_at, outbound) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6, ?7, 1)",
-            params![item.account, item.thread_root, item.id.0, remote_id, who, text, secs(at)],
+            params![
+                item.account,
+                item.thread_root,
+                item.id.0,
+                remote_id,
+                who,
+                text,
+                secs(at)
+            ],
         )
-        .map_err(db)?;
-        Ok(())
     }
 
     fn delete_draft(&mut self, id: ItemId) -> StoreResult<()> {
-        self.execute("DELETE FROM drafts WHERE item_id = ?1", [id.0])
-            .map_err(db)?;
-        Ok(())
+        run(self, "DELETE FROM drafts WHERE item_id = ?1", [id.0])
     }
 
     fn set_field(&mut self, id: ItemId, field: Field, value: Option<&str>) -> StoreResult<()> {
         let sql = format!("UPDATE items SET {} = ?2 WHERE id = ?1", field.column());
-        self.execute(&sql, params![id.0, value]).map_err(db)?;
-        Ok(())
+        run(self, &sql, params![id.0, value])
     }
 
     fn set_snoozed_until(&mut self, id: ItemId, until: Option<Timestamp>) -> StoreResult<()> {
-        self.execute(
+        run(
+            self,
             "UPDATE items SET snoozed_until = ?2 WHERE id = ?1",
             params![id.0, until.map(secs)],
         )
-        .map_err(db)?;
-        Ok(())
     }
 
     fn snoozed_due(&mut self, now: Timestamp) -> StoreResult<Vec<ItemId>> {
@@ -339,12 +333,11 @@ impl Tx for Transaction<'_> {
         outcome: &str,
         now: Timestamp,
     ) -> StoreResult<()> {
-        self.execute(
+        run(
+            self,
             "UPDATE followups SET outcome = ?2, closed_at = ?3 WHERE id = ?1",
             params![followup_id, outcome, secs(now)],
         )
-        .map_err(db)?;
-        Ok(())
     }
 
     fn outbox_row(&mut self, outbox_id: i64) -> StoreResult<Option<OutboxRow>> {
@@ -381,12 +374,11 @@ impl Tx for Transaction<'_> {
     }
 
     fn outbox_sent(&mut self, outbox_id: i64, remote_id: &str, at: Timestamp) -> StoreResult<()> {
-        self.execute(
+        run(
+            self,
             "UPDATE outbox SET state = 'sent', remote_id = ?2, last_error = NULL, updated_at = ?3 WHERE id = ?1",
             params![outbox_id, remote_id, secs(at)],
         )
-        .map_err(db)?;
-        Ok(())
     }
 
     fn outbox_requeue(
@@ -398,13 +390,12 @@ impl Tx for Transaction<'_> {
         now: Timestamp,
     ) -> StoreResult<()> {
         // One user writes every reply of a one-person store: no writer to record.
-        self.execute(
+        run(
+            self,
             "UPDATE outbox SET state = 'queued', text = ?2, idempotency_key = ?3, attempts = 0, \
              next_attempt_at = ?4, updated_at = ?4 WHERE id = ?1",
             params![outbox_id, text, key, secs(now)],
         )
-        .map_err(db)?;
-        Ok(())
     }
 
     fn notify(&mut self) -> StoreResult<()> {
