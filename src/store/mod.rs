@@ -19,7 +19,7 @@ pub mod sqlite;
 
 pub use actor::StoreHandle;
 pub use backend::{FollowUpStore, ItemStore, OutboxStore, StoreBackend, TeamStore};
-pub use rules::{FollowUpRules, ItemRules, OutboxRules};
+pub use rules::{Answered, FollowUpRules, ItemRules, OutboxRules};
 
 /// Every store trait, for code that holds a concrete backend rather than a `dyn StoreBackend`
 /// (a trait's methods are callable on a concrete type only where the trait is in scope).

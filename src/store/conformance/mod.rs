@@ -2,12 +2,14 @@
 //! store (as user "kim") and checks one behaviour of [`StoreBackend`]. A backend's tests run them
 //! all with [`conformance_suite!`]`(run)`, where `run(f)` calls `f` on a fresh store.
 
+mod answer;
 mod followups;
 mod ingest;
 mod list;
 mod outbox;
 mod status;
 
+pub(crate) use answer::*;
 pub(crate) use followups::*;
 pub(crate) use ingest::*;
 pub(crate) use list::*;
@@ -45,6 +47,7 @@ macro_rules! conformance_suite {
             failed_replies_are_kept_and_can_be_resent,
             activity_since_shows_new_messages_and_replies_by_others,
             first_responders_name_who_answered_each_item,
+            the_right_to_answer_is_taken_once_per_inbound_message,
         );
     };
     (@tests $run:path; $($name:ident),* $(,)?) => {

@@ -8,7 +8,7 @@ use postgres::{GenericClient, Transaction};
 use super::rows::{self, FOLLOWUP_COLUMNS, ITEM_COLUMNS, secs};
 use super::{PgStore, db, notify_changed};
 use crate::model::{ChannelKind, FollowUp, FollowUpInput, Item, ItemId, Status};
-use crate::store::rules::{Clock, Field, NewItem, OutboxRow, Transact, Tx};
+use crate::store::rules::{Answered, Clock, Field, NewItem, OutboxRow, Transact, Tx};
 use crate::store::{StoreError, StoreResult};
 
 /// A write transaction, and the user this instance acts for (read positions, queued replies).
@@ -422,6 +422,49 @@ impl Tx for PgTx<'_> {
             &[&outbox_id, &text, &key, &secs(now), &writer],
         )
         .map(drop)
+    }
+
+    fn lock_thread(&mut self, account: &str, root: &str) -> StoreResult<()> {
+        self.ids(
+            "SELECT id FROM items WHERE account = $1 AND thread_root = $2 ORDER BY id FOR UPDATE",
+            &[&account, &root],
+        )
+        .map(drop)
+    }
+
+    fn answered_since_latest(
+        &mut self,
+        account: &str,
+        root: &str,
+        _who: &str,
+    ) -> StoreResult<Option<Answered>> {
+        // Outbox entries are dated by the queuing side's clock, like an item's arrival; replies
+        // that did not go through the outbox by the network's, like the item's own date.
+        let Some(r) = self
+            .tx
+            .query_opt(
+                "SELECT who, at, state FROM ( \
+                   SELECT o.queued_by AS who, o.created_at AS at, o.state AS state \
+                   FROM outbox o JOIN items i ON i.id = o.item_id \
+                   WHERE i.account = $1 AND i.thread_root = $2 AND o.state IN ('queued', 'sending', 'sent') \
+                   AND o.created_at >= (SELECT MAX(first_seen_at) FROM items WHERE account = $1 AND thread_root = $2) \
+                   UNION ALL SELECT te.author_handle, te.created_at, 'sent' FROM thread_entries te \
+                   WHERE te.account = $1 AND te.thread_root = $2 AND te.outbound \
+                   AND te.created_at >= (SELECT MAX(created_at) FROM items WHERE account = $1 AND thread_root = $2) \
+                   AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.item_id = te.item_id AND o.remote_id = te.remote_id) \
+                 ) AS replies ORDER BY at DESC LIMIT 1",
+                &[&account, &root],
+            )
+            .map_err(db)?
+        else {
+            return Ok(None);
+        };
+        let state: String = r.try_get(2).map_err(db)?;
+        Ok(Some(Answered {
+            who: r.try_get(0).map_err(db)?,
+            at: rows::ts(r.try_get(1).map_err(db)?),
+            state: state.parse().map_err(StoreError::Db)?,
+        }))
     }
 
     fn notify(&mut self) -> StoreResult<()> {

@@ -13,7 +13,7 @@ mod outbox;
 mod status;
 
 pub use followup::FollowUpRules;
-pub use outbox::OutboxRules;
+pub use outbox::{Answered, OutboxRules};
 pub use status::ItemRules;
 
 use jiff::Timestamp;
@@ -179,6 +179,16 @@ pub trait Tx {
         new_writer: bool,
         now: Timestamp,
     ) -> StoreResult<()>;
+    /// Lock the items of a thread (in id order), so that deciding who answers it is one step.
+    fn lock_thread(&mut self, account: &str, root: &str) -> StoreResult<()>;
+    /// The newest reply of the thread sent, being sent or queued since its latest inbound
+    /// message arrived (a queued one without a recorded writer is named `who`).
+    fn answered_since_latest(
+        &mut self,
+        account: &str,
+        root: &str,
+        who: &str,
+    ) -> StoreResult<Option<Answered>>;
     /// Tell the other instances that something changed (on commit); alone, a no-op.
     fn notify(&mut self) -> StoreResult<()>;
 }

@@ -4,8 +4,31 @@
 use jiff::Timestamp;
 
 use super::{Transact, Tx, record_reply};
+use crate::channels::clock_time;
 use crate::model::{ItemId, OutboxState};
 use crate::store::{StoreError, StoreResult};
+
+/// A reply that already answers an item's latest inbound message: the traffic cop's reason
+/// for not queueing another one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Answered {
+    pub who: String,
+    /// When it was queued (sent, for a reply that did not go through the outbox).
+    pub at: Timestamp,
+    /// `queued`, `sending` or `sent`.
+    pub state: OutboxState,
+}
+
+impl std::fmt::Display for Answered {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (who, at) = (&self.who, clock_time(&self.at));
+        match self.state {
+            OutboxState::Sent => write!(f, "{who} already replied (at {at})"),
+            OutboxState::Sending => write!(f, "{who}'s reply is being sent (queued at {at})"),
+            _ => write!(f, "{who} has a reply queued (at {at})"),
+        }
+    }
+}
 
 fn no_entry(id: i64) -> StoreError {
     StoreError::Db(format!("no outbox entry {id}"))
@@ -21,6 +44,17 @@ pub trait OutboxRules {
         idempotency_key: &str,
         now: Timestamp,
     ) -> StoreResult<i64>;
+    /// Take the right to answer the item's latest inbound message and queue the reply, in one
+    /// step: of two responders (or scripts) at once, exactly one gets it. `Err(Answered)`, and
+    /// nothing queued, when a reply to that message is already sent, being sent or queued.
+    fn enqueue_first_reply(
+        &mut self,
+        id: ItemId,
+        text: &str,
+        idempotency_key: &str,
+        who: &str,
+        now: Timestamp,
+    ) -> StoreResult<Result<i64, Answered>>;
     /// Sent: the entry records the remote id and the reply is recorded on the item
     /// ([`super::ItemRules::record_reply`]) as written by whoever queued it, in one transaction.
     fn outbox_mark_sent(
@@ -54,6 +88,28 @@ impl<S: Transact> OutboxRules for S {
             tx.delete_draft(id)?;
             tx.notify()?;
             Ok(oid)
+        })
+    }
+
+    fn enqueue_first_reply(
+        &mut self,
+        id: ItemId,
+        text: &str,
+        key: &str,
+        who: &str,
+        now: Timestamp,
+    ) -> StoreResult<Result<i64, Answered>> {
+        self.write(|tx| {
+            let item = tx.item(id)?;
+            // Every other taker of this thread waits here until we commit, then sees our entry.
+            tx.lock_thread(&item.account, &item.thread_root)?;
+            if let Some(a) = tx.answered_since_latest(&item.account, &item.thread_root, who)? {
+                return Ok(Err(a));
+            }
+            let oid = tx.insert_outbox(id, text, key, now)?;
+            tx.delete_draft(id)?;
+            tx.notify()?;
+            Ok(Ok(oid))
         })
     }
 

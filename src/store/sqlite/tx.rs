@@ -7,7 +7,7 @@ use rusqlite::{OptionalExtension, Transaction, params};
 use super::rows::{self, FOLLOWUP_COLUMNS, ITEM_COLUMNS, secs};
 use super::{SqliteStore, db};
 use crate::model::{ChannelKind, FollowUp, FollowUpInput, Item, ItemId, Status};
-use crate::store::rules::{Clock, Field, NewItem, OutboxRow, Transact, Tx};
+use crate::store::rules::{Answered, Clock, Field, NewItem, OutboxRow, Transact, Tx};
 use crate::store::{StoreError, StoreResult};
 
 impl Transact for SqliteStore {
@@ -17,7 +17,12 @@ impl Transact for SqliteStore {
         &mut self,
         f: impl FnOnce(&mut Transaction<'_>) -> StoreResult<T>,
     ) -> StoreResult<T> {
-        let mut tx = self.conn.transaction().map_err(db)?;
+        // Immediate: the write lock is taken before the first read, so what a transaction
+        // decides on is what it writes over (two programs at once queue up; neither fails).
+        let mut tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(db)?;
         let out = f(&mut tx)?;
         tx.commit().map_err(db)?;
         Ok(out)
@@ -396,6 +401,46 @@ impl Tx for Transaction<'_> {
              next_attempt_at = ?4, updated_at = ?4 WHERE id = ?1",
             params![outbox_id, text, key, secs(now)],
         )
+    }
+
+    fn lock_thread(&mut self, _account: &str, _root: &str) -> StoreResult<()> {
+        // The write transaction is immediate: it holds the store's one write lock already.
+        Ok(())
+    }
+
+    fn answered_since_latest(
+        &mut self,
+        account: &str,
+        root: &str,
+        who: &str,
+    ) -> StoreResult<Option<Answered>> {
+        // Outbox entries are dated by this side's clock, like an item's arrival; replies that
+        // did not go through the outbox by the network's, like the item's own date.
+        self.query_row(
+            "SELECT who, at, state FROM ( \
+               SELECT COALESCE(te.author_handle, ?3) AS who, o.created_at AS at, o.state AS state \
+               FROM outbox o JOIN items i ON i.id = o.item_id \
+               LEFT JOIN thread_entries te ON te.item_id = o.item_id AND te.remote_id = o.remote_id \
+               WHERE i.account = ?1 AND i.thread_root = ?2 AND o.state IN ('queued', 'sending', 'sent') \
+               AND o.created_at >= (SELECT MAX(first_seen_at) FROM items WHERE account = ?1 AND thread_root = ?2) \
+               UNION ALL SELECT te.author_handle, te.created_at, 'sent' FROM thread_entries te \
+               WHERE te.account = ?1 AND te.thread_root = ?2 AND te.outbound = 1 \
+               AND te.created_at >= (SELECT MAX(created_at) FROM items WHERE account = ?1 AND thread_root = ?2) \
+               AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.item_id = te.item_id AND o.remote_id = te.remote_id) \
+             ) ORDER BY at DESC LIMIT 1",
+            params![account, root, who],
+            |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?)),
+        )
+        .optional()
+        .map_err(db)?
+        .map(|(who, at, state)| {
+            Ok(Answered {
+                who,
+                at: rows::ts(at),
+                state: state.parse().map_err(StoreError::Db)?,
+            })
+        })
+        .transpose()
     }
 
     fn notify(&mut self) -> StoreResult<()> {
