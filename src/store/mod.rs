@@ -14,6 +14,7 @@ pub(crate) mod conformance;
 pub mod open;
 pub mod pgpass;
 pub mod postgres;
+mod rows;
 pub mod rules;
 pub mod sqlite;
 
