@@ -24,7 +24,7 @@ impl std::fmt::Display for Answered {
         let (who, at) = (&self.who, clock_time(&self.at));
         match self.state {
             OutboxState::Sent => write!(f, "{who} already replied (at {at})"),
-            OutboxState::Sending => write!(f, "{who}'s reply is being sent (queued at {at})"),
+            OutboxState::Sending => write!(f, "{who} is sending a reply (queued at {at})"),
             _ => write!(f, "{who} has a reply queued (at {at})"),
         }
     }
