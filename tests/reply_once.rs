@@ -210,6 +210,30 @@ fn ctrl_c_during_a_send_says_it_stays_queued_and_it_is_posted_once() {
 }
 
 #[test]
+fn a_sync_while_a_reply_is_sending_leaves_the_entry_to_it() {
+    let fake = FakeMastodon::start();
+    customer_writes(&fake);
+    let sb = connect(&fake);
+    assert!(sb.run(&["sync", "--once"]).status.success());
+    let id = only_item(&stdout(&sb.run(&["list", "--json"])));
+
+    fake.fault_on("POST", "/api/v1/statuses", Fault::Delay(1500));
+    let mut c = sb.cmd();
+    c.args(["reply", &id, "--text", "Refund is on its way.", "--yes"]);
+    let child = piped(c);
+    wait_until("the post to reach the server", || posts(&fake) == 1);
+    // The entry is `sending`, by a live program: a sync meanwhile does not post it again.
+    let sync = sb.run(&["sync", "--once"]);
+    assert!(sync.status.success(), "{}{}", stdout(&sync), stderr(&sync));
+    assert_eq!(posts(&fake), 1, "{}", stdout(&sync));
+    let out = child.wait_with_output().expect("reply");
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+    assert!(stdout(&out).contains("Sent:"), "{}", stdout(&out));
+    assert!(!stdout(&sb.run(&["sync", "--once"])).contains("outbox:"));
+    assert_eq!(posts(&fake), 1, "exactly one POST");
+}
+
+#[test]
 fn two_teammates_replying_at_once_post_once() {
     let Some(db) = TeamDb::create() else {
         eprintln!("skipped: set TINBOX_PG_URL to a PostgreSQL server (.ci/postgres start)");

@@ -1,5 +1,16 @@
 //! Reading the durable outbox in SQLite, and the sender's bookkeeping (queueing and recording a
 //! sent reply are the store's rules).
+//!
+//! Several programs may use one store at once (`tinbox reply` while the inbox runs, or
+//! `tinbox sync --once`). An entry is taken for sending only with its send lock: a file lock
+//! next to the store, held by the sending process until the entry leaves `sending`, and
+//! released by the system when that process dies. So an entry another live program is sending
+//! is left to it, and one left `sending` by a crash is taken again at once.
+
+use std::collections::HashSet;
+use std::fs::{File, TryLockError};
+use std::path::PathBuf;
+use std::sync::Mutex;
 
 use jiff::Timestamp;
 use rusqlite::OptionalExtension;
@@ -10,7 +21,69 @@ use crate::model::OutboxEntry;
 use crate::sanitize::one_line;
 use crate::store::{OutboxStore, StoreError, StoreResult};
 
+/// The send locks this process holds: each lock file's path, and the file, open and locked.
+static HELD: Mutex<Vec<(PathBuf, File)>> = Mutex::new(Vec::new());
+
+/// Whether this process may send entry `id`: it takes (or already holds) the entry's send
+/// lock. `false`: another live program holds it and is sending the entry.
+fn take_send_lock(store: Option<&str>, id: i64) -> StoreResult<bool> {
+    // A private in-memory store has one user.
+    let Some(store) = store.filter(|p| !p.is_empty()) else {
+        return Ok(true);
+    };
+    let dir = PathBuf::from(format!("{store}-sending"));
+    let path = dir.join(format!("{id}.lock"));
+    let mut held = HELD
+        .lock()
+        .map_err(|_| StoreError::Db("send locks poisoned".into()))?;
+    if held.iter().any(|(p, _)| *p == path) {
+        return Ok(true);
+    }
+    let io = |e: std::io::Error| StoreError::Db(format!("send lock {}: {e}", path.display()));
+    std::fs::create_dir_all(&dir).map_err(io)?;
+    let file = File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(io)?;
+    match file.try_lock() {
+        Ok(()) => {
+            held.push((path, file));
+            Ok(true)
+        }
+        Err(TryLockError::WouldBlock) => Ok(false),
+        Err(TryLockError::Error(e)) => Err(io(e)),
+    }
+}
+
 impl SqliteStore {
+    /// Let go of the send locks of entries no longer `sending` (sent, retried, failed).
+    fn release_send_locks(&mut self) -> StoreResult<()> {
+        let sending: Vec<i64> = {
+            let mut stmt = self
+                .conn
+                .prepare("SELECT id FROM outbox WHERE state = 'sending'")
+                .map_err(db)?;
+            let rows = stmt.query_map([], |r| r.get(0)).map_err(db)?;
+            rows.collect::<Result<_, _>>().map_err(db)?
+        };
+        let keep: HashSet<String> = sending.iter().map(|id| format!("{id}.lock")).collect();
+        let dir = self
+            .conn
+            .path()
+            .map(|p| PathBuf::from(format!("{p}-sending")));
+        if let (Some(dir), Ok(mut held)) = (dir, HELD.lock()) {
+            held.retain(|(p, _)| {
+                p.parent() != Some(dir.as_path())
+                    || p.file_name()
+                        .and_then(|n| n.to_str())
+                        .is_some_and(|n| keep.contains(n))
+            });
+        }
+        Ok(())
+    }
+
     fn outbox_query(
         &mut self,
         sql_where: &str,
@@ -41,6 +114,7 @@ impl SqliteStore {
 
 impl OutboxStore for SqliteStore {
     fn outbox_due(&mut self, now: Timestamp) -> StoreResult<Vec<OutboxEntry>> {
+        self.release_send_locks()?;
         let now = secs(now);
         self.outbox_query(
             "(state = 'queued' AND next_attempt_at <= ?1) OR state = 'sending' ORDER BY id",
@@ -75,7 +149,10 @@ impl OutboxStore for SqliteStore {
     }
 
     fn outbox_mark_sending(&mut self, id: i64, now: Timestamp) -> StoreResult<bool> {
-        // One instance owns a one-person store (the instance lock): it always sends.
+        self.release_send_locks()?;
+        if !take_send_lock(self.conn.path(), id)? {
+            return Ok(false);
+        }
         self.outbox_update(
             id,
             "state = 'sending', attempts = attempts + 1, updated_at = ?2",
