@@ -3,15 +3,27 @@
 //! opened the composer — new customer messages, and replies sent or queued by someone else.
 
 use jiff::Timestamp;
+use postgres::GenericClient;
 use postgres::error::SqlState;
 
-use super::rows::{self, secs, ts};
-use super::tx::item_in;
+use super::rows::{self, ITEM_COLUMNS, secs, ts};
 use super::{PgStore, db, notify_changed};
 use crate::model::{ChannelKind, HistoryEntry, Item, ItemId, ItemRow, RowBuilder, ThreadEntry};
 use crate::sanitize::one_line;
 use crate::store::rules::{Transact, Tx};
 use crate::store::{AccountRecord, Activity, ItemQuery, ItemStore, StoreError, StoreResult};
+
+/// One item as `user` sees it (their read position).
+pub(super) fn item_in<C: GenericClient>(c: &mut C, user: &str, id: ItemId) -> StoreResult<Item> {
+    let row = c
+        .query_opt(
+            &format!("SELECT {ITEM_COLUMNS} FROM items i WHERE i.id = $2"),
+            &[&user, &id.0],
+        )
+        .map_err(db)?
+        .ok_or(StoreError::NoSuchItem(id))?;
+    rows::item(&row)
+}
 
 impl ItemStore for PgStore {
     fn record_sync_error(

@@ -3,9 +3,11 @@
 //! [`Tx::notify`] tells the teammates when the transaction commits.
 
 use jiff::Timestamp;
-use postgres::{GenericClient, Transaction};
+use postgres::Transaction;
 
-use super::rows::{self, FOLLOWUP_COLUMNS, ITEM_COLUMNS, secs};
+use super::followups::open_followup;
+use super::items::item_in;
+use super::rows::{self, FOLLOWUP_COLUMNS, secs};
 use super::{PgStore, db, notify_changed};
 use crate::model::{ChannelKind, FollowUp, FollowUpInput, Item, ItemId, Status};
 use crate::store::rules::{Answered, Clock, Field, NewItem, OutboxRow, Transact, Tx};
@@ -30,32 +32,6 @@ impl Transact for PgStore {
         t.tx.commit().map_err(db)?;
         Ok(out)
     }
-}
-
-/// One item as `user` sees it (their read position).
-pub(super) fn item_in<C: GenericClient>(c: &mut C, user: &str, id: ItemId) -> StoreResult<Item> {
-    let row = c
-        .query_opt(
-            &format!("SELECT {ITEM_COLUMNS} FROM items i WHERE i.id = $2"),
-            &[&user, &id.0],
-        )
-        .map_err(db)?
-        .ok_or(StoreError::NoSuchItem(id))?;
-    rows::item(&row)
-}
-
-/// The open follow-up of an item, if any.
-pub(super) fn open_followup<C: GenericClient>(
-    c: &mut C,
-    id: ItemId,
-) -> StoreResult<Option<FollowUp>> {
-    let sql = format!(
-        "SELECT {FOLLOWUP_COLUMNS} FROM followups WHERE item_id = $1 AND closed_at IS NULL ORDER BY id DESC LIMIT 1"
-    );
-    c.query_opt(&sql, &[&id.0])
-        .map_err(db)?
-        .map(|r| rows::followup(&r))
-        .transpose()
 }
 
 fn status(s: String) -> StoreResult<Status> {
