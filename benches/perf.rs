@@ -12,8 +12,9 @@ use ratatui::backend::{CrosstermBackend, TestBackend};
 use tinbox::app::{AppState, Msg, update};
 use tinbox::model::{Author, ChannelKind, IncomingItem, Kind, RowBuilder, Visibility};
 use tinbox::sla::Policies;
+use tinbox::store::ItemQuery;
+use tinbox::store::prelude::*;
 use tinbox::store::sqlite::SqliteStore;
-use tinbox::store::{ItemQuery, StoreBackend};
 use tinbox::theme::Theme;
 
 #[path = "perf/accounts.rs"]

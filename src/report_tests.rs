@@ -207,8 +207,8 @@ fn figures_per_responder_count_who_answered_first() {
 #[test]
 fn an_old_items_open_follow_up_is_counted() {
     use crate::model::FollowUpInput;
-    use crate::store::StoreBackend;
     use crate::store::conformance::incoming;
+    use crate::store::prelude::*;
     let mut s = crate::store::sqlite::SqliteStore::open_in_memory().expect("store");
     let ids = s
         .ingest(

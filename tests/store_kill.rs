@@ -5,8 +5,9 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 
 use tinbox::model::{Author, ChannelKind, IncomingItem, Kind, Visibility};
+use tinbox::store::ItemQuery;
+use tinbox::store::prelude::*;
 use tinbox::store::sqlite::SqliteStore;
-use tinbox::store::{ItemQuery, StoreBackend};
 use tinbox::testing::at;
 
 const CHILD_ENV: &str = "TINBOX_STORE_KILL_CHILD";

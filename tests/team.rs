@@ -11,8 +11,8 @@ use support::fake_mastodon::{FakeMastodon, account, status};
 use support::pty::PtyApp;
 use support::team::{TeamDb, log, wait_until};
 use support::{stderr, stdout};
-use tinbox::store::StoreBackend;
 use tinbox::store::postgres::PgStore;
+use tinbox::store::prelude::*;
 
 fn team() -> Option<TeamDb> {
     let db = TeamDb::create();

@@ -188,6 +188,10 @@ pub struct ReplyArgs {
     /// Send without asking.
     #[arg(long)]
     pub yes: bool,
+    /// Send even though the item's latest message already has a reply sent, queued or being
+    /// sent (a deliberate second message); without it `reply` stops with exit code 4.
+    #[arg(long)]
+    pub again: bool,
 }
 
 #[derive(Debug, Subcommand)]

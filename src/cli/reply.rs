@@ -3,8 +3,16 @@
 //! The reply goes into the durable outbox before anything goes on the network, with one
 //! idempotency key for all attempts; transient failures are retried with it (a few times
 //! here, and later by `tinbox` or `tinbox sync`), so the reply arrives once.
+//!
+//! Queueing takes the right to answer the item's latest inbound message, in one step in the
+//! store: when a reply to it is already sent, queued or being sent (by another `reply`, a
+//! teammate, the inbox), nothing is queued and `reply` stops with exit code 4 naming who and
+//! when; `--again` sends a deliberate second message. Interrupted (ctrl-c), it says what
+//! becomes of the reply: queued replies are sent later, once, under their idempotency key.
 
+use std::collections::HashMap;
 use std::io::{BufRead, Write};
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
@@ -12,6 +20,7 @@ use jiff::Timestamp;
 
 use super::ReplyArgs;
 use crate::app::composer::length;
+use crate::channels::Channel;
 use crate::channels::demo::Clock;
 use crate::config::Config;
 use crate::model::{ItemId, OutboxState};
@@ -19,7 +28,6 @@ use crate::outbox::OutboxEvent;
 use crate::sanitize;
 use crate::secrets::Secrets;
 use crate::store::StoreHandle;
-use std::collections::HashMap;
 
 const ATTEMPTS: u32 = 4;
 
@@ -133,33 +141,99 @@ pub async fn run(
             return Ok(1);
         }
     }
+    // Listening from here on: an interrupted send is reported, never silent.
+    let mut interrupt = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())
+        .context("listening for ctrl-c")?;
     // Durable first: the reply is in the outbox before any network call, with its key.
     let key = crate::outbox::new_key(id);
-    let queued = text.clone();
-    let oid = store
-        .call(move |s| s.enqueue_reply(id, &queued, &key, Timestamp::now()))
+    let (queued, me, again) = (text.clone(), agent.clone(), args.again);
+    let taken = store
+        .call(move |s| {
+            let now = Timestamp::now();
+            if again {
+                s.enqueue_reply(id, &queued, &key, now).map(Ok)
+            } else {
+                s.enqueue_first_reply(id, &queued, &key, &me, now)
+            }
+        })
         .await?;
-    let user = config.user.clone().unwrap_or_else(|| "me".into());
+    let oid = match taken {
+        Ok(oid) => oid,
+        Err(answered) => {
+            writeln!(
+                io.out,
+                "Not sent: {} since the latest message of #{id}; nothing was queued. \
+                 To send another message anyway, add --again.",
+                sanitize::one_line(&answered.to_string())
+            )?;
+            return Ok(ANSWERED);
+        }
+    };
     let mut channels = HashMap::new();
     channels.insert(item.account.clone(), channel);
+    let sent = tokio::select! {
+        code = send(&store, &channels, oid, &agent, &clock, &mut *io.out) => Some(code),
+        _ = interrupt.recv() => None,
+    };
+    match sent {
+        Some(code) => code,
+        None => interrupted(&store, oid, io.out).await,
+    }
+}
+
+/// Exit code: the item's latest message already has a reply (sent, queued or being sent).
+const ANSWERED: i32 = 4;
+/// Exit code: interrupted by ctrl-c (128 + SIGINT, as shells report it).
+const INTERRUPTED: i32 = 130;
+
+/// Say what becomes of a reply whose sending was interrupted.
+async fn interrupted(store: &StoreHandle, oid: i64, out: &mut dyn Write) -> Result<i32> {
+    let state = store
+        .call(move |s| s.outbox_entry(oid))
+        .await?
+        .map(|e| e.state);
+    let what = match state {
+        Some(OutboxState::Sent) => "the reply was already sent".to_string(),
+        Some(OutboxState::Failed) => {
+            "the reply was not sent; it is kept in the outbox (edit and resend it in the inbox, o)"
+                .to_string()
+        }
+        _ => format!(
+            "the reply stays queued (outbox entry {oid}) and is sent by `tinbox` or `tinbox sync`; \
+             if it already reached the network it is not posted twice (it keeps its idempotency key)"
+        ),
+    };
+    writeln!(out, "Interrupted: {what}.")?;
+    Ok(INTERRUPTED)
+}
+
+/// Send the queued entry now, retrying transient failures a few times.
+async fn send(
+    store: &StoreHandle,
+    channels: &HashMap<String, Arc<dyn Channel>>,
+    oid: i64,
+    user: &str,
+    clock: &Clock,
+    out: &mut dyn Write,
+) -> Result<i32> {
     for attempt in 1..=ATTEMPTS {
         let entry = store
             .call(move |s| s.outbox_entry(oid))
             .await?
             .context("the queued reply vanished from the outbox")?;
-        let Some(event) = crate::outbox::attempt(&store, &channels, &entry, &user, &clock).await?
+        let Some(event) = crate::outbox::attempt(store, channels, &entry, user, clock).await?
         else {
             // A teammate's tinbox took it from the shared outbox: it goes out once, from there.
-            return sent_elsewhere(&store, oid, io.out).await;
+            return sent_elsewhere(store, oid, out).await;
         };
         match event {
             OutboxEvent::Sent { remote_id, .. } => {
-                writeln!(io.out, "Sent: {remote_id}")?;
+                writeln!(out, "Sent: {remote_id}")?;
                 return Ok(0);
             }
             OutboxEvent::Failed { error, .. } => {
                 writeln!(
-                    io.out,
+                    out,
                     "Not sent: {error}. The reply is kept in the outbox; edit and resend it in the inbox (o)."
                 )?;
                 return Ok(1);
@@ -168,14 +242,14 @@ pub async fn run(
                 let wait = Timestamp::now().duration_until(at).as_secs().max(1);
                 if attempt == ATTEMPTS || wait > 60 {
                     writeln!(
-                        io.out,
+                        out,
                         "Not sent yet: {error}. It stays queued and goes out with `tinbox` or `tinbox sync` after {}.",
                         crate::channels::clock_time(&at)
                     )?;
                     return Ok(1);
                 }
                 writeln!(
-                    io.out,
+                    out,
                     "Attempt {attempt} failed ({error}); retrying in {wait}s…"
                 )?;
                 tokio::time::sleep(Duration::from_secs(wait.unsigned_abs())).await;

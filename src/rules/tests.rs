@@ -1,5 +1,6 @@
 use super::*;
 use crate::model::{Author, IncomingItem, Visibility};
+use crate::store::prelude::*;
 use crate::store::sqlite::SqliteStore;
 use crate::testing::{at, t0};
 

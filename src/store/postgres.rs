@@ -2,14 +2,14 @@
 //! itself in `instances`; the schema is brought up to date only by `tinbox db migrate`
 //! ([`PgStore::migrate`]), never by opening.
 
-mod activity;
 mod connect;
 mod followups;
+mod items;
 mod list;
-mod ops;
 mod outbox;
 mod rows;
 mod team;
+mod tx;
 
 use jiff::Timestamp;
 use postgres::{Client, Transaction};

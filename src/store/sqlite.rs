@@ -1,14 +1,11 @@
 //! The embedded SQLite backend: one file in the data dir, WAL, versioned migrations.
 
-mod clock;
 mod followups;
+mod items;
 mod list;
-mod ops;
 mod outbox;
 mod rows;
-mod team;
-
-pub(crate) use followups::format_case;
+mod tx;
 
 use std::path::Path;
 

@@ -16,7 +16,7 @@ use postgres::fallible_iterator::FallibleIterator;
 
 use super::{PgOptions, PgStore, db};
 use crate::model::ItemId;
-use crate::store::{Claim, LeaseState, StoreEvent, StoreResult};
+use crate::store::{Claim, LeaseState, StoreEvent, StoreResult, TeamStore};
 
 /// Subscribers to the other instances' changes.
 pub(super) type Subscribers = Arc<Mutex<Vec<mpsc::Sender<StoreEvent>>>>;
@@ -169,40 +169,6 @@ impl PgStore {
         )
     }
 
-    pub(super) fn team_lease(&mut self, account: &str, now: Timestamp) -> StoreResult<LeaseState> {
-        let sql = format!(
-            "INSERT INTO leases (account, instance_id, acquired_at) VALUES ($1, $2, $3) \
-             ON CONFLICT (account) DO UPDATE SET instance_id = EXCLUDED.instance_id, \
-             acquired_at = CASE WHEN leases.instance_id = EXCLUDED.instance_id \
-                           THEN leases.acquired_at ELSE EXCLUDED.acquired_at END \
-             WHERE leases.instance_id = EXCLUDED.instance_id OR NOT {} \
-             RETURNING instance_id",
-            self.alive("leases.instance_id", "$3")
-        );
-        let took = self
-            .client
-            .query_opt(&sql, &[&account, &self.instance, &self.db_secs(now)])
-            .map_err(db)?;
-        if took.is_some() {
-            return Ok(LeaseState::Held);
-        }
-        let holder = self
-            .client
-            .query_opt(
-                "SELECT i.who, i.host FROM leases l JOIN instances i ON i.id = l.instance_id \
-                 WHERE l.account = $1",
-                &[&account],
-            )
-            .map_err(db)?;
-        Ok(LeaseState::Elsewhere(match holder {
-            Some(r) => describe(
-                &r.try_get::<_, String>(0).map_err(db)?,
-                &r.try_get::<_, String>(1).map_err(db)?,
-            ),
-            None => "another tinbox".into(),
-        }))
-    }
-
     fn live_claims(&mut self, item: Option<ItemId>) -> StoreResult<Vec<Claim>> {
         let sql = format!(
             "SELECT item_id, who, since FROM claims c WHERE {} AND ($1::BIGINT IS NULL OR item_id = $1) \
@@ -222,99 +188,6 @@ impl PgStore {
                     since: super::rows::ts(r.try_get(2).map_err(db)?),
                 })
             })
-            .collect()
-    }
-
-    pub(super) fn team_claim(
-        &mut self,
-        id: ItemId,
-        who: &str,
-        now: Timestamp,
-    ) -> StoreResult<Vec<Claim>> {
-        let mut tx = self.client.transaction().map_err(db)?;
-        tx.execute(
-            "INSERT INTO claims (item_id, who, instance_id, since) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (item_id, who) DO UPDATE SET instance_id = EXCLUDED.instance_id, since = EXCLUDED.since",
-            &[&id.0, &who, &self.instance, &now.as_second()],
-        )
-        .map_err(db)?;
-        notify_claims(&mut tx)?;
-        tx.commit().map_err(db)?;
-        Ok(self
-            .live_claims(Some(id))?
-            .into_iter()
-            .filter(|c| c.who != who)
-            .collect())
-    }
-
-    pub(super) fn team_release(&mut self, id: ItemId, who: &str) -> StoreResult<()> {
-        let mut tx = self.client.transaction().map_err(db)?;
-        tx.execute(
-            "DELETE FROM claims WHERE item_id = $1 AND who = $2 AND instance_id = $3",
-            &[&id.0, &who, &self.instance],
-        )
-        .map_err(db)?;
-        notify_claims(&mut tx)?;
-        tx.commit().map_err(db)
-    }
-
-    pub(super) fn team_claims(&mut self) -> StoreResult<Vec<Claim>> {
-        self.live_claims(None)
-    }
-
-    pub(super) fn team_subscribe(&mut self) -> Option<mpsc::Receiver<StoreEvent>> {
-        let (tx, rx) = mpsc::channel();
-        self.background.subscribers.lock().ok()?.push(tx);
-        Some(rx)
-    }
-
-    pub(super) fn team_templates(&mut self) -> StoreResult<Vec<(String, String)>> {
-        let rows = self
-            .client
-            .query("SELECT name, body FROM templates ORDER BY name", &[])
-            .map_err(db)?;
-        rows.iter()
-            .map(|r| Ok((r.try_get(0).map_err(db)?, r.try_get(1).map_err(db)?)))
-            .collect()
-    }
-
-    pub(super) fn team_share_template(
-        &mut self,
-        name: &str,
-        body: &str,
-        who: &str,
-        now: Timestamp,
-    ) -> StoreResult<()> {
-        if body.trim().is_empty() {
-            self.client
-                .execute("DELETE FROM templates WHERE name = $1", &[&name])
-                .map_err(db)?;
-        } else {
-            self.client
-                .execute(
-                    "INSERT INTO templates (name, body, updated_by, updated_at) VALUES ($1, $2, $3, $4) \
-                     ON CONFLICT (name) DO UPDATE SET body = $2, updated_by = $3, updated_at = $4",
-                    &[&name, &body, &who, &now.as_second()],
-                )
-                .map_err(db)?;
-        }
-        Ok(())
-    }
-
-    pub(super) fn team_first_responders(
-        &mut self,
-        since: Timestamp,
-    ) -> StoreResult<Vec<(ItemId, String)>> {
-        let rows = self
-            .client
-            .query(
-                "SELECT DISTINCT ON (item_id) item_id, who FROM history \
-                 WHERE to_status = 'replied' AND at >= $1 ORDER BY item_id, at, id",
-                &[&since.as_second()],
-            )
-            .map_err(db)?;
-        rows.iter()
-            .map(|r| Ok((ItemId(r.try_get(0).map_err(db)?), r.try_get(1).map_err(db)?)))
             .collect()
     }
 
@@ -383,4 +256,123 @@ pub struct InstanceInfo {
     pub alive: bool,
     /// The instance asking.
     pub this: bool,
+}
+
+impl TeamStore for PgStore {
+    fn heal(&mut self) {
+        if self.client.is_closed() {
+            match PgStore::connect(&self.opts) {
+                Ok(c) => {
+                    tracing::info!("team store: reconnected");
+                    self.client = c;
+                }
+                Err(e) => tracing::warn!("team store: reconnecting: {e}"),
+            }
+        }
+    }
+
+    fn lease_account(&mut self, account: &str, now: Timestamp) -> StoreResult<LeaseState> {
+        let sql = format!(
+            "INSERT INTO leases (account, instance_id, acquired_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (account) DO UPDATE SET instance_id = EXCLUDED.instance_id, \
+             acquired_at = CASE WHEN leases.instance_id = EXCLUDED.instance_id \
+                           THEN leases.acquired_at ELSE EXCLUDED.acquired_at END \
+             WHERE leases.instance_id = EXCLUDED.instance_id OR NOT {} \
+             RETURNING instance_id",
+            self.alive("leases.instance_id", "$3")
+        );
+        let took = self
+            .client
+            .query_opt(&sql, &[&account, &self.instance, &self.db_secs(now)])
+            .map_err(db)?;
+        if took.is_some() {
+            return Ok(LeaseState::Held);
+        }
+        let holder = self
+            .client
+            .query_opt(
+                "SELECT i.who, i.host FROM leases l JOIN instances i ON i.id = l.instance_id \
+                 WHERE l.account = $1",
+                &[&account],
+            )
+            .map_err(db)?;
+        Ok(LeaseState::Elsewhere(match holder {
+            Some(r) => describe(
+                &r.try_get::<_, String>(0).map_err(db)?,
+                &r.try_get::<_, String>(1).map_err(db)?,
+            ),
+            None => "another tinbox".into(),
+        }))
+    }
+
+    fn claim_item(&mut self, id: ItemId, who: &str, now: Timestamp) -> StoreResult<Vec<Claim>> {
+        let mut tx = self.client.transaction().map_err(db)?;
+        tx.execute(
+            "INSERT INTO claims (item_id, who, instance_id, since) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (item_id, who) DO UPDATE SET instance_id = EXCLUDED.instance_id, since = EXCLUDED.since",
+            &[&id.0, &who, &self.instance, &now.as_second()],
+        )
+        .map_err(db)?;
+        notify_claims(&mut tx)?;
+        tx.commit().map_err(db)?;
+        Ok(self
+            .live_claims(Some(id))?
+            .into_iter()
+            .filter(|c| c.who != who)
+            .collect())
+    }
+
+    fn release_claim(&mut self, id: ItemId, who: &str) -> StoreResult<()> {
+        let mut tx = self.client.transaction().map_err(db)?;
+        tx.execute(
+            "DELETE FROM claims WHERE item_id = $1 AND who = $2 AND instance_id = $3",
+            &[&id.0, &who, &self.instance],
+        )
+        .map_err(db)?;
+        notify_claims(&mut tx)?;
+        tx.commit().map_err(db)
+    }
+
+    fn claims(&mut self) -> StoreResult<Vec<Claim>> {
+        self.live_claims(None)
+    }
+
+    fn subscribe(&mut self) -> Option<mpsc::Receiver<StoreEvent>> {
+        let (tx, rx) = mpsc::channel();
+        self.background.subscribers.lock().ok()?.push(tx);
+        Some(rx)
+    }
+
+    fn shared_templates(&mut self) -> StoreResult<Vec<(String, String)>> {
+        let rows = self
+            .client
+            .query("SELECT name, body FROM templates ORDER BY name", &[])
+            .map_err(db)?;
+        rows.iter()
+            .map(|r| Ok((r.try_get(0).map_err(db)?, r.try_get(1).map_err(db)?)))
+            .collect()
+    }
+
+    fn share_template(
+        &mut self,
+        name: &str,
+        body: &str,
+        who: &str,
+        now: Timestamp,
+    ) -> StoreResult<()> {
+        if body.trim().is_empty() {
+            self.client
+                .execute("DELETE FROM templates WHERE name = $1", &[&name])
+                .map_err(db)?;
+        } else {
+            self.client
+                .execute(
+                    "INSERT INTO templates (name, body, updated_by, updated_at) VALUES ($1, $2, $3, $4) \
+                     ON CONFLICT (name) DO UPDATE SET body = $2, updated_by = $3, updated_at = $4",
+                    &[&name, &body, &who, &now.as_second()],
+                )
+                .map_err(db)?;
+        }
+        Ok(())
+    }
 }

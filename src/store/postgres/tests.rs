@@ -10,7 +10,8 @@ use self::testdb::TestDb;
 use super::*;
 use crate::model::{ChannelKind, FollowUpInput, FollowUpMethod, ItemId, Status};
 use crate::store::conformance::{incoming, reply_in};
-use crate::store::{Activity, LeaseState, StoreBackend};
+use crate::store::prelude::*;
+use crate::store::{Activity, LeaseState};
 use crate::testing::at;
 
 /// A throw-away database per test.

@@ -1,42 +1,97 @@
-//! The durable outbox in SQLite.
+//! Reading the durable outbox in SQLite, and the sender's bookkeeping (queueing and recording a
+//! sent reply are the store's rules).
+//!
+//! Several programs may use one store at once (`tinbox reply` while the inbox runs, or
+//! `tinbox sync --once`). An entry is taken for sending only with its send lock: a file lock
+//! next to the store, held by the sending process until the entry leaves `sending`, and
+//! released by the system when that process dies. So an entry another live program is sending
+//! is left to it, and one left `sending` by a crash is taken again at once.
+
+use std::collections::HashSet;
+use std::fs::{File, TryLockError};
+use std::path::PathBuf;
+use std::sync::Mutex;
 
 use jiff::Timestamp;
-use rusqlite::{OptionalExtension, Row, params};
+use rusqlite::OptionalExtension;
 
-use super::clock::record_reply_tx;
-use super::rows::{secs, ts};
+use super::rows::{self, OUTBOX_COLUMNS, secs, ts};
 use super::{SqliteStore, db};
-use crate::model::{ItemId, OutboxEntry, OutboxState};
+use crate::model::OutboxEntry;
 use crate::sanitize::one_line;
-use crate::store::{StoreBackend, StoreError, StoreResult};
+use crate::store::{OutboxStore, StoreError, StoreResult};
 
-const COLUMNS: &str = "id, item_id, text, idempotency_key, state, attempts, last_error, next_attempt_at, remote_id, created_at";
+/// The send locks this process holds: each lock file's path, and the file, open and locked.
+static HELD: Mutex<Vec<(PathBuf, File)>> = Mutex::new(Vec::new());
 
-fn entry(r: &Row<'_>) -> rusqlite::Result<OutboxEntry> {
-    let state: String = r.get(4)?;
-    Ok(OutboxEntry {
-        id: r.get(0)?,
-        item: ItemId(r.get(1)?),
-        text: r.get(2)?,
-        idempotency_key: r.get(3)?,
-        state: state.parse().unwrap_or(OutboxState::Failed),
-        attempts: r.get(5)?,
-        last_error: r.get(6)?,
-        next_attempt_at: ts(r.get(7)?),
-        remote_id: r.get(8)?,
-        created_at: ts(r.get(9)?),
-    })
+/// Whether this process may send entry `id`: it takes (or already holds) the entry's send
+/// lock. `false`: another live program holds it and is sending the entry.
+fn take_send_lock(store: Option<&str>, id: i64) -> StoreResult<bool> {
+    // A private in-memory store has one user.
+    let Some(store) = store.filter(|p| !p.is_empty()) else {
+        return Ok(true);
+    };
+    let dir = PathBuf::from(format!("{store}-sending"));
+    let path = dir.join(format!("{id}.lock"));
+    let mut held = HELD
+        .lock()
+        .map_err(|_| StoreError::Db("send locks poisoned".into()))?;
+    if held.iter().any(|(p, _)| *p == path) {
+        return Ok(true);
+    }
+    let io = |e: std::io::Error| StoreError::Db(format!("send lock {}: {e}", path.display()));
+    std::fs::create_dir_all(&dir).map_err(io)?;
+    let file = File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(io)?;
+    match file.try_lock() {
+        Ok(()) => {
+            held.push((path, file));
+            Ok(true)
+        }
+        Err(TryLockError::WouldBlock) => Ok(false),
+        Err(TryLockError::Error(e)) => Err(io(e)),
+    }
 }
 
 impl SqliteStore {
+    /// Let go of the send locks of entries no longer `sending` (sent, retried, failed).
+    fn release_send_locks(&mut self) -> StoreResult<()> {
+        let sending: Vec<i64> = {
+            let mut stmt = self
+                .conn
+                .prepare("SELECT id FROM outbox WHERE state = 'sending'")
+                .map_err(db)?;
+            let rows = stmt.query_map([], |r| r.get(0)).map_err(db)?;
+            rows.collect::<Result<_, _>>().map_err(db)?
+        };
+        let keep: HashSet<String> = sending.iter().map(|id| format!("{id}.lock")).collect();
+        let dir = self
+            .conn
+            .path()
+            .map(|p| PathBuf::from(format!("{p}-sending")));
+        if let (Some(dir), Ok(mut held)) = (dir, HELD.lock()) {
+            held.retain(|(p, _)| {
+                p.parent() != Some(dir.as_path())
+                    || p.file_name()
+                        .and_then(|n| n.to_str())
+                        .is_some_and(|n| keep.contains(n))
+            });
+        }
+        Ok(())
+    }
+
     fn outbox_query(
         &mut self,
         sql_where: &str,
         args: &[&dyn rusqlite::ToSql],
     ) -> StoreResult<Vec<OutboxEntry>> {
-        let sql = format!("SELECT {COLUMNS} FROM outbox WHERE {sql_where}");
+        let sql = format!("SELECT {OUTBOX_COLUMNS} FROM outbox WHERE {sql_where}");
         let mut stmt = self.conn.prepare(&sql).map_err(db)?;
-        let rows = stmt.query_map(args, entry).map_err(db)?;
+        let rows = stmt.query_map(args, rows::outbox_entry).map_err(db)?;
         rows.collect::<Result<_, _>>().map_err(db)
     }
 
@@ -55,39 +110,11 @@ impl SqliteStore {
         }
         Ok(())
     }
+}
 
-    pub(super) fn enqueue(
-        &mut self,
-        id: ItemId,
-        text: &str,
-        key: &str,
-        now: Timestamp,
-    ) -> StoreResult<i64> {
-        let tx = self.conn.transaction().map_err(db)?;
-        let exists: bool = tx
-            .query_row(
-                "SELECT EXISTS (SELECT 1 FROM items WHERE id = ?1)",
-                [id.0],
-                |r| r.get(0),
-            )
-            .map_err(db)?;
-        if !exists {
-            return Err(StoreError::NoSuchItem(id));
-        }
-        tx.execute(
-            "INSERT INTO outbox (item_id, text, idempotency_key, state, next_attempt_at, created_at, updated_at) \
-             VALUES (?1, ?2, ?3, 'queued', ?4, ?4, ?4)",
-            params![id.0, text, key, secs(now)],
-        )
-        .map_err(db)?;
-        let oid = tx.last_insert_rowid();
-        tx.execute("DELETE FROM drafts WHERE item_id = ?1", [id.0])
-            .map_err(db)?;
-        tx.commit().map_err(db)?;
-        Ok(oid)
-    }
-
-    pub(super) fn due(&mut self, now: Timestamp) -> StoreResult<Vec<OutboxEntry>> {
+impl OutboxStore for SqliteStore {
+    fn outbox_due(&mut self, now: Timestamp) -> StoreResult<Vec<OutboxEntry>> {
+        self.release_send_locks()?;
         let now = secs(now);
         self.outbox_query(
             "(state = 'queued' AND next_attempt_at <= ?1) OR state = 'sending' ORDER BY id",
@@ -95,7 +122,7 @@ impl SqliteStore {
         )
     }
 
-    pub(super) fn next_due(&mut self) -> StoreResult<Option<Timestamp>> {
+    fn outbox_next_due(&mut self) -> StoreResult<Option<Timestamp>> {
         let t: Option<i64> = self
             .conn
             .query_row(
@@ -109,7 +136,7 @@ impl SqliteStore {
         Ok(t.map(ts))
     }
 
-    pub(super) fn list(&mut self, include_sent: bool) -> StoreResult<Vec<OutboxEntry>> {
+    fn outbox(&mut self, include_sent: bool) -> StoreResult<Vec<OutboxEntry>> {
         if include_sent {
             self.outbox_query("1 = 1 ORDER BY id DESC", &[])
         } else {
@@ -117,43 +144,24 @@ impl SqliteStore {
         }
     }
 
-    pub(super) fn get(&mut self, id: i64) -> StoreResult<Option<OutboxEntry>> {
+    fn outbox_entry(&mut self, id: i64) -> StoreResult<Option<OutboxEntry>> {
         Ok(self.outbox_query("id = ?1", &[&id])?.pop())
     }
 
-    pub(super) fn sending(&mut self, id: i64, now: Timestamp) -> StoreResult<()> {
+    fn outbox_mark_sending(&mut self, id: i64, now: Timestamp) -> StoreResult<bool> {
+        self.release_send_locks()?;
+        if !take_send_lock(self.conn.path(), id)? {
+            return Ok(false);
+        }
         self.outbox_update(
             id,
             "state = 'sending', attempts = attempts + 1, updated_at = ?2",
             &[&secs(now)],
-        )
+        )?;
+        Ok(true)
     }
 
-    pub(super) fn sent(
-        &mut self,
-        id: i64,
-        remote_id: &str,
-        who: &str,
-        sent_at: Timestamp,
-    ) -> StoreResult<()> {
-        let e = self
-            .get(id)?
-            .ok_or_else(|| StoreError::Db(format!("no outbox entry {id}")))?;
-        if e.state == OutboxState::Sent {
-            return Ok(());
-        }
-        let item = self.item(e.item)?;
-        let tx = self.conn.transaction().map_err(db)?;
-        tx.execute(
-            "UPDATE outbox SET state = 'sent', remote_id = ?2, last_error = NULL, updated_at = ?3 WHERE id = ?1",
-            params![id, remote_id, secs(sent_at)],
-        )
-        .map_err(db)?;
-        record_reply_tx(&tx, &item, remote_id, &e.text, who, sent_at)?;
-        tx.commit().map_err(db)
-    }
-
-    pub(super) fn retry(&mut self, id: i64, error: &str, next_at: Timestamp) -> StoreResult<()> {
+    fn outbox_mark_retry(&mut self, id: i64, error: &str, next_at: Timestamp) -> StoreResult<()> {
         let error = one_line(error);
         self.outbox_update(
             id,
@@ -162,36 +170,12 @@ impl SqliteStore {
         )
     }
 
-    pub(super) fn failed(&mut self, id: i64, error: &str, now: Timestamp) -> StoreResult<()> {
+    fn outbox_mark_failed(&mut self, id: i64, error: &str, now: Timestamp) -> StoreResult<()> {
         let error = one_line(error);
         self.outbox_update(
             id,
             "state = 'failed', last_error = ?2, updated_at = ?3",
             &[&error, &secs(now)],
-        )
-    }
-
-    pub(super) fn requeue(
-        &mut self,
-        id: i64,
-        text: Option<&str>,
-        key: &str,
-        now: Timestamp,
-    ) -> StoreResult<()> {
-        let e = self
-            .get(id)?
-            .ok_or_else(|| StoreError::Db(format!("no outbox entry {id}")))?;
-        if e.state != OutboxState::Failed {
-            return Err(StoreError::Db(format!(
-                "outbox entry {id} is {}, only failed replies can be resent",
-                e.state
-            )));
-        }
-        let text = text.unwrap_or(&e.text).to_string();
-        self.outbox_update(
-            id,
-            "state = 'queued', text = ?2, idempotency_key = ?3, attempts = 0, next_attempt_at = ?4, updated_at = ?4",
-            &[&text, &key, &secs(now)],
         )
     }
 }

@@ -1,7 +1,8 @@
 use super::*;
 use crate::model::{ChannelKind, IncomingItem};
+use crate::store::ItemQuery;
 use crate::store::conformance::incoming;
-use crate::store::{ItemQuery, StoreBackend};
+use crate::store::prelude::*;
 use crate::testing::at;
 
 /// Every backend-independent test, on a fresh in-memory store.
