@@ -7,10 +7,10 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::text::{fit, truncate, width};
 use super::{channel_role, timer_role};
 use crate::app::AppState;
 use crate::app::state::Focus;
+use crate::fmt::text::{fit, truncate, width};
 use crate::model::RowItem;
 use crate::sanitize;
 use crate::sla::{self, TimerState};

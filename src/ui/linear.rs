@@ -7,9 +7,9 @@ use ratatui::Frame;
 use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::text::truncate;
 use crate::app::AppState;
 use crate::app::state::{Focus, Mode};
+use crate::fmt::text::truncate;
 use crate::model::{Item, RowItem};
 use crate::sanitize::one_line;
 use crate::sla::{TimerState, format_age};

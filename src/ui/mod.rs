@@ -10,7 +10,6 @@ mod linear;
 mod overlays;
 mod stats;
 mod statusbar;
-pub mod text;
 
 use jiff::Timestamp;
 use ratatui::Frame;
@@ -20,6 +19,7 @@ use ratatui::widgets::Paragraph;
 
 use crate::app::AppState;
 use crate::app::state::{Focus, Mode, SortOrder};
+use crate::fmt;
 use crate::model::{ChannelKind, RowItem};
 use crate::sanitize;
 use crate::sla::TimerState;
@@ -156,7 +156,7 @@ pub fn draw(frame: &mut Frame, state: &AppState, theme: &Theme, now: Timestamp) 
             sanitize::one_line(&alert.message)
         );
         let line = Span::styled(
-            text::truncate(&text, a.banner.width as usize),
+            fmt::truncate(&text, a.banner.width as usize),
             theme.style(Role::SlaBreached),
         );
         frame.render_widget(Paragraph::new(line), a.banner);
@@ -267,7 +267,7 @@ fn header(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, now: T
         } else {
             " DEMO "
         };
-        let w = text::width(label) as u16;
+        let w = fmt::width(label) as u16;
         if area.width > w {
             let r = Rect::new(area.x + area.width - w, area.y, w, 1);
             frame.render_widget(

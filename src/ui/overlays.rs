@@ -5,10 +5,10 @@ use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
-use super::text::{fit, width};
 use crate::app::AppState;
 use crate::app::composer::length;
 use crate::app::state::Composer;
+use crate::fmt::text::{fit, width};
 use crate::model::{OutboxEntry, OutboxState, Visibility};
 use crate::sanitize;
 use crate::sla::format_age;

@@ -96,7 +96,7 @@ fn line(row: &Row) -> String {
     format!(
         " {:<10} {:<14} {:>5} {:>7} {:>7} {:>7} {:>8} {:>9} {:>7}",
         row.channel,
-        super::text::truncate(&row.account, 14),
+        crate::fmt::text::truncate(&row.account, 14),
         row.items_in,
         row.replied,
         age(row.median_first_response_s),

@@ -27,7 +27,7 @@ pub(crate) fn render(state: &AppState, w: u16, h: u16) -> String {
                     continue;
                 }
                 let sym = buf[(x, y)].symbol();
-                skip = text::width(sym).saturating_sub(1);
+                skip = fmt::width(sym).saturating_sub(1);
                 line.push_str(sym);
             }
             line.trim_end().to_string()
