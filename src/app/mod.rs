@@ -1,11 +1,13 @@
 //! The application core: state, messages, actions, effects and the pure `update`.
 
 pub mod action;
+pub mod actions;
 pub mod composer;
 pub mod effect;
 pub mod filter;
 pub mod form;
 pub mod keymap;
+pub mod layout;
 pub mod mouse;
 pub mod msg;
 pub mod palette;

@@ -2,7 +2,6 @@
 //! Enter runs it. Pure, part of `update`.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use jiff::Timestamp;
 
 use super::state::Mode;
 use super::{Action, AppState, Effect};
@@ -55,9 +54,11 @@ pub fn open(state: &mut AppState) -> Vec<Effect> {
     Vec::new()
 }
 
-pub fn on_key(state: &mut AppState, key: KeyEvent, now: Timestamp) -> Vec<Effect> {
+/// A key in the palette: edits the query or moves the choice; Enter closes the palette and
+/// answers the chosen action, which `update` then applies.
+pub fn on_key(state: &mut AppState, key: KeyEvent) -> Option<Action> {
     let Mode::Palette { query, selected } = &mut state.mode else {
-        return Vec::new();
+        return None;
     };
     state.dirty = true;
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
@@ -65,11 +66,9 @@ pub fn on_key(state: &mut AppState, key: KeyEvent, now: Timestamp) -> Vec<Effect
     match key.code {
         KeyCode::Esc => state.mode = Mode::Normal,
         KeyCode::Enter => {
-            let Some(action) = found.get(*selected).copied() else {
-                return Vec::new();
-            };
+            let action = found.get(*selected).copied()?;
             state.mode = Mode::Normal;
-            return super::update::apply(state, action, now);
+            return Some(action);
         }
         KeyCode::Down | KeyCode::Tab => {
             *selected = (*selected + 1).min(found.len().saturating_sub(1))
@@ -89,7 +88,7 @@ pub fn on_key(state: &mut AppState, key: KeyEvent, now: Timestamp) -> Vec<Effect
         }
         _ => {}
     }
-    Vec::new()
+    None
 }
 
 #[cfg(test)]

@@ -1,8 +1,9 @@
 use crossterm::event::KeyCode;
 
 use super::*;
+use crate::app::state::Focus;
 use crate::app::test_support::*;
-use crate::model::{ItemId, ThreadEntry};
+use crate::model::{ItemId, Status, ThreadEntry};
 use crate::sla;
 use crate::store::IngestReport;
 use crate::testing::{item, t0};
@@ -77,7 +78,7 @@ fn scrolling_keeps_selection_on_screen() {
     );
     let items = rows((1..=50).map(|i| item(i, t0(), i * 10)));
     update(&mut s, Msg::ItemsLoaded(items), t0());
-    let rows = crate::ui::list_rows(80, 10, &s);
+    let rows = crate::app::layout::list_rows(80, 10, &s);
     for _ in 0..30 {
         update(&mut s, key('j'), t0());
         assert!(
