@@ -2,7 +2,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use crate::app::state::{Composer, Level, Mode};
 use crate::app::test_support::*;
-use crate::app::{Effect, Msg, update};
+use crate::app::{Effect, Msg};
 use crate::model::{ChannelKind, ItemId, OutboxEntry, OutboxState};
 use crate::outbox::OutboxEvent;
 use crate::testing::t0;

@@ -95,7 +95,6 @@ pub fn on_key(state: &mut AppState, key: KeyEvent) -> Option<Action> {
 mod tests {
     use super::*;
     use crate::app::test_support::*;
-    use crate::app::update;
     use crate::testing::t0;
 
     #[test]

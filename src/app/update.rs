@@ -1,10 +1,11 @@
 //! `update`: the only place the app state changes.
 //!
-//! Synchronous, no I/O, no clock reads: `now` is passed in. Everything the outside world must
+//! Synchronous, no I/O, no clock reads: `now` and the time zone are passed in. Everything the outside world must
 //! do comes back as [`Effect`]s for the runner.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use jiff::Timestamp;
+use jiff::tz::TimeZone;
 
 use super::actions::{self, apply, keep_selection_visible, quit, reload, select, show_items};
 use super::composer;
@@ -16,9 +17,11 @@ use crate::model::ItemRow;
 use crate::outbox::OutboxEvent;
 
 /// Apply one message to the state and return the effects to run.
-pub fn update(state: &mut AppState, msg: Msg, now: Timestamp) -> Vec<Effect> {
+/// `tz` is the user's time zone, for wall-clock text and calendar dates (the event loop
+/// passes the system's, tests a fixed one).
+pub fn update(state: &mut AppState, msg: Msg, now: Timestamp, tz: &TimeZone) -> Vec<Effect> {
     match msg {
-        Msg::Key(key) => on_key(state, key, now),
+        Msg::Key(key) => on_key(state, key, now, tz),
         Msg::Mouse { kind, column, row } => {
             match super::mouse::on_mouse(state, kind, column, row) {
                 Some(intent) => actions::run(state, intent, now),
@@ -84,7 +87,7 @@ pub fn update(state: &mut AppState, msg: Msg, now: Timestamp) -> Vec<Effect> {
                     Level::Info,
                     format!(
                         "Reply to #{item} not sent yet ({error}); retrying at {}.",
-                        crate::channels::clock_time(&at)
+                        crate::clock::clock_time_in(&at, now, tz)
                     ),
                     false,
                 ),
@@ -114,14 +117,13 @@ pub fn update(state: &mut AppState, msg: Msg, now: Timestamp) -> Vec<Effect> {
             since,
         } => {
             if let Mode::Stats(report) = &mut state.mode {
-                let tz = jiff::tz::TimeZone::system();
                 *report = Some(Box::new(crate::report::build(
                     &items,
                     &followups,
                     &state.policies,
                     since,
                     now,
-                    &tz,
+                    tz,
                 )));
                 state.dirty = true;
             }
@@ -254,7 +256,7 @@ fn on_items(state: &mut AppState, items: Vec<ItemRow>, now: Timestamp) -> Vec<Ef
     fx
 }
 
-fn on_key(state: &mut AppState, key: KeyEvent, now: Timestamp) -> Vec<Effect> {
+fn on_key(state: &mut AppState, key: KeyEvent, now: Timestamp, tz: &TimeZone) -> Vec<Effect> {
     if key.kind == KeyEventKind::Release {
         return Vec::new();
     }
@@ -263,11 +265,17 @@ fn on_key(state: &mut AppState, key: KeyEvent, now: Timestamp) -> Vec<Effect> {
     // Esc and the next key often arrive together and read as Alt+key (tinbox binds no Alt
     // keys): act on Esc (closing a dialog, keeping a draft), then on the key.
     if let (KeyCode::Char(ch), true) = (key.code, key.modifiers.contains(KeyModifiers::ALT)) {
-        let mut fx = on_key(state, KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE), now);
+        let mut fx = on_key(
+            state,
+            KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE),
+            now,
+            tz,
+        );
         fx.extend(on_key(
             state,
             KeyEvent::new(KeyCode::Char(ch), key.modifiers - KeyModifiers::ALT),
             now,
+            tz,
         ));
         return fx;
     }
@@ -291,7 +299,7 @@ fn on_key(state: &mut AppState, key: KeyEvent, now: Timestamp) -> Vec<Effect> {
                 None => Vec::new(),
             };
         }
-        Mode::Form(_) => return super::form::on_key(state, key, now),
+        Mode::Form(_) => return super::form::on_key(state, key, now, tz),
         Mode::FollowUps { .. } => return super::views::followups_key(state, key),
         Mode::Search { .. } => {
             let (row, mut fx) = super::search::on_key(state, key);

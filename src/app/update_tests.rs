@@ -2,6 +2,7 @@ use crossterm::event::KeyCode;
 
 use super::*;
 use crate::app::state::Focus;
+use crate::app::test_support::update;
 use crate::app::test_support::*;
 use crate::model::{ItemId, Status, ThreadEntry};
 use crate::sla;

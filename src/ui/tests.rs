@@ -2,9 +2,9 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
 use super::*;
+use crate::app::Msg;
 use crate::app::state::{AccountHealth, AccountView, Composer, Level};
-use crate::app::test_support::{rows, whole};
-use crate::app::{Msg, update};
+use crate::app::test_support::{rows, update, whole};
 use crate::channels::{Capabilities, LengthUnit};
 use crate::model::{HistoryEntry, ItemDetail, ItemId, Kind, Status, ThreadEntry, Visibility};
 use crate::sla::Policies;
