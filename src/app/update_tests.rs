@@ -4,9 +4,9 @@ use super::*;
 use crate::app::state::Focus;
 use crate::app::test_support::update;
 use crate::app::test_support::*;
+use crate::channels::poller::SyncReport;
 use crate::model::{ItemId, Status, ThreadEntry};
 use crate::sla;
-use crate::store::IngestReport;
 use crate::testing::{item, t0};
 
 #[test]
@@ -181,9 +181,9 @@ fn poller_events_update_health_and_reload_on_news() {
         s.accounts["demo"].health,
         AccountHealth::Failing { .. }
     ));
-    let report = IngestReport {
+    let report = SyncReport {
         new_items: vec![ItemId(9)],
-        ..IngestReport::default()
+        ..SyncReport::default()
     };
     let fx = update(
         &mut s,
@@ -203,7 +203,7 @@ fn poller_events_update_health_and_reload_on_news() {
     assert_eq!(s.accounts["demo"].health, AccountHealth::Ok { at: t0() });
     let quiet = PollerEvent::Synced {
         account: "demo".into(),
-        report: IngestReport::default(),
+        report: SyncReport::default(),
         at: t0(),
     };
     assert!(
@@ -220,9 +220,9 @@ fn an_alert_shows_a_banner_notifies_and_esc_dismisses_it() {
         message: m.into(),
         item: None,
     };
-    let report = IngestReport {
+    let report = SyncReport {
         alerts: vec![alert("outage: 6 items in the last 10 min (more than 5)")],
-        ..IngestReport::default()
+        ..SyncReport::default()
     };
     let fx = update(
         &mut s,
@@ -271,7 +271,7 @@ fn a_healthy_account_does_not_flicker_while_polling() {
     );
     let synced = PollerEvent::Synced {
         account: "demo".into(),
-        report: IngestReport::default(),
+        report: SyncReport::default(),
         at: t0(),
     };
     update(&mut s, Msg::Poller(synced), t0());
