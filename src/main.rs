@@ -279,8 +279,7 @@ fn inbox(cli: &Cli, paths: &Paths, config: Config, theme: Theme, user: String) -
         clock,
         templates,
         case_format: config.case_format.clone(),
-        keymap: tinbox::app::keymap::Keymap::with_bindings(&config.keys)
-            .map_err(anyhow::Error::msg)?,
+        keymap: config.keymap.clone(),
         notify: config.notify.clone(),
         rules: config.rules.clone(),
         views: config.views.clone(),

@@ -1,12 +1,9 @@
 //! The application core: state, messages, actions, effects and the pure `update`.
 
-pub mod action;
 pub mod actions;
 pub mod composer;
 pub mod effect;
-pub mod filter;
 pub mod form;
-pub mod keymap;
 pub mod layout;
 pub mod mouse;
 pub mod msg;
@@ -21,7 +18,9 @@ pub mod triage;
 pub mod update;
 pub mod views;
 
-pub use action::Action;
+// Keys and the filter language sit below config; these paths stay for the callers.
+pub use crate::filter;
+pub use crate::keys::{Action, action, keymap};
 pub use effect::Effect;
 pub use msg::Msg;
 pub use state::AppState;

@@ -9,10 +9,10 @@ use jiff::tz::TimeZone;
 
 use super::actions::{self, apply, keep_selection_visible, quit, reload, select, show_items};
 use super::composer;
-use super::keymap::Lookup;
 use super::state::{AccountHealth, Level, Mode};
 use super::{Action, AppState, Effect, Msg};
 use crate::channels::poller::PollerEvent;
+use crate::keys::Lookup;
 use crate::model::ItemRow;
 use crate::outbox::OutboxEvent;
 

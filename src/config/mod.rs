@@ -46,14 +46,16 @@ pub struct Config {
     pub templates: BTreeMap<String, String>,
     /// Case numbers of follow-ups: `{n}` is the sequence, `{n:05}` zero-padded.
     pub case_format: String,
-    /// `[keys]`: (key, action name) pairs over the default key map, validated.
+    /// `[keys]`: (key, action name) pairs over the default key map, as written.
     pub keys: Vec<(String, String)>,
+    /// The key map: the defaults with `[keys]` on top, built once here.
+    pub keymap: crate::keys::Keymap,
     /// `[notify]`: how each event reaches the user.
     pub notify: crate::notify::Settings,
     /// `[[rules]]` and `[[alerts]]`, applied to items as they arrive.
     pub rules: std::sync::Arc<crate::rules::Rules>,
     /// `[[views]]`: named filters for the number keys (none: the built-in views).
-    pub views: Vec<crate::app::filter::View>,
+    pub views: Vec<crate::filter::View>,
     /// The linear, screen-reader-friendly inbox (`--linear`).
     pub linear: bool,
     /// Clicks and the wheel in the inbox (`mouse = true`).
@@ -102,6 +104,7 @@ impl Default for Config {
             mouse: false,
             store: StoreConfig::Sqlite,
             keys: Vec::new(),
+            keymap: crate::keys::Keymap::default(),
             notify: crate::notify::Settings::default(),
         }
     }

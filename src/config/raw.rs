@@ -359,7 +359,8 @@ pub fn parse(text: &str, origin: &Path) -> Result<Config, ConfigError> {
     }
     for (key, action) in &raw.keys {
         let binding = (key.clone(), action.get_ref().clone());
-        crate::app::keymap::Keymap::with_bindings(std::slice::from_ref(&binding))
+        cfg.keymap
+            .bind(key, action.get_ref())
             .map_err(|e| cx.bad(action, &format!("keys.{key}"), e))?;
         cfg.keys.push(binding);
     }
@@ -376,7 +377,7 @@ pub fn parse(text: &str, origin: &Path) -> Result<Config, ConfigError> {
     cfg.rules = Arc::new(super::raw_rules::rules(&cx, &raw.rules, &raw.alerts)?);
     for (i, v) in raw.views.iter().enumerate() {
         let v = v.get_ref();
-        let view = crate::app::filter::View::new(&v.name, v.filter.get_ref())
+        let view = crate::filter::View::new(&v.name, v.filter.get_ref())
             .map_err(|e| cx.bad(&v.filter, &format!("views[{i}].filter"), e))?;
         cfg.views.push(view);
     }

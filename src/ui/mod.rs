@@ -23,14 +23,15 @@ use crate::app::layout::areas;
 pub use crate::app::layout::{WIDE, list_rows, visible_items};
 use crate::app::state::{Mode, SortOrder};
 use crate::fmt;
+use crate::keys::{Action, Keymap};
 use crate::model::{ChannelKind, RowItem};
 use crate::sanitize;
 use crate::sla::TimerState;
 use crate::theme::{Role, Theme};
 
 /// The help screen's rows: every action of the `Action` enum with the keys bound to it.
-pub fn help_lines(keymap: &crate::app::keymap::Keymap) -> Vec<(String, &'static str)> {
-    crate::app::Action::ALL
+pub fn help_lines(keymap: &Keymap) -> Vec<(String, &'static str)> {
+    Action::ALL
         .iter()
         .map(|a| (keymap.labels_for(*a).join(", "), a.description()))
         .collect()

@@ -52,7 +52,7 @@ pub fn help(
     frame: &mut Frame,
     area: Rect,
     scroll: u16,
-    keymap: &crate::app::keymap::Keymap,
+    keymap: &crate::keys::Keymap,
     theme: &Theme,
 ) {
     let rows = super::help_lines(keymap);
@@ -93,7 +93,7 @@ pub fn palette(
     area: Rect,
     query: &str,
     selected: usize,
-    keymap: &crate::app::keymap::Keymap,
+    keymap: &crate::keys::Keymap,
     theme: &Theme,
 ) {
     let found = crate::app::palette::matches(query);
