@@ -1,7 +1,7 @@
 use std::path::Path;
 
 use super::*;
-use crate::model::Kind;
+use crate::model::{ChannelKind, Kind};
 
 fn err(text: &str) -> String {
     parse(text, Path::new("/home/kim/.config/tinbox/config.toml"))
