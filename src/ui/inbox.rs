@@ -7,7 +7,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::{channel_role, timer_role};
+use super::roles::{channel_role, timer_role};
 use crate::app::AppState;
 use crate::app::state::Focus;
 use crate::fmt::text::{fit, truncate, width};

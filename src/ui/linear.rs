@@ -80,7 +80,7 @@ pub fn draw(frame: &mut Frame, state: &AppState, theme: &Theme, now: Timestamp) 
     let width = area.width as usize;
     let text = theme.style(Role::Text);
     let mut lines: Vec<Line> = Vec::new();
-    let (open, warn, breached) = super::open_counts(state, now);
+    let (open, warn, breached) = super::header::open_counts(state, now);
     let mut head = format!(
         "tinbox{}: {open} open, {warn} warn, {breached} breached.",
         if state.demo { " demo" } else { "" },
@@ -103,7 +103,7 @@ pub fn draw(frame: &mut Frame, state: &AppState, theme: &Theme, now: Timestamp) 
     match &state.mode {
         Mode::Help { scroll } => {
             body.push(Line::styled("Keys. Escape closes.", text));
-            for (k, d) in super::help_lines(&state.keymap)
+            for (k, d) in super::overlays::help::lines(&state.keymap)
                 .iter()
                 .skip(*scroll as usize)
             {

@@ -6,7 +6,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Bar, BarChart, BarGroup, Paragraph, Sparkline};
 
-use super::overlays::{full, panel};
+use super::overlays::dialog::{full, panel};
 
 use crate::report::{Report, Row};
 use crate::sla::format_age;

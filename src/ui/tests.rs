@@ -6,7 +6,9 @@ use crate::app::Msg;
 use crate::app::state::{AccountHealth, AccountView, Composer, Level};
 use crate::app::test_support::{rows, update, whole};
 use crate::channels::{Capabilities, LengthUnit};
-use crate::model::{HistoryEntry, ItemDetail, ItemId, Kind, Status, ThreadEntry, Visibility};
+use crate::model::{
+    ChannelKind, HistoryEntry, ItemDetail, ItemId, Kind, Status, ThreadEntry, Visibility,
+};
 use crate::sla::Policies;
 use crate::testing::{at, item, t0};
 

@@ -1,0 +1,62 @@
+//! The command palette overlay (`:`): the query, then the matching actions with their keys.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph};
+
+use super::dialog::{centered, scroll_top};
+use crate::fmt::text::fit;
+use crate::keys::Keymap;
+use crate::sanitize;
+use crate::theme::{Role, Theme};
+
+/// The command palette: the query, then the matching actions with their keys.
+pub fn draw(
+    frame: &mut Frame,
+    area: Rect,
+    query: &str,
+    selected: usize,
+    keymap: &Keymap,
+    theme: &Theme,
+) {
+    let found = crate::app::palette::matches(query);
+    let r = centered(area, 72, 16);
+    frame.render_widget(Clear, r);
+    let block = Block::bordered()
+        .title(" Command — type to search, Enter runs, Esc closes ")
+        .border_style(theme.style(Role::BorderFocused))
+        .title_style(theme.style(Role::Title));
+    let inner = block.inner(r);
+    frame.render_widget(block, r);
+    let rows = inner.height.saturating_sub(2) as usize;
+    // Keep the selection in view.
+    let first = scroll_top(selected, rows);
+    let mut lines = vec![
+        Line::from(vec![
+            Span::styled(" : ", theme.style(Role::Key)),
+            Span::styled(sanitize::one_line(query), theme.style(Role::Text)),
+            Span::styled("▏", theme.style(Role::Muted)),
+        ]),
+        Line::from(""),
+    ];
+    if found.is_empty() {
+        lines.push(Line::styled(" no action matches", theme.style(Role::Muted)));
+    }
+    for (i, a) in found.iter().enumerate().skip(first).take(rows) {
+        let style = if i == selected {
+            theme.style(Role::Selection)
+        } else {
+            theme.style(Role::Text)
+        };
+        let keys = keymap.labels_for(*a).join(", ");
+        let text = format!(
+            " {} {} {}",
+            fit(a.name(), 16),
+            fit(&keys, 10),
+            a.description()
+        );
+        lines.push(Line::styled(fit(&text, inner.width as usize), style));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}
