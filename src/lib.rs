@@ -12,6 +12,7 @@ pub mod clock;
 pub mod config;
 pub mod filter;
 pub mod fmt;
+pub mod fuzzy;
 pub mod html;
 pub mod instance;
 pub mod keys;

@@ -5,10 +5,12 @@ use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
+use super::dialog::highlighted;
 use crate::app::AppState;
 use crate::app::composer::length;
 use crate::app::state::{Composer, Picker};
 use crate::fmt::text::{fit, width};
+use crate::fuzzy::Fuzzy;
 use crate::model::Visibility;
 use crate::sanitize;
 use crate::theme::{Role, Theme};
@@ -143,6 +145,7 @@ fn picker(frame: &mut Frame, composer: Rect, state: &AppState, p: &Picker, theme
     let inner = block.inner(r);
     frame.render_widget(block, r);
     let w = inner.width as usize;
+    let mut fuzzy = Fuzzy::new(&p.query);
     let lines: Vec<Line> = if matches.is_empty() {
         vec![Line::styled(
             " no template matches",
@@ -161,10 +164,14 @@ fn picker(frame: &mut Frame, composer: Rect, state: &AppState, p: &Picker, theme
                 };
                 let name = fit(&t.name, 18);
                 let body = fit(&sanitize::one_line(&t.body), w.saturating_sub(21));
-                Line::from(vec![
-                    Span::styled(format!(" {name} "), style.patch(theme.style(Role::Key))),
-                    Span::styled(format!(" {body}"), style),
-                ])
+                let name_style = style.patch(theme.style(Role::Key));
+                // The letters the query matched in the name, marked.
+                let matched = fuzzy.positions(&t.name).unwrap_or_default();
+                let mut spans = vec![Span::styled(" ", name_style)];
+                spans.extend(highlighted(&name, &matched, name_style));
+                spans.push(Span::styled(" ", name_style));
+                spans.push(Span::styled(format!(" {body}"), style));
+                Line::from(spans)
             })
             .collect()
     };

@@ -3,6 +3,8 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::Span;
 use ratatui::widgets::{Block, Clear};
 
 use crate::theme::{Role, Theme};
@@ -41,6 +43,28 @@ pub fn full(area: Rect) -> Rect {
     )
 }
 
+/// `text` (already fitted to its column) in `style`, with the characters at `matched` (char
+/// indices, from [`crate::fuzzy::Fuzzy::positions`]) underlined: what the query matched.
+pub fn highlighted(text: &str, matched: &[usize], style: Style) -> Vec<Span<'static>> {
+    let mark = style.add_modifier(Modifier::UNDERLINED | Modifier::BOLD);
+    let mut spans: Vec<Span<'static>> = Vec::new();
+    let mut run = String::new();
+    let mut run_marked = false;
+    for (i, c) in text.chars().enumerate() {
+        let marked = matched.binary_search(&i).is_ok();
+        if marked != run_marked && !run.is_empty() {
+            let s = if run_marked { mark } else { style };
+            spans.push(Span::styled(std::mem::take(&mut run), s));
+        }
+        run_marked = marked;
+        run.push(c);
+    }
+    if !run.is_empty() {
+        spans.push(Span::styled(run, if run_marked { mark } else { style }));
+    }
+    spans
+}
+
 /// The first row to draw of a list `rows` high so that row `selected` is on screen: the
 /// list scrolls only once the selection passes the bottom, and then keeps it on the last row.
 pub fn scroll_top(selected: usize, rows: usize) -> usize {
@@ -50,6 +74,21 @@ pub fn scroll_top(selected: usize, rows: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn highlighted_marks_the_matched_chars() {
+        let base = Style::default();
+        let spans = highlighted("sort", &[0, 2, 3], base);
+        let parts: Vec<(&str, bool)> = spans
+            .iter()
+            .map(|s| {
+                let marked = s.style.add_modifier.contains(Modifier::UNDERLINED);
+                (s.content.as_ref(), marked)
+            })
+            .collect();
+        assert_eq!(parts, [("s", true), ("o", false), ("rt", true)]);
+        assert_eq!(highlighted("ab", &[], base).len(), 1);
+    }
 
     #[test]
     fn scroll_top_keeps_the_selection_on_screen() {

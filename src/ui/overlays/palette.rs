@@ -5,8 +5,9 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
-use super::dialog::{centered, scroll_top};
+use super::dialog::{centered, highlighted, scroll_top};
 use crate::fmt::text::fit;
+use crate::fuzzy::Fuzzy;
 use crate::keys::Keymap;
 use crate::sanitize;
 use crate::theme::{Role, Theme};
@@ -43,6 +44,7 @@ pub fn draw(
     if found.is_empty() {
         lines.push(Line::styled(" no action matches", theme.style(Role::Muted)));
     }
+    let mut fuzzy = Fuzzy::new(query);
     for (i, a) in found.iter().enumerate().skip(first).take(rows) {
         let style = if i == selected {
             theme.style(Role::Selection)
@@ -50,13 +52,18 @@ pub fn draw(
             theme.style(Role::Text)
         };
         let keys = keymap.labels_for(*a).join(", ");
-        let text = format!(
-            " {} {} {}",
-            fit(a.name(), 16),
-            fit(&keys, 10),
-            a.description()
-        );
-        lines.push(Line::styled(fit(&text, inner.width as usize), style));
+        // The name with the letters the query matched marked (none when it matched the
+        // description), then the keys and the description.
+        let name = fit(a.name(), 16);
+        let matched = fuzzy.positions(a.name()).unwrap_or_default();
+        let rest = format!(" {} {}", fit(&keys, 10), a.description());
+        let mut spans = vec![Span::styled(" ", style)];
+        spans.extend(highlighted(&name, &matched, style));
+        spans.push(Span::styled(
+            fit(&rest, (inner.width as usize).saturating_sub(17)),
+            style,
+        ));
+        lines.push(Line::from(spans));
     }
     frame.render_widget(Paragraph::new(lines), inner);
 }
