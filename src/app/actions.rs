@@ -343,3 +343,7 @@ fn detail_for_selection(state: &mut AppState) -> Vec<Effect> {
 pub(super) fn reload(state: &AppState) -> Effect {
     super::triage::reload(state)
 }
+
+#[cfg(test)]
+#[path = "actions_tests.rs"]
+mod tests;

@@ -34,3 +34,7 @@ pub(super) fn on_mouse(state: &AppState, kind: MouseKind, column: u16, row: u16)
         _ => None,
     }
 }
+
+#[cfg(test)]
+#[path = "mouse_tests.rs"]
+mod tests;
