@@ -292,7 +292,7 @@ fn on_key(state: &mut AppState, key: KeyEvent, now: Timestamp, tz: &TimeZone) ->
             state.dirty = true;
             return Vec::new();
         }
-        Mode::Outbox { .. } => return super::views::outbox_key(state, key),
+        Mode::Outbox { .. } => return super::outbox::on_key(state, key),
         Mode::Palette { .. } => {
             return match super::palette::on_key(state, key) {
                 Some(action) => apply(state, action, now),
@@ -300,7 +300,7 @@ fn on_key(state: &mut AppState, key: KeyEvent, now: Timestamp, tz: &TimeZone) ->
             };
         }
         Mode::Form(_) => return super::form::on_key(state, key, now, tz),
-        Mode::FollowUps { .. } => return super::views::followups_key(state, key),
+        Mode::FollowUps { .. } => return super::followups::on_key(state, key),
         Mode::Search { .. } => {
             let (row, mut fx) = super::search::on_key(state, key);
             if let Some(row) = row {

@@ -1,4 +1,4 @@
-//! The follow-up overlay; its keys are in `app::views`.
+//! The follow-up overlay; its keys are in `app::followups`.
 
 use jiff::Timestamp;
 use ratatui::Frame;

@@ -1,4 +1,4 @@
-//! The outbox overlay; its keys are in `app::views`.
+//! The outbox overlay; its keys are in `app::outbox`.
 
 use jiff::Timestamp;
 use ratatui::Frame;
