@@ -10,3 +10,6 @@ pub mod form;
 pub mod help;
 pub mod outbox;
 pub mod palette;
+
+#[cfg(test)]
+mod tests;
