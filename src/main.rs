@@ -10,9 +10,9 @@ use anyhow::{Context, Result, bail};
 use clap::Parser;
 use jiff::Timestamp;
 
-use tinbox::channels::demo::Clock;
 use tinbox::channels::poller::PollerConfig;
 use tinbox::cli::{Cli, Command};
+use tinbox::clock::Clock;
 use tinbox::config::{self, Config, Paths};
 use tinbox::model::ChannelKind;
 use tinbox::secrets::Secrets;

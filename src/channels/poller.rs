@@ -9,8 +9,8 @@ use tokio::sync::Notify;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::JoinHandle;
 
-use super::demo::Clock;
 use super::{Channel, ChannelError};
+use crate::clock::Clock;
 use crate::model::{ChannelKind, ItemId, Status};
 use crate::rules::{Alert, Rules};
 use crate::store::{LeaseState, StoreError, StoreHandle};
