@@ -3,9 +3,9 @@
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph};
+use ratatui::widgets::Paragraph;
 
-use super::dialog::highlighted;
+use super::dialog::{highlighted, panel};
 use crate::app::AppState;
 use crate::app::composer::length;
 use crate::app::state::{Composer, Picker};
@@ -24,7 +24,6 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, c: &Composer, theme
         area.width,
         h,
     );
-    frame.render_widget(Clear, r);
     let item = state.items.iter().find(|i| i.id == c.item);
     let who = item.map(|i| sanitize::one_line(i.author()));
     let audience = match item.map(|i| i.visibility) {
@@ -37,12 +36,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, c: &Composer, theme
         " Reply to {} · {audience} ",
         who.unwrap_or_else(|| format!("#{}", c.item))
     );
-    let block = Block::bordered()
-        .title(title)
-        .border_style(theme.style(Role::BorderFocused))
-        .title_style(theme.style(Role::Title));
-    let inner = block.inner(r);
-    frame.render_widget(block, r);
+    let inner = panel(frame, r, &title, theme);
     let text_h = inner.height.saturating_sub(1);
     // Scroll so the cursor's line stays visible.
     let cursor_line = c.text[..c.cursor].matches('\n').count() as u16;
@@ -137,13 +131,7 @@ fn picker(frame: &mut Frame, composer: Rect, state: &AppState, p: &Picker, theme
         composer.width.saturating_sub(4),
         h,
     );
-    frame.render_widget(Clear, r);
-    let block = Block::bordered()
-        .title(format!(" Template: {}▏ ", p.query))
-        .border_style(theme.style(Role::BorderFocused))
-        .title_style(theme.style(Role::Title));
-    let inner = block.inner(r);
-    frame.render_widget(block, r);
+    let inner = panel(frame, r, &format!(" Template: {}▏ ", p.query), theme);
     let w = inner.width as usize;
     let mut fuzzy = Fuzzy::new(&p.query);
     let lines: Vec<Line> = if matches.is_empty() {

@@ -4,9 +4,9 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph};
+use ratatui::widgets::Paragraph;
 
-use super::dialog::centered;
+use super::dialog::{centered, panel};
 use crate::app::state::{Form, FormKind};
 use crate::sanitize;
 use crate::theme::{Role, Theme};
@@ -23,13 +23,7 @@ pub fn draw(frame: &mut Frame, area: Rect, form: &Form, theme: &Theme) {
         FormKind::Note => format!(" Internal note on #{} ", form.item),
     };
     let r = centered(area, 72, form.fields.len() as u16 * 2 + 5);
-    frame.render_widget(Clear, r);
-    let block = Block::bordered()
-        .title(title)
-        .border_style(theme.style(Role::BorderFocused))
-        .title_style(theme.style(Role::Title));
-    let inner = block.inner(r);
-    frame.render_widget(block, r);
+    let inner = panel(frame, r, &title, theme);
     let mut lines = Vec::new();
     for (i, f) in form.fields.iter().enumerate() {
         let focused = i == form.focus;

@@ -3,9 +3,9 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph};
+use ratatui::widgets::Paragraph;
 
-use super::dialog::{centered, highlighted, scroll_top};
+use super::dialog::{centered, highlighted, panel, scroll_top};
 use crate::fmt::text::fit;
 use crate::fuzzy::Fuzzy;
 use crate::keys::Keymap;
@@ -23,13 +23,12 @@ pub fn draw(
 ) {
     let found = crate::app::palette::matches(query);
     let r = centered(area, 72, 16);
-    frame.render_widget(Clear, r);
-    let block = Block::bordered()
-        .title(" Command — type to search, Enter runs, Esc closes ")
-        .border_style(theme.style(Role::BorderFocused))
-        .title_style(theme.style(Role::Title));
-    let inner = block.inner(r);
-    frame.render_widget(block, r);
+    let inner = panel(
+        frame,
+        r,
+        " Command — type to search, Enter runs, Esc closes ",
+        theme,
+    );
     let rows = inner.height.saturating_sub(2) as usize;
     // Keep the selection in view.
     let first = scroll_top(selected, rows);
