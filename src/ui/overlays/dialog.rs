@@ -4,8 +4,8 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
-use ratatui::text::Span;
-use ratatui::widgets::{Block, Clear};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph};
 
 use crate::theme::{Role, Theme};
 
@@ -63,6 +63,38 @@ pub fn highlighted(text: &str, matched: &[usize], style: Style) -> Vec<Span<'sta
         spans.push(Span::styled(run, if run_marked { mark } else { style }));
     }
     spans
+}
+
+/// A list view over nearly the whole screen: framed with `title`, `empty` (muted) when there
+/// are no entries, else a line per entry from `row` for the entries that fit, scrolled by
+/// [`scroll_top`] so that `selected` shows. `row` gets the entry, whether it is the selected
+/// one, and the width of a line.
+#[allow(clippy::too_many_arguments)]
+pub fn list<T>(
+    frame: &mut Frame,
+    area: Rect,
+    title: &str,
+    empty: &str,
+    entries: &[T],
+    selected: usize,
+    theme: &Theme,
+    mut row: impl FnMut(&T, bool, usize) -> Line<'static>,
+) {
+    let inner = panel(frame, full(area), title, theme);
+    let rows = inner.height as usize;
+    let lines: Vec<Line> = if entries.is_empty() {
+        vec![Line::styled(empty.to_string(), theme.style(Role::Muted))]
+    } else {
+        let top = scroll_top(selected, rows);
+        entries
+            .iter()
+            .enumerate()
+            .skip(top)
+            .take(rows)
+            .map(|(i, e)| row(e, i == selected, inner.width as usize))
+            .collect()
+    };
+    frame.render_widget(Paragraph::new(lines), inner);
 }
 
 /// The first row to draw of a list `rows` high so that row `selected` is on screen: the

@@ -4,9 +4,8 @@ use jiff::Timestamp;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
 
-use super::dialog::{full, panel, scroll_top};
+use super::dialog::list;
 use crate::fmt::format_age;
 use crate::fmt::text::{fit, width};
 use crate::model::FollowUp;
@@ -29,62 +28,51 @@ pub fn draw(
         }
         None => " Follow-ups — m mine only · Enter close with outcome · Esc back ".to_string(),
     };
-    let inner = panel(frame, full(area), &title, theme);
-    let mut lines = Vec::new();
-    if entries.is_empty() {
-        lines.push(Line::styled(
-            " No open follow-ups. f on an item takes it offline with a case number.",
-            theme.style(Role::Muted),
-        ));
-    }
-    let w = inner.width as usize;
-    let top = scroll_top(selected, inner.height as usize);
-    for (i, f) in entries
-        .iter()
-        .enumerate()
-        .skip(top)
-        .take(inner.height as usize)
-    {
-        let (due, role) = match f.due_at {
-            Some(d) if d < now => (
-                format!("overdue {}", format_age(d.duration_until(now).as_secs())),
-                Role::SlaBreached,
-            ),
-            Some(d) => (
-                format!("due in {}", format_age(now.duration_until(d).as_secs())),
-                Role::SlaOk,
-            ),
-            None => ("no due time".to_string(), Role::Muted),
-        };
-        let base = if i == selected {
-            theme.style(Role::Selection)
-        } else {
-            theme.style(Role::Text)
-        };
-        let head = format!(
-            " {} #{:<5} {:<9} {:<10} ",
-            fit(&f.case_number, 12),
-            f.item.0,
-            f.method.as_str(),
-            fit(f.assignee.as_deref().unwrap_or("-"), 10)
-        );
-        let due = format!("{} ", fit(&due, 14));
-        let rest = format!(
-            "{}  {}",
-            sanitize::one_line(f.contact.as_deref().unwrap_or("")),
-            sanitize::one_line(f.note.as_deref().unwrap_or(""))
-        );
-        let rest = fit(&rest, w.saturating_sub(width(&head) + width(&due)));
-        let due_style = if i == selected {
-            base
-        } else {
-            theme.style(role)
-        };
-        lines.push(Line::from(vec![
-            Span::styled(head, base),
-            Span::styled(due, due_style),
-            Span::styled(rest, base),
-        ]));
-    }
-    frame.render_widget(Paragraph::new(lines), inner);
+    list(
+        frame,
+        area,
+        &title,
+        " No open follow-ups. f on an item takes it offline with a case number.",
+        entries,
+        selected,
+        theme,
+        |f, is_selected, w| {
+            let (due, role) = match f.due_at {
+                Some(d) if d < now => (
+                    format!("overdue {}", format_age(d.duration_until(now).as_secs())),
+                    Role::SlaBreached,
+                ),
+                Some(d) => (
+                    format!("due in {}", format_age(now.duration_until(d).as_secs())),
+                    Role::SlaOk,
+                ),
+                None => ("no due time".to_string(), Role::Muted),
+            };
+            let base = if is_selected {
+                theme.style(Role::Selection)
+            } else {
+                theme.style(Role::Text)
+            };
+            let head = format!(
+                " {} #{:<5} {:<9} {:<10} ",
+                fit(&f.case_number, 12),
+                f.item.0,
+                f.method.as_str(),
+                fit(f.assignee.as_deref().unwrap_or("-"), 10)
+            );
+            let due = format!("{} ", fit(&due, 14));
+            let rest = format!(
+                "{}  {}",
+                sanitize::one_line(f.contact.as_deref().unwrap_or("")),
+                sanitize::one_line(f.note.as_deref().unwrap_or(""))
+            );
+            let rest = fit(&rest, w.saturating_sub(width(&head) + width(&due)));
+            let due_style = if is_selected { base } else { theme.style(role) };
+            Line::from(vec![
+                Span::styled(head, base),
+                Span::styled(due, due_style),
+                Span::styled(rest, base),
+            ])
+        },
+    );
 }

@@ -124,3 +124,36 @@ fn help_scrolling_stops_at_the_last_line() {
         screen.contains(crate::app::Action::ALL[crate::app::Action::ALL.len() - 1].description())
     );
 }
+
+/// The follow-up list scrolls with its selection: the selected case is on screen, the first
+/// ones are not, and an empty list says how to make one.
+#[test]
+fn long_lists_scroll_to_the_selection() {
+    use crate::model::{FollowUp, FollowUpMethod};
+    let case = |n: i64| FollowUp {
+        id: n,
+        item: ItemId(n),
+        case_number: format!("CASE-{n:05}"),
+        method: FollowUpMethod::Phone,
+        contact: None,
+        due_at: None,
+        assignee: None,
+        note: None,
+        outcome: None,
+        created_at: t0(),
+        closed_at: None,
+    };
+    let mut s = inbox(80, 12, false);
+    s.mode = Mode::FollowUps {
+        entries: (1..=30).map(case).collect(),
+        selected: 24,
+    };
+    let screen = render(&s, 80, 12);
+    assert!(screen.contains("CASE-00025"), "{screen}");
+    assert!(!screen.contains("CASE-00001"), "{screen}");
+    s.mode = Mode::FollowUps {
+        entries: Vec::new(),
+        selected: 0,
+    };
+    assert!(render(&s, 80, 12).contains("No open follow-ups"));
+}
