@@ -9,13 +9,18 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use jiff::{SignedDuration, Timestamp};
 use ratatui::Terminal;
 use ratatui::backend::{CrosstermBackend, TestBackend};
-use tinbox::app::{AppState, Msg, update};
+use tinbox::app::{AppState, Effect, Msg};
 use tinbox::model::{Author, ChannelKind, IncomingItem, Kind, RowBuilder, Visibility};
 use tinbox::sla::Policies;
 use tinbox::store::ItemQuery;
 use tinbox::store::prelude::*;
 use tinbox::store::sqlite::SqliteStore;
 use tinbox::theme::Theme;
+
+/// The app's `update` in UTC (the benchmarks measure the work, not the machine's zone).
+fn update(state: &mut AppState, msg: Msg, now: Timestamp) -> Vec<Effect> {
+    tinbox::app::update(state, msg, now, &jiff::tz::TimeZone::UTC)
+}
 
 #[path = "perf/accounts.rs"]
 mod accounts;

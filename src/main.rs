@@ -10,9 +10,9 @@ use anyhow::{Context, Result, bail};
 use clap::Parser;
 use jiff::Timestamp;
 
-use tinbox::channels::demo::Clock;
 use tinbox::channels::poller::PollerConfig;
 use tinbox::cli::{Cli, Command};
+use tinbox::clock::Clock;
 use tinbox::config::{self, Config, Paths};
 use tinbox::model::ChannelKind;
 use tinbox::secrets::Secrets;
@@ -279,8 +279,7 @@ fn inbox(cli: &Cli, paths: &Paths, config: Config, theme: Theme, user: String) -
         clock,
         templates,
         case_format: config.case_format.clone(),
-        keymap: tinbox::app::keymap::Keymap::with_bindings(&config.keys)
-            .map_err(anyhow::Error::msg)?,
+        keymap: config.keymap.clone(),
         notify: config.notify.clone(),
         rules: config.rules.clone(),
         views: config.views.clone(),

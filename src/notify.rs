@@ -102,7 +102,7 @@ impl Settings {
 /// The bytes that notify through the terminal. The text is cleaned first: a remote post
 /// must never be able to end the sequence and write its own.
 pub fn sequence(method: Method, text: &str) -> Option<String> {
-    let text = crate::ui::text::truncate(&crate::sanitize::one_line(text), 120);
+    let text = crate::fmt::truncate(&crate::sanitize::one_line(text), 120);
     match method {
         Method::Bell => Some("\u{7}".into()),
         Method::Osc9 => Some(format!("\u{1b}]9;{text}\u{7}")),

@@ -163,41 +163,20 @@ pub fn render(body: &str, vars: &Vars) -> Result<String, String> {
     Ok(out)
 }
 
-/// Fuzzy match: `query`'s characters in order in `candidate` (case-insensitive). Higher is
-/// better: consecutive runs and an early start score more. `None` when it does not match.
-pub fn fuzzy(query: &str, candidate: &str) -> Option<i64> {
-    let cand: Vec<char> = candidate.to_lowercase().chars().collect();
-    let mut score = 0i64;
-    let mut pos = 0usize;
-    let mut last: Option<usize> = None;
-    for q in query.to_lowercase().chars().filter(|c| !c.is_whitespace()) {
-        let found = cand[pos..].iter().position(|c| *c == q)? + pos;
-        score += if last.is_some_and(|l| l + 1 == found) {
-            10
-        } else {
-            1
-        };
-        if found == 0 {
-            score += 5;
-        }
-        last = Some(found);
-        pos = found + 1;
-    }
-    Some(score * 100 - cand.len() as i64)
-}
-
-/// Templates matching `query`, best first.
+/// Templates matching `query` ([`crate::fuzzy`]), best first: matches in the name before
+/// matches only in the body, then by name.
 pub fn search<'a>(templates: &'a [Template], query: &str) -> Vec<&'a Template> {
-    let mut hits: Vec<(i64, &Template)> = templates
+    let mut fuzzy = crate::fuzzy::Fuzzy::new(query);
+    let mut hits: Vec<(u8, std::cmp::Reverse<u32>, &Template)> = templates
         .iter()
         .filter_map(|t| {
-            fuzzy(query, &t.name)
-                .or_else(|| fuzzy(query, &t.body).map(|s| s - 1000))
-                .map(|s| (s, t))
+            let by_name = fuzzy.score(&t.name).map(|s| (0, s));
+            let best = by_name.or_else(|| fuzzy.score(&t.body).map(|s| (1, s)));
+            best.map(|(tier, s)| (tier, std::cmp::Reverse(s), t))
         })
         .collect();
-    hits.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.name.cmp(&b.1.name)));
-    hits.into_iter().map(|(_, t)| t).collect()
+    hits.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)).then(a.2.name.cmp(&b.2.name)));
+    hits.into_iter().map(|(.., t)| t).collect()
 }
 
 #[cfg(test)]

@@ -36,7 +36,7 @@ pub fn open(state: &mut AppState, kind: FormKind) -> Vec<Effect> {
     Vec::new()
 }
 
-pub fn on_key(state: &mut AppState, key: KeyEvent, now: Timestamp) -> Vec<Effect> {
+pub fn on_key(state: &mut AppState, key: KeyEvent, now: Timestamp, tz: &TimeZone) -> Vec<Effect> {
     let Mode::Form(form) = &mut state.mode else {
         return Vec::new();
     };
@@ -47,8 +47,8 @@ pub fn on_key(state: &mut AppState, key: KeyEvent, now: Timestamp) -> Vec<Effect
         KeyCode::Tab | KeyCode::Down => form.focus = (form.focus + 1).min(last),
         KeyCode::BackTab | KeyCode::Up => form.focus = form.focus.saturating_sub(1),
         KeyCode::Enter if form.focus < last => form.focus += 1,
-        KeyCode::Enter => return submit(state, now),
-        KeyCode::Char('s') if ctrl => return submit(state, now),
+        KeyCode::Enter => return submit(state, now, tz),
+        KeyCode::Char('s') if ctrl => return submit(state, now, tz),
         KeyCode::Backspace => {
             if let Some(f) = form.fields.get_mut(form.focus) {
                 f.value.pop();
@@ -64,11 +64,10 @@ pub fn on_key(state: &mut AppState, key: KeyEvent, now: Timestamp) -> Vec<Effect
     Vec::new()
 }
 
-fn submit(state: &mut AppState, now: Timestamp) -> Vec<Effect> {
+fn submit(state: &mut AppState, now: Timestamp, tz: &TimeZone) -> Vec<Effect> {
     let Mode::Form(form) = &mut state.mode else {
         return Vec::new();
     };
-    let tz = TimeZone::system();
     if form.kind == FormKind::Filter {
         let query = form.value("filter").to_string();
         return match super::triage::set_filter(state, &query) {
@@ -122,7 +121,7 @@ fn submit(state: &mut AppState, now: Timestamp) -> Vec<Effect> {
                 .collect();
             return finish_bulk(state, fx);
         }
-        FormKind::FollowUp => follow_up(form, now, &tz),
+        FormKind::FollowUp => follow_up(form, now, tz),
         FormKind::Tags => Ok(Effect::SetTags {
             id: form.item,
             tags: tag_list(form.value("tags")),
@@ -151,7 +150,7 @@ fn submit(state: &mut AppState, now: Timestamp) -> Vec<Effect> {
             }
         }
         FormKind::Snooze => {
-            crate::sla::due::parse_due(form.value("until"), now, &tz).map(|until| Effect::Snooze {
+            crate::sla::due::parse_due(form.value("until"), now, tz).map(|until| Effect::Snooze {
                 id: form.item,
                 until,
             })

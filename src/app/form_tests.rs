@@ -1,8 +1,8 @@
 use crossterm::event::KeyCode;
 
+use crate::app::Effect;
 use crate::app::state::{FormKind, Mode};
 use crate::app::test_support::*;
-use crate::app::{Effect, update};
 use crate::model::{FollowUpMethod, ItemId};
 use crate::testing::{at, t0};
 

@@ -1,53 +1,40 @@
 //! The optional mouse (`mouse = true`): what a click or a wheel turn does in the inbox.
 
-use jiff::Timestamp;
-
+use super::actions::Intent;
+use super::layout::{Spot, spot_at};
 use super::msg::MouseKind;
 use super::state::{Focus, Mode};
-use super::update::{apply, select};
-use super::{Action, AppState, Effect};
+use super::{Action, AppState};
 
 /// The mouse, in the inbox only (overlays and the composer are keyboard-driven): a click on
 /// a row selects it, a click in the detail pane moves the focus there, the wheel moves the
-/// selection (or scrolls the detail pane under the pointer).
-pub(super) fn on_mouse(
-    state: &mut AppState,
-    kind: super::msg::MouseKind,
-    column: u16,
-    row: u16,
-    now: Timestamp,
-) -> Vec<Effect> {
+/// selection (or scrolls the detail pane under the pointer). Decides only; `update` runs
+/// the intent.
+pub(super) fn on_mouse(state: &AppState, kind: MouseKind, column: u16, row: u16) -> Option<Intent> {
     if !matches!(state.mode, Mode::Normal) || state.linear {
-        return Vec::new();
+        return None;
     }
-    let spot = crate::ui::spot_at(state, column, row);
+    let spot = spot_at(state, column, row);
     match (kind, spot) {
-        (MouseKind::Click, crate::ui::Spot::Item(i)) => {
-            state.focus = Focus::List;
-            state.dirty = true;
-            select(state, i)
-        }
-        (MouseKind::Click, crate::ui::Spot::Detail) => {
-            state.focus = Focus::Detail;
-            state.dirty = true;
-            Vec::new()
-        }
+        (MouseKind::Click, Spot::Item(i)) => Some(Intent::Pick(i)),
+        (MouseKind::Click, Spot::Detail) => Some(Intent::Focus(Focus::Detail)),
         (MouseKind::WheelUp | MouseKind::WheelDown, spot) => {
-            let before = state.focus;
-            if spot == crate::ui::Spot::Detail {
-                state.focus = Focus::Detail;
-            } else if spot != crate::ui::Spot::Elsewhere {
-                state.focus = Focus::List;
-            }
+            let focus = match spot {
+                Spot::Detail => Some(Focus::Detail),
+                Spot::Elsewhere => None,
+                _ => Some(Focus::List),
+            };
             let action = if kind == MouseKind::WheelDown {
                 Action::Down
             } else {
                 Action::Up
             };
-            let fx = apply(state, action, now);
-            state.focus = before;
-            fx
+            Some(Intent::ApplyOver { action, focus })
         }
-        _ => Vec::new(),
+        _ => None,
     }
 }
+
+#[cfg(test)]
+#[path = "mouse_tests.rs"]
+mod tests;

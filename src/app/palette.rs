@@ -1,50 +1,31 @@
-//! The command palette (`:`): every action by name, narrowed by a fuzzy search as you type,
+//! The command palette (`:`): every action by name, narrowed by [`crate::fuzzy`] as you type,
 //! Enter runs it. Pure, part of `update`.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use jiff::Timestamp;
+
+use std::cmp::Reverse;
 
 use super::state::Mode;
 use super::{Action, AppState, Effect};
+use crate::fuzzy::Fuzzy;
 
-/// How well `query` matches `text`: its letters in order (any case). Lower is better;
-/// `None` when it does not match. Earlier and tighter matches rank first.
-pub fn score(query: &str, text: &str) -> Option<usize> {
-    let text: Vec<char> = text.to_lowercase().chars().collect();
-    let mut pos = 0;
-    let mut first = None;
-    let mut gaps = 0;
-    for q in query.to_lowercase().chars().filter(|c| !c.is_whitespace()) {
-        let found = text[pos..].iter().position(|&c| c == q)?;
-        if first.is_none() {
-            first = Some(pos + found);
-        } else {
-            gaps += found;
-        }
-        pos += found + 1;
-    }
-    Some(first.unwrap_or(0) * 2 + gaps)
-}
-
-/// Actions matching `query`, best first (all of them, in order, for an empty query).
+/// Actions matching `query`, best first (all of them, in order, for an empty query). A match
+/// in the name ranks before one only in the description.
 pub fn matches(query: &str) -> Vec<Action> {
-    let mut scored: Vec<(usize, usize, Action)> = Action::ALL
+    let mut fuzzy = Fuzzy::new(query);
+    let mut scored: Vec<(u8, Reverse<u32>, usize, Action)> = Action::ALL
         .iter()
         .enumerate()
         .filter(|(_, a)| **a != Action::Palette)
         .filter_map(|(i, a)| {
-            // The name counts more than the description.
-            let by_name = score(query, a.name());
-            let by_desc = score(query, a.description()).map(|s| s + 100);
-            let best = match (by_name, by_desc) {
-                (Some(n), Some(d)) => Some(n.min(d)),
-                (n, d) => n.or(d),
-            };
-            best.map(|s| (s, i, *a))
+            let by_name = fuzzy.score(a.name()).map(|s| (0, s));
+            let best = by_name.or_else(|| fuzzy.score(a.description()).map(|s| (1, s)));
+            best.map(|(tier, s)| (tier, Reverse(s), i, *a))
         })
         .collect();
-    scored.sort_by_key(|(score, i, _)| (*score, *i));
-    scored.into_iter().map(|(_, _, a)| a).collect()
+    // The index is unique, so the action never decides the order.
+    scored.sort_unstable_by_key(|(tier, score, i, _)| (*tier, *score, *i));
+    scored.into_iter().map(|(.., a)| a).collect()
 }
 
 pub fn open(state: &mut AppState) -> Vec<Effect> {
@@ -55,9 +36,11 @@ pub fn open(state: &mut AppState) -> Vec<Effect> {
     Vec::new()
 }
 
-pub fn on_key(state: &mut AppState, key: KeyEvent, now: Timestamp) -> Vec<Effect> {
+/// A key in the palette: edits the query or moves the choice; Enter closes the palette and
+/// answers the chosen action, which `update` then applies.
+pub fn on_key(state: &mut AppState, key: KeyEvent) -> Option<Action> {
     let Mode::Palette { query, selected } = &mut state.mode else {
-        return Vec::new();
+        return None;
     };
     state.dirty = true;
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
@@ -65,11 +48,9 @@ pub fn on_key(state: &mut AppState, key: KeyEvent, now: Timestamp) -> Vec<Effect
     match key.code {
         KeyCode::Esc => state.mode = Mode::Normal,
         KeyCode::Enter => {
-            let Some(action) = found.get(*selected).copied() else {
-                return Vec::new();
-            };
+            let action = found.get(*selected).copied()?;
             state.mode = Mode::Normal;
-            return super::update::apply(state, action, now);
+            return Some(action);
         }
         KeyCode::Down | KeyCode::Tab => {
             *selected = (*selected + 1).min(found.len().saturating_sub(1))
@@ -89,14 +70,13 @@ pub fn on_key(state: &mut AppState, key: KeyEvent, now: Timestamp) -> Vec<Effect
         }
         _ => {}
     }
-    Vec::new()
+    None
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::app::test_support::*;
-    use crate::app::update;
     use crate::testing::t0;
 
     #[test]
@@ -110,8 +90,8 @@ mod tests {
             Action::ALL.len() - 1,
             "all but the palette"
         );
-        assert_eq!(score("ab", "a_b"), Some(1));
-        assert!(score("ab", "ab") < score("ab", "a_b"));
+        // Tighter matches first (the scoring itself is tested in `fuzzy`).
+        assert_eq!(matches("sort")[0], Action::ToggleSort);
     }
 
     #[test]

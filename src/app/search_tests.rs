@@ -2,7 +2,6 @@ use crossterm::event::KeyCode;
 
 use crate::app::state::Mode;
 use crate::app::test_support::*;
-use crate::app::update;
 use crate::testing::t0;
 
 #[test]

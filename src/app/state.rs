@@ -8,7 +8,8 @@ use crate::channels::{Capabilities, LengthUnit};
 use crate::model::{ChannelKind, ItemDetail, ItemId, ItemRow, OutboxEntry};
 use crate::sla::Policies;
 
-use super::keymap::Keymap;
+use crate::filter::View;
+use crate::keys::{KeySpec, Keymap};
 
 /// Which pane has the keyboard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -157,11 +158,11 @@ pub struct AppState {
     /// Alerts raised by rules and spikes, newest last, until dismissed (Esc).
     pub alerts: Vec<crate::rules::Alert>,
     /// Named filters (`[[views]]`), switched with 1–9.
-    pub views: Vec<super::filter::View>,
+    pub views: Vec<View>,
     /// The filter in force (a view, or typed with `l`).
-    pub filter: Option<super::filter::View>,
+    pub filter: Option<View>,
     /// Keys of a sequence typed so far (`g` of `g g`).
-    pub pending_keys: Vec<super::keymap::KeySpec>,
+    pub pending_keys: Vec<KeySpec>,
     /// The item to select when items first load (where the user left off).
     pub resume: Option<ItemId>,
     /// The linear mode: plain lines for screen readers (`--linear`).
@@ -207,7 +208,7 @@ impl AppState {
             message: None,
             alerts: Vec::new(),
             claims: std::collections::BTreeMap::new(),
-            views: super::filter::View::defaults(),
+            views: View::defaults(),
             filter: None,
             marked: Default::default(),
             linear: false,

@@ -3,11 +3,19 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use crate::app::state::{AccountHealth, AccountView};
-use crate::app::{AppState, Msg, update};
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+
+use crate::app::{AppState, Effect, Msg};
 use crate::channels::{Capabilities, LengthUnit};
 use crate::model::{ChannelKind, Item, ItemDetail, ItemRow, RowItem};
 use crate::sla;
 use crate::testing::{item, t0};
+
+/// `update` in UTC: the tests' wall-clock texts and dates do not depend on the machine.
+pub fn update(state: &mut AppState, msg: Msg, now: Timestamp) -> Vec<Effect> {
+    crate::app::update(state, msg, now, &TimeZone::UTC)
+}
 
 pub fn key(c: char) -> Msg {
     Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))

@@ -3,9 +3,9 @@
 
 use std::collections::BTreeSet;
 
-use super::filter::{self, Filter, View};
 use super::state::{Form, FormKind, Level, Mode};
 use super::{AppState, Effect};
+use crate::filter::{self, Filter, View};
 use crate::model::{ItemId, Status};
 
 /// Number key `n`: view `n` (1-based), or `0` for everything.

@@ -2,7 +2,6 @@ use crossterm::event::KeyCode;
 
 use super::*;
 use crate::app::test_support::*;
-use crate::app::update;
 use crate::model::Kind;
 use crate::testing::{item, t0};
 

@@ -1,10 +1,12 @@
 use crossterm::event::KeyCode;
 
 use super::*;
+use crate::app::state::Focus;
+use crate::app::test_support::update;
 use crate::app::test_support::*;
-use crate::model::{ItemId, ThreadEntry};
+use crate::channels::poller::SyncReport;
+use crate::model::{ItemId, Status, ThreadEntry};
 use crate::sla;
-use crate::store::IngestReport;
 use crate::testing::{item, t0};
 
 #[test]
@@ -31,109 +33,6 @@ fn paused_and_closed_items_sort_after_running_clocks() {
         t0(),
     );
     assert_eq!(ids(&s), vec![3, 1, 2]);
-}
-
-#[test]
-fn navigation_moves_and_clamps() {
-    let mut s = loaded();
-    update(&mut s, key('j'), t0());
-    assert_eq!(s.selected, 1);
-    update(&mut s, key('G'), t0());
-    assert_eq!(s.selected, 3);
-    update(&mut s, code(KeyCode::Down), t0());
-    assert_eq!(s.selected, 3, "stays on the last row");
-    update(&mut s, key('g'), t0());
-    assert_eq!(s.selected, 0);
-    update(&mut s, key('k'), t0());
-    assert_eq!(s.selected, 0);
-}
-
-#[test]
-fn selection_change_asks_for_detail() {
-    let mut s = loaded();
-    let fx = update(&mut s, key('j'), t0());
-    assert_eq!(fx, vec![Effect::LoadDetail(ItemId(4))]);
-    let m = detail(&s, None);
-    update(&mut s, m, t0());
-    assert_eq!(s.detail.as_ref().map(|d| d.item.id), Some(ItemId(4)));
-    // A late answer for another item is ignored.
-    update(&mut s, key('j'), t0());
-    let mut other = s.detail.clone().expect("detail");
-    other.item.id = ItemId(99);
-    update(&mut s, Msg::DetailLoaded(Box::new(other)), t0());
-    assert_eq!(s.detail.as_ref().map(|d| d.item.id), Some(ItemId(4)));
-}
-
-#[test]
-fn scrolling_keeps_selection_on_screen() {
-    let mut s = AppState::new(sla::Policies::default(), false, "me".into());
-    update(
-        &mut s,
-        Msg::Resize {
-            width: 80,
-            height: 10,
-        },
-        t0(),
-    );
-    let items = rows((1..=50).map(|i| item(i, t0(), i * 10)));
-    update(&mut s, Msg::ItemsLoaded(items), t0());
-    let rows = crate::ui::list_rows(80, 10, &s);
-    for _ in 0..30 {
-        update(&mut s, key('j'), t0());
-        assert!(
-            s.selected >= s.offset && s.selected < s.offset + rows,
-            "{} in {}+{rows}",
-            s.selected,
-            s.offset
-        );
-    }
-    update(&mut s, key('g'), t0());
-    assert_eq!((s.selected, s.offset), (0, 0));
-    update(&mut s, key('G'), t0());
-    assert_eq!(s.offset, 50 - rows);
-}
-
-#[test]
-fn done_sets_status_and_reloads() {
-    let mut s = loaded();
-    let fx = update(&mut s, key('d'), t0());
-    assert_eq!(
-        fx,
-        vec![
-            Effect::SetStatus {
-                id: ItemId(3),
-                status: Status::Done,
-                why: "marked done".into()
-            },
-            Effect::LoadItems {
-                include_closed: false
-            }
-        ]
-    );
-    assert_eq!(s.items[0].status, Status::Done);
-    // Pressing it again does nothing.
-    assert!(update(&mut s, key('d'), t0()).is_empty());
-    let fx = update(&mut s, key('u'), t0());
-    assert!(matches!(
-        fx[0],
-        Effect::SetStatus {
-            status: Status::New,
-            ..
-        }
-    ));
-}
-
-#[test]
-fn open_focuses_detail_and_marks_read() {
-    let mut s = loaded();
-    let fx = update(&mut s, code(KeyCode::Enter), t0());
-    assert_eq!(s.focus, Focus::Detail);
-    assert!(fx.contains(&Effect::MarkRead(ItemId(3))));
-    // j/k scroll the detail pane while it has focus.
-    update(&mut s, key('j'), t0());
-    assert_eq!((s.selected, s.detail_scroll), (0, 1));
-    update(&mut s, code(KeyCode::Esc), t0());
-    assert_eq!(s.focus, Focus::List);
 }
 
 #[test]
@@ -179,9 +78,9 @@ fn poller_events_update_health_and_reload_on_news() {
         s.accounts["demo"].health,
         AccountHealth::Failing { .. }
     ));
-    let report = IngestReport {
+    let report = SyncReport {
         new_items: vec![ItemId(9)],
-        ..IngestReport::default()
+        ..SyncReport::default()
     };
     let fx = update(
         &mut s,
@@ -201,7 +100,7 @@ fn poller_events_update_health_and_reload_on_news() {
     assert_eq!(s.accounts["demo"].health, AccountHealth::Ok { at: t0() });
     let quiet = PollerEvent::Synced {
         account: "demo".into(),
-        report: IngestReport::default(),
+        report: SyncReport::default(),
         at: t0(),
     };
     assert!(
@@ -218,9 +117,9 @@ fn an_alert_shows_a_banner_notifies_and_esc_dismisses_it() {
         message: m.into(),
         item: None,
     };
-    let report = IngestReport {
+    let report = SyncReport {
         alerts: vec![alert("outage: 6 items in the last 10 min (more than 5)")],
-        ..IngestReport::default()
+        ..SyncReport::default()
     };
     let fx = update(
         &mut s,
@@ -269,7 +168,7 @@ fn a_healthy_account_does_not_flicker_while_polling() {
     );
     let synced = PollerEvent::Synced {
         account: "demo".into(),
-        report: IngestReport::default(),
+        report: SyncReport::default(),
         at: t0(),
     };
     update(&mut s, Msg::Poller(synced), t0());
@@ -447,34 +346,6 @@ fn new_items_and_breaches_raise_notifications_after_the_baseline() {
 }
 
 #[test]
-fn priority_moves_up_and_down_within_its_range() {
-    use crate::model::Priority;
-    let mut s = loaded();
-    let fx = update(&mut s, key('+'), t0());
-    assert_eq!(
-        fx[0],
-        Effect::SetPriority {
-            id: ItemId(3),
-            priority: Priority::High
-        }
-    );
-    update(&mut s, key('+'), t0());
-    assert_eq!(s.items[0].priority, Priority::Urgent);
-    assert!(
-        update(&mut s, key('+'), t0()).is_empty(),
-        "urgent is the top"
-    );
-    for _ in 0..3 {
-        update(&mut s, key('-'), t0());
-    }
-    assert_eq!(s.items[0].priority, Priority::Low);
-    assert!(
-        update(&mut s, key('-'), t0()).is_empty(),
-        "low is the bottom"
-    );
-}
-
-#[test]
 fn a_key_sequence_from_the_config_runs_its_action() {
     let mut s = loaded();
     s.keymap =
@@ -491,45 +362,4 @@ fn a_key_sequence_from_the_config_runs_its_action() {
     update(&mut s, key('g'), t0());
     update(&mut s, key('k'), t0());
     assert_eq!(s.selected, 0);
-}
-
-#[test]
-fn the_mouse_picks_rows_focuses_the_detail_and_scrolls() {
-    use crate::app::msg::MouseKind;
-    let mut s = loaded();
-    update(
-        &mut s,
-        Msg::Resize {
-            width: 120,
-            height: 30,
-        },
-        t0(),
-    );
-    let at = |kind, column, row| Msg::Mouse { kind, column, row };
-    // Row 0 is the header bar, row 1 the list's column titles, items from row 2.
-    let fx = update(&mut s, at(MouseKind::Click, 5, 4), t0());
-    assert_eq!(s.selected, 2);
-    assert_eq!(s.focus, Focus::List);
-    assert!(
-        fx.iter().any(|e| matches!(e, Effect::LoadDetail(_))),
-        "{fx:?}"
-    );
-    // Below the last item, or on the titles: nothing changes.
-    update(&mut s, at(MouseKind::Click, 5, 20), t0());
-    update(&mut s, at(MouseKind::Click, 5, 1), t0());
-    assert_eq!(s.selected, 2);
-    // The wheel over the list moves the selection.
-    update(&mut s, at(MouseKind::WheelDown, 5, 10), t0());
-    assert_eq!(s.selected, 3);
-    update(&mut s, at(MouseKind::WheelUp, 5, 10), t0());
-    update(&mut s, at(MouseKind::WheelUp, 5, 10), t0());
-    assert_eq!(s.selected, 1);
-    // A click in the detail pane (the right 40%) gives it the focus.
-    update(&mut s, at(MouseKind::Click, 110, 6), t0());
-    assert_eq!(s.focus, Focus::Detail);
-    // In the composer the mouse does nothing.
-    update(&mut s, key('r'), t0());
-    assert!(matches!(s.mode, Mode::Composer(_)));
-    update(&mut s, at(MouseKind::Click, 5, 2), t0());
-    assert_eq!(s.selected, 1);
 }

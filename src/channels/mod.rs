@@ -17,6 +17,8 @@ use std::pin::Pin;
 
 use jiff::Timestamp;
 
+// The wall-clock text moved to the bottom layer; the name stays for callers outside the app.
+pub use crate::clock::clock_time;
 use crate::model::{ChannelKind, IncomingItem, ThreadEntry, Visibility};
 
 /// A boxed future, so that channels can be used as `dyn Channel`.
@@ -127,17 +129,6 @@ pub enum ChannelError {
 
 fn remote(text: &str) -> String {
     crate::sanitize::error_text(text)
-}
-
-/// `14:32` in the local time zone (a date is added when it is not today).
-pub fn clock_time(t: &Timestamp) -> String {
-    let tz = jiff::tz::TimeZone::system();
-    let z = t.to_zoned(tz.clone());
-    if z.date() == Timestamp::now().to_zoned(tz).date() {
-        z.strftime("%H:%M").to_string()
-    } else {
-        z.strftime("%Y-%m-%d %H:%M").to_string()
-    }
 }
 
 /// Text a reply starts with: Mastodon delivers a reply (a DM above all) only to the

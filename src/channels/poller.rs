@@ -9,11 +9,11 @@ use tokio::sync::Notify;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::JoinHandle;
 
-use super::demo::Clock;
 use super::{Channel, ChannelError};
-use crate::model::{ChannelKind, Status};
-use crate::rules::Rules;
-use crate::store::{IngestReport, LeaseState, StoreError, StoreHandle};
+use crate::clock::Clock;
+use crate::model::{ChannelKind, ItemId, Status};
+use crate::rules::{Alert, Rules};
+use crate::store::{LeaseState, StoreError, StoreHandle};
 
 /// What a poller tells the app.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,7 +23,7 @@ pub enum PollerEvent {
     },
     Synced {
         account: String,
-        report: IngestReport,
+        report: SyncReport,
         at: Timestamp,
     },
     Failed {
@@ -37,6 +37,22 @@ pub enum PollerEvent {
         account: String,
         holder: String,
     },
+}
+
+/// What one sync changed: the store's ingest (new and reopened items), then what the poller
+/// did on top of it (history set aside on a first sync, the rules' alerts). The store knows
+/// nothing of rules, so these live here and not in the store's `IngestReport`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SyncReport {
+    /// Items seen for the first time (without the history below).
+    pub new_items: Vec<ItemId>,
+    /// Items that were answered or closed and were reopened by a new inbound message.
+    pub reopened: Vec<ItemId>,
+    /// Alerts the rules raised on the new items.
+    pub alerts: Vec<Alert>,
+    /// On an account's first sync, items older than the backfill window: imported as done
+    /// history, not announced (not in `new_items`).
+    pub history: Vec<ItemId>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -95,7 +111,7 @@ pub async fn poll_once(
     rules: &Arc<Rules>,
     backfill: Option<Duration>,
     now: Timestamp,
-) -> Result<IngestReport, PollError> {
+) -> Result<SyncReport, PollError> {
     let name = account.to_string();
     let record = store.call(move |s| s.account(&name)).await?;
     let first = record.as_ref().is_none_or(|a| a.last_sync.is_none());
@@ -111,8 +127,13 @@ pub async fn poll_once(
             let (name, rules) = (account.to_string(), rules.clone());
             Ok(store
                 .call(move |s| {
-                    let mut report =
+                    let ingest =
                         s.ingest(&name, kind, &outcome.items, outcome.cursor.as_deref(), now)?;
+                    let mut report = SyncReport {
+                        new_items: ingest.new_items,
+                        reopened: ingest.reopened,
+                        ..SyncReport::default()
+                    };
                     if let Some(cutoff) = cutoff {
                         let mut fresh = Vec::with_capacity(report.new_items.len());
                         for id in std::mem::take(&mut report.new_items) {

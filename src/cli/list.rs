@@ -9,7 +9,7 @@ use super::ListArgs;
 use crate::model::Status;
 use crate::sla::{self, Policies};
 use crate::store::{ItemQuery, StoreBackend};
-use crate::{sanitize, ui};
+use crate::{fmt, sanitize};
 
 pub fn run(
     store: &mut dyn StoreBackend,
@@ -75,12 +75,12 @@ pub fn run(
             out,
             "{:>5}  {}  {:<7}  {:<9}  {:>6}  {}  {}",
             item.id.0,
-            ui::text::fit(&sanitize::one_line(&item.account), 12),
+            fmt::fit(&sanitize::one_line(&item.account), 12),
             item.kind.as_str(),
             item.status.as_str(),
             timer,
-            ui::text::fit(&sanitize::one_line(author), 20),
-            ui::text::truncate(&sanitize::one_line(&item.text), 70),
+            fmt::fit(&sanitize::one_line(author), 20),
+            fmt::truncate(&sanitize::one_line(&item.text), 70),
         )?;
     }
     Ok(())

@@ -97,7 +97,7 @@ pub fn run(
             writeln!(
                 out,
                 "{:<25} {:>7} {:>7} {:>7} {:>8}",
-                crate::ui::text::truncate(&crate::sanitize::one_line(&p.who), 25),
+                crate::fmt::truncate(&crate::sanitize::one_line(&p.who), 25),
                 p.replied,
                 age(p.median_first_response_s),
                 age(p.p90_first_response_s),
@@ -113,7 +113,7 @@ fn line(row: &Row) -> String {
     format!(
         "{:<10} {:<14} {:>5} {:>7} {:>7} {:>7} {:>8} {:>9} {:>7}",
         row.channel,
-        crate::ui::text::truncate(&row.account, 14),
+        crate::fmt::truncate(&row.account, 14),
         row.items_in,
         row.replied,
         age(row.median_first_response_s),

@@ -187,7 +187,7 @@ pub async fn run(
 }
 
 /// "3 new", or "3 new, 40 older kept as done history" on a first sync.
-fn counts(report: &crate::store::IngestReport) -> String {
+fn counts(report: &crate::channels::poller::SyncReport) -> String {
     match report.history.len() {
         0 => format!("{} new", report.new_items.len()),
         h => format!(

@@ -56,7 +56,7 @@ pub fn run(
                         "{:<16} {:<8} {}",
                         crate::sanitize::one_line(&t.name),
                         source(t).split(' ').next().unwrap_or(""),
-                        crate::ui::text::truncate(&crate::sanitize::one_line(first), 60)
+                        crate::fmt::truncate(&crate::sanitize::one_line(first), 60)
                     )?;
                 }
             }

@@ -127,7 +127,7 @@ async fn scan(
     for item in items.iter().filter(|i| i.status.is_open()) {
         let state = policies.timer(item, now).state;
         let previous = seen.states.insert(item.id, state);
-        let text = crate::ui::text::truncate(&one_line(&item.text), 100);
+        let text = crate::fmt::truncate(&one_line(&item.text), 100);
         let who = one_line(&item.author.handle);
         let fields = || json!({"item": item.id.to_string(), "account": item.account, "kind": item.kind.as_str(), "author": who, "text": text});
         let human = format!("#{} {} {} {who}: {text}", item.id, item.account, item.kind);

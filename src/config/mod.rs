@@ -3,174 +3,21 @@
 //! Every key is optional. Unknown keys and bad values are errors that name the file, the
 //! line and the key. Nothing is ever written into the user's config directory.
 
+mod accounts;
+mod context;
+mod error;
 pub mod paths;
 mod raw;
 mod raw_rules;
+mod resolved;
+mod url;
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
+pub use error::ConfigError;
 pub use paths::Paths;
-
-use crate::model::ChannelKind;
-use crate::sla::Policy;
-
-#[derive(Debug, thiserror::Error)]
-pub enum ConfigError {
-    /// `file:line:col: message` — the message names the key.
-    #[error("{file}:{line}:{col}: {message}")]
-    At {
-        file: String,
-        line: usize,
-        col: usize,
-        message: String,
-    },
-    #[error("cannot read the config file {file}: {reason}")]
-    Read { file: String, reason: String },
-    #[error("{0}")]
-    Paths(String),
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct Config {
-    pub theme: String,
-    /// On a new account, history older than this is imported as done.
-    pub backfill_s: i64,
-    pub user: Option<String>,
-    /// The default response-time policy.
-    pub sla: Policy,
-    /// `[[sla.policy]]` in order; the first match wins.
-    pub sla_policies: Vec<PolicyRule>,
-    pub accounts: BTreeMap<String, AccountConfig>,
-    /// Canned replies by name (`[templates]`); files in `<config dir>/templates/` add more.
-    pub templates: BTreeMap<String, String>,
-    /// Case numbers of follow-ups: `{n}` is the sequence, `{n:05}` zero-padded.
-    pub case_format: String,
-    /// `[keys]`: (key, action name) pairs over the default key map, validated.
-    pub keys: Vec<(String, String)>,
-    /// `[notify]`: how each event reaches the user.
-    pub notify: crate::notify::Settings,
-    /// `[[rules]]` and `[[alerts]]`, applied to items as they arrive.
-    pub rules: std::sync::Arc<crate::rules::Rules>,
-    /// `[[views]]`: named filters for the number keys (none: the built-in views).
-    pub views: Vec<crate::app::filter::View>,
-    /// The linear, screen-reader-friendly inbox (`--linear`).
-    pub linear: bool,
-    /// Clicks and the wheel in the inbox (`mouse = true`).
-    pub mouse: bool,
-    /// `store`: the embedded SQLite file (default) or a team's PostgreSQL database.
-    pub store: StoreConfig,
-}
-
-/// Where the inbox is kept.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub enum StoreConfig {
-    /// One person: a file in the data dir, no server.
-    #[default]
-    Sqlite,
-    /// A team: one PostgreSQL database shared by every responder's tinbox.
-    Postgres {
-        /// `postgres://user@host:port/db?sslmode=…`; the password is better kept out of it.
-        url: String,
-        /// A command printing the password (else `PGPASSWORD`, else `~/.pgpass`).
-        password_cmd: Option<String>,
-        /// Seconds a silent instance keeps its account leases and claims.
-        lease_s: i64,
-    },
-}
-
-impl StoreConfig {
-    pub fn is_team(&self) -> bool {
-        matches!(self, StoreConfig::Postgres { .. })
-    }
-}
-
-impl Default for Config {
-    fn default() -> Self {
-        Config {
-            theme: "default".into(),
-            backfill_s: 24 * 3600,
-            user: None,
-            sla: Policy::default(),
-            sla_policies: Vec::new(),
-            accounts: BTreeMap::new(),
-            templates: BTreeMap::new(),
-            case_format: "CASE-{n:05}".into(),
-            rules: Default::default(),
-            views: Vec::new(),
-            linear: false,
-            mouse: false,
-            store: StoreConfig::Sqlite,
-            keys: Vec::new(),
-            notify: crate::notify::Settings::default(),
-        }
-    }
-}
-
-/// One `[[sla.policy]]`: conditions (all given ones must match) and targets.
-pub use crate::sla::Rule as PolicyRule;
-
-impl Config {
-    /// The response-time policies: the default and the ordered rules.
-    pub fn policies(&self) -> crate::sla::Policies {
-        crate::sla::Policies::new(self.sla.clone(), self.sla_policies.clone())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct AccountConfig {
-    pub channel: ChannelKind,
-    pub poll_s: i64,
-    /// Each request to the account's server gives up after this many seconds.
-    pub timeout_s: i64,
-    pub instance: Option<String>,
-    pub token_cmd: Option<String>,
-    pub service: Option<String>,
-    pub handle: Option<String>,
-    pub password_cmd: Option<String>,
-    pub url: Option<String>,
-    pub keywords: Vec<String>,
-    /// Mastodon notification types to poll (`mention`; also e.g. `status`, `quote`).
-    pub notifications: Vec<String>,
-    /// Bluesky: languages of replies (`None`: from LANG).
-    pub langs: Option<Vec<String>>,
-    /// The config's `backfill` window in seconds (0: "all"), for the first sync.
-    pub backfill_s: i64,
-}
-
-impl AccountConfig {
-    /// The bound on each request to the account's server.
-    pub fn timeout(&self) -> std::time::Duration {
-        std::time::Duration::from_secs(self.timeout_s.clamp(1, 600).unsigned_abs())
-    }
-
-    /// The built-in demo account of `tinbox --demo`.
-    pub fn demo() -> AccountConfig {
-        AccountConfig {
-            channel: ChannelKind::Demo,
-            poll_s: 5,
-            timeout_s: 30,
-            instance: None,
-            token_cmd: None,
-            service: None,
-            handle: None,
-            password_cmd: None,
-            url: None,
-            keywords: Vec::new(),
-            notifications: Vec::new(),
-            langs: None,
-            backfill_s: 24 * 3600,
-        }
-    }
-
-    /// How far back the first sync reads: the backfill window (`Duration::MAX` for "all").
-    pub fn first_sync_window(&self) -> std::time::Duration {
-        u64::try_from(self.backfill_s)
-            .ok()
-            .filter(|s| *s > 0)
-            .map_or(std::time::Duration::MAX, std::time::Duration::from_secs)
-    }
-}
+pub use resolved::{AccountConfig, Config, PolicyRule, StoreConfig};
+pub use url::check_url;
 
 /// Parse a config file's text. `origin` is only used in error messages.
 pub fn parse(text: &str, origin: &Path) -> Result<Config, ConfigError> {
@@ -186,28 +33,6 @@ pub fn load(paths: &Paths) -> Result<Config, ConfigError> {
             file: paths.config_file.display().to_string(),
             reason: e.to_string(),
         }),
-    }
-}
-
-/// https, or plain http for loopback hosts only (tests, local servers).
-pub fn check_url(url: &str) -> Result<(), String> {
-    let u = reqwest::Url::parse(url).map_err(|e| format!("{url:?} is not a URL: {e}"))?;
-    match u.scheme() {
-        "https" => Ok(()),
-        "http" if is_loopback(&u) => Ok(()),
-        "http" => Err(format!(
-            "{url:?} must use https (plain http is only allowed for loopback addresses)"
-        )),
-        other => Err(format!("{url:?}: unsupported scheme {other:?}; use https")),
-    }
-}
-
-fn is_loopback(u: &reqwest::Url) -> bool {
-    match u.host() {
-        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        None => false,
     }
 }
 

@@ -3,19 +3,17 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::str::FromStr;
-
-use serde::Deserialize;
-use toml::Spanned;
-
 use std::sync::Arc;
 
-use super::{AccountConfig, Config, ConfigError, PolicyRule};
-use crate::model::ChannelKind;
-use crate::sla::BusinessHours;
-use crate::sla::{Policy, parse_duration};
+use serde::Deserialize;
 
-pub(super) type S<T> = Spanned<T>;
+use super::accounts::{RawAccount, account};
+use super::context::{Ctx, S, with_hint};
+use super::error::ConfigError;
+use super::raw_rules::{RawRule, RawSpike, rules};
+use super::resolved::{Config, PolicyRule, StoreConfig};
+use crate::fmt::parse_duration;
+use crate::sla::{BusinessHours, Policy};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -34,9 +32,9 @@ struct RawConfig {
     keys: BTreeMap<String, S<String>>,
     notify: Option<RawNotify>,
     #[serde(default)]
-    rules: Vec<S<super::raw_rules::RawRule>>,
+    rules: Vec<S<RawRule>>,
     #[serde(default)]
-    alerts: Vec<S<super::raw_rules::RawSpike>>,
+    alerts: Vec<S<RawSpike>>,
     #[serde(default)]
     views: Vec<S<RawView>>,
     /// The linear, screen-reader-friendly inbox.
@@ -125,63 +123,15 @@ struct RawHours {
     holidays: Vec<String>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawAccount {
-    channel: S<String>,
-    poll: Option<S<String>>,
-    /// A bound on each request to the account's server (default 30s).
-    timeout: Option<S<String>>,
-    instance: Option<S<String>>,
-    token_cmd: Option<String>,
-    service: Option<S<String>>,
-    handle: Option<String>,
-    password_cmd: Option<String>,
-    url: Option<S<String>>,
-    #[serde(default)]
-    keywords: Vec<String>,
-    /// Mastodon: notification types to bring in (default: mention); Bluesky: reasons
-    /// (default: mention, reply, quote).
-    notifications: Option<Vec<String>>,
-    /// Bluesky: languages of replies (default: from LANG).
-    langs: Option<Vec<String>>,
-}
-
-/// Errors at a place in the file.
-pub(super) struct Ctx<'a> {
-    text: &'a str,
-    file: String,
-}
-
+/// Checks of the top-level tables, next to their raw structs.
 impl Ctx<'_> {
-    fn at(&self, offset: usize, message: String) -> ConfigError {
-        let before = &self.text[..offset.min(self.text.len())];
-        let line = before.matches('\n').count() + 1;
-        let col = before
-            .rsplit('\n')
-            .next()
-            .map(|l| l.chars().count())
-            .unwrap_or(0)
-            + 1;
-        ConfigError::At {
-            file: self.file.clone(),
-            line,
-            col,
-            message,
-        }
-    }
-
-    pub(super) fn bad<T>(&self, v: &S<T>, key: &str, why: String) -> ConfigError {
-        self.at(v.span().start, format!("{key}: {why}"))
-    }
-
-    fn store(&self, v: &S<RawStore>) -> Result<super::StoreConfig, ConfigError> {
+    fn store(&self, v: &S<RawStore>) -> Result<StoreConfig, ConfigError> {
         let (url, password_cmd, lease) = match v.get_ref() {
             RawStore::Url(u) => (u.clone(), None, None),
             RawStore::Table(t) => (t.url.clone(), t.password_cmd.clone(), t.lease.clone()),
         };
         if url == "sqlite" || url.is_empty() {
-            return Ok(super::StoreConfig::Sqlite);
+            return Ok(StoreConfig::Sqlite);
         }
         if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
             return Err(self.bad(
@@ -197,23 +147,11 @@ impl Ctx<'_> {
         if lease_s < 3 {
             return Err(self.bad(v, "store.lease", "must be at least 3s".into()));
         }
-        Ok(super::StoreConfig::Postgres {
+        Ok(StoreConfig::Postgres {
             url,
             password_cmd,
             lease_s,
         })
-    }
-
-    pub(super) fn duration(&self, v: &S<String>, key: &str) -> Result<i64, ConfigError> {
-        parse_duration(v.get_ref()).map_err(|e| self.bad(v, key, e))
-    }
-
-    pub(super) fn parse<T: FromStr<Err = String>>(
-        &self,
-        v: &S<String>,
-        key: &str,
-    ) -> Result<T, ConfigError> {
-        v.get_ref().parse::<T>().map_err(|e| self.bad(v, key, e))
     }
 
     fn policy(
@@ -257,10 +195,7 @@ impl Ctx<'_> {
 }
 
 pub fn parse(text: &str, origin: &Path) -> Result<Config, ConfigError> {
-    let cx = Ctx {
-        text,
-        file: origin.display().to_string(),
-    };
+    let cx = Ctx::new(text, origin);
     let raw: RawConfig = toml::from_str(text).map_err(|e| {
         let at = e.span().map(|s| s.start).unwrap_or(0);
         cx.at(at, with_hint(e.message().trim()))
@@ -359,7 +294,8 @@ pub fn parse(text: &str, origin: &Path) -> Result<Config, ConfigError> {
     }
     for (key, action) in &raw.keys {
         let binding = (key.clone(), action.get_ref().clone());
-        crate::app::keymap::Keymap::with_bindings(std::slice::from_ref(&binding))
+        cfg.keymap
+            .bind(key, action.get_ref())
             .map_err(|e| cx.bad(action, &format!("keys.{key}"), e))?;
         cfg.keys.push(binding);
     }
@@ -373,10 +309,10 @@ pub fn parse(text: &str, origin: &Path) -> Result<Config, ConfigError> {
         a.backfill_s = cfg.backfill_s;
         cfg.accounts.insert(name.clone(), a);
     }
-    cfg.rules = Arc::new(super::raw_rules::rules(&cx, &raw.rules, &raw.alerts)?);
+    cfg.rules = Arc::new(rules(&cx, &raw.rules, &raw.alerts)?);
     for (i, v) in raw.views.iter().enumerate() {
         let v = v.get_ref();
-        let view = crate::app::filter::View::new(&v.name, v.filter.get_ref())
+        let view = crate::filter::View::new(&v.name, v.filter.get_ref())
             .map_err(|e| cx.bad(&v.filter, &format!("views[{i}].filter"), e))?;
         cfg.views.push(view);
     }
@@ -384,182 +320,4 @@ pub fn parse(text: &str, origin: &Path) -> Result<Config, ConfigError> {
         return Err(cx.at(0, "views: at most 9 (keys 1-9)".into()));
     }
     Ok(cfg)
-}
-
-fn account(cx: &Ctx<'_>, name: &str, acc: &S<RawAccount>) -> Result<AccountConfig, ConfigError> {
-    let key = format!("accounts.{name}");
-    let a = acc.get_ref();
-    let channel: ChannelKind = cx.parse(&a.channel, &format!("{key}.channel"))?;
-    let default_poll = if channel == ChannelKind::Feed {
-        15 * 60
-    } else {
-        60
-    };
-    let poll_s = match &a.poll {
-        Some(p) => cx.duration(p, &format!("{key}.poll"))?,
-        None => default_poll,
-    };
-    if poll_s < 1 {
-        return Err(cx.bad(
-            a.poll.as_ref().unwrap_or(&a.channel),
-            &format!("{key}.poll"),
-            "must be at least 1s".into(),
-        ));
-    }
-    let timeout_s = match &a.timeout {
-        Some(t) => {
-            let s = cx.duration(t, &format!("{key}.timeout"))?;
-            if !(1..=600).contains(&s) {
-                return Err(cx.bad(
-                    t,
-                    &format!("{key}.timeout"),
-                    "must be between 1s and 10m".into(),
-                ));
-            }
-            s
-        }
-        None => 30,
-    };
-    let require = |field: &str, present: bool| {
-        if present {
-            Ok(())
-        } else {
-            Err(cx.at(
-                acc.span().start,
-                format!("{key}: a {channel} account needs `{field}`"),
-            ))
-        }
-    };
-    // A key of another channel is a mistake (a feed's `keywords` on a Mastodon account would
-    // silently do nothing): say so.
-    let present = [
-        (
-            "instance",
-            a.instance.is_some(),
-            &[ChannelKind::Mastodon][..],
-        ),
-        (
-            "token_cmd",
-            a.token_cmd.is_some(),
-            &[ChannelKind::Mastodon][..],
-        ),
-        ("service", a.service.is_some(), &[ChannelKind::Bluesky][..]),
-        ("handle", a.handle.is_some(), &[ChannelKind::Bluesky][..]),
-        (
-            "password_cmd",
-            a.password_cmd.is_some(),
-            &[ChannelKind::Bluesky][..],
-        ),
-        ("langs", a.langs.is_some(), &[ChannelKind::Bluesky][..]),
-        ("url", a.url.is_some(), &[ChannelKind::Feed][..]),
-        ("keywords", !a.keywords.is_empty(), &[ChannelKind::Feed][..]),
-        (
-            "notifications",
-            a.notifications.is_some(),
-            &[ChannelKind::Mastodon, ChannelKind::Bluesky][..],
-        ),
-    ];
-    if channel != ChannelKind::Demo
-        && let Some((field, _, owners)) = present
-            .iter()
-            .find(|(_, here, owners)| *here && !owners.contains(&channel))
-    {
-        let owners: Vec<&str> = owners.iter().map(|c| c.as_str()).collect();
-        return Err(cx.at(
-            acc.span().start,
-            format!(
-                "{key}: `{field}` is for {} accounts; this one is {}",
-                owners.join(" and "),
-                channel.as_str()
-            ),
-        ));
-    }
-    match channel {
-        ChannelKind::Mastodon => require("instance", a.instance.is_some())?,
-        ChannelKind::Bluesky => require("handle", a.handle.is_some())?,
-        ChannelKind::Feed => require("url", a.url.is_some())?,
-        ChannelKind::Demo => {}
-    }
-    for (field, v) in [
-        ("instance", &a.instance),
-        ("service", &a.service),
-        ("url", &a.url),
-    ] {
-        if let Some(u) = v {
-            super::check_url(u.get_ref()).map_err(|e| cx.bad(u, &format!("{key}.{field}"), e))?;
-        }
-    }
-    Ok(AccountConfig {
-        channel,
-        poll_s,
-        timeout_s,
-        instance: a
-            .instance
-            .as_ref()
-            .map(|s| s.get_ref().trim_end_matches('/').to_string()),
-        token_cmd: a.token_cmd.clone(),
-        service: a
-            .service
-            .as_ref()
-            .map(|s| s.get_ref().trim_end_matches('/').to_string()),
-        handle: a.handle.clone(),
-        password_cmd: a.password_cmd.clone(),
-        url: a.url.as_ref().map(|s| s.get_ref().clone()),
-        keywords: a.keywords.clone(),
-        notifications: a.notifications.clone().unwrap_or_else(|| {
-            let defaults: &[&str] = match channel {
-                ChannelKind::Bluesky => &["mention", "reply", "quote"],
-                _ => &["mention"],
-            };
-            defaults.iter().map(|s| s.to_string()).collect()
-        }),
-        langs: a.langs.clone(),
-        backfill_s: 0,
-    })
-}
-
-/// serde's "unknown field `handel`, expected one of `channel`, `handle`, …" with the likely
-/// intended key named: "… (did you mean `handle`?)".
-pub(super) fn with_hint(message: &str) -> String {
-    let Some(rest) = message.strip_prefix("unknown field `") else {
-        return message.to_string();
-    };
-    let Some((typed, rest)) = rest.split_once('`') else {
-        return message.to_string();
-    };
-    let best = rest
-        .split('`')
-        .skip(1)
-        .step_by(2)
-        .map(|k| (edit_distance(typed, k), k))
-        .filter(|(d, k)| *d <= 2.max(k.len() / 4))
-        .min_by_key(|(d, _)| *d);
-    match best {
-        Some((_, k)) => format!("{message} (did you mean `{k}`?)"),
-        None => message.to_string(),
-    }
-}
-
-/// Edit distance over characters where swapping two neighbours counts once (optimal string
-/// alignment): `handel` is one step from `handle`. Keys are short.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
-    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in d.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    d[0] = (0..=b.len()).collect();
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut best = (d[i - 1][j] + 1)
-                .min(d[i][j - 1] + 1)
-                .min(d[i - 1][j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                best = best.min(d[i - 2][j - 2] + 1);
-            }
-            d[i][j] = best;
-        }
-    }
-    d[a.len()][b.len()]
 }

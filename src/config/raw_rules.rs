@@ -2,8 +2,8 @@
 
 use serde::Deserialize;
 
-use super::ConfigError;
-use super::raw::{Ctx, S};
+use super::context::{Ctx, S};
+use super::error::ConfigError;
 use crate::rules::{Actions, Condition, Rule, Rules, Spike};
 
 #[derive(Deserialize)]

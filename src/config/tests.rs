@@ -1,7 +1,7 @@
 use std::path::Path;
 
 use super::*;
-use crate::model::Kind;
+use crate::model::{ChannelKind, Kind};
 
 fn err(text: &str) -> String {
     parse(text, Path::new("/home/kim/.config/tinbox/config.toml"))
@@ -144,6 +144,28 @@ fn business_hours_become_part_of_the_policy() {
     assert!(
         e.contains(":2:") && e.contains("sla.business_hours") && e.contains("funday"),
         "{e}"
+    );
+}
+
+/// The config builds the one key map the inbox uses: the defaults, with `[keys]` on top.
+#[test]
+fn the_keymap_is_built_from_the_defaults_and_keys() {
+    use crate::keys::Action;
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let c = parse(
+        "[keys]\n\"ctrl-r\" = \"reply\"\nd = \"none\"\n",
+        Path::new("c.toml"),
+    )
+    .expect("parses");
+    let press = |c, m| KeyEvent::new(KeyCode::Char(c), m);
+    assert_eq!(
+        c.keymap.action_for(&press('r', KeyModifiers::CONTROL)),
+        Some(Action::Reply)
+    );
+    assert_eq!(c.keymap.action_for(&press('d', KeyModifiers::NONE)), None);
+    assert_eq!(
+        c.keymap.action_for(&press('j', KeyModifiers::NONE)),
+        Some(Action::Down)
     );
 }
 

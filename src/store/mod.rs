@@ -101,11 +101,6 @@ pub struct IngestReport {
     pub new_items: Vec<ItemId>,
     /// Items that were answered or closed and were reopened by a new inbound message.
     pub reopened: Vec<ItemId>,
-    /// Alerts the rules raised on the new items (filled in by the poller, not the store).
-    pub alerts: Vec<crate::rules::Alert>,
-    /// On an account's first sync, items older than the backfill window: imported as done
-    /// history, not announced (filled in by the poller; not in `new_items`).
-    pub history: Vec<ItemId>,
 }
 
 /// One account's sync bookkeeping.

@@ -4,56 +4,13 @@
 //! Colours are checked when the theme loads (a bad one is an error naming file and key).
 
 mod parse;
+mod roles;
 
 use std::collections::HashMap;
 use std::path::Path;
 
-use ratatui::style::Style;
-
 pub use parse::ThemeError;
-
-macro_rules! roles {
-    ($($var:ident => $name:literal, $fallback:ident;)+) => {
-        /// Semantic roles the UI draws with.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        pub enum Role { $($var),+ }
-        impl Role {
-            pub const ALL: &'static [Role] = &[$(Role::$var),+];
-            pub fn name(self) -> &'static str { match self { $(Role::$var => $name),+ } }
-            /// The role used when a theme does not set this one (`Text` is the root).
-            pub fn fallback(self) -> Role { match self { $(Role::$var => Role::$fallback),+ } }
-            pub fn from_name(s: &str) -> Option<Role> { match s { $($name => Some(Role::$var),)+ _ => None } }
-        }
-    };
-}
-
-roles! {
-    Text => "text", Text;
-    Muted => "muted", Text;
-    Title => "title", Text;
-    Border => "border", Muted;
-    BorderFocused => "border_focused", Title;
-    Selection => "selection", Text;
-    Unread => "unread", Text;
-    SlaOk => "sla_ok", Text;
-    SlaWarn => "sla_warn", Text;
-    SlaBreached => "sla_breached", Text;
-    SlaPaused => "sla_paused", Muted;
-    StatusBar => "status_bar", Text;
-    Error => "error", Text;
-    Demo => "demo", Title;
-    Key => "key", Title;
-    ChannelMastodon => "channel_mastodon", Muted;
-    ChannelBluesky => "channel_bluesky", Muted;
-    ChannelFeed => "channel_feed", Muted;
-    ChannelDemo => "channel_demo", Muted;
-}
-
-#[derive(Debug, Clone)]
-pub struct Theme {
-    pub name: String,
-    styles: HashMap<Role, Style>,
-}
+pub use roles::{Role, Theme};
 
 /// The built-in themes, embedded in the binary.
 const BUILTIN: &[(&str, &str)] = &[
@@ -67,10 +24,6 @@ const BUILTIN: &[(&str, &str)] = &[
 ];
 
 impl Theme {
-    pub fn style(&self, role: Role) -> Style {
-        self.styles.get(&role).copied().unwrap_or_default()
-    }
-
     pub fn builtin_names() -> Vec<&'static str> {
         BUILTIN.iter().map(|(n, _)| *n).collect()
     }

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 use ratatui::style::{Color, Modifier, Style};
 use serde::Deserialize;
 
-use super::{Role, Theme};
+use super::roles::{Role, Theme};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("theme {file}: {message}")]

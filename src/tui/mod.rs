@@ -174,6 +174,8 @@ pub async fn run(session: Session) -> Result<()> {
 
     let mut terminal = terminal::enter(session.mouse).context("cannot open the terminal")?;
     let size = terminal.size()?;
+    // The app core reads no clock: the loop passes the time and the user's zone in.
+    let tz = jiff::tz::TimeZone::system();
     update(
         &mut state,
         Msg::Resize {
@@ -181,6 +183,7 @@ pub async fn run(session: Session) -> Result<()> {
             height: size.height,
         },
         Timestamp::now(),
+        &tz,
     );
     let mut events = EventStream::new();
     let mut sigterm = signal(SignalKind::terminate())?;
@@ -212,10 +215,10 @@ pub async fn run(session: Session) -> Result<()> {
             _ = sigterm.recv() => break Ok(()),
             _ = sighup.recv() => break Ok(()),
         };
-        let mut effects = update(&mut state, msg, Timestamp::now());
+        let mut effects = update(&mut state, msg, Timestamp::now(), &tz);
         // Take whatever else is already waiting before drawing again: one draw per burst.
         while let Ok(more) = rx.try_recv() {
-            effects.extend(update(&mut state, more, Timestamp::now()));
+            effects.extend(update(&mut state, more, Timestamp::now(), &tz));
         }
         for e in effects {
             if let Effect::OpenEditor { text } = &e {

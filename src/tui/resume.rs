@@ -60,8 +60,7 @@ pub fn apply(state: &mut AppState, r: &Resume) {
 mod tests {
     use super::*;
     use crate::app::Msg;
-    use crate::app::test_support::loaded;
-    use crate::app::update;
+    use crate::app::test_support::{loaded, update};
     use crate::testing::{item, t0};
 
     #[test]

@@ -6,7 +6,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
-use super::timer_role;
+use super::roles::timer_role;
 use crate::app::AppState;
 use crate::app::state::Focus;
 use crate::model::{Item, RowItem, Status};

@@ -7,10 +7,10 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::text::{fit, truncate, width};
-use super::{channel_role, timer_role};
+use super::roles::{channel_role, timer_role};
 use crate::app::AppState;
 use crate::app::state::Focus;
+use crate::fmt::text::{fit, truncate, width};
 use crate::model::RowItem;
 use crate::sanitize;
 use crate::sla::{self, TimerState};
@@ -139,8 +139,8 @@ mod tests {
     use ratatui::Terminal;
     use ratatui::backend::TestBackend;
 
-    use crate::app::test_support::rows;
-    use crate::app::{AppState, Msg, update};
+    use crate::app::test_support::{rows, update};
+    use crate::app::{AppState, Msg};
     use crate::sla::Policies;
     use crate::testing::{item, t0};
     use crate::theme::Theme;

@@ -7,9 +7,9 @@ use ratatui::Frame;
 use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::text::truncate;
 use crate::app::AppState;
 use crate::app::state::{Focus, Mode};
+use crate::fmt::text::truncate;
 use crate::model::{Item, RowItem};
 use crate::sanitize::one_line;
 use crate::sla::{TimerState, format_age};
@@ -80,7 +80,7 @@ pub fn draw(frame: &mut Frame, state: &AppState, theme: &Theme, now: Timestamp) 
     let width = area.width as usize;
     let text = theme.style(Role::Text);
     let mut lines: Vec<Line> = Vec::new();
-    let (open, warn, breached) = super::open_counts(state, now);
+    let (open, warn, breached) = super::header::open_counts(state, now);
     let mut head = format!(
         "tinbox{}: {open} open, {warn} warn, {breached} breached.",
         if state.demo { " demo" } else { "" },
@@ -103,7 +103,7 @@ pub fn draw(frame: &mut Frame, state: &AppState, theme: &Theme, now: Timestamp) 
     match &state.mode {
         Mode::Help { scroll } => {
             body.push(Line::styled("Keys. Escape closes.", text));
-            for (k, d) in super::help_lines(&state.keymap)
+            for (k, d) in super::overlays::help::lines(&state.keymap)
                 .iter()
                 .skip(*scroll as usize)
             {

@@ -6,7 +6,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Bar, BarChart, BarGroup, Paragraph, Sparkline};
 
-use super::overlays::{full, panel};
+use super::overlays::dialog::{full, panel};
 
 use crate::report::{Report, Row};
 use crate::sla::format_age;
@@ -96,7 +96,7 @@ fn line(row: &Row) -> String {
     format!(
         " {:<10} {:<14} {:>5} {:>7} {:>7} {:>7} {:>8} {:>9} {:>7}",
         row.channel,
-        super::text::truncate(&row.account, 14),
+        crate::fmt::text::truncate(&row.account, 14),
         row.items_in,
         row.replied,
         age(row.median_first_response_s),

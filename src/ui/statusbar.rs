@@ -6,9 +6,9 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::text::{truncate, width};
 use crate::app::AppState;
 use crate::app::state::{AccountHealth, Level};
+use crate::fmt::text::{truncate, width};
 use crate::sanitize;
 use crate::sla::format_age;
 use crate::theme::{Role, Theme};

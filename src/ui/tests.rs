@@ -2,11 +2,13 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
 use super::*;
-use crate::app::state::{AccountHealth, AccountView, Composer, Level};
-use crate::app::test_support::{rows, whole};
-use crate::app::{Msg, update};
+use crate::app::Msg;
+use crate::app::state::{AccountHealth, AccountView, Composer};
+use crate::app::test_support::{rows, update, whole};
 use crate::channels::{Capabilities, LengthUnit};
-use crate::model::{HistoryEntry, ItemDetail, ItemId, Kind, Status, ThreadEntry, Visibility};
+use crate::model::{
+    ChannelKind, HistoryEntry, ItemDetail, ItemId, Kind, Status, ThreadEntry, Visibility,
+};
 use crate::sla::Policies;
 use crate::testing::{at, item, t0};
 
@@ -27,7 +29,7 @@ pub(crate) fn render(state: &AppState, w: u16, h: u16) -> String {
                     continue;
                 }
                 let sym = buf[(x, y)].symbol();
-                skip = text::width(sym).saturating_sub(1);
+                skip = fmt::width(sym).saturating_sub(1);
                 line.push_str(sym);
             }
             line.trim_end().to_string()
@@ -36,7 +38,7 @@ pub(crate) fn render(state: &AppState, w: u16, h: u16) -> String {
         .join("\n")
 }
 
-fn caps() -> Capabilities {
+pub(crate) fn caps() -> Capabilities {
     Capabilities {
         can_reply: true,
         can_dm: true,
@@ -46,7 +48,7 @@ fn caps() -> Capabilities {
 }
 
 /// An inbox with one item in each timer state, a DM and a wide-character author.
-fn inbox(w: u16, h: u16, demo: bool) -> AppState {
+pub(crate) fn inbox(w: u16, h: u16, demo: bool) -> AppState {
     let mut s = AppState::new(Policies::default(), demo, "kim".into());
     s.accounts.insert(
         "demo".into(),
@@ -99,7 +101,7 @@ fn inbox(w: u16, h: u16, demo: bool) -> AppState {
     s
 }
 
-fn with_detail(mut s: AppState) -> AppState {
+pub(crate) fn with_detail(mut s: AppState) -> AppState {
     let it = whole(s.selected_item().expect("selected"));
     let thread = vec![
         ThreadEntry {
@@ -266,40 +268,6 @@ fn teammates_replying_show_in_the_row_and_the_detail() {
 }
 
 #[test]
-fn composer_on_a_dm_says_it_stays_private() {
-    let mut s = inbox(80, 24, false);
-    s.mode = Mode::Composer(Composer {
-        item: ItemId(2),
-        text: String::new(),
-        cursor: 0,
-        confirm: false,
-        max_len: Some(5),
-        unit: LengthUnit::Chars,
-        dirty: false,
-        resend: None,
-        picker: None,
-        opened_at: at(0),
-        checking: false,
-        warning: None,
-    });
-    assert!(render(&s, 80, 24).contains("private DM — stays private"));
-}
-
-#[test]
-fn quit_confirmation_and_messages() {
-    let mut s = inbox(80, 24, false);
-    s.draft_count = 2;
-    s.mode = Mode::ConfirmQuit;
-    s.message = Some((Level::Error, "Reply to #3 not sent: offline".into()));
-    let screen = render(&s, 120, 24);
-    assert!(
-        screen.contains("2 unsent drafts") && screen.contains("Quit tinbox?"),
-        "{screen}"
-    );
-    assert!(screen.contains("not sent: offline"));
-}
-
-#[test]
 fn empty_inbox_is_friendly() {
     let mut s = AppState::new(Policies::default(), false, "kim".into());
     update(
@@ -372,45 +340,6 @@ fn tiny_and_odd_sizes_do_not_panic() {
 }
 
 #[test]
-fn template_picker_lists_matches_above_the_composer() {
-    let mut s = inbox(100, 30, false);
-    s.templates = vec![
-        crate::templates::Template {
-            name: "refund".into(),
-            body: "Hi {name}, your refund is on its way.".into(),
-        },
-        crate::templates::Template {
-            name: "call-back".into(),
-            body: "We'll call you today.".into(),
-        },
-    ];
-    s.mode = Mode::Composer(Composer {
-        item: ItemId(1),
-        text: String::new(),
-        cursor: 0,
-        confirm: false,
-        max_len: None,
-        unit: LengthUnit::Chars,
-        dirty: false,
-        resend: None,
-        picker: Some(crate::app::state::Picker {
-            query: "ref".into(),
-            selected: 0,
-        }),
-        opened_at: at(0),
-        checking: false,
-        warning: None,
-    });
-    let screen = render(&s, 100, 30);
-    assert!(screen.contains("Template: ref"), "{screen}");
-    assert!(
-        screen.contains("refund") && screen.contains("your refund is on its way"),
-        "{screen}"
-    );
-    assert!(!screen.contains("call-back"), "filtered out");
-}
-
-#[test]
 fn the_timer_explanation_mentions_closed_business_hours() {
     let hours = crate::sla::BusinessHours::parse("Europe/Berlin", "mon-fri", "09:00-17:00", &[])
         .expect("hours");
@@ -429,50 +358,6 @@ fn the_timer_explanation_mentions_closed_business_hours() {
     assert!(
         detail::explain(&it, &policy, night)
             .ends_with("outside business hours, the clock is stopped")
-    );
-}
-
-#[test]
-fn stats_view_shows_the_table_and_charts() {
-    let mut s = inbox(120, 40, false);
-    let items: Vec<_> = s.items.iter().map(whole).collect();
-    let report = crate::report::build(
-        &items,
-        &[],
-        &Policies::default(),
-        at(-7 * 86_400),
-        t0(),
-        &jiff::tz::TimeZone::UTC,
-    );
-    s.mode = Mode::Stats(Some(Box::new(report)));
-    let screen = render(&s, 120, 40);
-    assert!(
-        screen.contains("MEDIAN") && screen.contains("BREACHES"),
-        "{screen}"
-    );
-    assert!(
-        screen.contains("Incoming per day") && screen.contains("Median first response per day"),
-        "{screen}"
-    );
-    assert!(
-        screen.contains(" demo ") && screen.contains(" all "),
-        "{screen}"
-    );
-    s.mode = Mode::Stats(None);
-    assert!(render(&s, 120, 40).contains("computing"));
-}
-
-#[test]
-fn help_scrolling_stops_at_the_last_line() {
-    let mut s = inbox(80, 24, false);
-    s.mode = Mode::Help { scroll: 500 };
-    let screen = render(&s, 80, 24);
-    assert!(
-        screen.contains("In the composer"),
-        "the last line stays in view:\n{screen}"
-    );
-    assert!(
-        screen.contains(crate::app::Action::ALL[crate::app::Action::ALL.len() - 1].description())
     );
 }
 

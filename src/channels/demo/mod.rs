@@ -7,7 +7,7 @@
 
 mod script;
 
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Mutex, MutexGuard};
 
 use jiff::{SignedDuration, Timestamp};
 
@@ -17,8 +17,8 @@ use super::{
 };
 use crate::model::{Author, ChannelKind, IncomingItem, Kind, ThreadEntry, Visibility};
 
-/// A source of the current time, injected so the simulation can be driven in tests.
-pub type Clock = Arc<dyn Fn() -> Timestamp + Send + Sync>;
+/// The injected time source lives in the bottom layer; re-exported for the demo's callers.
+pub use crate::clock::Clock;
 
 /// Longest reply the simulated network accepts.
 pub const MAX_LEN: usize = 500;

@@ -314,7 +314,7 @@ impl MastodonChannel {
             let with = match &warning {
                 Some(w) => format!(
                     ", with the content warning \"{}\" ({cw}) it keeps from the post it answers",
-                    crate::ui::text::truncate(w, 40)
+                    crate::fmt::truncate(w, 40)
                 ),
                 None => String::new(),
             };

@@ -1,6 +1,7 @@
 //! Filters and named views: `kind:dm,mention tag:vip is:unread refund` narrows the inbox.
 //! Terms combine (all must hold); commas inside a term mean "any of". Views are named
-//! filters from the config, switched with the number keys. Pure, part of `update`.
+//! filters from the config, switched with the number keys. Pure: below `config` (which
+//! checks `[[views]]`) and the app core (which narrows the inbox with it).
 
 use std::str::FromStr;
 

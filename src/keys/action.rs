@@ -14,7 +14,7 @@ macro_rules! actions {
             pub fn name(self) -> &'static str { match self { $(Action::$var => $name),+ } }
             /// One line for the help screen.
             pub fn description(self) -> &'static str { match self { $(Action::$var => $desc),+ } }
-            /// Default key bindings in the inbox (see [`super::super::keymap`]).
+            /// Default key bindings in the inbox (see [`super::keymap`]).
             pub fn default_keys(self) -> &'static [&'static str] { match self { $(Action::$var => &[$($key),*]),+ } }
             pub fn from_name(name: &str) -> Option<Action> {
                 match name { $($name => Some(Action::$var),)+ _ => None }

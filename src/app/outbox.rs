@@ -1,4 +1,4 @@
-//! Keys in the list views on top of the inbox: the outbox and the follow-ups.
+//! Keys in the outbox view on top of the inbox (drawn by `ui::overlays::outbox`).
 
 use crossterm::event::{KeyCode, KeyEvent};
 
@@ -6,7 +6,7 @@ use super::state::{Level, Mode};
 use super::{AppState, Effect, composer};
 
 /// Keys in the outbox view: move, `r` resend a failed reply, `e`/Enter edit it, Esc close.
-pub fn outbox_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
+pub fn on_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
     state.dirty = true;
     let Mode::Outbox { entries, selected } = &mut state.mode else {
         return Vec::new();
@@ -44,28 +44,6 @@ pub fn outbox_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
     Vec::new()
 }
 
-/// Keys in the follow-up view: move, Enter/`c` close one with its outcome, Esc back.
-pub fn followups_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
-    state.dirty = true;
-    let Mode::FollowUps { entries, selected } = &mut state.mode else {
-        return Vec::new();
-    };
-    match key.code {
-        KeyCode::Char('j') | KeyCode::Down => {
-            *selected = (*selected + 1).min(entries.len().saturating_sub(1))
-        }
-        KeyCode::Char('k') | KeyCode::Up => *selected = selected.saturating_sub(1),
-        KeyCode::Char('m') => {
-            state.followups_mine = !state.followups_mine;
-            return vec![Effect::LoadFollowUps];
-        }
-        KeyCode::Enter | KeyCode::Char('c') => {
-            if let Some(f) = entries.get(*selected) {
-                state.mode = Mode::Form(super::state::Form::resolve(f.item));
-            }
-        }
-        KeyCode::Esc | KeyCode::Char('q') | KeyCode::Char('F') => state.mode = Mode::Normal,
-        _ => {}
-    }
-    Vec::new()
-}
+#[cfg(test)]
+#[path = "outbox_tests.rs"]
+mod tests;

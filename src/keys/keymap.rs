@@ -1,4 +1,5 @@
 //! Key specs ("ctrl-r", "G", "enter") and the map from key presses to actions.
+//! `config` builds the one keymap from the defaults and `[keys]` with [`Keymap::bind`].
 
 use std::collections::HashMap;
 
@@ -83,7 +84,7 @@ pub enum Lookup {
 
 /// Key presses (and sequences such as `g g`) to actions for the inbox: the defaults, with
 /// the config's `[keys]` on top.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Keymap {
     /// The action and the keys as written (for the help screen).
     map: HashMap<Vec<KeySpec>, (Action, String)>,
@@ -110,37 +111,44 @@ impl Keymap {
     pub fn with_bindings(bindings: &[(String, String)]) -> Result<Keymap, String> {
         let mut km = Keymap::default();
         for (key, name) in bindings {
-            let seq = key
-                .split_whitespace()
-                .map(KeySpec::parse)
-                .collect::<Result<Vec<_>, _>>()?;
-            if seq.is_empty() {
-                return Err(format!("{key:?}: no key"));
-            }
-            if seq.len() > 3 {
-                return Err(format!("{key:?}: at most three keys in a sequence"));
-            }
-            if name == "none" {
-                km.map.remove(&seq);
-                continue;
-            }
-            let action = Action::from_name(name).ok_or_else(|| {
-                let names: Vec<_> = Action::ALL.iter().map(|a| a.name()).collect();
-                format!(
-                    "{key:?} = {name:?}: unknown action (actions: {}, or \"none\")",
-                    names.join(", ")
-                )
-            })?;
-            // Every shorter start of the sequence becomes a prefix, not an action.
-            for n in 1..seq.len() {
-                km.map.remove(&seq[..n]);
-            }
-            km.map
-                .retain(|k, _| !(k.len() > seq.len() && k.starts_with(&seq)));
-            let written = seq_label(key);
-            km.map.insert(seq, (action, written));
+            km.bind(key, name)?;
         }
         Ok(km)
+    }
+
+    /// Bind the keys `key` (`"ctrl-r"`, `"g i"`) to the action named `name` (`"none"`
+    /// unbinds), over what is bound already. Errors name the key or the action.
+    pub fn bind(&mut self, key: &str, name: &str) -> Result<(), String> {
+        let seq = key
+            .split_whitespace()
+            .map(KeySpec::parse)
+            .collect::<Result<Vec<_>, _>>()?;
+        if seq.is_empty() {
+            return Err(format!("{key:?}: no key"));
+        }
+        if seq.len() > 3 {
+            return Err(format!("{key:?}: at most three keys in a sequence"));
+        }
+        if name == "none" {
+            self.map.remove(&seq);
+            return Ok(());
+        }
+        let action = Action::from_name(name).ok_or_else(|| {
+            let names: Vec<_> = Action::ALL.iter().map(|a| a.name()).collect();
+            format!(
+                "{key:?} = {name:?}: unknown action (actions: {}, or \"none\")",
+                names.join(", ")
+            )
+        })?;
+        // Every shorter start of the sequence becomes a prefix, not an action.
+        for n in 1..seq.len() {
+            self.map.remove(&seq[..n]);
+        }
+        self.map
+            .retain(|k, _| !(k.len() > seq.len() && k.starts_with(&seq)));
+        let written = seq_label(key);
+        self.map.insert(seq, (action, written));
+        Ok(())
     }
 
     /// A single key press with nothing typed before it.

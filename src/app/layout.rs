@@ -1,0 +1,108 @@
+//! The screen's layout as pure `Rect` arithmetic: where the header, banner, list, detail pane
+//! and status bar go for a terminal size. `update` scrolls and hit-tests the mouse by it and
+//! `ui` draws into it, so both agree on every row without the app core importing drawing.
+
+use ratatui::layout::{Constraint, Layout, Rect};
+
+use super::AppState;
+use super::state::Focus;
+
+/// From this width on, list and detail are side by side.
+pub const WIDE: u16 = 100;
+
+/// The regions of the screen for a terminal size.
+pub struct Areas {
+    pub header: Rect,
+    /// One row for the alert banner, or none.
+    pub banner: Rect,
+    pub list: Option<Rect>,
+    pub detail: Option<Rect>,
+    pub status: Rect,
+}
+
+pub fn areas(area: Rect, state: &AppState) -> Areas {
+    let banner_rows = u16::from(!state.alerts.is_empty());
+    let [header, banner, body, status] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(banner_rows),
+        Constraint::Min(0),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    if area.width >= WIDE {
+        let [list, detail] =
+            Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)])
+                .areas(body);
+        Areas {
+            header,
+            banner,
+            list: Some(list),
+            detail: Some(detail),
+            status,
+        }
+    } else if state.focus == Focus::Detail {
+        Areas {
+            header,
+            banner,
+            list: None,
+            detail: Some(body),
+            status,
+        }
+    } else {
+        Areas {
+            header,
+            banner,
+            list: Some(body),
+            detail: None,
+            status,
+        }
+    }
+}
+
+/// How many item rows the list shows at this size (the list has one column-header row).
+pub fn list_rows(width: u16, height: u16, state: &AppState) -> usize {
+    let a = areas(Rect::new(0, 0, width, height), state);
+    a.list
+        .map(|l| l.height.saturating_sub(1) as usize)
+        .unwrap_or(0)
+}
+
+/// What is under a cell of the screen (for the mouse).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Spot {
+    /// A row of the list: the item's index.
+    Item(usize),
+    /// The list, but not on an item (its header, below the last item).
+    List,
+    Detail,
+    Elsewhere,
+}
+
+/// What is at `column`, `row` on a screen of the state's size.
+pub fn spot_at(state: &AppState, column: u16, row: u16) -> Spot {
+    let a = areas(Rect::new(0, 0, state.width, state.height), state);
+    let at = ratatui::layout::Position::new(column, row);
+    if let Some(list) = a.list.filter(|l| l.contains(at)) {
+        let line = usize::from(row - list.y);
+        if line == 0 {
+            return Spot::List;
+        }
+        let index = state.offset + line - 1;
+        return if index < state.items.len() {
+            Spot::Item(index)
+        } else {
+            Spot::List
+        };
+    }
+    if a.detail.is_some_and(|d| d.contains(at)) {
+        return Spot::Detail;
+    }
+    Spot::Elsewhere
+}
+
+/// The items on screen now.
+pub fn visible_items(state: &AppState) -> std::ops::Range<usize> {
+    let rows = list_rows(state.width, state.height, state);
+    let start = state.offset.min(state.items.len());
+    start..(start + rows).min(state.items.len())
+}

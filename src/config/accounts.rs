@@ -1,0 +1,168 @@
+//! `[accounts.NAME]`: one account's table, checked for its channel (keys of another
+//! channel are errors, required ones named) and resolved with its defaults.
+
+use serde::Deserialize;
+
+use super::context::{Ctx, S};
+use super::error::ConfigError;
+use super::resolved::AccountConfig;
+use super::url::check_url;
+use crate::model::ChannelKind;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawAccount {
+    channel: S<String>,
+    poll: Option<S<String>>,
+    /// A bound on each request to the account's server (default 30s).
+    timeout: Option<S<String>>,
+    instance: Option<S<String>>,
+    token_cmd: Option<String>,
+    service: Option<S<String>>,
+    handle: Option<String>,
+    password_cmd: Option<String>,
+    url: Option<S<String>>,
+    #[serde(default)]
+    keywords: Vec<String>,
+    /// Mastodon: notification types to bring in (default: mention); Bluesky: reasons
+    /// (default: mention, reply, quote).
+    notifications: Option<Vec<String>>,
+    /// Bluesky: languages of replies (default: from LANG).
+    langs: Option<Vec<String>>,
+}
+
+pub(super) fn account(
+    cx: &Ctx<'_>,
+    name: &str,
+    acc: &S<RawAccount>,
+) -> Result<AccountConfig, ConfigError> {
+    let key = format!("accounts.{name}");
+    let a = acc.get_ref();
+    let channel: ChannelKind = cx.parse(&a.channel, &format!("{key}.channel"))?;
+    let default_poll = if channel == ChannelKind::Feed {
+        15 * 60
+    } else {
+        60
+    };
+    let poll_s = match &a.poll {
+        Some(p) => cx.duration(p, &format!("{key}.poll"))?,
+        None => default_poll,
+    };
+    if poll_s < 1 {
+        return Err(cx.bad(
+            a.poll.as_ref().unwrap_or(&a.channel),
+            &format!("{key}.poll"),
+            "must be at least 1s".into(),
+        ));
+    }
+    let timeout_s = match &a.timeout {
+        Some(t) => {
+            let s = cx.duration(t, &format!("{key}.timeout"))?;
+            if !(1..=600).contains(&s) {
+                return Err(cx.bad(
+                    t,
+                    &format!("{key}.timeout"),
+                    "must be between 1s and 10m".into(),
+                ));
+            }
+            s
+        }
+        None => 30,
+    };
+    let require = |field: &str, present: bool| {
+        if present {
+            Ok(())
+        } else {
+            Err(cx.at(
+                acc.span().start,
+                format!("{key}: a {channel} account needs `{field}`"),
+            ))
+        }
+    };
+    // A key of another channel is a mistake (a feed's `keywords` on a Mastodon account would
+    // silently do nothing): say so.
+    let present = [
+        (
+            "instance",
+            a.instance.is_some(),
+            &[ChannelKind::Mastodon][..],
+        ),
+        (
+            "token_cmd",
+            a.token_cmd.is_some(),
+            &[ChannelKind::Mastodon][..],
+        ),
+        ("service", a.service.is_some(), &[ChannelKind::Bluesky][..]),
+        ("handle", a.handle.is_some(), &[ChannelKind::Bluesky][..]),
+        (
+            "password_cmd",
+            a.password_cmd.is_some(),
+            &[ChannelKind::Bluesky][..],
+        ),
+        ("langs", a.langs.is_some(), &[ChannelKind::Bluesky][..]),
+        ("url", a.url.is_some(), &[ChannelKind::Feed][..]),
+        ("keywords", !a.keywords.is_empty(), &[ChannelKind::Feed][..]),
+        (
+            "notifications",
+            a.notifications.is_some(),
+            &[ChannelKind::Mastodon, ChannelKind::Bluesky][..],
+        ),
+    ];
+    if channel != ChannelKind::Demo
+        && let Some((field, _, owners)) = present
+            .iter()
+            .find(|(_, here, owners)| *here && !owners.contains(&channel))
+    {
+        let owners: Vec<&str> = owners.iter().map(|c| c.as_str()).collect();
+        return Err(cx.at(
+            acc.span().start,
+            format!(
+                "{key}: `{field}` is for {} accounts; this one is {}",
+                owners.join(" and "),
+                channel.as_str()
+            ),
+        ));
+    }
+    match channel {
+        ChannelKind::Mastodon => require("instance", a.instance.is_some())?,
+        ChannelKind::Bluesky => require("handle", a.handle.is_some())?,
+        ChannelKind::Feed => require("url", a.url.is_some())?,
+        ChannelKind::Demo => {}
+    }
+    for (field, v) in [
+        ("instance", &a.instance),
+        ("service", &a.service),
+        ("url", &a.url),
+    ] {
+        if let Some(u) = v {
+            check_url(u.get_ref()).map_err(|e| cx.bad(u, &format!("{key}.{field}"), e))?;
+        }
+    }
+    Ok(AccountConfig {
+        channel,
+        poll_s,
+        timeout_s,
+        instance: a
+            .instance
+            .as_ref()
+            .map(|s| s.get_ref().trim_end_matches('/').to_string()),
+        token_cmd: a.token_cmd.clone(),
+        service: a
+            .service
+            .as_ref()
+            .map(|s| s.get_ref().trim_end_matches('/').to_string()),
+        handle: a.handle.clone(),
+        password_cmd: a.password_cmd.clone(),
+        url: a.url.as_ref().map(|s| s.get_ref().clone()),
+        keywords: a.keywords.clone(),
+        notifications: a.notifications.clone().unwrap_or_else(|| {
+            let defaults: &[&str] = match channel {
+                ChannelKind::Bluesky => &["mention", "reply", "quote"],
+                _ => &["mention"],
+            };
+            defaults.iter().map(|s| s.to_string()).collect()
+        }),
+        langs: a.langs.clone(),
+        backfill_s: 0,
+    })
+}

@@ -1,0 +1,151 @@
+//! The resolved configuration: every value final (defaults filled in, checked), as the rest
+//! of tinbox reads it. Built by `raw` from the user's file.
+
+use std::collections::BTreeMap;
+
+use crate::model::ChannelKind;
+use crate::sla::Policy;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    pub theme: String,
+    /// On a new account, history older than this is imported as done.
+    pub backfill_s: i64,
+    pub user: Option<String>,
+    /// The default response-time policy.
+    pub sla: Policy,
+    /// `[[sla.policy]]` in order; the first match wins.
+    pub sla_policies: Vec<PolicyRule>,
+    pub accounts: BTreeMap<String, AccountConfig>,
+    /// Canned replies by name (`[templates]`); files in `<config dir>/templates/` add more.
+    pub templates: BTreeMap<String, String>,
+    /// Case numbers of follow-ups: `{n}` is the sequence, `{n:05}` zero-padded.
+    pub case_format: String,
+    /// `[keys]`: (key, action name) pairs over the default key map, as written.
+    pub keys: Vec<(String, String)>,
+    /// The key map: the defaults with `[keys]` on top, built once here.
+    pub keymap: crate::keys::Keymap,
+    /// `[notify]`: how each event reaches the user.
+    pub notify: crate::notify::Settings,
+    /// `[[rules]]` and `[[alerts]]`, applied to items as they arrive.
+    pub rules: std::sync::Arc<crate::rules::Rules>,
+    /// `[[views]]`: named filters for the number keys (none: the built-in views).
+    pub views: Vec<crate::filter::View>,
+    /// The linear, screen-reader-friendly inbox (`--linear`).
+    pub linear: bool,
+    /// Clicks and the wheel in the inbox (`mouse = true`).
+    pub mouse: bool,
+    /// `store`: the embedded SQLite file (default) or a team's PostgreSQL database.
+    pub store: StoreConfig,
+}
+
+/// Where the inbox is kept.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum StoreConfig {
+    /// One person: a file in the data dir, no server.
+    #[default]
+    Sqlite,
+    /// A team: one PostgreSQL database shared by every responder's tinbox.
+    Postgres {
+        /// `postgres://user@host:port/db?sslmode=…`; the password is better kept out of it.
+        url: String,
+        /// A command printing the password (else `PGPASSWORD`, else `~/.pgpass`).
+        password_cmd: Option<String>,
+        /// Seconds a silent instance keeps its account leases and claims.
+        lease_s: i64,
+    },
+}
+
+impl StoreConfig {
+    pub fn is_team(&self) -> bool {
+        matches!(self, StoreConfig::Postgres { .. })
+    }
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            theme: "default".into(),
+            backfill_s: 24 * 3600,
+            user: None,
+            sla: Policy::default(),
+            sla_policies: Vec::new(),
+            accounts: BTreeMap::new(),
+            templates: BTreeMap::new(),
+            case_format: "CASE-{n:05}".into(),
+            rules: Default::default(),
+            views: Vec::new(),
+            linear: false,
+            mouse: false,
+            store: StoreConfig::Sqlite,
+            keys: Vec::new(),
+            keymap: crate::keys::Keymap::default(),
+            notify: crate::notify::Settings::default(),
+        }
+    }
+}
+
+/// One `[[sla.policy]]`: conditions (all given ones must match) and targets.
+pub use crate::sla::Rule as PolicyRule;
+
+impl Config {
+    /// The response-time policies: the default and the ordered rules.
+    pub fn policies(&self) -> crate::sla::Policies {
+        crate::sla::Policies::new(self.sla.clone(), self.sla_policies.clone())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccountConfig {
+    pub channel: ChannelKind,
+    pub poll_s: i64,
+    /// Each request to the account's server gives up after this many seconds.
+    pub timeout_s: i64,
+    pub instance: Option<String>,
+    pub token_cmd: Option<String>,
+    pub service: Option<String>,
+    pub handle: Option<String>,
+    pub password_cmd: Option<String>,
+    pub url: Option<String>,
+    pub keywords: Vec<String>,
+    /// Mastodon notification types to poll (`mention`; also e.g. `status`, `quote`).
+    pub notifications: Vec<String>,
+    /// Bluesky: languages of replies (`None`: from LANG).
+    pub langs: Option<Vec<String>>,
+    /// The config's `backfill` window in seconds (0: "all"), for the first sync.
+    pub backfill_s: i64,
+}
+
+impl AccountConfig {
+    /// The bound on each request to the account's server.
+    pub fn timeout(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(self.timeout_s.clamp(1, 600).unsigned_abs())
+    }
+
+    /// The built-in demo account of `tinbox --demo`.
+    pub fn demo() -> AccountConfig {
+        AccountConfig {
+            channel: ChannelKind::Demo,
+            poll_s: 5,
+            timeout_s: 30,
+            instance: None,
+            token_cmd: None,
+            service: None,
+            handle: None,
+            password_cmd: None,
+            url: None,
+            keywords: Vec::new(),
+            notifications: Vec::new(),
+            langs: None,
+            backfill_s: 24 * 3600,
+        }
+    }
+
+    /// How far back the first sync reads: the backfill window (`Duration::MAX` for "all").
+    pub fn first_sync_window(&self) -> std::time::Duration {
+        u64::try_from(self.backfill_s)
+            .ok()
+            .filter(|s| *s > 0)
+            .map_or(std::time::Duration::MAX, std::time::Duration::from_secs)
+    }
+}

@@ -1,0 +1,167 @@
+//! The reply composer overlay and its template picker.
+
+use ratatui::Frame;
+use ratatui::layout::{Position, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::dialog::{highlighted, panel};
+use crate::app::AppState;
+use crate::app::composer::length;
+use crate::app::state::{Composer, Picker};
+use crate::fmt::text::{fit, width};
+use crate::fuzzy::Fuzzy;
+use crate::model::Visibility;
+use crate::sanitize;
+use crate::theme::{Role, Theme};
+
+/// The reply composer along the bottom, with its length counter and confirmations.
+pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, c: &Composer, theme: &Theme) {
+    let h = (area.height / 2).clamp(6, 14);
+    let r = Rect::new(
+        area.x,
+        area.y + area.height.saturating_sub(h + 1),
+        area.width,
+        h,
+    );
+    let item = state.items.iter().find(|i| i.id == c.item);
+    let who = item.map(|i| sanitize::one_line(i.author()));
+    let audience = match item.map(|i| i.visibility) {
+        Some(Visibility::Direct) => "private DM — stays private",
+        Some(Visibility::Followers) => "followers only",
+        Some(Visibility::Unlisted) => "unlisted",
+        _ => "public",
+    };
+    let title = format!(
+        " Reply to {} · {audience} ",
+        who.unwrap_or_else(|| format!("#{}", c.item))
+    );
+    let inner = panel(frame, r, &title, theme);
+    let text_h = inner.height.saturating_sub(1);
+    // Scroll so the cursor's line stays visible.
+    let cursor_line = c.text[..c.cursor].matches('\n').count() as u16;
+    let top = cursor_line.saturating_sub(text_h.saturating_sub(1));
+    let body: Vec<Line> = c
+        .text
+        .split('\n')
+        .map(|l| Line::styled(l.to_string(), theme.style(Role::Text)))
+        .collect();
+    frame.render_widget(
+        Paragraph::new(body).scroll((top, 0)),
+        Rect::new(inner.x, inner.y, inner.width, text_h),
+    );
+    let len = length(&c.text, c.unit);
+    let (counter, over) = match c.max_len {
+        Some(max) => (format!("{len}/{max}"), len > max),
+        None => (format!("{len}"), false),
+    };
+    let footer = if c.checking {
+        Line::from(vec![
+            Span::styled(format!(" {counter} "), theme.style(Role::Muted)),
+            Span::styled(
+                " Checking the conversation for new activity… (Esc: keep editing)",
+                theme.style(Role::Muted),
+            ),
+        ])
+    } else if let (true, Some(warning)) = (c.confirm, &c.warning) {
+        Line::from(vec![
+            Span::styled(
+                format!(" ⚠ {}. ", sanitize::one_line(warning)),
+                theme.style(Role::Error),
+            ),
+            Span::styled(
+                " Send anyway? y = send · n = keep editing ",
+                theme.style(Role::Selection),
+            ),
+        ])
+    } else if c.confirm {
+        Line::from(vec![
+            Span::styled(format!(" {counter} "), theme.style(Role::Muted)),
+            Span::styled(
+                " Send this reply? y = send · n = keep editing ",
+                theme.style(Role::Selection),
+            ),
+        ])
+    } else {
+        Line::from(vec![
+            Span::styled(
+                format!(" {counter} "),
+                if over {
+                    theme.style(Role::Error)
+                } else {
+                    theme.style(Role::Muted)
+                },
+            ),
+            Span::styled(
+                " ctrl-s send · Enter new line · Esc keep draft",
+                theme.style(Role::Muted),
+            ),
+        ])
+    };
+    frame.render_widget(
+        Paragraph::new(footer),
+        Rect::new(inner.x, inner.y + text_h, inner.width, 1),
+    );
+    if let Some(p) = &c.picker {
+        picker(frame, r, state, p, theme);
+        return;
+    }
+    if !c.confirm && !c.checking {
+        let line_start = c.text[..c.cursor].rfind('\n').map(|i| i + 1).unwrap_or(0);
+        let col = width(&c.text[line_start..c.cursor]) as u16;
+        let x = inner.x + col.min(inner.width.saturating_sub(1));
+        let y = inner.y
+            + cursor_line
+                .saturating_sub(top)
+                .min(text_h.saturating_sub(1));
+        frame.set_cursor_position(Position::new(x, y));
+    }
+}
+
+/// The template picker, drawn just above the composer.
+fn picker(frame: &mut Frame, composer: Rect, state: &AppState, p: &Picker, theme: &Theme) {
+    let matches = crate::templates::search(&state.templates, &p.query);
+    let h = (matches.len() as u16 + 3).clamp(4, 10).min(composer.y);
+    if h < 3 {
+        return;
+    }
+    let r = Rect::new(
+        composer.x + 2,
+        composer.y - h,
+        composer.width.saturating_sub(4),
+        h,
+    );
+    let inner = panel(frame, r, &format!(" Template: {}▏ ", p.query), theme);
+    let w = inner.width as usize;
+    let mut fuzzy = Fuzzy::new(&p.query);
+    let lines: Vec<Line> = if matches.is_empty() {
+        vec![Line::styled(
+            " no template matches",
+            theme.style(Role::Muted),
+        )]
+    } else {
+        matches
+            .iter()
+            .enumerate()
+            .take(inner.height as usize)
+            .map(|(i, t)| {
+                let style = if i == p.selected {
+                    theme.style(Role::Selection)
+                } else {
+                    theme.style(Role::Text)
+                };
+                let name = fit(&t.name, 18);
+                let body = fit(&sanitize::one_line(&t.body), w.saturating_sub(21));
+                let name_style = style.patch(theme.style(Role::Key));
+                // The letters the query matched in the name, marked.
+                let matched = fuzzy.positions(&t.name).unwrap_or_default();
+                let mut spans = vec![Span::styled(" ", name_style)];
+                spans.extend(highlighted(&name, &matched, name_style));
+                spans.push(Span::styled(" ", name_style));
+                spans.push(Span::styled(format!(" {body}"), style));
+                Line::from(spans)
+            })
+            .collect()
+    };
+    frame.render_widget(Paragraph::new(lines), inner);
+}

@@ -1,0 +1,52 @@
+//! The help overlay (`?`): every action with the keys bound to it, scrollable.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph};
+
+use super::dialog::centered;
+use crate::fmt::text::{fit, width};
+use crate::keys::{Action, Keymap};
+use crate::theme::{Role, Theme};
+
+/// The help screen's rows: every action of the `Action` enum with the keys bound to it.
+pub fn lines(keymap: &Keymap) -> Vec<(String, &'static str)> {
+    Action::ALL
+        .iter()
+        .map(|a| (keymap.labels_for(*a).join(", "), a.description()))
+        .collect()
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, scroll: u16, keymap: &Keymap, theme: &Theme) {
+    let rows = lines(keymap);
+    let keys_w = rows.iter().map(|(k, _)| width(k)).max().unwrap_or(8) + 2;
+    let mut lines: Vec<Line> = rows
+        .iter()
+        .map(|(k, d)| {
+            Line::from(vec![
+                Span::styled(format!(" {}", fit(k, keys_w)), theme.style(Role::Key)),
+                Span::styled(*d, theme.style(Role::Text)),
+            ])
+        })
+        .collect();
+    lines.push(Line::from(""));
+    lines.push(Line::styled(
+        " In the composer: ctrl-s send · Enter new line · Esc keep draft",
+        theme.style(Role::Muted),
+    ));
+    let r = centered(area, 72, lines.len() as u16 + 2);
+    frame.render_widget(Clear, r);
+    let block = Block::bordered()
+        .title(" Keys — Esc closes, j/k scroll ")
+        .border_style(theme.style(Role::BorderFocused))
+        .title_style(theme.style(Role::Title));
+    // Never scroll past the last line.
+    let max = (lines.len() as u16).saturating_sub(r.height.saturating_sub(2));
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .scroll((scroll.min(max), 0)),
+        r,
+    );
+}
