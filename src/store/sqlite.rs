@@ -160,8 +160,10 @@ impl SqliteStore {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn =
             Connection::open_with_flags(tmp.path(), flags).map_err(|e| open_err(explain(&e)))?;
-        // Closing the only connection folds the WAL into the file and removes it.
-        drop(Self::init(conn, &shown)?);
+        // Everything into the file itself before it moves (its WAL would not move with it).
+        let store = Self::init(conn, &shown)?;
+        repair::fold_wal(&store.conn).map_err(open_err)?;
+        drop(store);
         match tmp.persist_noclobber(path) {
             Ok(_) => Ok(()),
             Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),

@@ -32,6 +32,18 @@ pub(crate) fn side(db: &Path, ext: &str) -> PathBuf {
     name.into()
 }
 
+/// Checkpoint the whole WAL into the database file and empty it, before the file is renamed
+/// (a WAL belongs to its file's name).
+pub(crate) fn fold_wal(conn: &Connection) -> Result<(), String> {
+    let busy: i64 = conn
+        .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))
+        .map_err(|e| format!("cannot finish the new store: {e}"))?;
+    if busy != 0 {
+        return Err("cannot finish the new store: it is in use".into());
+    }
+    Ok(())
+}
+
 /// `PRAGMA quick_check` (the pages and their order, not every index entry): the reason
 /// to refuse the store, if any.
 pub(crate) fn quick_check(conn: &Connection) -> Result<(), String> {
@@ -132,6 +144,7 @@ pub fn repair(path: &Path) -> StoreResult<RepairReport> {
     if !fresh.integrity_ok()? {
         return Err(fail("the rebuilt store does not pass its own check".into()));
     }
+    fold_wal(&fresh.conn).map_err(fail)?;
     drop(fresh);
     let stamp = jiff::Timestamp::now()
         .strftime("%Y%m%dT%H%M%SZ")
