@@ -99,6 +99,9 @@ fn an_empty_store_file_is_never_taken_for_a_new_one() {
         0,
         "left as found"
     );
+    let out = sb.run(&["db", "check"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    assert!(stdout(&out).contains("empty"), "{}", stdout(&out));
 }
 
 #[test]

@@ -81,10 +81,7 @@ pub async fn add(
         .save(&session)
         .map_err(anyhow::Error::msg)?;
     if existing.is_none() {
-        let mut table = vec![
-            ("channel", "bluesky".into()),
-            ("handle", handle.into()),
-        ];
+        let mut table = vec![("channel", "bluesky".into()), ("handle", handle.into())];
         if service != DEFAULT_SERVICE {
             table.push(("service", service.into()));
         }

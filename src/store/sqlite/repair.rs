@@ -77,6 +77,12 @@ pub struct CheckReport {
 
 /// Run `PRAGMA integrity_check` on the store at `path`, reading only.
 pub fn check(path: &Path) -> StoreResult<CheckReport> {
+    // SQLite calls an empty file a sound, empty database; tinbox never leaves one.
+    if std::fs::metadata(path).is_ok_and(|m| m.len() == 0) && !has_wal(path) {
+        return Ok(CheckReport {
+            problems: vec!["the file is empty (0 bytes): it was truncated or replaced".into()],
+        });
+    }
     let conn = open_raw(path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
     let problems = match pragma_check(&conn, "integrity_check") {
         Ok(p) => p,
