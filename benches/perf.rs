@@ -1,6 +1,6 @@
 //! `cargo bench --bench perf`: the performance figures of issue #9 on this machine, with
 //! generated data (fixed seed). Prints one line per figure with its target; never fails a
-//! build (timings are reported, not asserted).
+//! build (timings are reported, not asserted). `-- --only-scale` runs figure 7 alone.
 
 use std::io::Write;
 use std::time::{Duration, Instant};
@@ -26,6 +26,8 @@ fn update(state: &mut AppState, msg: Msg, now: Timestamp) -> Vec<Effect> {
 mod accounts;
 #[path = "../tests/support/http.rs"]
 mod http;
+#[path = "perf/scale.rs"]
+mod scale;
 #[path = "perf/toot.rs"]
 mod toot;
 
@@ -192,6 +194,10 @@ fn main() {
     // `cargo bench` passes --bench; `cargo test --benches` would pass nothing useful.
     let quick = std::env::args().any(|a| a == "--quick");
     let n = if quick { 5_000 } else { N };
+    if std::env::args().any(|a| a == "--only-scale") {
+        scale::sync_many(if quick { 100 } else { 1000 });
+        return;
+    }
     println!("tinbox perf — {} — {n} items", machine());
     let dir = tempfile::tempdir().expect("tempdir");
     let db = dir.path().join("bench.db");
@@ -228,6 +234,8 @@ fn main() {
         std::fs::copy(&db, &args[i + 1]).expect("copy the bench store");
         return;
     }
+
+    scale::quick_check(&db);
 
     // 2. Open the store to a complete first frame (in process: open, query, sort, draw).
     let t = Instant::now();
@@ -422,6 +430,7 @@ fn main() {
     );
     let _ = std::io::stdout().flush();
     accounts::run(if quick { 10 } else { 50 });
+    scale::sync_many(if quick { 100 } else { 1000 });
     toot::run();
     deep_html();
 }

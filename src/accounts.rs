@@ -12,7 +12,7 @@ use crate::channels::feed::FeedChannel;
 use crate::channels::mastodon::{MastodonChannel, MastodonOptions};
 use crate::config::AccountConfig;
 use crate::model::ChannelKind;
-use crate::secrets::{Secrets, run_secret_command};
+use crate::secrets::{Secrets, run_secret_command_within};
 
 /// A channel client for one configured account, or a message saying why there is none.
 pub fn open_channel(
@@ -79,15 +79,20 @@ pub fn open_channel(
 /// Reads a Bluesky app password when a new session is needed: `password_cmd`, else the
 /// secrets file (read again each time, so a password added later is found).
 fn password_source(name: &str, cfg: &AccountConfig, path: &Path) -> PasswordSource {
-    let (name, cmd, path) = (
+    let (name, cmd, path, limit) = (
         name.to_string(),
         cfg.password_cmd.clone(),
         path.to_path_buf(),
+        cfg.timeout(),
     );
     Arc::new(move || {
         if let Some(cmd) = &cmd {
-            return run_secret_command(&format!("password_cmd of account {name:?}"), cmd)
-                .map_err(|e| e.to_string());
+            return run_secret_command_within(
+                &format!("password_cmd of account {name:?}"),
+                cmd,
+                limit,
+            )
+            .map_err(|e| e.to_string());
         }
         let secrets = Secrets::load(&path).map_err(|e| e.to_string())?;
         secrets.get(&name, "app_password").map(String::from).ok_or_else(|| {
@@ -99,8 +104,13 @@ fn password_source(name: &str, cfg: &AccountConfig, path: &Path) -> PasswordSour
 /// The account's token: from `token_cmd`, else from the secrets file.
 pub fn token(name: &str, cfg: &AccountConfig, secrets: &Secrets) -> Result<String, String> {
     if let Some(cmd) = &cfg.token_cmd {
-        return run_secret_command(&format!("token_cmd of account {name:?}"), cmd)
-            .map_err(|e| e.to_string());
+        // The account's `timeout` (default 30 s) bounds the command too.
+        return run_secret_command_within(
+            &format!("token_cmd of account {name:?}"),
+            cmd,
+            cfg.timeout(),
+        )
+        .map_err(|e| e.to_string());
     }
     secrets.get(name, "token").map(String::from).ok_or_else(|| {
         format!("account {name:?} has no token: run `tinbox account add mastodon --instance URL --name {name}` or set token_cmd")

@@ -20,6 +20,7 @@ pub mod logging;
 pub mod model;
 pub mod notify;
 pub mod outbox;
+pub mod private;
 pub mod report;
 pub mod rules;
 pub mod sanitize;

@@ -39,14 +39,21 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<u8> {
+    // Before any secret is read: no core dumps, private files.
+    let hardening = tinbox::private::harden_process();
     let _ = rustls::crypto::ring::default_provider().install_default();
     let paths = Paths::resolve(cli.config.clone(), cli.data_dir.clone())?;
     if cli.print_paths {
         print!("{}", paths.describe());
         return Ok(0);
     }
+    paths.check_config_private()?;
     let config = config::load(&paths)?;
+    let notices = secure_data_dir(&paths)?;
     tinbox::logging::init(&paths.log_file);
+    for n in hardening.iter().chain(&notices) {
+        tracing::warn!("{n}");
+    }
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let theme = tinbox::theme::select(&config.theme, no_color, &paths.themes_dir)?;
     let user = config
@@ -57,7 +64,7 @@ fn run(cli: Cli) -> Result<u8> {
 
     match &cli.command {
         Some(Command::List(args)) => {
-            let mut store = open_store(&paths, &config, &user)?;
+            let mut store = tinbox::store::open::open_for_reading(&config, &paths, &user)?;
             tinbox::cli::list::run(
                 &mut *store,
                 &config.policies(),
@@ -149,7 +156,7 @@ fn run(cli: Cli) -> Result<u8> {
             Ok(u8::try_from(runtime()?.block_on(run)?).unwrap_or(1))
         }
         Some(Command::Status { json }) => {
-            let mut store = open_store(&paths, &config, &user)?;
+            let mut store = tinbox::store::open::open_for_reading(&config, &paths, &user)?;
             let code = tinbox::cli::status::run(
                 &mut *store,
                 &config.policies(),
@@ -290,6 +297,21 @@ fn inbox(cli: &Cli, paths: &Paths, config: Config, theme: Theme, user: String) -
     runtime()?.block_on(tui::run(session))?;
     drop(demo_dir);
     Ok(0)
+}
+
+/// The data dir 0700 and its files 0600; what had to be tightened is said on stderr (before
+/// the inbox takes the screen) and logged.
+fn secure_data_dir(paths: &Paths) -> Result<Vec<String>> {
+    let mut files = tinbox::private::store_files(&paths.store_file());
+    files.push(paths.log_file.clone());
+    files.push(paths.data_dir.join("resume.json"));
+    let refs: Vec<&std::path::Path> = files.iter().map(|p| p.as_path()).collect();
+    let notices = tinbox::private::secure_data_dir(&paths.data_dir, &refs)
+        .with_context(|| format!("cannot make {} private", paths.data_dir.display()))?;
+    for n in &notices {
+        let _ = writeln!(io::stderr(), "tinbox: notice: {n}");
+    }
+    Ok(notices)
 }
 
 fn open_store(paths: &Paths, config: &Config, user: &str) -> Result<Box<dyn StoreBackend>> {

@@ -68,17 +68,8 @@ impl FeedChannel {
     }
 
     fn client(timeout: Duration) -> Result<reqwest::Client, ChannelError> {
-        reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(10).min(timeout))
-            .timeout(timeout)
-            .redirect(reqwest::redirect::Policy::limited(5))
-            .user_agent(concat!(
-                "tinbox/",
-                env!("CARGO_PKG_VERSION"),
-                " (feed reader)"
-            ))
-            .build()
-            .map_err(|e| ChannelError::Network(e.to_string()))
+        // Redirects follow the rule of configured URLs (https, or http to loopback).
+        super::net::feed_client(timeout)
     }
 
     async fn fetch(&self, cursor: Option<&str>) -> Result<PollOutcome, ChannelError> {
@@ -92,8 +83,7 @@ impl FeedChannel {
         if let Some(m) = &old.last_modified {
             req = req.header(IF_MODIFIED_SINCE, m);
         }
-        let resp = req
-            .send()
+        let (resp, _permit) = super::net::send(req)
             .await
             .map_err(|e| ChannelError::Network(short(&e)))?;
         let status = resp.status();
@@ -251,19 +241,7 @@ async fn read_capped(resp: reqwest::Response) -> Result<Vec<u8>, ChannelError> {
 }
 
 fn short(e: &reqwest::Error) -> String {
-    let kind = if e.is_timeout() {
-        "timed out"
-    } else if e.is_connect() {
-        "cannot connect"
-    } else if e.is_redirect() {
-        "too many redirects"
-    } else {
-        "request failed"
-    };
-    match std::error::Error::source(e) {
-        Some(src) => format!("{kind}: {src}"),
-        None => kind.to_string(),
-    }
+    super::net::network_message(e)
 }
 
 impl Channel for FeedChannel {

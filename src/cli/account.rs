@@ -1,6 +1,7 @@
 //! `tinbox account add|list|remove`: connect accounts; tokens go to the 0600 secrets file.
 
 use std::io::{BufRead, Write};
+use std::os::unix::fs::DirBuilderExt;
 
 use anyhow::{Context, Result, bail};
 
@@ -150,10 +151,10 @@ async fn add_feed(
     if config.accounts.contains_key(&name) {
         bail!("an account named {name:?} already exists; choose another --name");
     }
-    let mut table = format!("channel = \"feed\"\nurl = {url:?}\n");
+    let mut table = vec![("channel", "feed".into()), ("url", url.into())];
     if !args.keywords.is_empty() {
-        let kws: Vec<String> = args.keywords.iter().map(|k| format!("{k:?}")).collect();
-        table.push_str(&format!("keywords = [{}]\n", kws.join(", ")));
+        let kws: toml_edit::Array = args.keywords.iter().map(String::as_str).collect();
+        table.push(("keywords", kws.into()));
     }
     append_table(paths, &name, &table)?;
     writeln!(
@@ -168,30 +169,73 @@ fn append_account(paths: &Paths, name: &str, instance: &str) -> Result<()> {
     append_table(
         paths,
         name,
-        &format!("channel = \"mastodon\"\ninstance = {instance:?}\n"),
+        &[
+            ("channel", "mastodon".into()),
+            ("instance", instance.into()),
+        ],
     )
 }
 
-pub(super) fn append_table(paths: &Paths, name: &str, table: &str) -> Result<()> {
-    std::fs::create_dir_all(&paths.config_dir)
-        .with_context(|| format!("creating {}", paths.config_dir.display()))?;
-    let mut text = std::fs::read_to_string(&paths.config_file).unwrap_or_default();
-    if !text.is_empty() && !text.ends_with('\n') {
-        text.push('\n');
+/// Add `[accounts.NAME]` with `entries` to the user's config file, editing it as TOML
+/// (`toml_edit`): names and values are escaped as TOML requires, and the user's comments
+/// and layout stay as they were. The result must parse before it replaces the file
+/// (atomically, keeping the file's mode).
+pub(super) fn append_table(
+    paths: &Paths,
+    name: &str,
+    entries: &[(&str, toml_edit::Value)],
+) -> Result<()> {
+    let file = &paths.config_file;
+    if !paths.config_dir.exists() {
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(&paths.config_dir)
+            .with_context(|| format!("creating {}", paths.config_dir.display()))?;
     }
-    let key = if name
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-    {
-        name.to_string()
-    } else {
-        format!("{name:?}")
+    let text = match std::fs::read_to_string(file) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(e).with_context(|| format!("reading {}", file.display())),
     };
-    text.push_str(&format!("\n[accounts.{key}]\n{table}"));
+    let mut doc: toml_edit::DocumentMut = text
+        .parse()
+        .with_context(|| format!("{} is not valid TOML", file.display()))?;
+    let had_accounts = doc.contains_key("accounts");
+    let Some(accounts) = doc
+        .entry("accounts")
+        .or_insert_with(toml_edit::table)
+        .as_table_mut()
+    else {
+        bail!(
+            "`accounts` in {} is not a table; add [accounts.{name}] by hand",
+            file.display()
+        );
+    };
+    if !had_accounts {
+        // Only `[accounts.NAME]` is written, not an empty `[accounts]` above it.
+        accounts.set_implicit(true);
+    }
+    if accounts.contains_key(name) {
+        bail!(
+            "an account named {name:?} already exists in {}",
+            file.display()
+        );
+    }
+    let mut table = toml_edit::Table::new();
+    for (k, v) in entries {
+        table.insert(k, toml_edit::Item::Value(v.clone()));
+    }
+    if !text.is_empty() {
+        table.decor_mut().set_prefix("\n");
+    }
+    accounts.insert(name, toml_edit::Item::Table(table));
+    let out = doc.to_string();
     // Prove the result still parses before writing it.
-    crate::config::parse(&text, &paths.config_file)?;
-    std::fs::write(&paths.config_file, text)
-        .with_context(|| format!("writing {}", paths.config_file.display()))?;
+    crate::config::parse(&out, file)?;
+    let mode = crate::private::mode_of(file).unwrap_or(0o600);
+    crate::private::write_atomic(file, out.as_bytes(), mode)
+        .with_context(|| format!("writing {}", file.display()))?;
     Ok(())
 }
 
@@ -268,4 +312,44 @@ fn remove(
         )?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn adding_an_account_keeps_the_users_file_and_escapes_as_toml() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let paths = Paths::resolve_with(
+            Some(dir.path().join("cfg/config.toml")),
+            Some(dir.path().join("data")),
+            &|_| None,
+        )
+        .expect("paths");
+        std::fs::create_dir_all(&paths.config_dir).expect("mkdir");
+        let mine = "# my settings\ntheme = \"default\"   # keep this comment\n\n[accounts.old]\nchannel = \"demo\"\n";
+        std::fs::write(&paths.config_file, mine).expect("write");
+        // A bell and a quote: Rust's `{:?}` writes `\u{7}`, which TOML does not accept.
+        let name = "caf\u{e9} \"x\"";
+        let kws: toml_edit::Array = ["ring\u{7}", "a\\b"].into_iter().collect();
+        append_table(
+            &paths,
+            name,
+            &[
+                ("channel", "feed".into()),
+                ("url", "https://example.com/feed".into()),
+                ("keywords", kws.into()),
+            ],
+        )
+        .expect("appended");
+        let text = std::fs::read_to_string(&paths.config_file).expect("read");
+        assert!(text.starts_with(mine), "the user's text is kept:\n{text}");
+        let config = crate::config::parse(&text, &paths.config_file).expect("parses");
+        let acc = &config.accounts[name];
+        assert_eq!(acc.keywords, vec!["ring\u{7}".to_string(), "a\\b".into()]);
+        assert!(config.accounts.contains_key("old"));
+        let again = append_table(&paths, name, &[("channel", "demo".into())]);
+        assert!(again.is_err(), "an existing name is not overwritten");
+    }
 }

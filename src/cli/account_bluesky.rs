@@ -81,9 +81,9 @@ pub async fn add(
         .save(&session)
         .map_err(anyhow::Error::msg)?;
     if existing.is_none() {
-        let mut table = format!("channel = \"bluesky\"\nhandle = {handle:?}\n");
+        let mut table = vec![("channel", "bluesky".into()), ("handle", handle.into())];
         if service != DEFAULT_SERVICE {
-            table.push_str(&format!("service = {service:?}\n"));
+            table.push(("service", service.into()));
         }
         append_table(paths, &name, &table)?;
     }

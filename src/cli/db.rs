@@ -1,5 +1,5 @@
-//! `tinbox db migrate` and `tinbox db status`: the store's schema, and for a team store who
-//! is running and who polls which account.
+//! `tinbox db migrate`, `tinbox db status` and `tinbox db check [--repair]`: the store's
+//! schema, its integrity, and for a team store who is running and who polls which account.
 
 use std::io::Write;
 
@@ -20,6 +20,14 @@ pub fn run(
 ) -> Result<u8> {
     let team = pg_options(config, user)?;
     match (*cmd, team) {
+        (DbCommand::Check { .. }, Some(opts)) => {
+            writeln!(
+                out,
+                "{}: a team store is checked by PostgreSQL itself (tinbox checks only its SQLite file).",
+                crate::store::pgpass::redact(&opts.url)
+            )?;
+        }
+        (DbCommand::Check { repair }, None) => return check(paths, repair, out),
         (DbCommand::Migrate, Some(opts)) => {
             let shown = crate::store::pgpass::redact(&opts.url);
             let (from, to) = PgStore::migrate(&opts)?;
@@ -99,5 +107,48 @@ pub fn run(
             }
         }
     }
+    Ok(0)
+}
+
+/// `tinbox db check`: 0 when the store is sound (or was rebuilt), 1 when it is damaged.
+fn check(paths: &Paths, repair: bool, out: &mut dyn Write) -> Result<u8> {
+    let path = paths.store_file();
+    let shown = path.display();
+    if !path.exists() {
+        anyhow::bail!("no store at {shown} yet");
+    }
+    let report = sqlite::check(&path)?;
+    if report.problems.is_empty() {
+        writeln!(out, "{shown}: ok (integrity check passed).")?;
+        return Ok(0);
+    }
+    writeln!(out, "{shown}: damaged. The integrity check found:")?;
+    for p in &report.problems {
+        writeln!(out, "  {}", crate::sanitize::one_line(p))?;
+    }
+    if !repair {
+        writeln!(
+            out,
+            "Restore it from a backup, or run `tinbox db check --repair` to rebuild it from what is readable (the damaged file is kept)."
+        )?;
+        return Ok(1);
+    }
+    // Nothing else may write the store while it is rebuilt.
+    let _lock = crate::instance::acquire(&paths.data_dir, "tinbox db check --repair")
+        .map_err(anyhow::Error::msg)?;
+    let done = sqlite::repair(&path)?;
+    for (table, n) in &done.copied {
+        let cut = if done.incomplete.contains(table) {
+            " (stopped at a damaged page: later rows lost)"
+        } else {
+            ""
+        };
+        writeln!(out, "  {table}: {n} rows copied{cut}")?;
+    }
+    writeln!(
+        out,
+        "Rebuilt {shown}; the damaged file is kept as {}.",
+        done.kept_at.display()
+    )?;
     Ok(0)
 }

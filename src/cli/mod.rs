@@ -109,6 +109,12 @@ pub enum DbCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Check the SQLite store page by page (`PRAGMA integrity_check`); exit code 1 if damaged.
+    Check {
+        /// Rebuild a damaged store from every row still readable; the damaged file is kept.
+        #[arg(long)]
+        repair: bool,
+    },
 }
 
 #[derive(Debug, Args)]

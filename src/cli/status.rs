@@ -61,9 +61,61 @@ pub fn run(
             if overdue == 1 { "" } else { "s" }
         ));
     }
-    for name in &failing {
-        line.push_str(&format!(" · {} ✗", crate::sanitize::one_line(name)));
-    }
+    line.push_str(&failing_summary(&failing));
     writeln!(out, "{line}")?;
     Ok(code)
+}
+
+/// How many failing accounts are named; the rest are counted (a status bar has one line,
+/// and a thousand failing accounts once made it five kilobytes long).
+const NAMED_FAILURES: usize = 3;
+
+/// " · a ✗ · b ✗", or " · a ✗ · b ✗ · c ✗ · 997 more failing"; names cut to 24 columns.
+fn failing_summary(failing: &[String]) -> String {
+    let mut s = String::new();
+    for name in failing.iter().take(NAMED_FAILURES) {
+        let name = crate::fmt::truncate(&crate::sanitize::one_line(name), 24);
+        s.push_str(&format!(" · {name} ✗"));
+    }
+    if failing.len() > NAMED_FAILURES {
+        s.push_str(&format!(
+            " · {} more failing",
+            failing.len() - NAMED_FAILURES
+        ));
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::ChannelKind;
+    use crate::store::prelude::*;
+    use crate::store::sqlite::SqliteStore;
+
+    #[test]
+    fn a_thousand_failing_accounts_make_one_short_line() {
+        let mut store = SqliteStore::open_in_memory().expect("store");
+        let now = Timestamp::now();
+        for i in 0..1000 {
+            let error = format!("cannot connect: {}", "x".repeat(200));
+            store
+                .record_sync_error(
+                    &format!("account-{i:04}"),
+                    ChannelKind::Mastodon,
+                    &error,
+                    now,
+                )
+                .expect("record");
+        }
+        let mut out = Vec::new();
+        let code = run(&mut store, &Policies::default(), false, &mut out).expect("status");
+        let line = String::from_utf8(out).expect("utf8");
+        assert_eq!(code, 3);
+        assert!(line.len() < 200, "{} bytes: {line}", line.len());
+        assert!(
+            line.contains("account-0000 ✗") && line.contains("997 more failing"),
+            "{line}"
+        );
+    }
 }

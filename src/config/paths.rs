@@ -75,6 +75,37 @@ impl Paths {
         self.data_dir.join("tinbox.db")
     }
 
+    /// Refuse a config dir (or config file) that another user can write: they could plant a
+    /// `token_cmd` that tinbox would run, or a `secrets.toml`. Owned by this user or root,
+    /// and not writable by group or others; a missing one is fine (nothing to read).
+    pub fn check_config_private(&self) -> Result<(), ConfigError> {
+        use std::os::unix::fs::MetadataExt;
+        let me = rustix::process::geteuid().as_raw();
+        for (what, p) in [
+            ("config dir", &self.config_dir),
+            ("config file", &self.config_file),
+        ] {
+            let Ok(m) = std::fs::metadata(p) else {
+                continue;
+            };
+            let mode = m.mode() & 0o7777;
+            let why = if m.uid() != me && m.uid() != 0 {
+                format!("is owned by another user (uid {})", m.uid())
+            } else if mode & 0o022 != 0 {
+                format!("can be written by other users (mode {mode:o})")
+            } else {
+                continue;
+            };
+            return Err(ConfigError::Paths(format!(
+                "the {what} {} {why}: they could make tinbox run their commands (token_cmd); \
+                 tinbox will not use it until you run: chmod go-w {}",
+                p.display(),
+                p.display()
+            )));
+        }
+        Ok(())
+    }
+
     /// For `tinbox --print-paths`: one `name: path` per line.
     pub fn describe(&self) -> String {
         let rows = [
@@ -95,6 +126,41 @@ impl Paths {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_config_dir_others_can_write_is_refused() {
+        use std::os::unix::fs::PermissionsExt;
+        let root = tempfile::tempdir().expect("tmp");
+        let dir = root.path().join("cfg");
+        let p = Paths::resolve_with(
+            Some(dir.join("config.toml")),
+            Some(root.path().into()),
+            &|_| None,
+        )
+        .expect("paths");
+        p.check_config_private().expect("missing is fine");
+        std::fs::create_dir(&dir).expect("mkdir");
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700)).expect("chmod");
+        std::fs::write(&p.config_file, "").expect("write");
+        p.check_config_private().expect("private is fine");
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o777)).expect("chmod");
+        let e = p
+            .check_config_private()
+            .expect_err("world-writable")
+            .to_string();
+        assert!(
+            e.contains("written by other users") && e.contains("chmod go-w"),
+            "{e}"
+        );
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+        std::fs::set_permissions(&p.config_file, std::fs::Permissions::from_mode(0o664))
+            .expect("chmod");
+        let e = p
+            .check_config_private()
+            .expect_err("group-writable file")
+            .to_string();
+        assert!(e.contains("config file"), "{e}");
+    }
 
     #[test]
     fn precedence_flags_then_env_then_platform() {

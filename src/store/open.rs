@@ -37,3 +37,25 @@ pub fn open(config: &Config, paths: &Paths, user: &str) -> Result<Box<dyn StoreB
         None => Box::new(SqliteStore::open(&paths.store_file())?),
     })
 }
+
+/// Open the configured store for a command that only reads (`list`, `status`): the SQLite
+/// file is opened read-only, so these work when the disk is full. A store not created yet,
+/// or of an older schema, is opened the usual way (created or migrated).
+pub fn open_for_reading(
+    config: &Config,
+    paths: &Paths,
+    user: &str,
+) -> Result<Box<dyn StoreBackend>> {
+    let file = paths.store_file();
+    if config.store.is_team() || !file.exists() {
+        return open(config, paths, user);
+    }
+    match SqliteStore::open_read_only(&file) {
+        Ok(store) => Ok(Box::new(store)),
+        Err(e) if SqliteStore::needs_migration(&file) => {
+            tracing::info!("reading an older store: migrating it first ({e})");
+            open(config, paths, user)
+        }
+        Err(e) => Err(e.into()),
+    }
+}

@@ -4,9 +4,13 @@ mod followups;
 mod items;
 mod list;
 mod outbox;
+mod repair;
 mod rows;
 mod tx;
 
+pub use repair::{CheckReport, RepairReport, check, repair};
+
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::Path;
 
 use rusqlite::{Connection, OpenFlags};
@@ -29,21 +33,139 @@ pub struct SqliteStore {
 
 impl SqliteStore {
     /// Open (creating if needed) the store at `path` and bring its schema up to date.
+    ///
+    /// A new store is built in a private temp file (0600) and renamed into place, so a
+    /// `tinbox.db` that exists is always one tinbox finished creating: an empty one is
+    /// refused, never silently made anew. An existing store must pass `PRAGMA quick_check`:
+    /// a damaged one is refused with the way to recover.
     pub fn open(path: &Path) -> StoreResult<SqliteStore> {
         let shown = path.display().to_string();
         let open_err = |reason: String| StoreError::Open {
             path: shown.clone(),
             reason,
         };
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        if !dir.exists() {
+            std::fs::DirBuilder::new()
+                .recursive(true)
+                .mode(0o700)
+                .create(dir)
                 .map_err(|e| open_err(format!("cannot create {}: {e}", dir.display())))?;
         }
-        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
-            | OpenFlags::SQLITE_OPEN_CREATE
-            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn = Connection::open_with_flags(path, flags).map_err(|e| open_err(e.to_string()))?;
-        Self::init(conn, &shown)
+        match std::fs::metadata(path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Self::create(path, dir)?,
+            Err(e) => return Err(open_err(e.to_string())),
+            Ok(m) if m.len() == 0 && !repair::has_wal(path) => {
+                return Err(open_err(EMPTY_FILE.into()));
+            }
+            Ok(_) => {}
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags).map_err(|e| open_err(explain(&e)))?;
+        let store = Self::init(conn, &shown)?;
+        repair::quick_check(&store.conn).map_err(open_err)?;
+        Ok(store)
+    }
+
+    /// Open the store at `path` for reading only: nothing is written, so `list` and `status`
+    /// work on a full disk. An older schema is refused (a command that writes migrates it).
+    pub fn open_read_only(path: &Path) -> StoreResult<SqliteStore> {
+        let shown = path.display().to_string();
+        let open_err = |reason: String| StoreError::Open {
+            path: shown.clone(),
+            reason,
+        };
+        match std::fs::metadata(path) {
+            Ok(m) if m.len() == 0 && !repair::has_wal(path) => {
+                return Err(open_err(EMPTY_FILE.into()));
+            }
+            Ok(_) => {}
+            Err(e) => return Err(open_err(e.to_string())),
+        }
+        // A WAL store's readers share an index in `-shm`, which the first of them must size
+        // (a write). When that fails (a full disk), read with a private index instead.
+        let conn = match Self::read_only_conn(path, false) {
+            Ok(c) => c,
+            Err(e) if e.sqlite_error_code().is_some_and(no_room) => {
+                tracing::info!("reading the store without its shared index: {e}");
+                Self::read_only_conn(path, true).map_err(|e| open_err(explain(&e)))?
+            }
+            Err(e) => return Err(open_err(explain(&e))),
+        };
+        let found: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(|e| open_err(explain(&e)))?;
+        if found != SCHEMA_VERSION {
+            return Err(open_err(format!(
+                "the store's schema is version {found}, this build reads {SCHEMA_VERSION}: run `tinbox db migrate`"
+            )));
+        }
+        repair::quick_check(&conn).map_err(open_err)?;
+        Ok(SqliteStore { conn })
+    }
+
+    /// A read-only connection that has read the schema version. `private_index`: `-shm` is
+    /// opened read-only (`readonly_shm`), and when no other program has set it up SQLite
+    /// keeps the WAL index in this process's memory: nothing is written at all.
+    fn read_only_conn(path: &Path, private_index: bool) -> rusqlite::Result<Connection> {
+        let mut flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = if private_index {
+            // The file must exist to be opened read-only; an empty one takes no disk space.
+            let shm = repair::side(path, "-shm");
+            let _ = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .mode(0o600)
+                .open(&shm);
+            flags |= OpenFlags::SQLITE_OPEN_URI;
+            Connection::open_with_flags(
+                format!("file:{}?mode=ro&readonly_shm=1", uri_path(path)),
+                flags,
+            )?
+        } else {
+            Connection::open_with_flags(path, flags)?
+        };
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        conn.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0))?;
+        Ok(conn)
+    }
+
+    /// The store at `path` has an older schema than this build's (reading only).
+    pub fn needs_migration(path: &Path) -> bool {
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        Connection::open_with_flags(path, flags)
+            .and_then(|c| c.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0)))
+            .is_ok_and(|v| v < SCHEMA_VERSION)
+    }
+
+    /// Build a new store in a temp file beside `path` and move it into place, unless another
+    /// program created one first (then that one is used).
+    fn create(path: &Path, dir: &Path) -> StoreResult<()> {
+        let shown = path.display().to_string();
+        let open_err = |reason: String| StoreError::Open {
+            path: shown.clone(),
+            reason,
+        };
+        let tmp = tempfile::Builder::new()
+            .prefix(".tinbox-new-")
+            .suffix(".db")
+            .tempfile_in(dir)
+            .map_err(|e| open_err(format!("cannot create a file in {}: {e}", dir.display())))?;
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn =
+            Connection::open_with_flags(tmp.path(), flags).map_err(|e| open_err(explain(&e)))?;
+        // Everything into the file itself before it moves (its WAL would not move with it).
+        let store = Self::init(conn, &shown)?;
+        repair::fold_wal(&store.conn).map_err(open_err)?;
+        drop(store);
+        match tmp.persist_noclobber(path) {
+            Ok(_) => Ok(()),
+            Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+            Err(e) => Err(open_err(format!("cannot create the store: {}", e.error))),
+        }
     }
 
     /// A private in-memory store (tests, benchmarks).
@@ -184,12 +306,42 @@ fn explain(e: &rusqlite::Error) -> String {
             LOCKED.into()
         }
         Some(rusqlite::ErrorCode::DiskFull) => "the disk is full".into(),
+        Some(rusqlite::ErrorCode::DatabaseCorrupt) => repair::damaged(&e.to_string()),
         Some(rusqlite::ErrorCode::ReadOnly) | Some(rusqlite::ErrorCode::PermissionDenied) => {
             "no permission to write the store".into()
         }
         _ => e.to_string(),
     }
 }
+
+/// `path` for an SQLite URI: the characters a URI gives a meaning to, escaped.
+fn uri_path(path: &Path) -> String {
+    let mut out = String::new();
+    for c in path.to_string_lossy().chars() {
+        match c {
+            '%' | '?' | '#' => out.push_str(&format!("%{:02x}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Errors that mean "no room to write" (a full disk, a file size limit).
+fn no_room(code: rusqlite::ErrorCode) -> bool {
+    matches!(
+        code,
+        rusqlite::ErrorCode::SystemIoFailure
+            | rusqlite::ErrorCode::DiskFull
+            | rusqlite::ErrorCode::CannotOpen
+            | rusqlite::ErrorCode::ReadOnly
+    )
+}
+
+/// Why an empty `tinbox.db` is not taken for a new store: tinbox never leaves one behind
+/// (a new store is renamed into place complete), so something else emptied it.
+const EMPTY_FILE: &str = "the store file is empty (0 bytes), but tinbox never leaves an empty store: \
+     it was truncated or replaced. Restore it from a backup; if it never held anything, delete it \
+     and tinbox creates a new one";
 
 /// How a lock held by another connection is explained (and recognized while opening).
 const LOCKED: &str = "the store is locked by another program";

@@ -34,11 +34,9 @@ pub fn save(path: &Path, state: &AppState) {
         filter: state.filter.as_ref().map(|v| v.query.clone()),
         newest_first: state.sort == SortOrder::Newest,
     };
-    let tmp = path.with_extension("json.tmp");
     let result = serde_json::to_vec(&r)
         .map_err(std::io::Error::other)
-        .and_then(|b| std::fs::write(&tmp, b))
-        .and_then(|()| std::fs::rename(&tmp, path));
+        .and_then(|b| crate::private::write_atomic(path, &b, 0o600));
     if let Err(e) = result {
         tracing::warn!("cannot save the position in {}: {e}", path.display());
     }

@@ -290,8 +290,8 @@ impl Xrpc {
                 .header("content-type", "application/json")
                 .body(serde_json::to_vec(b).unwrap_or_default());
         }
-        let resp = req
-            .send()
+        // The permit (a slot in the connection cap) is held until the body is read.
+        let (resp, _permit) = crate::channels::net::send(req)
             .await
             .map_err(|e| ChannelError::Network(network_message(&e)))?;
         let status = resp.status();

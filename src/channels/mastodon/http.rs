@@ -124,8 +124,8 @@ impl Api {
             Some(t) => req.bearer_auth(t),
             None => req,
         };
-        let resp = req
-            .send()
+        // The permit (a slot in the connection cap) is held until the body is read.
+        let (resp, _permit) = crate::channels::net::send(req)
             .await
             .map_err(|e| ChannelError::Network(network_message(&e)))?;
         let status = resp.status();
