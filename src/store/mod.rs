@@ -16,7 +16,9 @@ pub mod pgpass;
 pub mod postgres;
 mod rows;
 pub mod rules;
+pub(crate) mod sql;
 pub mod sqlite;
+mod tx;
 
 pub use actor::StoreHandle;
 pub use backend::{FollowUpStore, ItemStore, OutboxStore, StoreBackend, TeamStore};
