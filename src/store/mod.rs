@@ -9,6 +9,7 @@
 
 pub mod actor;
 mod backend;
+mod common;
 #[cfg(test)]
 pub(crate) mod conformance;
 pub mod open;

@@ -3,11 +3,7 @@
 //! ([`PgStore::migrate`]), never by opening.
 
 mod connect;
-mod followups;
-mod items;
-mod list;
 mod outbox;
-mod rows;
 mod team;
 mod tx;
 

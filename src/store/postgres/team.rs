@@ -185,7 +185,7 @@ impl PgStore {
                 Ok(Claim {
                     item: ItemId(r.try_get(0).map_err(db)?),
                     who: r.try_get(1).map_err(db)?,
-                    since: super::rows::ts(r.try_get(2).map_err(db)?),
+                    since: crate::store::rows::ts(r.try_get(2).map_err(db)?),
                 })
             })
             .collect()

@@ -2,7 +2,7 @@
 //! ([`Transact`]): each one tells the teammates when it commits ([`Sql::notify`]).
 
 use postgres::fallible_iterator::FallibleIterator;
-use postgres::{GenericClient, Transaction};
+use postgres::{Client, GenericClient, Transaction};
 
 use super::{PgStore, db, notify_changed};
 use crate::store::StoreResult;
@@ -13,6 +13,22 @@ use crate::store::sql::{Arg, Sql, for_postgres};
 pub struct PgTx<'t> {
     pub(super) tx: Transaction<'t>,
     pub(super) user: &'t str,
+}
+
+/// The store's connection outside a transaction (reads), and the user it acts for.
+pub struct PgConn<'c> {
+    pub(super) client: &'c mut Client,
+    pub(super) user: &'c str,
+}
+
+impl PgStore {
+    /// The connection, for statements of the common dialect.
+    pub(super) fn sql(&mut self) -> PgConn<'_> {
+        PgConn {
+            client: &mut self.client,
+            user: &self.opts.user,
+        }
+    }
 }
 
 impl Transact for PgStore {
@@ -73,5 +89,31 @@ impl Sql for PgTx<'_> {
 
     fn notify(&mut self) -> StoreResult<()> {
         notify_changed(&mut self.tx)
+    }
+}
+
+impl Sql for PgConn<'_> {
+    type Row<'r> = postgres::Row;
+
+    fn exec(&mut self, sql: &str, args: &[Arg<'_>]) -> StoreResult<u64> {
+        exec(self.client, sql, args)
+    }
+
+    fn each(
+        &mut self,
+        sql: &str,
+        args: &[Arg<'_>],
+        f: impl FnMut(&postgres::Row) -> StoreResult<()>,
+    ) -> StoreResult<()> {
+        each(self.client, sql, args, f)
+    }
+
+    fn user(&self) -> Option<String> {
+        Some(self.user.to_string())
+    }
+
+    /// Outside a transaction nothing waits for a commit: nothing to tell.
+    fn notify(&mut self) -> StoreResult<()> {
+        Ok(())
     }
 }

@@ -26,7 +26,7 @@ pub const WHO_SYSTEM: &str = "tinbox";
 
 /// A backend that runs [`Tx`] work in one write transaction.
 pub trait Transact: Send {
-    type Tx<'t>: Tx
+    type Tx<'t>: crate::store::sql::Sql
     where
         Self: 't;
     /// Run `f` in one transaction and commit when it returns `Ok` (an error rolls back).
