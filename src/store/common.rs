@@ -157,7 +157,7 @@ impl<S: SqlStore> ItemStore for S {
     }
 
     fn item(&mut self, id: ItemId) -> StoreResult<Item> {
-        super::tx::item(&mut self.conn(), id)
+        super::rules::read_item(&mut self.conn(), id)
     }
 
     fn thread(&mut self, id: ItemId) -> StoreResult<Vec<ThreadEntry>> {
@@ -290,7 +290,7 @@ impl<S: SqlStore> FollowUpStore for S {
     }
 
     fn followup_for(&mut self, id: ItemId) -> StoreResult<Option<FollowUp>> {
-        super::tx::open_followup(&mut self.conn(), id)
+        super::rules::read_open_followup(&mut self.conn(), id)
     }
 }
 

@@ -19,7 +19,6 @@ mod rows;
 pub mod rules;
 pub(crate) mod sql;
 pub mod sqlite;
-mod tx;
 
 pub use actor::StoreHandle;
 pub use backend::{FollowUpStore, ItemStore, OutboxStore, StoreBackend, TeamStore};

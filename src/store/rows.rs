@@ -53,18 +53,6 @@ pub trait Cols {
     fn col<T: Col>(&self, idx: usize) -> StoreResult<T>;
 }
 
-impl Cols for rusqlite::Row<'_> {
-    fn col<T: Col>(&self, idx: usize) -> StoreResult<T> {
-        self.get(idx).map_err(super::sqlite::db)
-    }
-}
-
-impl Cols for postgres::Row {
-    fn col<T: Col>(&self, idx: usize) -> StoreResult<T> {
-        self.try_get(idx).map_err(super::postgres::db)
-    }
-}
-
 pub fn secs(t: Timestamp) -> i64 {
     t.as_second()
 }

@@ -6,6 +6,7 @@ use postgres::{Client, GenericClient, Transaction};
 
 use super::{PgStore, db, notify_changed};
 use crate::store::StoreResult;
+use crate::store::rows::{Col, Cols};
 use crate::store::rules::Transact;
 use crate::store::sql::{Arg, Sql, for_postgres};
 
@@ -67,53 +68,48 @@ fn each<C: GenericClient>(
     Ok(())
 }
 
-impl Sql for PgTx<'_> {
-    type Row<'r> = postgres::Row;
+/// One `Sql` for a transaction and for the bare connection: `$c` is its client, `$notify`
+/// what telling the teammates is (outside a transaction nothing waits for a commit).
+macro_rules! pg_sql {
+    ($t:ty, |$s:ident| $c:expr, $notify:expr) => {
+        impl Sql for $t {
+            type Row<'r> = postgres::Row;
 
-    fn exec(&mut self, sql: &str, args: &[Arg<'_>]) -> StoreResult<u64> {
-        exec(&mut self.tx, sql, args)
-    }
+            fn exec(&mut self, sql: &str, args: &[Arg<'_>]) -> StoreResult<u64> {
+                let $s = self;
+                exec($c, sql, args)
+            }
 
-    fn each(
-        &mut self,
-        sql: &str,
-        args: &[Arg<'_>],
-        f: impl FnMut(&postgres::Row) -> StoreResult<()>,
-    ) -> StoreResult<()> {
-        each(&mut self.tx, sql, args, f)
-    }
+            fn each(
+                &mut self,
+                sql: &str,
+                args: &[Arg<'_>],
+                f: impl FnMut(&postgres::Row) -> StoreResult<()>,
+            ) -> StoreResult<()> {
+                let $s = self;
+                each($c, sql, args, f)
+            }
 
-    fn user(&self) -> Option<String> {
-        Some(self.user.to_string())
-    }
+            fn user(&self) -> Option<String> {
+                Some(self.user.to_string())
+            }
 
-    fn notify(&mut self) -> StoreResult<()> {
-        notify_changed(&mut self.tx)
-    }
+            fn notify(&mut self) -> StoreResult<()> {
+                let $s = self;
+                $notify
+            }
+        }
+    };
 }
 
-impl Sql for PgConn<'_> {
-    type Row<'r> = postgres::Row;
+pg_sql!(PgTx<'_>, |t| &mut t.tx, notify_changed(&mut t.tx));
+pg_sql!(PgConn<'_>, |t| &mut *t.client, {
+    let _ = t;
+    Ok(())
+});
 
-    fn exec(&mut self, sql: &str, args: &[Arg<'_>]) -> StoreResult<u64> {
-        exec(self.client, sql, args)
-    }
-
-    fn each(
-        &mut self,
-        sql: &str,
-        args: &[Arg<'_>],
-        f: impl FnMut(&postgres::Row) -> StoreResult<()>,
-    ) -> StoreResult<()> {
-        each(self.client, sql, args, f)
-    }
-
-    fn user(&self) -> Option<String> {
-        Some(self.user.to_string())
-    }
-
-    /// Outside a transaction nothing waits for a commit: nothing to tell.
-    fn notify(&mut self) -> StoreResult<()> {
-        Ok(())
+impl Cols for postgres::Row {
+    fn col<T: Col>(&self, idx: usize) -> StoreResult<T> {
+        self.try_get(idx).map_err(db)
     }
 }

@@ -4,6 +4,7 @@ use rusqlite::{Connection, Transaction};
 
 use super::{SqliteStore, db};
 use crate::store::StoreResult;
+use crate::store::rows::{Col, Cols};
 use crate::store::rules::Transact;
 use crate::store::sql::{Arg, Sql, for_sqlite};
 
@@ -78,3 +79,9 @@ macro_rules! sqlite_sql {
 
 sqlite_sql!(Connection);
 sqlite_sql!(Transaction<'_>);
+
+impl Cols for rusqlite::Row<'_> {
+    fn col<T: Col>(&self, idx: usize) -> StoreResult<T> {
+        self.get(idx).map_err(db)
+    }
+}

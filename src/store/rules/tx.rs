@@ -1,16 +1,16 @@
-//! The rules' primitives ([`Tx`]), written once in the common dialect ([`crate::store::sql`])
-//! for any backend's transaction. "Locked" reads take row locks (`FOR UPDATE`) on PostgreSQL,
+//! The rules' primitives ([`Tx`]), written once in the common dialect ([`crate::store::sql`]):
+//! every backend's transaction has them. "Locked" reads take row locks (`FOR UPDATE`) on PostgreSQL,
 //! where several instances write at once; SQLite's one writer holds the whole store, so there
 //! they are plain reads. Where the team store keeps more (who queued a reply, who sends it),
 //! the statement says so.
 
 use jiff::Timestamp;
 
-use super::rows::{self, Cols, FOLLOWUP_COLUMNS, item_columns, secs, ts};
-use super::rules::{Answered, Clock, Field, NewItem, OutboxRow, Tx};
-use super::sql::{Sql, args};
-use super::{StoreError, StoreResult};
+use super::{Answered, Clock, Field, NewItem, OutboxRow};
 use crate::model::{ChannelKind, FollowUp, FollowUpInput, Item, ItemId, Status};
+use crate::store::rows::{self, Cols, FOLLOWUP_COLUMNS, item_columns, secs, ts};
+use crate::store::sql::{Sql, args};
+use crate::store::{StoreError, StoreResult};
 
 fn status(s: String) -> StoreResult<Status> {
     s.parse().map_err(StoreError::Db)
@@ -21,7 +21,7 @@ fn id(r: &impl rows::Cols) -> StoreResult<ItemId> {
 }
 
 /// One item as the store's user sees it.
-pub fn item<S: Sql>(s: &mut S, id: ItemId) -> StoreResult<Item> {
+pub(crate) fn read_item<S: Sql>(s: &mut S, id: ItemId) -> StoreResult<Item> {
     let (cols, mut args) = item_columns(s);
     args.push(id.0.into());
     let sql = format!("SELECT {cols} FROM items i WHERE i.id = ?{}", args.len());
@@ -30,14 +30,18 @@ pub fn item<S: Sql>(s: &mut S, id: ItemId) -> StoreResult<Item> {
 }
 
 /// The open follow-up of an item, if any.
-pub fn open_followup<S: Sql>(s: &mut S, id: ItemId) -> StoreResult<Option<FollowUp>> {
+pub(crate) fn read_open_followup<S: Sql>(s: &mut S, id: ItemId) -> StoreResult<Option<FollowUp>> {
     let sql = format!(
         "SELECT {FOLLOWUP_COLUMNS} FROM followups WHERE item_id = ?1 AND closed_at IS NULL ORDER BY id DESC LIMIT 1"
     );
     s.opt(&sql, args![id.0], |r| rows::followup(r))
 }
 
-impl<S: Sql> Tx for S {
+/// The primitives the rules need, each one statement of the backend's dialect inside the
+/// transaction. Reads marked "locked" keep the rows locked until the transaction ends on a
+/// store shared by several instances (PostgreSQL), so that changes to one item queue up.
+pub trait Tx: Sql + Sized {
+    /// The item's status (locked). No such item is [`crate::store::StoreError::NoSuchItem`].
     fn status_for_update(&mut self, id: ItemId) -> StoreResult<Status> {
         let sql = "SELECT status FROM items WHERE id = ?1 FOR UPDATE";
         status(
@@ -47,9 +51,10 @@ impl<S: Sql> Tx for S {
     }
 
     fn item(&mut self, id: ItemId) -> StoreResult<Item> {
-        item(self, id)
+        read_item(self, id)
     }
 
+    /// The thread of a known post (an item or one of our replies) of the account.
     fn thread_root_of(&mut self, account: &str, remote_id: &str) -> StoreResult<Option<String>> {
         self.opt(
             "SELECT thread_root FROM (SELECT thread_root FROM items WHERE account = ?1 AND remote_id = ?2 \
@@ -59,6 +64,7 @@ impl<S: Sql> Tx for S {
         )
     }
 
+    /// We replied in this thread before.
     fn thread_answered(&mut self, account: &str, root: &str) -> StoreResult<bool> {
         self.one(
             "SELECT EXISTS (SELECT 1 FROM thread_entries WHERE account = ?1 AND thread_root = ?2 AND outbound)",
@@ -66,6 +72,7 @@ impl<S: Sql> Tx for S {
         )
     }
 
+    /// Insert a `new` item; `None` when the account already has its remote id.
     fn insert_item(&mut self, new: &NewItem<'_>) -> StoreResult<Option<ItemId>> {
         let it = new.item;
         let target = if new.answered {
@@ -130,6 +137,7 @@ impl<S: Sql> Tx for S {
         )
     }
 
+    /// The item and the `new`/`pending` items of its thread up to it (locked), with statuses.
     fn answered_by(&mut self, item: &Item) -> StoreResult<Vec<(ItemId, Status)>> {
         self.rows(
             "SELECT id, status FROM items WHERE account = ?1 AND thread_root = ?2 AND status IN ('new', 'pending') \
@@ -155,6 +163,7 @@ impl<S: Sql> Tx for S {
         .map(drop)
     }
 
+    /// Move the item's response clock ([`Clock`]) at `at`.
     fn clock(&mut self, id: ItemId, change: Clock, at: Timestamp) -> StoreResult<()> {
         let sql = match change {
             Clock::Pause => {
@@ -176,6 +185,7 @@ impl<S: Sql> Tx for S {
         self.exec(sql, args![id.0, secs(at)]).map(drop)
     }
 
+    /// Write the status; the wake time is kept only while snoozed.
     fn write_status(&mut self, id: ItemId, status: Status) -> StoreResult<()> {
         self.exec(
             "UPDATE items SET status = ?2, \
@@ -216,6 +226,7 @@ impl<S: Sql> Tx for S {
         self.exec(sql, args![id.0, until.map(secs)]).map(drop)
     }
 
+    /// Snoozed items whose time is up (locked; items another instance holds are skipped).
     fn snoozed_due(&mut self, now: Timestamp) -> StoreResult<Vec<ItemId>> {
         // Another instance waking the same items skips them (it will not record them twice).
         self.rows(
@@ -227,7 +238,7 @@ impl<S: Sql> Tx for S {
     }
 
     fn open_followup(&mut self, id: ItemId) -> StoreResult<Option<FollowUp>> {
-        open_followup(self, id)
+        read_open_followup(self, id)
     }
 
     fn followup(&mut self, followup_id: i64) -> StoreResult<FollowUp> {
@@ -236,6 +247,7 @@ impl<S: Sql> Tx for S {
             .ok_or_else(|| StoreError::Db(format!("no follow-up {followup_id}")))
     }
 
+    /// The next case number (one counter per store).
     fn next_case(&mut self) -> StoreResult<i64> {
         // One counter for the whole store; on a team's, the row lock orders concurrent cases.
         self.one(
@@ -281,6 +293,7 @@ impl<S: Sql> Tx for S {
         .map(drop)
     }
 
+    /// The outbox entry (locked), if any.
     fn outbox_row(&mut self, outbox_id: i64) -> StoreResult<Option<OutboxRow>> {
         // Only the team store records who queued an entry.
         let who = if self.user().is_some() {
@@ -353,6 +366,7 @@ impl<S: Sql> Tx for S {
         .map(drop)
     }
 
+    /// Lock the items of a thread (in id order), so that deciding who answers it is one step.
     fn lock_thread(&mut self, account: &str, root: &str) -> StoreResult<()> {
         // SQLite's write transaction is immediate: it holds the store's one write lock already.
         if self.user().is_none() {
@@ -407,8 +421,6 @@ impl<S: Sql> Tx for S {
             })
         })
     }
-
-    fn notify(&mut self) -> StoreResult<()> {
-        Sql::notify(self)
-    }
 }
+
+impl<S: Sql> Tx for S {}
