@@ -36,31 +36,6 @@ pub trait SqlStore: Transact {
     fn take_for_sending(&mut self, id: i64, now: Timestamp) -> StoreResult<bool>;
 }
 
-impl<S: Sql> Sql for &mut S {
-    type Row<'r> = S::Row<'r>;
-
-    fn exec(&mut self, sql: &str, args: &[Arg<'_>]) -> StoreResult<u64> {
-        (**self).exec(sql, args)
-    }
-
-    fn each(
-        &mut self,
-        sql: &str,
-        args: &[Arg<'_>],
-        f: impl FnMut(&Self::Row<'_>) -> StoreResult<()>,
-    ) -> StoreResult<()> {
-        (**self).each(sql, args, f)
-    }
-
-    fn user(&self) -> Option<String> {
-        (**self).user()
-    }
-
-    fn notify(&mut self) -> StoreResult<()> {
-        Sql::notify(*self)
-    }
-}
-
 /// The items of `query` in list order, each made into a `T` as it is read (a list of rows
 /// never holds every whole item at once).
 fn each_item<S: SqlStore, T>(

@@ -20,45 +20,26 @@ pub enum Arg<'a> {
     Bool(bool),
 }
 
-impl From<i64> for Arg<'_> {
-    fn from(v: i64) -> Self {
-        Arg::Int(Some(v))
-    }
+/// `From` for each type a value is bound from: `|v| variant`.
+macro_rules! arg_from {
+    ($($t:ty => |$v:ident| $e:expr;)*) => {
+        $(impl<'a> From<$t> for Arg<'a> {
+            fn from($v: $t) -> Self {
+                $e
+            }
+        })*
+    };
 }
-impl From<Option<i64>> for Arg<'_> {
-    fn from(v: Option<i64>) -> Self {
-        Arg::Int(v)
-    }
-}
-impl<'a> From<&'a str> for Arg<'a> {
-    fn from(v: &'a str) -> Self {
-        Arg::Text(Some(Cow::Borrowed(v)))
-    }
-}
-impl<'a> From<&'a String> for Arg<'a> {
-    fn from(v: &'a String) -> Self {
-        Arg::Text(Some(Cow::Borrowed(v)))
-    }
-}
-impl<'a> From<Option<&'a str>> for Arg<'a> {
-    fn from(v: Option<&'a str>) -> Self {
-        Arg::Text(v.map(Cow::Borrowed))
-    }
-}
-impl<'a> From<&'a Option<String>> for Arg<'a> {
-    fn from(v: &'a Option<String>) -> Self {
-        Arg::Text(v.as_deref().map(Cow::Borrowed))
-    }
-}
-impl From<String> for Arg<'_> {
-    fn from(v: String) -> Self {
-        Arg::Text(Some(Cow::Owned(v)))
-    }
-}
-impl From<bool> for Arg<'_> {
-    fn from(v: bool) -> Self {
-        Arg::Bool(v)
-    }
+
+arg_from! {
+    i64 => |v| Arg::Int(Some(v));
+    Option<i64> => |v| Arg::Int(v);
+    bool => |v| Arg::Bool(v);
+    String => |v| Arg::Text(Some(Cow::Owned(v)));
+    &'a str => |v| Arg::Text(Some(Cow::Borrowed(v)));
+    &'a String => |v| Arg::Text(Some(Cow::Borrowed(v)));
+    Option<&'a str> => |v| Arg::Text(v.map(Cow::Borrowed));
+    &'a Option<String> => |v| Arg::Text(v.as_deref().map(Cow::Borrowed));
 }
 
 /// `args![a, b, …]`: a slice of [`Arg`]s.

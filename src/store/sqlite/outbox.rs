@@ -65,7 +65,7 @@ impl SqliteStore {
     /// Let go of the send locks of entries no longer `sending` (sent, retried, failed).
     fn release_send_locks(&mut self) -> StoreResult<()> {
         let sql = "SELECT id FROM outbox WHERE state = 'sending'";
-        let sending: Vec<i64> = self.conn.rows(sql, &[], |r| r.get(0).map_err(super::db))?;
+        let sending: Vec<i64> = (&self.conn).rows(sql, &[], |r| r.get(0).map_err(super::db))?;
         let keep: HashSet<String> = sending.iter().map(|id| format!("{id}.lock")).collect();
         let dir = self
             .conn
@@ -84,16 +84,16 @@ impl SqliteStore {
 }
 
 impl SqlStore for SqliteStore {
-    type Conn<'c> = &'c mut Connection;
+    type Conn<'c> = &'c Connection;
     const LOCAL: bool = true;
 
-    fn conn(&mut self) -> &mut Connection {
-        &mut self.conn
+    fn conn(&mut self) -> &Connection {
+        &self.conn
     }
 
     fn mark_read(&mut self, id: ItemId, read: bool) -> StoreResult<()> {
         let sql = "UPDATE items SET read = ?2 WHERE id = ?1";
-        match self.conn.exec(sql, args![id.0, read])? {
+        match (&self.conn).exec(sql, args![id.0, read])? {
             0 => Err(StoreError::NoSuchItem(id)),
             _ => Ok(()),
         }
@@ -102,7 +102,7 @@ impl SqlStore for SqliteStore {
     fn due_entries(&mut self, now: Timestamp) -> StoreResult<Vec<OutboxEntry>> {
         self.release_send_locks()?;
         let due = "(state = 'queued' AND next_attempt_at <= ?1) OR state = 'sending' ORDER BY id";
-        outbox_where(&mut self.conn, due, args![secs(now)])
+        outbox_where(&mut &self.conn, due, args![secs(now)])
     }
 
     fn take_for_sending(&mut self, id: i64, now: Timestamp) -> StoreResult<bool> {
@@ -111,7 +111,7 @@ impl SqlStore for SqliteStore {
             return Ok(false);
         }
         let sql = "UPDATE outbox SET state = 'sending', attempts = attempts + 1, updated_at = ?2 WHERE id = ?1";
-        if self.conn.exec(sql, args![id, secs(now)])? == 0 {
+        if (&self.conn).exec(sql, args![id, secs(now)])? == 0 {
             return Err(StoreError::Db(format!("no outbox entry {id}")));
         }
         Ok(true)
