@@ -1,5 +1,5 @@
 //! The embedded SQLite backend: one file in the data dir, WAL, versioned migrations. Its
-//! statements are the common dialect's ([`crate::store::sql`]); `outbox` holds what it does
+//! statements are the common dialect's (`crate::store::sql`); `outbox` holds what it does
 //! its own way.
 
 mod outbox;
