@@ -96,7 +96,8 @@ pub fn for_sqlite(sql: &str) -> Cow<'_, str> {
     )
 }
 
-/// A statement of the common dialect in PostgreSQL's: `$N` placeholders.
+/// A statement of the common dialect in PostgreSQL's: `$N` placeholders. Every `?` is a
+/// placeholder: no statement holds one in a literal (values are bound, never spliced in).
 pub fn for_postgres(sql: &str) -> String {
     sql.replace('?', "$")
 }
