@@ -1,10 +1,11 @@
 //! The store boundary, as one trait per topic. [`StoreBackend`] is every one of them: callers
 //! hold a `dyn StoreBackend` (or a [`super::StoreHandle`]) and call any method on it.
 //!
-//! Each backend implements the per-backend traits below (reads, and writes without rules) and
-//! `Transact`; the writes that follow the store's rules ([`ItemRules`], [`OutboxRules`],
-//! [`FollowUpRules`]) come from `super::rules`, written once. Every method is one short
-//! transaction.
+//! The traits below (reads, and writes without rules) are written once in `super::common`, and
+//! the writes that follow the store's rules ([`ItemRules`], [`OutboxRules`], [`FollowUpRules`])
+//! once in `super::rules`, both in the common SQL dialect (`super::sql`); a backend gives its
+//! connection and transactions and says what it does its own way. [`TeamStore`] is the team
+//! store's own. Every method is one short transaction.
 
 use jiff::Timestamp;
 

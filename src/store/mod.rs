@@ -1,7 +1,8 @@
 //! The store: everything tinbox knows, durable.
 //!
 //! [`StoreBackend`] is the boundary every caller uses (one trait per topic behind it, in
-//! `backend`); the rules every backend follows are written once in [`rules`].
+//! `backend`); the rules every backend follows are written once in [`rules`], and so are the
+//! reads (`common`), in one SQL dialect each backend translates (`sql`).
 //! [`sqlite::SqliteStore`] is the embedded backend, [`postgres::PgStore`] the team store on
 //! PostgreSQL. One owner:
 //! the TUI talks to the backend through [`StoreHandle`], an actor running the backend on its
@@ -9,6 +10,7 @@
 
 pub mod actor;
 mod backend;
+mod common;
 #[cfg(test)]
 pub(crate) mod conformance;
 pub mod open;
@@ -16,6 +18,7 @@ pub mod pgpass;
 pub mod postgres;
 mod rows;
 pub mod rules;
+pub(crate) mod sql;
 pub mod sqlite;
 
 pub use actor::StoreHandle;

@@ -3,17 +3,14 @@
 //! ([`PgStore::migrate`]), never by opening.
 
 mod connect;
-mod followups;
-mod items;
-mod list;
 mod outbox;
-mod rows;
 mod team;
 mod tx;
 
 use jiff::Timestamp;
 use postgres::{Client, Transaction};
 
+use super::sql::{Sql, args};
 use super::{StoreError, StoreResult};
 
 /// Migrations in order; the single row of `schema_version` records how many have run.
@@ -98,28 +95,29 @@ impl PgStore {
         }
         let skew = team::measure_skew(&mut client)?;
         let now = Timestamp::now().as_second() + skew;
-        let mut tx = client.transaction().map_err(db)?;
-        tx.execute(
-            "DELETE FROM instances WHERE heartbeat_at < $1",
-            &[&(now - 3600)],
-        )
-        .map_err(db)?;
-        let pid = i32::try_from(std::process::id()).unwrap_or(i32::MAX);
-        let instance: i64 = tx
-            .query_one(
+        let instance = {
+            let mut t = tx::PgTx {
+                tx: client.transaction().map_err(db)?,
+                user: &opts.user,
+            };
+            t.exec(
+                "DELETE FROM instances WHERE heartbeat_at < ?1",
+                args![now - 3600],
+            )?;
+            let pid = i64::from(i32::try_from(std::process::id()).unwrap_or(i32::MAX));
+            let instance: i64 = t.one(
                 "INSERT INTO instances (who, host, pid, started_at, heartbeat_at) \
-                 VALUES ($1, $2, $3, $4, $4) RETURNING id",
-                &[&opts.user, &hostname(), &pid, &now],
-            )
-            .map_err(db)?
-            .try_get(0)
-            .map_err(db)?;
-        tx.commit().map_err(db)?;
-        let pid: i32 = client
-            .query_one("SELECT pg_backend_pid()", &[])
-            .map_err(db)?
-            .try_get(0)
-            .map_err(db)?;
+                 VALUES (?1, ?2, ?3, ?4, ?4) RETURNING id",
+                args![&opts.user, hostname(), pid, now],
+            )?;
+            t.tx.commit().map_err(db)?;
+            instance
+        };
+        let mut conn = tx::PgConn {
+            client: &mut client,
+            user: &opts.user,
+        };
+        let pid: i32 = conn.one("SELECT pg_backend_pid()", &[])?;
         let background = team::Background::start(opts, instance, pid)?;
         Ok(PgStore {
             client,

@@ -7,7 +7,36 @@ use crate::model::{
     Author, FollowUp, FollowUpMethod, HistoryEntry, Item, ItemId, OutboxEntry, OutboxState,
     ThreadEntry, TimerTarget,
 };
+use crate::store::sql::{Arg, Sql};
 use crate::store::{StoreError, StoreResult};
+
+/// The columns of an item row (`items i`), with `$read` the expression of its read flag.
+macro_rules! item_columns {
+    ($read:literal) => {
+        concat!(
+            "i.id, i.account, i.channel, i.kind, i.remote_id, i.url, i.author_handle, \
+             i.author_name, i.text, i.created_at, i.first_seen_at, i.status, i.priority, i.tags, \
+             i.assignee, i.thread_root, i.in_reply_to, i.visibility, i.timer_target, \
+             i.waiting_since, i.paused_secs, i.paused_since, i.snoozed_until, i.first_response_at, ",
+            $read,
+            ", EXISTS (SELECT 1 FROM drafts d WHERE d.item_id = i.id)"
+        )
+    };
+}
+
+/// The item columns and their arguments, for a query whose own arguments follow them: a team
+/// store shows the user's read position (`?1`), a one-person store its one flag.
+pub fn item_columns<S: Sql>(s: &S) -> (&'static str, Vec<Arg<'static>>) {
+    match s.user() {
+        Some(user) => (
+            item_columns!(
+                "EXISTS (SELECT 1 FROM item_reads r WHERE r.item_id = i.id AND r.who = ?1::TEXT)"
+            ),
+            vec![Arg::from(user)],
+        ),
+        None => (item_columns!("i.read"), Vec::new()),
+    }
+}
 
 pub const OUTBOX_COLUMNS: &str = "id, item_id, text, idempotency_key, state, attempts, last_error, \
     next_attempt_at, remote_id, created_at";

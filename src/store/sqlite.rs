@@ -1,11 +1,9 @@
-//! The embedded SQLite backend: one file in the data dir, WAL, versioned migrations.
+//! The embedded SQLite backend: one file in the data dir, WAL, versioned migrations. Its
+//! statements are the common dialect's (`crate::store::sql`); `outbox` holds what it does
+//! its own way.
 
-mod followups;
-mod items;
-mod list;
 mod outbox;
 mod repair;
-mod rows;
 mod tx;
 
 pub use repair::{CheckReport, RepairReport, check, repair};

@@ -14,8 +14,12 @@ use std::time::{Duration, Instant};
 use jiff::Timestamp;
 use postgres::fallible_iterator::FallibleIterator;
 
+use super::tx::PgTx;
 use super::{PgOptions, PgStore, db};
 use crate::model::ItemId;
+use crate::store::rows::{Cols, ts};
+use crate::store::rules::Transact;
+use crate::store::sql::{Sql, args};
 use crate::store::{Claim, LeaseState, StoreEvent, StoreResult, TeamStore};
 
 /// Subscribers to the other instances' changes.
@@ -123,13 +127,9 @@ impl Drop for Background {
 }
 
 /// Tell the other instances that claims changed (delivered when `tx` commits).
-fn notify_claims(tx: &mut postgres::Transaction<'_>) -> StoreResult<()> {
-    tx.execute(
-        "SELECT pg_notify('tinbox', 'claims:' || pg_backend_pid())",
-        &[],
-    )
-    .map_err(db)?;
-    Ok(())
+fn notify_claims(tx: &mut PgTx<'_>) -> StoreResult<()> {
+    let sql = "SELECT pg_notify('tinbox', 'claims:' || pg_backend_pid())";
+    tx.exec(sql, &[]).map(drop)
 }
 
 /// Who an instance is, for people: "kim on laptop".
@@ -171,60 +171,39 @@ impl PgStore {
 
     fn live_claims(&mut self, item: Option<ItemId>) -> StoreResult<Vec<Claim>> {
         let sql = format!(
-            "SELECT item_id, who, since FROM claims c WHERE {} AND ($1::BIGINT IS NULL OR item_id = $1) \
+            "SELECT item_id, who, since FROM claims c WHERE {} AND (?1::BIGINT IS NULL OR item_id = ?1) \
              ORDER BY since, who",
-            self.alive("c.instance_id", "$2")
+            self.alive("c.instance_id", "?2")
         );
         let now = self.db_secs(Timestamp::now());
-        let rows = self
-            .client
-            .query(&sql, &[&item.map(|i| i.0), &now])
-            .map_err(db)?;
-        rows.iter()
-            .map(|r| {
-                Ok(Claim {
-                    item: ItemId(r.try_get(0).map_err(db)?),
-                    who: r.try_get(1).map_err(db)?,
-                    since: super::rows::ts(r.try_get(2).map_err(db)?),
-                })
+        self.sql().rows(&sql, args![item.map(|i| i.0), now], |r| {
+            Ok(Claim {
+                item: ItemId(r.col(0)?),
+                who: r.col(1)?,
+                since: ts(r.col(2)?),
             })
-            .collect()
+        })
     }
 
     /// Running instances and who polls which account (`tinbox db status`).
     pub fn team_status(&mut self) -> StoreResult<TeamStatus> {
         let now = self.db_secs(Timestamp::now());
-        let mut instances = Vec::new();
-        for r in self
-            .client
-            .query(
-                "SELECT id, who, host, pid, $1::BIGINT - heartbeat_at FROM instances ORDER BY id",
-                &[&now],
-            )
-            .map_err(db)?
-        {
-            let age: i64 = r.try_get(4).map_err(db)?;
-            instances.push(InstanceInfo {
-                id: r.try_get(0).map_err(db)?,
-                who: r.try_get(1).map_err(db)?,
-                host: r.try_get(2).map_err(db)?,
-                pid: r.try_get(3).map_err(db)?,
+        let (me, lease) = (self.instance, self.opts.lease_secs);
+        let sql = "SELECT id, who, host, pid, ?1::BIGINT - heartbeat_at FROM instances ORDER BY id";
+        let instances = self.sql().rows(sql, args![now], |r| {
+            let age: i64 = r.col(4)?;
+            Ok(InstanceInfo {
+                id: r.col(0)?,
+                who: r.col(1)?,
+                host: r.col(2)?,
+                pid: r.col(3)?,
                 heartbeat_age_s: age,
-                alive: age <= self.opts.lease_secs,
-                this: r.try_get::<_, i64>(0).map_err(db)? == self.instance,
-            });
-        }
-        let mut leases = Vec::new();
-        for r in self
-            .client
-            .query(
-                "SELECT account, instance_id FROM leases ORDER BY account",
-                &[],
-            )
-            .map_err(db)?
-        {
-            leases.push((r.try_get(0).map_err(db)?, r.try_get(1).map_err(db)?));
-        }
+                alive: age <= lease,
+                this: r.col::<i64>(0)? == me,
+            })
+        })?;
+        let sql = "SELECT account, instance_id FROM leases ORDER BY account";
+        let leases = self.sql().rows(sql, &[], |r| Ok((r.col(0)?, r.col(1)?)))?;
         Ok(TeamStatus { instances, leases })
     }
 
@@ -273,64 +252,51 @@ impl TeamStore for PgStore {
 
     fn lease_account(&mut self, account: &str, now: Timestamp) -> StoreResult<LeaseState> {
         let sql = format!(
-            "INSERT INTO leases (account, instance_id, acquired_at) VALUES ($1, $2, $3) \
+            "INSERT INTO leases (account, instance_id, acquired_at) VALUES (?1, ?2, ?3) \
              ON CONFLICT (account) DO UPDATE SET instance_id = EXCLUDED.instance_id, \
              acquired_at = CASE WHEN leases.instance_id = EXCLUDED.instance_id \
                            THEN leases.acquired_at ELSE EXCLUDED.acquired_at END \
              WHERE leases.instance_id = EXCLUDED.instance_id OR NOT {} \
              RETURNING instance_id",
-            self.alive("leases.instance_id", "$3")
+            self.alive("leases.instance_id", "?3")
         );
-        let took = self
-            .client
-            .query_opt(&sql, &[&account, &self.instance, &self.db_secs(now)])
-            .map_err(db)?;
-        if took.is_some() {
+        let args = args![account, self.instance, self.db_secs(now)];
+        if self.sql().opt(&sql, args, |_| Ok(()))?.is_some() {
             return Ok(LeaseState::Held);
         }
-        let holder = self
-            .client
-            .query_opt(
-                "SELECT i.who, i.host FROM leases l JOIN instances i ON i.id = l.instance_id \
-                 WHERE l.account = $1",
-                &[&account],
-            )
-            .map_err(db)?;
-        Ok(LeaseState::Elsewhere(match holder {
-            Some(r) => describe(
-                &r.try_get::<_, String>(0).map_err(db)?,
-                &r.try_get::<_, String>(1).map_err(db)?,
-            ),
-            None => "another tinbox".into(),
-        }))
+        let holder = self.sql().opt(
+            "SELECT i.who, i.host FROM leases l JOIN instances i ON i.id = l.instance_id \
+             WHERE l.account = ?1",
+            args![account],
+            |r| Ok(describe(&r.col::<String>(0)?, &r.col::<String>(1)?)),
+        )?;
+        Ok(LeaseState::Elsewhere(
+            holder.unwrap_or_else(|| "another tinbox".into()),
+        ))
     }
 
     fn claim_item(&mut self, id: ItemId, who: &str, now: Timestamp) -> StoreResult<Vec<Claim>> {
-        let mut tx = self.client.transaction().map_err(db)?;
-        tx.execute(
-            "INSERT INTO claims (item_id, who, instance_id, since) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (item_id, who) DO UPDATE SET instance_id = EXCLUDED.instance_id, since = EXCLUDED.since",
-            &[&id.0, &who, &self.instance, &now.as_second()],
-        )
-        .map_err(db)?;
-        notify_claims(&mut tx)?;
-        tx.commit().map_err(db)?;
-        Ok(self
-            .live_claims(Some(id))?
-            .into_iter()
-            .filter(|c| c.who != who)
-            .collect())
+        let me = self.instance;
+        self.write(|t| {
+            t.exec(
+                "INSERT INTO claims (item_id, who, instance_id, since) VALUES (?1, ?2, ?3, ?4) \
+                 ON CONFLICT (item_id, who) DO UPDATE SET instance_id = EXCLUDED.instance_id, since = EXCLUDED.since",
+                args![id.0, who, me, now.as_second()],
+            )?;
+            notify_claims(t)
+        })?;
+        let mut claims = self.live_claims(Some(id))?;
+        claims.retain(|c| c.who != who);
+        Ok(claims)
     }
 
     fn release_claim(&mut self, id: ItemId, who: &str) -> StoreResult<()> {
-        let mut tx = self.client.transaction().map_err(db)?;
-        tx.execute(
-            "DELETE FROM claims WHERE item_id = $1 AND who = $2 AND instance_id = $3",
-            &[&id.0, &who, &self.instance],
-        )
-        .map_err(db)?;
-        notify_claims(&mut tx)?;
-        tx.commit().map_err(db)
+        let me = self.instance;
+        self.write(|t| {
+            let sql = "DELETE FROM claims WHERE item_id = ?1 AND who = ?2 AND instance_id = ?3";
+            t.exec(sql, args![id.0, who, me])?;
+            notify_claims(t)
+        })
     }
 
     fn claims(&mut self) -> StoreResult<Vec<Claim>> {
@@ -344,13 +310,8 @@ impl TeamStore for PgStore {
     }
 
     fn shared_templates(&mut self) -> StoreResult<Vec<(String, String)>> {
-        let rows = self
-            .client
-            .query("SELECT name, body FROM templates ORDER BY name", &[])
-            .map_err(db)?;
-        rows.iter()
-            .map(|r| Ok((r.try_get(0).map_err(db)?, r.try_get(1).map_err(db)?)))
-            .collect()
+        let sql = "SELECT name, body FROM templates ORDER BY name";
+        self.sql().rows(sql, &[], |r| Ok((r.col(0)?, r.col(1)?)))
     }
 
     fn share_template(
@@ -361,18 +322,15 @@ impl TeamStore for PgStore {
         now: Timestamp,
     ) -> StoreResult<()> {
         if body.trim().is_empty() {
-            self.client
-                .execute("DELETE FROM templates WHERE name = $1", &[&name])
-                .map_err(db)?;
-        } else {
-            self.client
-                .execute(
-                    "INSERT INTO templates (name, body, updated_by, updated_at) VALUES ($1, $2, $3, $4) \
-                     ON CONFLICT (name) DO UPDATE SET body = $2, updated_by = $3, updated_at = $4",
-                    &[&name, &body, &who, &now.as_second()],
-                )
-                .map_err(db)?;
+            let sql = "DELETE FROM templates WHERE name = ?1";
+            return self.sql().exec(sql, args![name]).map(drop);
         }
-        Ok(())
+        self.sql()
+            .exec(
+                "INSERT INTO templates (name, body, updated_by, updated_at) VALUES (?1, ?2, ?3, ?4) \
+                 ON CONFLICT (name) DO UPDATE SET body = ?2, updated_by = ?3, updated_at = ?4",
+                args![name, body, who, now.as_second()],
+            )
+            .map(drop)
     }
 }

@@ -7,6 +7,7 @@ use super::status::set_status;
 use super::{Field, Transact, Tx, WHO_SYSTEM};
 use crate::model::{FollowUp, FollowUpInput, ItemId, Status};
 use crate::sanitize::one_line;
+use crate::store::sql::Sql;
 use crate::store::{StoreError, StoreResult};
 
 /// `CASE-{n:05}` with n = 42 → `CASE-00042`; `{n}` alone is unpadded.

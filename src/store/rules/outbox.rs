@@ -6,6 +6,7 @@ use jiff::Timestamp;
 use super::{Transact, Tx, record_reply};
 use crate::channels::clock_time;
 use crate::model::{ItemId, OutboxState};
+use crate::store::sql::Sql;
 use crate::store::{StoreError, StoreResult};
 
 /// A reply that already answers an item's latest inbound message: the traffic cop's reason

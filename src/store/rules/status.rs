@@ -6,6 +6,7 @@ use jiff::Timestamp;
 use super::{Clock, Field, Transact, Tx, ingest::ingest, record_reply};
 use crate::model::{ChannelKind, IncomingItem, ItemId, Priority, Status};
 use crate::sanitize::{clean, one_line};
+use crate::store::sql::Sql;
 use crate::store::{IngestReport, StoreError, StoreResult};
 
 /// The statuses during which the response clock does not run.

@@ -1,5 +1,5 @@
-//! Reading the durable outbox in SQLite, and the sender's bookkeeping (queueing and recording a
-//! sent reply are the store's rules).
+//! What SQLite does its own way ([`SqlStore`]): its one read flag per item, and taking an
+//! outbox entry for sending.
 //!
 //! Several programs may use one store at once (`tinbox reply` while the inbox runs, or
 //! `tinbox sync --once`). An entry is taken for sending only with its send lock: a file lock
@@ -13,13 +13,14 @@ use std::path::PathBuf;
 use std::sync::Mutex;
 
 use jiff::Timestamp;
-use rusqlite::OptionalExtension;
+use rusqlite::Connection;
 
-use super::rows::{self, OUTBOX_COLUMNS, secs, ts};
-use super::{SqliteStore, db};
-use crate::model::OutboxEntry;
-use crate::sanitize::one_line;
-use crate::store::{OutboxStore, StoreError, StoreResult};
+use super::SqliteStore;
+use crate::model::{ItemId, OutboxEntry};
+use crate::store::common::{SqlStore, outbox_where};
+use crate::store::rows::secs;
+use crate::store::sql::{Sql, args};
+use crate::store::{StoreError, StoreResult, TeamStore};
 
 /// The send locks this process holds: each lock file's path, and the file, open and locked.
 static HELD: Mutex<Vec<(PathBuf, File)>> = Mutex::new(Vec::new());
@@ -57,17 +58,14 @@ fn take_send_lock(store: Option<&str>, id: i64) -> StoreResult<bool> {
     }
 }
 
+/// A one-person store: no team to coordinate (the defaults).
+impl TeamStore for SqliteStore {}
+
 impl SqliteStore {
     /// Let go of the send locks of entries no longer `sending` (sent, retried, failed).
     fn release_send_locks(&mut self) -> StoreResult<()> {
-        let sending: Vec<i64> = {
-            let mut stmt = self
-                .conn
-                .prepare("SELECT id FROM outbox WHERE state = 'sending'")
-                .map_err(db)?;
-            let rows = stmt.query_map([], |r| r.get(0)).map_err(db)?;
-            rows.collect::<Result<_, _>>().map_err(db)?
-        };
+        let sql = "SELECT id FROM outbox WHERE state = 'sending'";
+        let sending: Vec<i64> = (&self.conn).rows(sql, &[], |r| r.get(0).map_err(super::db))?;
         let keep: HashSet<String> = sending.iter().map(|id| format!("{id}.lock")).collect();
         let dir = self
             .conn
@@ -83,99 +81,39 @@ impl SqliteStore {
         }
         Ok(())
     }
-
-    fn outbox_query(
-        &mut self,
-        sql_where: &str,
-        args: &[&dyn rusqlite::ToSql],
-    ) -> StoreResult<Vec<OutboxEntry>> {
-        let sql = format!("SELECT {OUTBOX_COLUMNS} FROM outbox WHERE {sql_where}");
-        let mut stmt = self.conn.prepare(&sql).map_err(db)?;
-        let rows = stmt.query_map(args, rows::outbox_entry).map_err(db)?;
-        rows.collect::<Result<_, _>>().map_err(db)
-    }
-
-    fn outbox_update(
-        &mut self,
-        id: i64,
-        sql_set: &str,
-        args: &[&dyn rusqlite::ToSql],
-    ) -> StoreResult<()> {
-        let sql = format!("UPDATE outbox SET {sql_set} WHERE id = ?1");
-        let mut all: Vec<&dyn rusqlite::ToSql> = vec![&id];
-        all.extend_from_slice(args);
-        let n = self.conn.execute(&sql, all.as_slice()).map_err(db)?;
-        if n == 0 {
-            return Err(StoreError::Db(format!("no outbox entry {id}")));
-        }
-        Ok(())
-    }
 }
 
-impl OutboxStore for SqliteStore {
-    fn outbox_due(&mut self, now: Timestamp) -> StoreResult<Vec<OutboxEntry>> {
-        self.release_send_locks()?;
-        let now = secs(now);
-        self.outbox_query(
-            "(state = 'queued' AND next_attempt_at <= ?1) OR state = 'sending' ORDER BY id",
-            &[&now],
-        )
+impl SqlStore for SqliteStore {
+    type Conn<'c> = &'c Connection;
+    const LOCAL: bool = true;
+
+    fn conn(&mut self) -> &Connection {
+        &self.conn
     }
 
-    fn outbox_next_due(&mut self) -> StoreResult<Option<Timestamp>> {
-        let t: Option<i64> = self
-            .conn
-            .query_row(
-                "SELECT MIN(next_attempt_at) FROM outbox WHERE state = 'queued'",
-                [],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(db)?
-            .flatten();
-        Ok(t.map(ts))
-    }
-
-    fn outbox(&mut self, include_sent: bool) -> StoreResult<Vec<OutboxEntry>> {
-        if include_sent {
-            self.outbox_query("1 = 1 ORDER BY id DESC", &[])
-        } else {
-            self.outbox_query("state <> 'sent' ORDER BY id DESC", &[])
+    fn mark_read(&mut self, id: ItemId, read: bool) -> StoreResult<()> {
+        let sql = "UPDATE items SET read = ?2 WHERE id = ?1";
+        match (&self.conn).exec(sql, args![id.0, read])? {
+            0 => Err(StoreError::NoSuchItem(id)),
+            _ => Ok(()),
         }
     }
 
-    fn outbox_entry(&mut self, id: i64) -> StoreResult<Option<OutboxEntry>> {
-        Ok(self.outbox_query("id = ?1", &[&id])?.pop())
+    fn due_entries(&mut self, now: Timestamp) -> StoreResult<Vec<OutboxEntry>> {
+        self.release_send_locks()?;
+        let due = "(state = 'queued' AND next_attempt_at <= ?1) OR state = 'sending' ORDER BY id";
+        outbox_where(&mut &self.conn, due, args![secs(now)])
     }
 
-    fn outbox_mark_sending(&mut self, id: i64, now: Timestamp) -> StoreResult<bool> {
+    fn take_for_sending(&mut self, id: i64, now: Timestamp) -> StoreResult<bool> {
         self.release_send_locks()?;
         if !take_send_lock(self.conn.path(), id)? {
             return Ok(false);
         }
-        self.outbox_update(
-            id,
-            "state = 'sending', attempts = attempts + 1, updated_at = ?2",
-            &[&secs(now)],
-        )?;
+        let sql = "UPDATE outbox SET state = 'sending', attempts = attempts + 1, updated_at = ?2 WHERE id = ?1";
+        if (&self.conn).exec(sql, args![id, secs(now)])? == 0 {
+            return Err(StoreError::Db(format!("no outbox entry {id}")));
+        }
         Ok(true)
-    }
-
-    fn outbox_mark_retry(&mut self, id: i64, error: &str, next_at: Timestamp) -> StoreResult<()> {
-        let error = one_line(error);
-        self.outbox_update(
-            id,
-            "state = 'queued', last_error = ?2, next_attempt_at = ?3, updated_at = ?3",
-            &[&error, &secs(next_at)],
-        )
-    }
-
-    fn outbox_mark_failed(&mut self, id: i64, error: &str, now: Timestamp) -> StoreResult<()> {
-        let error = one_line(error);
-        self.outbox_update(
-            id,
-            "state = 'failed', last_error = ?2, updated_at = ?3",
-            &[&error, &secs(now)],
-        )
     }
 }
