@@ -4,6 +4,7 @@
 
 mod outbox;
 mod repair;
+mod seal;
 mod tx;
 
 pub use repair::{CheckReport, RepairReport, check, repair};
@@ -27,6 +28,16 @@ pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
 pub struct SqliteStore {
     conn: Connection,
+    /// The file, for a store opened for writing on disk: sealed when it closes ([`seal`]).
+    sealed: Option<std::path::PathBuf>,
+}
+
+impl Drop for SqliteStore {
+    fn drop(&mut self) {
+        if let Some(path) = &self.sealed {
+            seal::seal_on_close(&self.conn, path);
+        }
+    }
 }
 
 impl SqliteStore {
@@ -34,8 +45,9 @@ impl SqliteStore {
     ///
     /// A new store is built in a private temp file (0600) and renamed into place, so a
     /// `tinbox.db` that exists is always one tinbox finished creating: an empty one is
-    /// refused, never silently made anew. An existing store must pass `PRAGMA quick_check`:
-    /// a damaged one is refused with the way to recover.
+    /// refused, never silently made anew. An existing store must pass `PRAGMA quick_check`
+    /// (skipped while the file is exactly as tinbox sealed it, see [`seal`]): a damaged one is
+    /// refused with the way to recover.
     pub fn open(path: &Path) -> StoreResult<SqliteStore> {
         let shown = path.display().to_string();
         let open_err = |reason: String| StoreError::Open {
@@ -63,8 +75,9 @@ impl SqliteStore {
         }
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags).map_err(|e| open_err(explain(&e)))?;
-        let store = Self::init(conn, &shown)?;
-        repair::quick_check(&store.conn).map_err(open_err)?;
+        let mut store = Self::init(conn, &shown)?;
+        seal::verify(&store.conn, path).map_err(open_err)?;
+        store.sealed = Some(path.to_path_buf());
         Ok(store)
     }
 
@@ -101,8 +114,8 @@ impl SqliteStore {
                 "the store's schema is version {found}, this build reads {SCHEMA_VERSION}: run `tinbox db migrate`"
             )));
         }
-        repair::quick_check(&conn).map_err(open_err)?;
-        Ok(SqliteStore { conn })
+        seal::verify(&conn, path).map_err(open_err)?;
+        Ok(SqliteStore { conn, sealed: None })
     }
 
     /// A read-only connection that has read the schema version. `private_index`: `-shm` is
@@ -199,9 +212,9 @@ impl SqliteStore {
             Ok(()) => {}
             Err(e) => return Err((conn, e)),
         }
-        let mut store = SqliteStore { conn };
-        match store.migrate() {
-            Ok(()) => Ok(store),
+        let mut conn = conn;
+        match Self::migrate(&mut conn) {
+            Ok(()) => Ok(SqliteStore { conn, sealed: None }),
             Err(e) => {
                 let e = match e {
                     // A lock is kept as it is, so that opening waits it out.
@@ -212,7 +225,7 @@ impl SqliteStore {
                         reason: other.to_string(),
                     },
                 };
-                Err((store.conn, e))
+                Err((conn, e))
             }
         }
     }
@@ -247,18 +260,16 @@ impl SqliteStore {
     /// Run the migrations the store has not seen, one per write transaction that first
     /// re-reads the version: a second program migrating at the same time waits for the lock,
     /// then finds the work done.
-    fn migrate(&mut self) -> StoreResult<()> {
+    fn migrate(conn: &mut Connection) -> StoreResult<()> {
         // Up to date (the usual case): no write lock needed.
-        let found: i64 = self
-            .conn
+        let found: i64 = conn
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .map_err(db)?;
         if found >= SCHEMA_VERSION {
             return Ok(());
         }
         loop {
-            let tx = self
-                .conn
+            let tx = conn
                 .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
                 .map_err(db)?;
             let current: i64 = tx
