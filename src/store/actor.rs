@@ -4,7 +4,9 @@
 //! A job is a closure over `&mut dyn StoreBackend`. Jobs run one at a time in the order they
 //! were sent, whoever sent them: a write queued before a read has landed when the read runs.
 //! [`StoreHandle::call`] awaits a job's answer on a oneshot; [`StoreHandle::submit`] only
-//! queues it (the job delivers its own answer, e.g. as a message to the app).
+//! queues it (the job delivers its own answer, e.g. as a message to the app);
+//! [`StoreHandle::submit_if`] queues a job that is dropped unrun if, when its turn comes,
+//! it is no longer wanted (a load that a newer one has made pointless).
 
 use std::sync::mpsc;
 
@@ -12,7 +14,13 @@ use tokio::sync::oneshot;
 
 use super::{StoreBackend, StoreError, StoreResult};
 
-type Job = Box<dyn FnOnce(&mut dyn StoreBackend) + Send>;
+type Run = Box<dyn FnOnce(&mut dyn StoreBackend) + Send>;
+type Wanted = Box<dyn Fn() -> bool + Send>;
+
+struct Job {
+    wanted: Option<Wanted>,
+    run: Run,
+}
 
 /// Cheap to clone; every clone talks to the same owning thread.
 #[derive(Clone)]
@@ -38,9 +46,12 @@ impl StoreHandle {
             .name("tinbox-store".into())
             .spawn(move || {
                 while let Ok(job) = rx.recv() {
+                    if job.wanted.is_some_and(|wanted| !wanted()) {
+                        continue;
+                    }
                     before_each();
                     backend.heal();
-                    job(backend.as_mut());
+                    (job.run)(backend.as_mut());
                 }
             })
             .map(|_| ())
@@ -68,7 +79,23 @@ impl StoreHandle {
     where
         F: FnOnce(&mut dyn StoreBackend) + Send + 'static,
     {
-        self.tx.send(Box::new(job)).map_err(|_| StoreError::Closed)
+        self.send(None, Box::new(job))
+    }
+
+    /// [`StoreHandle::submit`], but when the job's turn comes `wanted` is asked first (on
+    /// the store thread) and a job no longer wanted is dropped without touching the store.
+    pub fn submit_if<W, F>(&self, wanted: W, job: F) -> StoreResult<()>
+    where
+        W: Fn() -> bool + Send + 'static,
+        F: FnOnce(&mut dyn StoreBackend) + Send + 'static,
+    {
+        self.send(Some(Box::new(wanted)), Box::new(job))
+    }
+
+    fn send(&self, wanted: Option<Wanted>, run: Run) -> StoreResult<()> {
+        self.tx
+            .send(Job { wanted, run })
+            .map_err(|_| StoreError::Closed)
     }
 
     /// Wait until every job queued before this call has run (before leaving: the last

@@ -217,8 +217,18 @@ impl EffectRunner {
         J: FnOnce(&mut dyn StoreBackend) -> StoreResult<T> + Send + 'static,
         A: FnOnce(T) -> Option<Msg> + Send + 'static,
     {
+        self.queue_if(|| true, job, answer);
+    }
+
+    /// [`EffectRunner::queue`], dropped unrun if `wanted` says no when its turn comes.
+    fn queue_if<T, W, J, A>(&self, wanted: W, job: J, answer: A)
+    where
+        W: Fn() -> bool + Send + 'static,
+        J: FnOnce(&mut dyn StoreBackend) -> StoreResult<T> + Send + 'static,
+        A: FnOnce(T) -> Option<Msg> + Send + 'static,
+    {
         let tx = self.tx.clone();
-        let queued = self.store.submit(move |s| {
+        let queued = self.store.submit_if(wanted, move |s| {
             let msg = match job(s) {
                 Ok(value) => answer(value),
                 Err(e) => {
@@ -251,12 +261,10 @@ impl EffectRunner {
         A: FnOnce(T) -> Msg + Send + 'static,
     {
         let (loads, mine) = (loads.clone(), loads.fetch_add(1, Ordering::SeqCst) + 1);
-        self.queue(
-            move |s| match loads.load(Ordering::SeqCst) == mine {
-                true => job(s).map(Some),
-                false => Ok(None),
-            },
-            move |value| value.map(answer),
+        self.queue_if(
+            move || loads.load(Ordering::SeqCst) == mine,
+            job,
+            move |value| Some(answer(value)),
         );
     }
 
