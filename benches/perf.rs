@@ -28,6 +28,8 @@ mod accounts;
 mod http;
 #[path = "perf/scale.rs"]
 mod scale;
+#[path = "perf/slow_store.rs"]
+mod slow_store;
 #[path = "perf/toot.rs"]
 mod toot;
 
@@ -134,6 +136,20 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
+/// An empty inbox the size of the bench's terminal (120 × 40).
+fn inbox_state(now: Timestamp) -> AppState {
+    let mut state = AppState::new(Policies::default(), false, "bench".into());
+    update(
+        &mut state,
+        Msg::Resize {
+            width: 120,
+            height: 40,
+        },
+        now,
+    );
+    state
+}
+
 fn key(c: KeyCode) -> Msg {
     Msg::Key(KeyEvent::new(c, KeyModifiers::NONE))
 }
@@ -152,15 +168,7 @@ fn rss_child(db: &std::path::Path, all: bool) {
     let mut rows = RowBuilder::default();
     let items = store.list_rows(&query, &mut rows).expect("list");
     let listed = peak_rss_mb();
-    let mut state = AppState::new(Policies::default(), false, "bench".into());
-    update(
-        &mut state,
-        Msg::Resize {
-            width: 120,
-            height: 40,
-        },
-        now,
-    );
+    let mut state = inbox_state(now);
     update(&mut state, Msg::ItemsLoaded(items), now);
     let shown = peak_rss_mb();
     let mut term = Terminal::new(TestBackend::new(120, 40)).expect("term");
@@ -245,15 +253,7 @@ fn main() {
         .list_rows(&ItemQuery::default(), &mut rows)
         .expect("list");
     let open_n = open.len();
-    let mut state = AppState::new(Policies::default(), false, "bench".into());
-    update(
-        &mut state,
-        Msg::Resize {
-            width: 120,
-            height: 40,
-        },
-        now,
-    );
+    let mut state = inbox_state(now);
     update(&mut state, Msg::ItemsLoaded(open), now);
     let mut term = Terminal::new(TestBackend::new(120, 40)).expect("term");
     let theme = Theme::monochrome();
@@ -349,15 +349,7 @@ fn main() {
     println!("   all listed: {all_steps}");
 
     // 5. Bytes to the terminal per scroll step and per idle minute (one visible timer).
-    let mut state = AppState::new(Policies::default(), false, "bench".into());
-    update(
-        &mut state,
-        Msg::Resize {
-            width: 120,
-            height: 40,
-        },
-        now,
-    );
+    let mut state = inbox_state(now);
     let open = store
         .list_rows(&ItemQuery::default(), &mut rows)
         .expect("list");
@@ -376,15 +368,7 @@ fn main() {
             .expect("draw");
     }
     let per_step = (bytes.count() - before) / steps;
-    let mut one = AppState::new(Policies::default(), false, "bench".into());
-    update(
-        &mut one,
-        Msg::Resize {
-            width: 120,
-            height: 40,
-        },
-        now,
-    );
+    let mut one = inbox_state(now);
     let single = store
         .list_rows(
             &ItemQuery {
@@ -429,10 +413,12 @@ fn main() {
         "5. terminal bytes: {per_step} B per scroll step (target ≤ 2048); {idle_bytes} B per idle minute with one timer, {draws} redraws (target ≤ 4096)"
     );
     let _ = std::io::stdout().flush();
+    drop(store);
     accounts::run(if quick { 10 } else { 50 });
     scale::sync_many(if quick { 100 } else { 1000 });
     toot::run();
     deep_html();
+    slow_store::run(&db, quick);
 }
 
 /// Issue 22: a feed entry of 200,000 nested `<div>` (2.2 MB) took 236 s to convert.

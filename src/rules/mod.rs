@@ -45,12 +45,23 @@ pub struct Actions {
 
 impl PartialEq for Condition {
     fn eq(&self, o: &Condition) -> bool {
-        self.keywords == o.keywords
-            && self.regex.as_ref().map(Regex::as_str) == o.regex.as_ref().map(Regex::as_str)
-            && self.authors == o.authors
-            && self.channel == o.channel
-            && self.account == o.account
-            && self.kind == o.kind
+        // Taken apart field by field: a field added later cannot be left out unnoticed.
+        let Condition {
+            keywords,
+            regex,
+            authors,
+            channel,
+            account,
+            kind,
+            followers_over,
+        } = self;
+        *keywords == o.keywords
+            && regex.as_ref().map(Regex::as_str) == o.regex.as_ref().map(Regex::as_str)
+            && *authors == o.authors
+            && *channel == o.channel
+            && *account == o.account
+            && *kind == o.kind
+            && *followers_over == o.followers_over
     }
 }
 

@@ -256,3 +256,18 @@ fn old_posts_seen_now_are_no_spike() {
         1
     );
 }
+
+#[test]
+fn conditions_that_differ_only_in_followers_are_not_equal() {
+    let big = Condition {
+        followers_over: Some(10_000),
+        ..Condition::default()
+    };
+    let small = Condition {
+        followers_over: Some(10),
+        ..Condition::default()
+    };
+    assert_ne!(big, small);
+    assert_ne!(big, Condition::default());
+    assert_eq!(big, big.clone());
+}

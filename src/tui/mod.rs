@@ -1,9 +1,10 @@
 //! The interactive inbox: terminal events and background messages in, `update`, effects, draw.
 
 mod editor;
-mod effects;
+pub mod effects;
 pub mod resume;
 pub mod terminal;
+pub mod turn;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -26,6 +27,7 @@ use crate::sla::{self, Policies, TimerState};
 use crate::store::StoreHandle;
 use crate::theme::Theme;
 use effects::EffectRunner;
+use turn::Inbox;
 
 /// An account the inbox shows: its client (or why it has none) and how often to poll it.
 pub struct AccountSetup {
@@ -60,7 +62,7 @@ pub struct Session {
 
 /// Run the inbox until the user quits or a signal arrives.
 pub async fn run(session: Session) -> Result<()> {
-    let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
+    let (tx, rx) = mpsc::unbounded_channel::<Msg>();
     let mut state = AppState::new(session.policies.clone(), session.demo, session.user.clone());
     state.templates = session.templates;
     state.keymap = session.keymap;
@@ -140,14 +142,16 @@ pub async fn run(session: Session) -> Result<()> {
         store: session.store.clone(),
         channels,
         pollers,
-        outbox,
+        outbox: Some(outbox),
         tx: tx.clone(),
         user: session.user,
         case_format: session.case_format,
         notify: session.notify,
         rows: Default::default(),
+        list_loads: Default::default(),
+        detail_loads: Default::default(),
     };
-    runner.run(crate::app::triage::reload(&state)).await;
+    runner.run(crate::app::triage::reload(&state));
     // A team store tells us what teammates change; their changes reload what is shown.
     if let Ok(Some(changes)) = session.store.call(|s| Ok(s.subscribe())).await {
         let forward = tx.clone();
@@ -163,7 +167,7 @@ pub async fn run(session: Session) -> Result<()> {
                 }
             })
             .context("cannot start the store listener")?;
-        runner.run(Effect::LoadClaims).await;
+        runner.run(Effect::LoadClaims);
     }
     if let Ok(n) = session.store.call(|s| s.draft_count()).await {
         state.draft_count = n;
@@ -185,18 +189,21 @@ pub async fn run(session: Session) -> Result<()> {
         Timestamp::now(),
         &tz,
     );
+    let mut inbox = Inbox {
+        state,
+        runner,
+        rx,
+        tz,
+    };
     let mut events = EventStream::new();
     let mut sigterm = signal(SignalKind::terminate())?;
     let mut sighup = signal(SignalKind::hangup())?;
     let result: Result<()> = loop {
         let now = Timestamp::now();
-        if state.dirty {
-            if let Err(e) = terminal.draw(|f| crate::ui::draw(f, &state, &session.theme, now)) {
-                break Err(e.into());
-            }
-            state.dirty = false;
+        if let Err(e) = inbox.draw(&mut terminal, &session.theme, now) {
+            break Err(e.into());
         }
-        let tick = next_tick(&state, now);
+        let tick = next_tick(&inbox.state, now);
         let msg = tokio::select! {
             ev = events.next() => match ev {
                 Some(Ok(Event::Key(k))) => Msg::Key(k),
@@ -210,42 +217,32 @@ pub async fn run(session: Session) -> Result<()> {
                 Some(Err(e)) => break Err(e.into()),
                 None => break Ok(()),
             },
-            Some(msg) = rx.recv() => msg,
+            Some(msg) = inbox.rx.recv() => msg,
             _ = tokio::time::sleep(tick) => Msg::Tick,
             _ = sigterm.recv() => break Ok(()),
             _ = sighup.recv() => break Ok(()),
         };
-        let mut effects = update(&mut state, msg, Timestamp::now(), &tz);
-        // Take whatever else is already waiting before drawing again: one draw per burst.
-        while let Ok(more) = rx.try_recv() {
-            effects.extend(update(&mut state, more, Timestamp::now(), &tz));
+        // Store effects are only queued: the next frame shows this key before they finish.
+        if let Some(text) = inbox.handle(msg) {
+            // The editor needs the terminal: stop reading it, leave, edit, come back.
+            drop(events);
+            terminal::restore();
+            let edited = editor::edit(&text).await;
+            terminal = terminal::enter(session.mouse).context("cannot reopen the terminal")?;
+            events = EventStream::new();
+            inbox.state.dirty = true;
+            let _ = tx.send(Msg::EditorDone(edited));
         }
-        for e in effects {
-            if let Effect::OpenEditor { text } = &e {
-                // The editor needs the terminal: stop reading it, leave, edit, come back.
-                drop(events);
-                terminal::restore();
-                let edited = editor::edit(text).await;
-                terminal = terminal::enter(session.mouse).context("cannot reopen the terminal")?;
-                events = EventStream::new();
-                state.dirty = true;
-                let _ = tx.send(Msg::EditorDone(edited));
-                continue;
-            }
-            runner.run(e).await;
-        }
-        if state.quit {
+        if inbox.state.quit {
             break Ok(());
         }
     };
     if let Some(path) = &session.resume_file {
-        resume::save(path, &state);
+        resume::save(path, &inbox.state);
     }
-    // Whatever the reason for leaving, the composer's text is kept.
-    if let Mode::Composer(c) = &state.mode {
-        let (id, text) = (c.item, c.text.clone());
-        runner.run(Effect::SaveDraft { id, text }).await;
-    }
+    // Whatever the reason for leaving, the composer's text is kept, and every queued write
+    // lands before the process ends.
+    inbox.close().await;
     drop(terminal);
     terminal::restore();
     result
