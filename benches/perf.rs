@@ -428,7 +428,7 @@ fn deep_html() {
     let t = Instant::now();
     let text = tinbox::html::to_text(&html);
     println!(
-        "8. deep HTML: {n} nested <div> ({:.1} MB) to text in {:.0} ms (target < 1000), {} chars",
+        "12. deep HTML: {n} nested <div> ({:.1} MB) to text in {:.0} ms (target < 1000), {} chars",
         html.len() as f64 / 1e6,
         ms(t.elapsed()),
         text.len()

@@ -85,7 +85,7 @@ pub fn sync_many(accounts: usize) {
     let synced = out.lines().filter(|l| l.contains(": synced")).count();
     let emfile = out.contains("too many open files");
     println!(
-        "7. sync --once, {accounts} accounts on one loopback server, ulimit -n 1024: {synced} synced in {:.0} ms, at most {peak_fds} files open{}   target: all synced",
+        "10. sync --once, {accounts} accounts on one loopback server, ulimit -n 1024: {synced} synced in {:.0} ms, at most {peak_fds} files open{}   target: all synced",
         elapsed.as_secs_f64() * 1000.0,
         if emfile {
             ", some ran out of files"
@@ -103,7 +103,7 @@ pub fn quick_check(db: &std::path::Path) {
         .expect("quick_check");
     let size = std::fs::metadata(db).map(|m| m.len()).unwrap_or(0);
     println!(
-        "8. quick_check on opening the store: {:.0} ms for {:.0} MB ({r})",
+        "11. quick_check when a store changed behind tinbox (or daily): {:.0} ms for {:.0} MB ({r}); an open of a sealed store skips it",
         t.elapsed().as_secs_f64() * 1000.0,
         size as f64 / 1024.0 / 1024.0
     );

@@ -6,7 +6,7 @@ use jiff::Timestamp;
 use super::state::{Composer, Level, Mode};
 use super::{AppState, Effect};
 use crate::channels::LengthUnit;
-use crate::model::RowItem;
+use crate::model::{RowItem, Status};
 
 /// Length of a reply as the channel counts it.
 pub fn length(text: &str, unit: LengthUnit) -> usize {
@@ -53,6 +53,7 @@ pub fn open(state: &mut AppState, now: Timestamp) -> Vec<Effect> {
         opened_at: now,
         checking: false,
         warning: None,
+        again: matches!(item.status, Status::Replied | Status::Done),
     };
     let id = composer.item;
     state.mode = Mode::Composer(composer);
@@ -82,6 +83,7 @@ pub fn open_resend(state: &mut AppState, entry: &crate::model::OutboxEntry) {
         opened_at: Timestamp::UNIX_EPOCH,
         checking: false,
         warning: None,
+        again: false,
     });
     state.dirty = true;
 }
@@ -113,6 +115,9 @@ pub fn on_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
         return match yes {
             true => {
                 let (id, text, resend) = (c.item, c.text.clone(), c.resend);
+                // Confirmed over the traffic cop's warning, or a further message to an answered
+                // item: sent as asked. Otherwise the store takes the right to answer atomically.
+                let again = c.again || c.warning.is_some();
                 state.mode = Mode::Normal;
                 if let Some(entry) = resend {
                     state.message = Some((Level::Info, format!("Resending the reply to #{id}…")));
@@ -129,7 +134,7 @@ pub fn on_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
                         id,
                         text: text.clone(),
                     },
-                    Effect::SendReply { id, text },
+                    Effect::SendReply { id, text, again },
                     Effect::ReleaseClaim(id),
                 ]
             }

@@ -41,6 +41,7 @@ fn composer_types_confirms_and_sends() {
         Mode::Composer(Composer {
             confirm: true,
             warning: None,
+            again: false,
             ..
         })
     ));
@@ -54,7 +55,8 @@ fn composer_types_confirms_and_sends() {
             },
             Effect::SendReply {
                 id: ItemId(3),
-                text: "Hi Maya".into()
+                text: "Hi Maya".into(),
+                again: false,
             },
             Effect::ReleaseClaim(ItemId(3)),
         ]
@@ -379,4 +381,25 @@ fn the_picker_fills_in_the_items_case_number() {
         panic!("composer")
     };
     assert_eq!(c.text, "Your case is CASE-00042.");
+}
+
+#[test]
+fn a_further_reply_to_an_answered_item_is_sent_as_asked() {
+    let mut s = loaded();
+    let fresh = s.selected;
+    update(&mut s, key('r'), t0());
+    let Mode::Composer(c) = &s.mode else {
+        panic!("composer not open");
+    };
+    assert!(!c.again, "a new item: the store decides who answers first");
+    update(&mut s, code(KeyCode::Esc), t0());
+    s.items[fresh].status = crate::model::Status::Replied;
+    update(&mut s, key('r'), t0());
+    let Mode::Composer(c) = &s.mode else {
+        panic!("composer not open");
+    };
+    assert!(
+        c.again,
+        "the item was already answered when the composer opened"
+    );
 }

@@ -43,9 +43,12 @@ pub enum Effect {
         text: String,
     },
     /// Queue a reply in the durable outbox (the worker sends it on the item's thread).
+    /// Unless `again`, only if nobody answered the item's latest message meanwhile (the store
+    /// decides, atomically); otherwise the text stays a draft and the status bar says who did.
     SendReply {
         id: ItemId,
         text: String,
+        again: bool,
     },
     /// Load the outbox for its view (answers with `Msg::OutboxLoaded`).
     LoadOutbox,

@@ -51,6 +51,9 @@ pub struct Composer {
     pub checking: bool,
     /// What the traffic cop found (a teammate replied, a new message came): asks before sending.
     pub warning: Option<String>,
+    /// The item was already answered when the composer opened: this reply is a deliberate
+    /// further message (`reply --again`), not a race for the first answer.
+    pub again: bool,
 }
 
 /// Choosing a canned reply by fuzzy search over names and bodies.

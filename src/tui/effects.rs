@@ -158,13 +158,29 @@ impl EffectRunner {
             Effect::SaveDraft { id, text } => {
                 self.with_draft_count(move |s| s.save_draft(id, &text, Timestamp::now()))
             }
-            Effect::SendReply { id, text } => {
+            Effect::SendReply { id, text, again } => {
                 // Durable before anything else: the worker picks it up from the store.
                 let key = outbox::new_key(id);
-                self.with_draft_count(move |s| {
-                    s.enqueue_reply(id, &text, &key, Timestamp::now())
-                        .map(|_| ())
-                });
+                self.queue(
+                    move |s| {
+                        let now = Timestamp::now();
+                        let refused = if again {
+                            s.enqueue_reply(id, &text, &key, now).map(|_| None)?
+                        } else {
+                            s.enqueue_first_reply(id, &text, &key, &who, now)?.err()
+                        };
+                        Ok((refused, s.draft_count()?))
+                    },
+                    move |(refused, drafts)| {
+                        Some(match refused {
+                            None => Msg::DraftCount(drafts),
+                            Some(a) => Msg::Error(format!(
+                                "Not sent: {a}. Your reply to #{id} is kept as a draft; \
+                                 open it with r to send it anyway."
+                            )),
+                        })
+                    },
+                );
                 // The worker's own look at the outbox queues behind the enqueue.
                 self.wake_outbox();
             }

@@ -269,3 +269,45 @@ fn closing_waits_for_the_queued_draft() {
     let draft = store.draft(id).expect("draft").unwrap_or_default();
     assert!(draft.ends_with("thanks"), "{draft:?}");
 }
+
+#[test]
+fn a_reply_from_the_composer_loses_to_one_queued_meanwhile_and_stays_a_draft() {
+    let mut w = world();
+    let item = w.selected().expect("a selection");
+    // Someone else (a script, `tinbox reply`) takes the answer after the composer checked.
+    let mut other = SqliteStore::open(&w.db).expect("second connection");
+    let now = Timestamp::now();
+    assert!(
+        other
+            .enqueue_first_reply(item, "theirs", "key-theirs", "sam", now)
+            .expect("queue")
+            .is_ok()
+    );
+    let entries = |db: &std::path::Path| {
+        let mut s = SqliteStore::open(db).expect("store");
+        let all = s.outbox(true).expect("outbox");
+        all.into_iter().filter(|e| e.item == item).count()
+    };
+
+    w.inbox.runner.run(Effect::SendReply {
+        id: item,
+        text: "ours".into(),
+        again: false,
+    });
+    w.gate.pass();
+    match w.answer() {
+        Msg::Error(text) => assert!(text.starts_with("Not sent:"), "{text}"),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    assert_eq!(entries(&w.db), 1, "nothing more was queued");
+
+    // Confirmed over the warning (or a further message to an answered item): it is queued.
+    w.inbox.runner.run(Effect::SendReply {
+        id: item,
+        text: "ours, deliberately".into(),
+        again: true,
+    });
+    w.gate.pass();
+    assert!(matches!(w.answer(), Msg::DraftCount(_)));
+    assert_eq!(entries(&w.db), 2);
+}

@@ -215,6 +215,7 @@ fn composer_and_confirmation() {
         opened_at: at(0),
         checking: false,
         warning: None,
+        again: false,
     });
     let screen = render(&s, 80, 24);
     assert!(

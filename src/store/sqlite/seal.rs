@@ -25,7 +25,12 @@ fn seal_path(db: &Path) -> PathBuf {
 /// The file's size and modification time (nanoseconds since the epoch).
 fn fingerprint(db: &Path) -> Option<(u64, u128)> {
     let m = std::fs::metadata(db).ok()?;
-    let mtime = m.modified().ok()?.duration_since(UNIX_EPOCH).ok()?.as_nanos();
+    let mtime = m
+        .modified()
+        .ok()?
+        .duration_since(UNIX_EPOCH)
+        .ok()?
+        .as_nanos();
     Some((m.len(), mtime))
 }
 
@@ -86,7 +91,9 @@ pub(super) fn seal_on_close(conn: &Connection, db: &Path) {
     };
     // With the WAL folded in, closing the connection writes nothing more to the file.
     if conn
-        .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get::<_, i64>(0))
+        .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
+            r.get::<_, i64>(0)
+        })
         .is_ok_and(|busy| busy == 0)
     {
         write_seal(db, checked);
@@ -99,9 +106,9 @@ mod tests {
 
     use super::*;
     use crate::model::ChannelKind;
-    use crate::store::sqlite::SqliteStore;
     use crate::store::conformance::incoming;
     use crate::store::prelude::*;
+    use crate::store::sqlite::SqliteStore;
     use crate::testing::at;
 
     /// A store on disk with a few items, closed by tinbox (so sealed).
@@ -118,7 +125,9 @@ mod tests {
     /// Garbage over the first page of an index on `items`, as a failing disk would leave it;
     /// `keep_mtime`: the file's modification time is put back (bit rot does not change it).
     fn damage(db: &Path, keep_mtime: bool) {
-        let mtime = std::fs::metadata(db).and_then(|m| m.modified()).expect("mtime");
+        let mtime = std::fs::metadata(db)
+            .and_then(|m| m.modified())
+            .expect("mtime");
         let (page, size): (i64, i64) = {
             let c = Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
                 .expect("open");
@@ -129,11 +138,20 @@ mod tests {
                     |r| r.get(0),
                 )
                 .expect("an index");
-            (page, c.query_row("PRAGMA page_size", [], |r| r.get(0)).expect("size"))
+            (
+                page,
+                c.query_row("PRAGMA page_size", [], |r| r.get(0))
+                    .expect("size"),
+            )
         };
-        let mut f = std::fs::OpenOptions::new().write(true).open(db).expect("file");
-        f.seek(SeekFrom::Start(u64::try_from((page - 1) * size).expect("at")))
-            .expect("seek");
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .open(db)
+            .expect("file");
+        f.seek(SeekFrom::Start(
+            u64::try_from((page - 1) * size).expect("at"),
+        ))
+        .expect("seek");
         f.write_all(&vec![0xA5; usize::try_from(size).expect("size")])
             .expect("write");
         if keep_mtime {
@@ -148,16 +166,23 @@ mod tests {
         assert!(sealed_at(&db).is_some(), "closing seals the file");
         // Reopening the untouched file keeps the seal; a write by tinbox reseals on close.
         let mut s = SqliteStore::open(&db).expect("reopen");
-        s.ingest("a", ChannelKind::Demo, &[incoming("x", at(70))], None, at(71))
-            .expect("ingest");
+        s.ingest(
+            "a",
+            ChannelKind::Demo,
+            &[incoming("x", at(70))],
+            None,
+            at(71),
+        )
+        .expect("ingest");
         drop(s);
         assert!(sealed_at(&db).is_some(), "tinbox's own writes stay sealed");
         assert_eq!(
-            std::fs::metadata(seal_path(&db)).map(|m| {
-                use std::os::unix::fs::PermissionsExt;
-                m.permissions().mode() & 0o777
-            })
-            .expect("seal"),
+            std::fs::metadata(seal_path(&db))
+                .map(|m| {
+                    use std::os::unix::fs::PermissionsExt;
+                    m.permissions().mode() & 0o777
+                })
+                .expect("seal"),
             0o600
         );
     }

@@ -24,6 +24,7 @@ fn composer_on_a_dm_says_it_stays_private() {
         opened_at: at(0),
         checking: false,
         warning: None,
+        again: false,
     });
     assert!(render(&s, 80, 24).contains("private DM — stays private"));
 }
@@ -71,6 +72,7 @@ fn template_picker_lists_matches_above_the_composer() {
         opened_at: at(0),
         checking: false,
         warning: None,
+        again: false,
     });
     let screen = render(&s, 100, 30);
     assert!(screen.contains("Template: ref"), "{screen}");
