@@ -8,7 +8,7 @@ use std::sync::Arc;
 use anyhow::{Context, Result, bail};
 
 use super::AccountAddArgs;
-use super::account::{append_table, read_line};
+use super::config_file::{append_table, read_line};
 use crate::accounts::SecretsSessions;
 use crate::channels::bluesky::DEFAULT_SERVICE;
 use crate::channels::bluesky::session::{MemorySessions, SessionStore};

@@ -2,6 +2,7 @@
 
 pub mod account;
 mod account_bluesky;
+mod config_file;
 pub mod db;
 pub mod followup;
 pub mod json;

@@ -8,6 +8,7 @@ use crate::model::{
     ThreadEntry, TimerTarget,
 };
 use crate::store::sql::{Arg, Sql};
+pub use crate::store::sql::{Col, Cols};
 use crate::store::{StoreError, StoreResult};
 
 /// The columns of an item row (`items i`), with `$read` the expression of its read flag.
@@ -43,15 +44,6 @@ pub const OUTBOX_COLUMNS: &str = "id, item_id, text, idempotency_key, state, att
 
 pub const FOLLOWUP_COLUMNS: &str = "id, item_id, case_number, method, contact, due_at, assignee, \
     note, outcome, created_at, closed_at";
-
-/// A column type both drivers read.
-pub trait Col: rusqlite::types::FromSql + for<'a> postgres::types::FromSql<'a> {}
-impl<T: rusqlite::types::FromSql + for<'a> postgres::types::FromSql<'a>> Col for T {}
-
-/// A result row of either backend.
-pub trait Cols {
-    fn col<T: Col>(&self, idx: usize) -> StoreResult<T>;
-}
 
 pub fn secs(t: Timestamp) -> i64 {
     t.as_second()

@@ -9,8 +9,16 @@ use std::borrow::Cow;
 use postgres::types::{IsNull, ToSql as PgToSql, Type, to_sql_checked};
 use rusqlite::types::{ToSql as LiteToSql, ToSqlOutput, Value, ValueRef};
 
-use super::rows::{Col, Cols};
 use super::{StoreError, StoreResult};
+
+/// A column type both drivers read.
+pub trait Col: rusqlite::types::FromSql + for<'a> postgres::types::FromSql<'a> {}
+impl<T: rusqlite::types::FromSql + for<'a> postgres::types::FromSql<'a>> Col for T {}
+
+/// A result row of either backend.
+pub trait Cols {
+    fn col<T: Col>(&self, idx: usize) -> StoreResult<T>;
+}
 
 /// One bound value; a `None` is a typed NULL.
 #[derive(Debug, Clone)]
