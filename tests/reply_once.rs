@@ -44,6 +44,22 @@ fn posts(fake: &FakeMastodon) -> usize {
     fake.server.count("POST", "/api/v1/statuses")
 }
 
+/// A customer's DM synced, and `tinbox reply --yes` to it whose POST has reached a server
+/// that takes 1.5 s to answer: the entry is `sending`, by a live program.
+fn a_reply_in_flight() -> (FakeMastodon, Sandbox, String, Child) {
+    let fake = FakeMastodon::start();
+    customer_writes(&fake);
+    let sb = connect(&fake);
+    assert!(sb.run(&["sync", "--once"]).status.success());
+    let id = only_item(&stdout(&sb.run(&["list", "--json"])));
+    fake.fault_on("POST", "/api/v1/statuses", Fault::Delay(1500));
+    let mut c = sb.cmd();
+    c.args(["reply", &id, "--text", "Refund is on its way.", "--yes"]);
+    let child = piped(c);
+    wait_until("the post to reach the server", || posts(&fake) == 1);
+    (fake, sb, id, child)
+}
+
 /// Two outputs of racing replies: exactly one sent, the other stopped (exit 4) naming who.
 fn one_sent_one_stopped(a: Output, b: Output, who: &[&str]) {
     let (sent, stopped) = match (a.status.code(), b.status.code()) {
@@ -144,18 +160,8 @@ fn a_reply_to_an_answered_message_stops_and_again_sends_a_second() {
 
 #[test]
 fn ctrl_c_during_a_send_says_it_stays_queued_and_it_is_posted_once() {
-    let fake = FakeMastodon::start();
-    customer_writes(&fake);
-    let sb = connect(&fake);
-    assert!(sb.run(&["sync", "--once"]).status.success());
-    let id = only_item(&stdout(&sb.run(&["list", "--json"])));
-
     // The server takes its time with the post; the user presses ctrl-c meanwhile.
-    fake.fault_on("POST", "/api/v1/statuses", Fault::Delay(1500));
-    let mut c = sb.cmd();
-    c.args(["reply", &id, "--text", "Refund is on its way.", "--yes"]);
-    let child = piped(c);
-    wait_until("the post to reach the server", || posts(&fake) == 1);
+    let (fake, sb, id, child) = a_reply_in_flight();
     let int = std::process::Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()
@@ -211,17 +217,7 @@ fn ctrl_c_during_a_send_says_it_stays_queued_and_it_is_posted_once() {
 
 #[test]
 fn a_sync_while_a_reply_is_sending_leaves_the_entry_to_it() {
-    let fake = FakeMastodon::start();
-    customer_writes(&fake);
-    let sb = connect(&fake);
-    assert!(sb.run(&["sync", "--once"]).status.success());
-    let id = only_item(&stdout(&sb.run(&["list", "--json"])));
-
-    fake.fault_on("POST", "/api/v1/statuses", Fault::Delay(1500));
-    let mut c = sb.cmd();
-    c.args(["reply", &id, "--text", "Refund is on its way.", "--yes"]);
-    let child = piped(c);
-    wait_until("the post to reach the server", || posts(&fake) == 1);
+    let (fake, sb, _, child) = a_reply_in_flight();
     // The entry is `sending`, by a live program: a sync meanwhile does not post it again.
     let sync = sb.run(&["sync", "--once"]);
     assert!(sync.status.success(), "{}{}", stdout(&sync), stderr(&sync));
