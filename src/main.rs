@@ -39,6 +39,23 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<u8> {
+    // Generated from the CLI alone: no config, store or secrets involved.
+    match &cli.command {
+        Some(Command::Completions { shell }) => {
+            tinbox::cli::shell::completions(*shell, &mut io::stdout().lock())?;
+            return Ok(0);
+        }
+        Some(Command::Man { dir: None }) => {
+            tinbox::cli::shell::man(&mut io::stdout().lock())?;
+            return Ok(0);
+        }
+        Some(Command::Man { dir: Some(dir) }) => {
+            let n = tinbox::cli::shell::man_pages(dir)?;
+            println!("Wrote {n} manual pages to {}", dir.display());
+            return Ok(0);
+        }
+        _ => {}
+    }
     // Before any secret is read: no core dumps, private files.
     let hardening = tinbox::private::harden_process();
     let _ = rustls::crypto::ring::default_provider().install_default();
@@ -196,6 +213,7 @@ fn run(cli: Cli) -> Result<u8> {
             let mut store = open_store(&paths, &config, &user)?;
             tinbox::cli::template::run(cmd, &personal, &mut *store, &user, &mut io::stdout().lock())
         }
+        Some(Command::Completions { .. } | Command::Man { .. }) => Ok(0),
         None => inbox(&cli, &paths, config, theme, user),
     }
 }

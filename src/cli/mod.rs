@@ -9,6 +9,7 @@ pub mod json;
 pub mod list;
 pub mod reply;
 pub mod report;
+pub mod shell;
 pub mod show;
 pub mod status;
 pub mod sync;
@@ -86,6 +87,18 @@ pub enum Command {
     /// Canned replies: list them, or share one with the team (a team store).
     #[command(subcommand)]
     Template(TemplateCommand),
+    /// Print a shell completion script: `tinbox completions bash > ~/.local/share/bash-completion/completions/tinbox`.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), or write a page per command into a folder.
+    Man {
+        /// Write tinbox.1 and a tinbox-COMMAND.1 page for each command into DIR (e.g.
+        /// ~/.local/share/man/man1) instead of printing the main page.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Clone, Subcommand)]
@@ -123,10 +136,13 @@ pub struct ReportArgs {
     /// The period: a duration back from now (7d, 24h) or a date (2026-11-01).
     #[arg(long, default_value = "7d")]
     pub since: String,
-    #[arg(long, conflicts_with = "csv")]
+    #[arg(long, conflicts_with_all = ["csv", "html"])]
     pub json: bool,
-    #[arg(long)]
+    #[arg(long, conflicts_with = "html")]
     pub csv: bool,
+    /// Write the report as one self-contained web page (inline charts, nothing fetched).
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -1,8 +1,9 @@
-//! `tinbox report [--since 7d] [--json|--csv]`: response-time figures per channel and account.
+//! `tinbox report [--since 7d] [--json|--csv|--html FILE]`: response-time figures per
+//! channel and account, per day, and per responder on a team store.
 
 use std::io::Write;
 
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 
@@ -36,6 +37,20 @@ pub fn run(
     let mut r = report::build(&items, &followups, policies, from, now, &tz);
     let answered_by = store.first_responders(from)?;
     r.responders = report::by_responder(&items, &answered_by, policies, from, now);
+    if let Some(path) = &args.html {
+        let page = report::html::render(&r, "Customer care report");
+        crate::private::write_atomic(path, page.as_bytes(), 0o644)
+            .with_context(|| format!("writing the report to {}", path.display()))?;
+        writeln!(
+            out,
+            "Wrote {} ({} days, {} items in, {} breaches)",
+            path.display(),
+            r.days.len(),
+            r.total.items_in,
+            r.total.breaches
+        )?;
+        return Ok(());
+    }
     if args.json {
         serde_json::to_writer_pretty(&mut *out, &r)?;
         writeln!(out)?;
@@ -84,6 +99,29 @@ pub fn run(
     )?;
     for row in r.rows.iter().chain(std::iter::once(&r.total)) {
         writeln!(out, "{}", line(row))?;
+    }
+    if !r.days.is_empty() {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "{:<10} {:>5} {:>7} {:>7} {:>7} {:>8} {:>6} {:>6}",
+            "DAY", "IN", "REPLIED", "MEDIAN", "P90", "BREACHES", "OPENED", "CLOSED"
+        )?;
+        let age = |v: Option<i64>| v.map(format_age).unwrap_or_else(|| "-".into());
+        for d in &r.days {
+            writeln!(
+                out,
+                "{:<10} {:>5} {:>7} {:>7} {:>7} {:>8} {:>6} {:>6}",
+                d.date,
+                d.items_in,
+                d.replied,
+                age(d.median_first_response_s),
+                age(d.p90_first_response_s),
+                d.breaches,
+                d.followups_opened,
+                d.followups_closed
+            )?;
+        }
     }
     if !r.responders.is_empty() {
         let age = |v: Option<i64>| v.map(format_age).unwrap_or_else(|| "-".into());

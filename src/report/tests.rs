@@ -127,6 +127,11 @@ fn figures_match_the_fixed_data_set() {
     assert_eq!(
         days,
         vec![
+            // The quiet days of the week are listed with zeros (a chart shows them).
+            ("2026-11-19", 0, None),
+            ("2026-11-20", 0, None),
+            ("2026-11-21", 0, None),
+            ("2026-11-22", 0, None),
             ("2026-11-23", 2, Some(60)),
             ("2026-11-24", 2, Some(180)),
             ("2026-11-25", 3, Some(600)),
@@ -251,5 +256,63 @@ fn an_old_items_open_follow_up_is_counted() {
             r.total.overdue_followups
         ),
         (1, 1, 1)
+    );
+}
+
+#[test]
+fn days_count_breaches_and_follow_ups_opened_and_closed() {
+    let (items, mut followups) = data();
+    // A case opened before the period and closed in it counts as closed, not opened.
+    followups.push(FollowUp {
+        id: 4,
+        item: ItemId(9),
+        case_number: "CASE-4".into(),
+        method: FollowUpMethod::Email,
+        contact: None,
+        due_at: None,
+        assignee: None,
+        note: None,
+        outcome: Some("refunded".into()),
+        created_at: at(-20 * 86_400),
+        closed_at: Some(at(-2 * 86_400)),
+    });
+    let policies = Policies::new(
+        Policy {
+            warn_s: 60,
+            breach_s: 300,
+            hours: None,
+        },
+        vec![],
+    );
+    let r = build(
+        &items,
+        &followups,
+        &policies,
+        at(-7 * 86_400),
+        t0(),
+        &TimeZone::UTC,
+    );
+    let sum = |f: fn(&Day) -> usize| r.days.iter().map(f).sum::<usize>();
+    assert_eq!(sum(|d| d.items_in), r.total.items_in);
+    assert_eq!(sum(|d| d.replied), r.total.replied);
+    assert_eq!(sum(|d| d.breaches), r.total.breaches, "per day as in total");
+    assert_eq!(
+        sum(|d| d.followups_opened),
+        3,
+        "the three opened in the period"
+    );
+    assert_eq!(sum(|d| d.followups_closed), 2, "CASE-3 and the old CASE-4");
+    assert_eq!((r.total.followups_opened, r.total.followups_closed), (3, 2));
+    let last = r.days.last().expect("a day");
+    assert_eq!(last.followups_opened, 3, "all opened at t0 - 100 s");
+    // Three answers 60..240 s two and three days back; the busiest day's p90 is its slowest.
+    let d = r
+        .days
+        .iter()
+        .find(|d| d.replied == 2 && d.median_first_response_s == Some(60));
+    assert!(
+        d.is_some_and(|d| d.p90_first_response_s == Some(120)),
+        "{:?}",
+        r.days
     );
 }

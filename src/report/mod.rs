@@ -2,6 +2,8 @@
 //! percentile first-response time (business time where a policy has hours), breaches, open
 //! and overdue follow-ups, and per-day volume and medians. Pure: data in, figures out.
 
+pub mod html;
+
 use std::collections::BTreeMap;
 
 use jiff::Timestamp;
@@ -24,13 +26,38 @@ pub struct Row {
     pub breaches: usize,
     pub open_followups: usize,
     pub overdue_followups: usize,
+    /// Follow-ups opened and closed within the period (whenever their item arrived).
+    pub followups_opened: usize,
+    pub followups_closed: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Day {
     pub date: String,
     pub items_in: usize,
+    /// Of the day's arrivals: answered, and their first-response percentiles.
+    pub replied: usize,
     pub median_first_response_s: Option<i64>,
+    pub p90_first_response_s: Option<i64>,
+    /// Of the day's arrivals: answered late or still waiting past the target.
+    pub breaches: usize,
+    /// Follow-ups opened and closed on that day.
+    pub followups_opened: usize,
+    pub followups_closed: usize,
+}
+
+/// Up to this many days, every day of the period is listed, quiet ones with zeros; a longer
+/// period lists only the days something happened.
+const MAX_FILLED_DAYS: i32 = 400;
+
+/// One day's tallies while the report is built.
+#[derive(Default)]
+struct DayAcc {
+    items_in: usize,
+    times: Vec<i64>,
+    breaches: usize,
+    opened: usize,
+    closed: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -125,9 +152,9 @@ fn first_response_s(item: &Item, policies: &Policies) -> Option<i64> {
     })
 }
 
-/// What a report over the period from `since` reads: the items written since then, the open
-/// follow-ups, and the items of those however old (a case opened last month is still open).
-/// Not every item ever stored.
+/// What a report over the period from `since` reads: the items written since then, the
+/// follow-ups open now or opened or closed in the period, and the items of those however old
+/// (a case opened last month is still open). Not every item ever stored.
 pub fn inputs(
     s: &mut dyn crate::store::StoreBackend,
     since: Timestamp,
@@ -137,13 +164,16 @@ pub fn inputs(
         created_since: Some(since),
         ..crate::store::ItemQuery::default()
     })?;
-    let followups = s.followups(false)?;
-    let have: std::collections::HashSet<_> = items.iter().map(|i| i.id).collect();
-    for f in followups
-        .iter()
-        .filter(|f| f.closed_at.is_none() && !have.contains(&f.item))
-    {
-        items.push(s.item(f.item)?);
+    let followups: Vec<FollowUp> = s
+        .followups(true)?
+        .into_iter()
+        .filter(|f| f.created_at >= since || f.closed_at.is_none_or(|c| c >= since))
+        .collect();
+    let mut have: std::collections::HashSet<_> = items.iter().map(|i| i.id).collect();
+    for f in &followups {
+        if have.insert(f.item) {
+            items.push(s.item(f.item)?);
+        }
     }
     Ok((items, followups))
 }
@@ -157,7 +187,9 @@ pub fn build(
     tz: &TimeZone,
 ) -> Report {
     let mut groups: BTreeMap<(String, String), (Row, Vec<i64>)> = BTreeMap::new();
-    let mut days: BTreeMap<String, (usize, Vec<i64>)> = BTreeMap::new();
+    let mut days: BTreeMap<String, DayAcc> = BTreeMap::new();
+    let day_of = |t: Timestamp| t.to_zoned(tz.clone()).date().to_string();
+    let in_period = |t: Timestamp| t >= since && t <= now;
     let mut all_times = Vec::new();
     for item in items
         .iter()
@@ -175,19 +207,18 @@ pub fn build(
             )
         });
         row.items_in += 1;
-        let day = days
-            .entry(item.created_at.to_zoned(tz.clone()).date().to_string())
-            .or_default();
-        day.0 += 1;
+        let day = days.entry(day_of(item.created_at)).or_default();
+        day.items_in += 1;
         let breach = policies.for_item(item).breach_s;
         match first_response_s(item, policies) {
             Some(t) => {
                 row.replied += 1;
                 times.push(t);
-                day.1.push(t);
+                day.times.push(t);
                 all_times.push(t);
                 if t > breach {
                     row.breaches += 1;
+                    day.breaches += 1;
                 }
             }
             // Still unanswered (or taken offline, or snoozed) after the clock passed the target.
@@ -196,7 +227,8 @@ pub fn build(
                 t.state != TimerState::None && t.elapsed_s > breach
             } =>
             {
-                row.breaches += 1
+                row.breaches += 1;
+                day.breaches += 1;
             }
             None => {}
         }
@@ -205,7 +237,19 @@ pub fn build(
         .iter()
         .map(|i| (i.id, (i.channel.to_string(), i.account.clone())))
         .collect();
-    for f in followups.iter().filter(|f| f.closed_at.is_none()) {
+    for f in followups {
+        let opened = in_period(f.created_at);
+        let closed = f.closed_at.is_some_and(in_period);
+        if opened {
+            days.entry(day_of(f.created_at)).or_default().opened += 1;
+        }
+        if let Some(c) = f.closed_at.filter(|_| closed) {
+            days.entry(day_of(c)).or_default().closed += 1;
+        }
+        let open = f.closed_at.is_none();
+        if !(open || opened || closed) {
+            continue;
+        }
         if let Some(key) = by_item.get(&f.item) {
             let (row, _) = groups.entry(key.clone()).or_insert_with(|| {
                 (
@@ -217,9 +261,13 @@ pub fn build(
                     Vec::new(),
                 )
             });
-            row.open_followups += 1;
-            if f.due_at.is_some_and(|d| d < now) {
-                row.overdue_followups += 1;
+            row.followups_opened += usize::from(opened);
+            row.followups_closed += usize::from(closed);
+            if open {
+                row.open_followups += 1;
+                if f.due_at.is_some_and(|d| d < now) {
+                    row.overdue_followups += 1;
+                }
             }
         }
     }
@@ -239,20 +287,43 @@ pub fn build(
             total.breaches += row.breaches;
             total.open_followups += row.open_followups;
             total.overdue_followups += row.overdue_followups;
+            total.followups_opened += row.followups_opened;
+            total.followups_closed += row.followups_closed;
             row
         })
         .collect();
+    // Quiet days are days too: a chart of the week shows them as zero, not as a gap.
+    let (first, last) = (
+        since.to_zoned(tz.clone()).date(),
+        now.to_zoned(tz.clone()).date(),
+    );
+    if first
+        .until(last)
+        .is_ok_and(|span| span.get_days() <= MAX_FILLED_DAYS)
+    {
+        for d in first
+            .series(jiff::ToSpan::day(1))
+            .take_while(|d| *d <= last)
+        {
+            days.entry(d.to_string()).or_default();
+        }
+    }
     all_times.sort_unstable();
     total.median_first_response_s = percentile(&all_times, 0.5);
     total.p90_first_response_s = percentile(&all_times, 0.9);
     let days = days
         .into_iter()
-        .map(|(date, (n, mut t))| {
-            t.sort_unstable();
+        .map(|(date, mut d)| {
+            d.times.sort_unstable();
             Day {
                 date,
-                items_in: n,
-                median_first_response_s: percentile(&t, 0.5),
+                items_in: d.items_in,
+                replied: d.times.len(),
+                median_first_response_s: percentile(&d.times, 0.5),
+                p90_first_response_s: percentile(&d.times, 0.9),
+                breaches: d.breaches,
+                followups_opened: d.opened,
+                followups_closed: d.closed,
             }
         })
         .collect();
@@ -267,5 +338,4 @@ pub fn build(
 }
 
 #[cfg(test)]
-#[path = "report_tests.rs"]
 mod tests;
