@@ -121,7 +121,9 @@ fn marked_items_are_closed_tagged_and_assigned_together() {
     assert!(screen.contains("2 marked"), "{screen}");
     let marked: Vec<ItemId> = s.marked.iter().copied().collect();
     assert_eq!(marked.len(), 2);
-    let fx = update(&mut s, key('d'), t0());
+    // More than one item: asked first ("Mark 2 items done?"), made on y.
+    assert!(update(&mut s, key('d'), t0()).is_empty());
+    let fx = update(&mut s, key('y'), t0());
     let closed: Vec<ItemId> = fx
         .iter()
         .filter_map(|e| match e {
@@ -146,7 +148,11 @@ fn marked_items_are_closed_tagged_and_assigned_together() {
         update(&mut s, code(KeyCode::Backspace), t0());
     }
     typed(&mut s, "outage");
-    let fx = update(&mut s, code(KeyCode::Enter), t0());
+    assert!(
+        update(&mut s, code(KeyCode::Enter), t0()).is_empty(),
+        "asked"
+    );
+    let fx = update(&mut s, key('y'), t0());
     let tagged: Vec<&Vec<String>> = fx
         .iter()
         .filter_map(|e| match e {
