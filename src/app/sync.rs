@@ -88,3 +88,7 @@ fn summary(round: &SyncRound) -> (Level, String) {
         ),
     )
 }
+
+#[cfg(test)]
+#[path = "sync_tests.rs"]
+mod tests;
