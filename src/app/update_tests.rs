@@ -52,14 +52,7 @@ fn help_opens_and_any_key_closes() {
 #[test]
 fn help_scrolls_with_the_list_keys_and_says_more_below() {
     let mut s = loaded();
-    update(
-        &mut s,
-        Msg::Resize {
-            width: 80,
-            height: 24,
-        },
-        t0(),
-    );
+    assert_eq!((s.width, s.height), (80, 24));
     update(&mut s, key('?'), t0());
     assert!(crate::ui::tests::render(&s, 80, 24).contains("more below"));
     update(&mut s, key('G'), t0());
