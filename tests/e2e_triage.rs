@@ -108,7 +108,8 @@ fn open_count(screen: &str) -> Option<usize> {
 }
 
 /// The steps of the report (`V`, Esc, Enter, Esc, `j`, `d`) close one item, not all; a
-/// change to all of them asks first, `n` changes nothing, `y` makes it and `U` undoes it.
+/// change to all of them asks first, `n` changes nothing, `y` makes it and `U` undoes it;
+/// `R` says what the sync brought.
 #[test]
 fn esc_clears_marks_a_bulk_change_asks_and_u_undoes_it() {
     let sb = Sandbox::new();
@@ -163,6 +164,10 @@ fn esc_clears_marks_a_bulk_change_asks_and_u_undoes_it() {
     app.wait_for("the items are back", |s| {
         open_count(&s.contents()).is_some_and(|n| n >= asked)
     });
+
+    // R says what the sync did once the demo account answered.
+    app.send("R");
+    app.wait_text("Synced 1 account:");
     app.send("q");
     assert!(app.wait_exit());
 }

@@ -191,6 +191,11 @@ pub fn snooze(
         .map(|&(id, _)| Effect::Snooze { id, until })
         .collect();
     let n = fx.len();
+    // Snoozed already (a new time): `U` cannot give the old time back, so it leaves them.
+    let before: Vec<(ItemId, Status)> = before
+        .into_iter()
+        .filter(|(_, s)| *s != Status::Snoozed)
+        .collect();
     // The store wakes it on a reload: make one happen when its time comes.
     state.next_wake = Some(state.next_wake.map_or(until, |w| w.min(until)));
     let when = crate::clock::clock_time_in(&until, now, tz);
