@@ -191,6 +191,11 @@ pub fn snooze(
         .map(|&(id, _)| Effect::Snooze { id, until })
         .collect();
     let n = fx.len();
+    let when = crate::clock::clock_time_in(&until, now, tz);
+    let done = match before.as_slice() {
+        [(id, _)] => format!("#{id} snoozed until {when} (U undoes)"),
+        _ => format!("{n} items snoozed until {when} (U undoes)"),
+    };
     // Snoozed already (a new time): `U` cannot give the old time back, so it leaves them.
     let before: Vec<(ItemId, Status)> = before
         .into_iter()
@@ -198,12 +203,7 @@ pub fn snooze(
         .collect();
     // The store wakes it on a reload: make one happen when its time comes.
     state.next_wake = Some(state.next_wake.map_or(until, |w| w.min(until)));
-    let when = crate::clock::clock_time_in(&until, now, tz);
     let move_on = n == 1 && state.marked.is_empty();
-    let done = match before.as_slice() {
-        [(id, _)] => format!("#{id} snoozed until {when} (U undoes)"),
-        _ => format!("{n} items snoozed until {when} (U undoes)"),
-    };
     let mut out = confirm::ask_if_many(
         state,
         n,

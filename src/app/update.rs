@@ -361,19 +361,18 @@ fn help_key(state: &mut AppState, key: KeyEvent, ctrl_c: bool) {
     let Mode::Help { scroll } = &mut state.mode else {
         return;
     };
+    state.dirty = true;
+    let close = matches!(
+        key.code,
+        KeyCode::Char('?') | KeyCode::Char('q') | KeyCode::Esc | KeyCode::F(1)
+    );
+    if close || ctrl_c {
+        state.mode = Mode::Normal;
+        return;
+    }
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     let now_at = (*scroll).min(max);
     *scroll = match key.code {
-        _ if ctrl_c => {
-            state.mode = Mode::Normal;
-            state.dirty = true;
-            return;
-        }
-        KeyCode::Char('?') | KeyCode::Char('q') | KeyCode::Esc | KeyCode::F(1) => {
-            state.mode = Mode::Normal;
-            state.dirty = true;
-            return;
-        }
         KeyCode::Char('j') | KeyCode::Down => now_at.saturating_add(1),
         KeyCode::Char('k') | KeyCode::Up => now_at.saturating_sub(1),
         KeyCode::Char('d') if ctrl => now_at.saturating_add(half),
@@ -385,7 +384,6 @@ fn help_key(state: &mut AppState, key: KeyEvent, ctrl_c: bool) {
         _ => now_at,
     }
     .min(max);
-    state.dirty = true;
 }
 
 #[cfg(test)]
