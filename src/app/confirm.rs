@@ -49,6 +49,8 @@ pub fn ask_if_many(
         done,
     };
     if count > 1 {
+        // Also in the status bar, the line every screen (the linear one too) shows.
+        state.message = Some((Level::Info, format!("{} y/n", ask.question)));
         state.mode = Mode::Confirm(Box::new(ask));
         state.dirty = true;
         Vec::new()

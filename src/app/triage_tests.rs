@@ -255,6 +255,11 @@ fn a_bulk_change_asks_first_and_u_undoes_all_of_it() {
         panic!("a question, not {:?}", s.mode)
     };
     assert_eq!(ask.question, "Mark 4 items done?");
+    assert_eq!(
+        s.message.as_ref().map(|m| m.1.as_str()),
+        Some("Mark 4 items done? y/n"),
+        "the status line asks too (the linear mode reads it)"
+    );
     let screen = crate::ui::tests::render(&s, 120, 30);
     assert!(screen.contains("Mark 4 items done?") && screen.contains("y = yes"));
     // A stray key is not an answer.
