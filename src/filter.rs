@@ -142,6 +142,8 @@ impl View {
             ("Mine", "assignee:me"),
             ("Unassigned", "assignee:none"),
             ("Unread", "is:unread"),
+            // Snoozed items are out of every other list until they wake.
+            ("Snoozed", "status:snoozed"),
         ]
         .iter()
         .filter_map(|(n, q)| View::new(n, q).ok())
@@ -213,6 +215,6 @@ mod tests {
                 .expect("s")
                 .needs_closed()
         );
-        assert_eq!(View::defaults().len(), 5);
+        assert_eq!(View::defaults().len(), 6, "five views and Snoozed");
     }
 }

@@ -138,6 +138,9 @@ fn keys_rebound_in_config_work_and_show_in_help() {
     let mut app = PtyApp::spawn(&["--demo"], &envs, 120, 40);
     app.wait_for("rows", |s| timers(&s.contents()) >= 5);
     app.send("?");
+    // The quit row is the help's last: below the fold at 40 rows, so scroll to the end.
+    app.wait_text("more below");
+    app.send("G");
     app.wait_for("ctrl-x in help", |s| {
         s.contents()
             .lines()

@@ -1,5 +1,5 @@
-//! The real binary in a pseudo-terminal: rules raising an alert, views, the command palette
-//! and the linear mode.
+//! The real binary in a pseudo-terminal: rules raising an alert, views, the command palette,
+//! the linear mode, and marks with bulk changes that ask first and can be undone.
 
 mod support;
 
@@ -96,6 +96,78 @@ fn with_the_mouse_on_a_click_picks_a_row_and_the_wheel_moves() {
     // Two turns of the wheel down over the list.
     app.send("\x1b[<65;10;8M\x1b[<65;10;8M");
     app.wait_for("the wheel moved it", |s| marker_row(s) == Some(6));
+    app.send("q");
+    assert!(app.wait_exit());
+}
+
+/// The header's "N open" count, on the screen's first line.
+fn open_count(screen: &str) -> Option<usize> {
+    let words: Vec<&str> = screen.lines().next()?.split_whitespace().collect();
+    let at = words.iter().position(|w| *w == "open")?;
+    words.get(at.checked_sub(1)?)?.parse().ok()
+}
+
+/// The steps of the report (`V`, Esc, Enter, Esc, `j`, `d`) close one item, not all; a
+/// change to all of them asks first, `n` changes nothing, `y` makes it and `U` undoes it;
+/// `R` says what the sync brought.
+#[test]
+fn esc_clears_marks_a_bulk_change_asks_and_u_undoes_it() {
+    let sb = Sandbox::new();
+    let mut app = PtyApp::spawn(&["--demo"], &envs(&sb), 120, 40);
+    app.wait_text("DEMO");
+    app.wait_for("items listed", |s| {
+        open_count(&s.contents()).is_some_and(|n| n >= 3)
+    });
+    let before = open_count(&app.screen()).expect("a count");
+
+    app.send("V");
+    app.wait_text("items marked");
+    app.send("\x1b");
+    app.wait_text("marks cleared");
+    app.send("\r");
+    app.send("\x1b");
+    app.send("j");
+    app.send("d");
+    app.wait_text("→ done (U undoes)");
+    let screen = app.screen();
+    assert!(
+        !screen.contains("Inbox zero") && !screen.contains("items done?"),
+        "{screen}"
+    );
+    // New demo items may arrive meanwhile; never fewer than one closed.
+    let after = open_count(&screen).expect("a count");
+    assert!(
+        after + 1 >= before && after >= 2,
+        "{before} → {after}:\n{screen}"
+    );
+
+    app.send("V");
+    app.wait_text("items marked");
+    app.send("d");
+    app.wait_text("items done?");
+    let screen = app.screen();
+    let asked: usize = screen
+        .split("Mark ")
+        .nth(1)
+        .and_then(|r| r.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("a count in the question:\n{screen}"));
+    assert!(asked >= 2, "{screen}");
+    app.send("n");
+    app.wait_text("Nothing changed");
+    app.send("d");
+    app.wait_text("items done?");
+    app.send("y");
+    app.wait_text(&format!("{asked} items → done"));
+    app.send("U");
+    app.wait_text(&format!("Undid: {asked} items back to new"));
+    app.wait_for("the items are back", |s| {
+        open_count(&s.contents()).is_some_and(|n| n >= asked)
+    });
+
+    // R says what the sync did once the demo account answered.
+    app.send("R");
+    app.wait_text("Synced 1 account:");
     app.send("q");
     assert!(app.wait_exit());
 }

@@ -96,7 +96,9 @@ pub fn apply(state: &mut AppState, action: Action, now: Timestamp) -> Vec<Effect
             };
             Vec::new()
         }
-        // Esc dismisses the alert banner first.
+        // Esc clears the marks first: a bulk action must never catch marks left behind.
+        Action::Back if !state.marked.is_empty() => super::triage::clear_marks(state),
+        // Then it dismisses the alert banner.
         Action::Back if !state.alerts.is_empty() => {
             state.alerts.clear();
             Vec::new()
@@ -111,6 +113,7 @@ pub fn apply(state: &mut AppState, action: Action, now: Timestamp) -> Vec<Effect
         Action::Reopen => set_status(state, Status::New, "reopened"),
         Action::Pending => set_status(state, Status::Pending, "waiting on the customer"),
         Action::Ignore => set_status(state, Status::Ignored, "ignored: no response needed"),
+        Action::Undo => super::confirm::undo(state),
         Action::Filter => super::triage::open_filter(state),
         Action::Mark => super::triage::toggle_mark(state),
         Action::MarkAll => super::triage::mark_all(state),
@@ -181,10 +184,7 @@ pub fn apply(state: &mut AppState, action: Action, now: Timestamp) -> Vec<Effect
             state.message = Some((Level::Info, what.into()));
             vec![reload(state)]
         }
-        Action::SyncNow => {
-            state.message = Some((Level::Info, "Syncing every account…".into()));
-            vec![Effect::SyncNow]
-        }
+        Action::SyncNow => super::sync::start(state),
         Action::Help => {
             state.mode = Mode::Help { scroll: 0 };
             Vec::new()
@@ -258,17 +258,24 @@ fn set_status(state: &mut AppState, status: Status, why: &str) -> Vec<Effect> {
     if item.status == status {
         return Vec::new();
     }
+    let before = item.status;
     item.status = status;
     let id = item.id;
-    state.message = Some((Level::Info, format!("#{id} → {status}")));
-    vec![
-        Effect::SetStatus {
-            id,
-            status,
-            why: why.to_string(),
-        },
-        reload(state),
-    ]
+    state.undo = Some(super::state::Undo {
+        before: vec![(id, before)],
+    });
+    state.message = Some((Level::Info, format!("#{id} → {status} (U undoes)")));
+    let mut fx = vec![Effect::SetStatus {
+        id,
+        status,
+        why: why.to_string(),
+    }];
+    // A pending item stays in the list: move on to the next, as `d` does by closing it.
+    if status == Status::Pending {
+        fx.extend(select(state, state.selected.saturating_add(1)));
+    }
+    fx.push(reload(state));
+    fx
 }
 
 pub(super) fn quit(state: &mut AppState) -> Vec<Effect> {
@@ -284,6 +291,14 @@ pub(super) fn show_items(
     now: Timestamp,
 ) -> Vec<Effect> {
     let mut scratch = RowItem::default();
+    // Snoozed items are out of the list until they wake, unless the view asks for them.
+    let snoozed_view = state
+        .filter
+        .as_ref()
+        .is_some_and(|v| v.filter.statuses.contains(&Status::Snoozed));
+    if !snoozed_view {
+        items.retain(|i| i.status != Status::Snoozed);
+    }
     if let Some(view) = &state.filter {
         items.retain(|i| {
             view.filter.matches(i, &state.user, || {

@@ -96,6 +96,10 @@ fn submit(state: &mut AppState, now: Timestamp, tz: &TimeZone) -> Vec<Effect> {
         // With items marked, the tags typed are added to each of them.
         FormKind::Tags if bulk.len() > 1 => {
             let typed = tag_list(form.value("tags"));
+            let what = (
+                format!("Add the tags {} to ", typed.join(", ")),
+                String::new(),
+            );
             let fx: Vec<Effect> = state
                 .items
                 .iter()
@@ -108,10 +112,14 @@ fn submit(state: &mut AppState, now: Timestamp, tz: &TimeZone) -> Vec<Effect> {
                     Effect::SetTags { id: i.id, tags }
                 })
                 .collect();
-            return finish_bulk(state, fx);
+            return finish_bulk(state, fx, &what);
         }
         FormKind::Assign if bulk.len() > 1 => {
             let a = form.value("assignee");
+            let what = match a {
+                "" => ("Unassign ".to_string(), String::new()),
+                a => ("Assign ".to_string(), format!(" to {a}")),
+            };
             let fx = bulk
                 .iter()
                 .map(|&id| Effect::SetAssignee {
@@ -119,7 +127,7 @@ fn submit(state: &mut AppState, now: Timestamp, tz: &TimeZone) -> Vec<Effect> {
                     assignee: (!a.is_empty()).then(|| a.to_string()),
                 })
                 .collect();
-            return finish_bulk(state, fx);
+            return finish_bulk(state, fx, &what);
         }
         FormKind::FollowUp => follow_up(form, now, tz),
         FormKind::Tags => Ok(Effect::SetTags {
@@ -149,12 +157,11 @@ fn submit(state: &mut AppState, now: Timestamp, tz: &TimeZone) -> Vec<Effect> {
                 other => Err(format!("done: {other:?} — answer y or n")),
             }
         }
-        FormKind::Snooze => {
-            crate::sla::due::parse_due(form.value("until"), now, tz).map(|until| Effect::Snooze {
-                id: form.item,
-                until,
-            })
-        }
+        // Every marked item (asked first), and the selection moves on: see `triage::snooze`.
+        FormKind::Snooze => match crate::sla::due::parse_due(form.value("until"), now, tz) {
+            Ok(until) => return super::triage::snooze(state, until, now, tz),
+            Err(e) => Err(e),
+        },
     };
     match result {
         Ok(effect) => {
@@ -198,13 +205,20 @@ fn tag_list(typed: &str) -> Vec<String> {
     tags
 }
 
-/// A bulk change was submitted: close the form, clear the marks, reload.
-fn finish_bulk(state: &mut AppState, mut fx: Vec<Effect>) -> Vec<Effect> {
-    state.message = Some((Level::Info, format!("Saved on {} items.", fx.len())));
-    state.marked.clear();
+/// A bulk change was submitted: asked first ("Assign 4 items to kim?"; `what` is the text
+/// before and after the count), then made, the
+/// marks cleared and the list reloaded.
+fn finish_bulk(state: &mut AppState, fx: Vec<Effect>, what: &(String, String)) -> Vec<Effect> {
+    let n = fx.len();
     state.mode = Mode::Normal;
-    fx.push(super::triage::reload(state));
-    fx
+    super::confirm::ask_if_many(
+        state,
+        n,
+        format!("{}{n} items{}?", what.0, what.1),
+        fx,
+        None,
+        format!("Saved on {n} items."),
+    )
 }
 
 fn follow_up(form: &Form, now: Timestamp, tz: &TimeZone) -> Result<Effect, String> {

@@ -106,3 +106,17 @@ pub fn visible_items(state: &AppState) -> std::ops::Range<usize> {
     let start = state.offset.min(state.items.len());
     start..(start + rows).min(state.items.len())
 }
+
+/// Lines below the actions in the help overlay (a blank line, the composer's keys): `ui`
+/// draws them, and a test there keeps this count equal to what it draws.
+pub const HELP_NOTE_LINES: usize = 2;
+
+/// The help overlay at the state's size: the rows it shows, and the scroll that shows its
+/// last line at the bottom (scrolling further shows nothing new).
+pub fn help_scroll(state: &AppState) -> (u16, u16) {
+    let lines = crate::keys::Action::ALL.len() + HELP_NOTE_LINES;
+    let lines = u16::try_from(lines).unwrap_or(u16::MAX);
+    // The box: its lines and two borders, no taller than the screen.
+    let rows = lines.saturating_add(2).min(state.height).saturating_sub(2);
+    (rows, lines.saturating_sub(rows))
+}

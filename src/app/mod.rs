@@ -3,12 +3,13 @@
 //! Inside, from the bottom: `state`, `msg`, `effect`; `layout` (the screen's pure `Rect`
 //! arithmetic, shared with `ui`); `actions` (what an `Action` does); the handlers of each
 //! mode, named as their drawings in `ui/overlays/` (`palette`, `composer`, `form`, `outbox`,
-//! `followups`, plus `search`, `triage`, `team`, `mouse`), which change state or return an
+//! `followups`, `confirm`, plus `search`, `sync`, `triage`, `team`, `mouse`), which change state or return an
 //! intent and never call back up; `update` on top routes every message. Below the app core:
 //! `crate::keys`, `crate::filter`, `crate::fmt`, `crate::clock`; it never imports `ui`.
 
 pub mod actions;
 pub mod composer;
+pub mod confirm;
 pub mod effect;
 pub mod followups;
 pub mod form;
@@ -19,6 +20,7 @@ pub mod outbox;
 pub mod palette;
 pub mod search;
 pub mod state;
+pub mod sync;
 pub mod team;
 #[cfg(test)]
 pub(crate) mod test_support;

@@ -74,6 +74,8 @@ pub enum Mode {
     Composer(Composer),
     /// `q` with unsent drafts: asks before leaving.
     ConfirmQuit,
+    /// A change to more than one item, waiting for y/n ([`Ask`]).
+    Confirm(Box<Ask>),
     /// The outbox view.
     Outbox {
         entries: Vec<OutboxEntry>,
@@ -172,6 +174,12 @@ pub struct AppState {
     pub linear: bool,
     /// Items marked for a bulk action (space, `V`).
     pub marked: std::collections::BTreeSet<ItemId>,
+    /// The last status change, for `U`.
+    pub undo: Option<Undo>,
+    /// `R` pressed: the accounts whose sync it still waits for, to say what it did.
+    pub sync_round: Option<SyncRound>,
+    /// The earliest end of a snooze set here: the list reloads then, so the item comes back.
+    pub next_wake: Option<Timestamp>,
     /// Response-time policies (default and rules); each item's timer uses its own.
     pub policies: Policies,
     pub keymap: Keymap,
@@ -214,6 +222,9 @@ impl AppState {
             views: View::defaults(),
             filter: None,
             marked: Default::default(),
+            undo: None,
+            sync_round: None,
+            next_wake: None,
             linear: false,
             resume: None,
             pending_keys: Vec::new(),
@@ -233,6 +244,45 @@ impl AppState {
     pub fn selected_item(&self) -> Option<&ItemRow> {
         self.items.get(self.selected)
     }
+
+    /// The quit prompt's text about unsent drafts: the demo's store is deleted on quit.
+    pub fn quit_question(&self) -> String {
+        let n = self.draft_count;
+        let s = if n == 1 { "" } else { "s" };
+        if self.demo {
+            format!("{n} unsent draft{s}; the demo forgets everything when it quits.")
+        } else {
+            format!("{n} unsent draft{s} saved; they will be here next time.")
+        }
+    }
+}
+
+/// A change to more than one item, asked before it is made: `y` runs `effects`, `n` or Esc
+/// drops them. Kept in the state (not only drawn) so every screen, linear too, can ask.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ask {
+    /// "Mark 13 items done?"
+    pub question: String,
+    pub effects: Vec<crate::app::Effect>,
+    /// What `U` undoes once it is made (a status change), if anything.
+    pub undo: Option<Undo>,
+    /// The status-bar text once it is made.
+    pub done: String,
+}
+
+/// The last status change, single or bulk: each item and its status before.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Undo {
+    pub before: Vec<(ItemId, crate::model::Status)>,
+}
+
+/// A sync asked for with `R`: accounts still to answer, and what the others said.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SyncRound {
+    pub waiting: std::collections::BTreeSet<String>,
+    pub synced: usize,
+    pub new_items: usize,
+    pub failed: Vec<(String, String)>,
 }
 
 /// What a form is for.

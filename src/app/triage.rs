@@ -3,6 +3,10 @@
 
 use std::collections::BTreeSet;
 
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+
+use super::confirm;
 use super::state::{Form, FormKind, Level, Mode};
 use super::{AppState, Effect};
 use crate::filter::{self, Filter, View};
@@ -113,8 +117,8 @@ fn announce_marks(state: &mut AppState) {
     let n = state.marked.len();
     let text = match n {
         0 => "No items marked.".to_string(),
-        1 => "1 item marked: d, x, u, p, t, a act on it.".to_string(),
-        n => format!("{n} items marked: d, x, u, p, t, a act on all of them."),
+        1 => "1 item marked: d, x, u, p, s, t, a act on it (Esc clears).".to_string(),
+        n => format!("{n} items marked: d, x, u, p, s, t, a act on all (Esc clears)."),
     };
     state.message = Some((Level::Info, text));
 }
@@ -136,38 +140,114 @@ pub fn targets(state: &AppState) -> Vec<ItemId> {
     }
 }
 
-/// A status change on every marked item (one history entry each), then the marks clear.
+/// A status change on every marked item (one history entry each), asked first when it
+/// changes more than one; then the marks clear and `U` can set them back.
 pub fn bulk_status(state: &mut AppState, status: Status, why: &str) -> Vec<Effect> {
     let ids = targets(state);
-    let mut fx: Vec<Effect> = ids
+    let before: Vec<(ItemId, Status)> = state
+        .items
         .iter()
-        .filter(|id| {
-            state
-                .items
-                .iter()
-                .any(|i| i.id == **id && i.status != status)
-        })
-        .map(|&id| Effect::SetStatus {
+        .filter(|i| ids.contains(&i.id) && i.status != status)
+        .map(|i| (i.id, i.status))
+        .collect();
+    let fx: Vec<Effect> = before
+        .iter()
+        .map(|&(id, _)| Effect::SetStatus {
             id,
             status,
             why: why.to_string(),
         })
         .collect();
     let n = fx.len();
-    state.marked.clear();
-    state.dirty = true;
-    state.message = Some((Level::Info, format!("{n} items → {status}")));
-    fx.push(reload(state));
-    fx
+    confirm::ask_if_many(
+        state,
+        n,
+        confirm::status_question(status, n),
+        fx,
+        confirm::undo_of(before),
+        format!("{n} items → {status} (U undoes)"),
+    )
 }
 
-/// `m`: mark the selected (or every marked) item read, or unread if it was read.
+/// The form of `s` was submitted: snooze the marked (or the selected) items until `until`,
+/// asked first for more than one. A snoozed item leaves the list until it wakes, so the
+/// selection moves on as after `d`.
+pub fn snooze(
+    state: &mut AppState,
+    until: Timestamp,
+    now: Timestamp,
+    tz: &TimeZone,
+) -> Vec<Effect> {
+    state.mode = Mode::Normal;
+    let ids = targets(state);
+    let before: Vec<(ItemId, Status)> = state
+        .items
+        .iter()
+        .filter(|i| ids.contains(&i.id))
+        .map(|i| (i.id, i.status))
+        .collect();
+    let fx: Vec<Effect> = before
+        .iter()
+        .map(|&(id, _)| Effect::Snooze { id, until })
+        .collect();
+    let n = fx.len();
+    let when = crate::clock::clock_time_in(&until, now, tz);
+    let done = match before.as_slice() {
+        [(id, _)] => format!("#{id} snoozed until {when} (U undoes)"),
+        _ => format!("{n} items snoozed until {when} (U undoes)"),
+    };
+    // Snoozed already (a new time): `U` cannot give the old time back, so it leaves them.
+    let before: Vec<(ItemId, Status)> = before
+        .into_iter()
+        .filter(|(_, s)| *s != Status::Snoozed)
+        .collect();
+    // The store wakes it on a reload: make one happen when its time comes.
+    state.next_wake = Some(state.next_wake.map_or(until, |w| w.min(until)));
+    let move_on = n == 1 && state.marked.is_empty();
+    let mut out = confirm::ask_if_many(
+        state,
+        n,
+        format!("Snooze {n} items until {when}?"),
+        fx,
+        confirm::undo_of(before),
+        done,
+    );
+    if move_on {
+        out.extend(super::actions::select(state, state.selected + 1));
+    }
+    out
+}
+
+/// `m`: mark the selected (or every marked) item read, or unread if it was read; asked
+/// first for more than one.
 pub fn toggle_read(state: &mut AppState) -> Vec<Effect> {
     let Some(sel) = state.selected_item() else {
         return Vec::new();
     };
     let read = !sel.read;
     let ids = targets(state);
+    let what = if read { "read" } else { "unread" };
+    if ids.len() > 1 {
+        let fx = ids
+            .iter()
+            .map(|&id| {
+                if read {
+                    Effect::MarkRead(id)
+                } else {
+                    Effect::MarkUnread(id)
+                }
+            })
+            .collect();
+        let n = ids.len();
+        return confirm::ask_if_many(
+            state,
+            n,
+            format!("Mark {n} items {what}?"),
+            fx,
+            None,
+            format!("{n} marked {what}."),
+        );
+    }
     let mut fx = Vec::new();
     for item in state.items.iter_mut().filter(|i| ids.contains(&i.id)) {
         item.read = read;
@@ -179,9 +259,18 @@ pub fn toggle_read(state: &mut AppState) -> Vec<Effect> {
     }
     state.marked.clear();
     state.dirty = true;
-    let what = if read { "read" } else { "unread" };
     state.message = Some((Level::Info, format!("{} marked {what}.", fx.len())));
     fx
+}
+
+/// Esc in the list with items marked: the marks go, nothing else.
+pub fn clear_marks(state: &mut AppState) -> Vec<Effect> {
+    let n = state.marked.len();
+    state.marked.clear();
+    state.dirty = true;
+    let s = if n == 1 { "" } else { "s" };
+    state.message = Some((Level::Info, format!("{n} mark{s} cleared.")));
+    Vec::new()
 }
 
 /// `i`: an internal note on the item (kept in its history, never sent).

@@ -10,6 +10,7 @@ use jiff::tz::TimeZone;
 use super::actions::{self, apply, keep_selection_visible, quit, reload, select, show_items};
 use super::composer;
 use super::state::{AccountHealth, Level, Mode};
+use super::sync::Outcome;
 use super::{Action, AppState, Effect, Msg};
 use crate::channels::poller::PollerEvent;
 use crate::keys::Lookup;
@@ -183,6 +184,11 @@ fn on_tick(state: &mut AppState, now: Timestamp) -> Vec<Effect> {
     let items = std::mem::take(&mut state.items);
     let mut fx = super::timers::notices(state, &items, now);
     state.items = items;
+    // A snooze set here has ended: the reload wakes the item and brings it back.
+    if state.next_wake.is_some_and(|w| w <= now) {
+        state.next_wake = None;
+        fx.push(reload(state));
+    }
     // Debounced draft saving: the runner ticks while the composer has unsaved text.
     if let Mode::Composer(c) = &mut state.mode
         && c.dirty
@@ -211,6 +217,8 @@ fn on_poller(state: &mut AppState, ev: PollerEvent) -> Vec<Effect> {
             report,
             at,
         } => {
+            let new_items = report.new_items.len();
+            super::sync::answered(state, &account, Outcome::Synced { new_items });
             let changed = !report.new_items.is_empty() || !report.reopened.is_empty();
             for alert in report.alerts {
                 fx.push(Effect::Notify {
@@ -226,8 +234,12 @@ fn on_poller(state: &mut AppState, ev: PollerEvent) -> Vec<Effect> {
             account,
             error,
             retry_at,
-        } => (account, AccountHealth::Failing { error, retry_at }, false),
+        } => {
+            super::sync::answered(state, &account, Outcome::Failed(error.clone()));
+            (account, AccountHealth::Failing { error, retry_at }, false)
+        }
         PollerEvent::Elsewhere { account, holder } => {
+            super::sync::answered(state, &account, Outcome::Elsewhere);
             (account, AccountHealth::Elsewhere { holder }, false)
         }
     };
@@ -283,15 +295,11 @@ fn on_key(state: &mut AppState, key: KeyEvent, now: Timestamp, tz: &TimeZone) ->
         Mode::Composer(_) => {
             return composer::on_key(state, key);
         }
-        Mode::Help { scroll } => {
-            match key.code {
-                KeyCode::Char('j') | KeyCode::Down => *scroll = scroll.saturating_add(1),
-                KeyCode::Char('k') | KeyCode::Up => *scroll = scroll.saturating_sub(1),
-                _ => state.mode = Mode::Normal,
-            }
-            state.dirty = true;
+        Mode::Help { .. } => {
+            help_key(state, key, ctrl_c);
             return Vec::new();
         }
+        Mode::Confirm(_) => return super::confirm::on_key(state, key),
         Mode::Outbox { .. } => return super::outbox::on_key(state, key),
         Mode::Palette { .. } => {
             return match super::palette::on_key(state, key) {
@@ -344,6 +352,38 @@ fn on_key(state: &mut AppState, key: KeyEvent, now: Timestamp, tz: &TimeZone) ->
             _ => Vec::new(),
         },
     }
+}
+
+/// A key in the help overlay: moves scroll it; only `?`, Esc, `q` (and F1, ctrl-c) close it.
+fn help_key(state: &mut AppState, key: KeyEvent, ctrl_c: bool) {
+    let (rows, max) = super::layout::help_scroll(state);
+    let half = (rows / 2).max(1);
+    let Mode::Help { scroll } = &mut state.mode else {
+        return;
+    };
+    state.dirty = true;
+    let close = matches!(
+        key.code,
+        KeyCode::Char('?') | KeyCode::Char('q') | KeyCode::Esc | KeyCode::F(1)
+    );
+    if close || ctrl_c {
+        state.mode = Mode::Normal;
+        return;
+    }
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    let now_at = (*scroll).min(max);
+    *scroll = match key.code {
+        KeyCode::Char('j') | KeyCode::Down => now_at.saturating_add(1),
+        KeyCode::Char('k') | KeyCode::Up => now_at.saturating_sub(1),
+        KeyCode::Char('d') if ctrl => now_at.saturating_add(half),
+        KeyCode::Char('u') if ctrl => now_at.saturating_sub(half),
+        KeyCode::PageDown | KeyCode::Char(' ') => now_at.saturating_add(rows.max(1)),
+        KeyCode::PageUp => now_at.saturating_sub(rows.max(1)),
+        KeyCode::Char('g') | KeyCode::Home => 0,
+        KeyCode::Char('G') | KeyCode::End => max,
+        _ => now_at,
+    }
+    .min(max);
 }
 
 #[cfg(test)]

@@ -47,6 +47,65 @@ fn help_opens_and_any_key_closes() {
     assert!(!s.quit, "q closes help, it does not quit");
 }
 
+/// In help, `G` `g` `j` `k` and the page keys scroll (to its last line, no further) and a
+/// "more below" marker shows while lines are hidden; only `?`, Esc and `q` close it.
+#[test]
+fn help_scrolls_with_the_list_keys_and_says_more_below() {
+    let mut s = loaded();
+    assert_eq!((s.width, s.height), (80, 24));
+    update(&mut s, key('?'), t0());
+    assert!(crate::ui::tests::render(&s, 80, 24).contains("more below"));
+    update(&mut s, key('G'), t0());
+    let (_, max) = crate::app::layout::help_scroll(&s);
+    assert!(max > 0, "the help does not fit 24 rows");
+    assert_eq!(s.mode, Mode::Help { scroll: max }, "G scrolls to the end");
+    let screen = crate::ui::tests::render(&s, 80, 24);
+    assert!(!screen.contains("more below"), "{screen}");
+    assert!(screen.contains("In the composer"), "{screen}");
+    update(&mut s, key('j'), t0());
+    assert_eq!(s.mode, Mode::Help { scroll: max }, "no further");
+    update(&mut s, key('k'), t0());
+    assert_eq!(s.mode, Mode::Help { scroll: max - 1 }, "k moves at once");
+    update(&mut s, key('g'), t0());
+    assert_eq!(s.mode, Mode::Help { scroll: 0 });
+    update(&mut s, code(KeyCode::PageDown), t0());
+    assert!(matches!(s.mode, Mode::Help { scroll } if scroll > 1));
+    for k in ['d', 'x', 'r', 'V'] {
+        update(&mut s, key(k), t0());
+        assert!(matches!(s.mode, Mode::Help { .. }), "{k} keeps help open");
+    }
+    for close in [key('?'), code(KeyCode::Esc), key('q')] {
+        assert!(update(&mut s, close, t0()).is_empty());
+        assert_eq!(s.mode, Mode::Normal);
+        update(&mut s, key('?'), t0());
+    }
+    assert!(!s.quit);
+}
+
+/// The app's count of the help's lines is the count drawn, so `G` ends on the last line.
+#[test]
+fn the_help_line_count_matches_the_drawing() {
+    let mut s = loaded();
+    s.mode = Mode::Help { scroll: 0 };
+    let screen = crate::ui::tests::render(&s, 100, 200);
+    let rows: Vec<&str> = screen.lines().collect();
+    let top = rows
+        .iter()
+        .position(|l| l.contains("┌ Keys —"))
+        .expect("top");
+    // The box's left border: the column of its top-left corner, in characters.
+    let left = rows[top].chars().position(|c| c == '┌').expect("corner");
+    let bottom = (top + 1..rows.len())
+        .find(|&r| rows[r].chars().nth(left) == Some('└'))
+        .expect("bottom");
+    let drawn = bottom - top - 1;
+    assert_eq!(
+        drawn,
+        crate::app::Action::ALL.len() + crate::app::layout::HELP_NOTE_LINES,
+        "HELP_NOTE_LINES must count the lines below the actions:\n{screen}"
+    );
+}
+
 #[test]
 fn quit_asks_when_drafts_exist() {
     let mut s = loaded();

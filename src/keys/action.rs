@@ -44,7 +44,8 @@ actions! {
     PriorityUp => "priority-up", ["+"], "raise priority (low, normal, high, urgent)";
     PriorityDown => "priority-down", ["-"], "lower priority";
     Ignore => "ignore", ["x"], "ignore: spam or no response needed";
-    Mark => "mark", ["space"], "mark for a bulk action (d x u p t a then act on all)";
+    Undo => "undo", ["U", "ctrl-z"], "undo the last status change (one item or many)";
+    Mark => "mark", ["space"], "mark for a bulk action (d x u p s t a; Esc clears)";
     MarkAll => "mark-all", ["V"], "mark every item shown (again: clear the marks)";
     ToggleRead => "toggle-read", ["m"], "mark read / unread";
     Note => "note", ["i"], "add an internal note (in the history, never sent)";
@@ -58,7 +59,7 @@ actions! {
     FollowUps => "follow-ups", ["F"], "open follow-ups, due times; close with an outcome";
     ToggleClosed => "toggle-closed", ["c"], "show or hide done and ignored items";
     BreachingSoon => "breaching-soon", ["b"], "only items breached or within their warn time";
-    SyncNow => "sync-now", ["R"], "poll every account now";
+    SyncNow => "sync-now", ["R"], "poll every account now and say what came";
     Palette => "palette", [":"], "command palette: find any action by name";
     Help => "help", ["?", "f1"], "show this help";
     Quit => "quit", ["q"], "quit (asks first if drafts are unsent)";

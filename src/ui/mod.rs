@@ -67,7 +67,8 @@ pub fn draw(frame: &mut Frame, state: &AppState, theme: &Theme, now: Timestamp) 
         Mode::Normal | Mode::Search { .. } => {}
         Mode::Help { scroll } => overlays::help::draw(frame, area, *scroll, &state.keymap, theme),
         Mode::Composer(c) => overlays::composer::draw(frame, area, state, c, theme),
-        Mode::ConfirmQuit => overlays::confirm::draw(frame, area, state.draft_count, theme),
+        Mode::ConfirmQuit => overlays::confirm::draw(frame, area, state, theme),
+        Mode::Confirm(ask) => overlays::confirm::draw_ask(frame, area, ask, theme),
         Mode::Form(form) => overlays::form::draw(frame, area, form, theme),
         Mode::Stats(report) => stats::draw(frame, area, report.as_deref(), theme),
         Mode::FollowUps { entries, selected } => {

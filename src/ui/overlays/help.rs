@@ -37,16 +37,15 @@ pub fn draw(frame: &mut Frame, area: Rect, scroll: u16, keymap: &Keymap, theme: 
     ));
     let r = centered(area, 72, lines.len() as u16 + 2);
     frame.render_widget(Clear, r);
-    let block = Block::bordered()
-        .title(" Keys — Esc closes, j/k scroll ")
+    // Never scroll past the last line; say when more is below.
+    let max = (lines.len() as u16).saturating_sub(r.height.saturating_sub(2));
+    let scroll = scroll.min(max);
+    let mut block = Block::bordered()
+        .title(" Keys — ?/Esc/q close, j/k/g/G/PgDn scroll ")
         .border_style(theme.style(Role::BorderFocused))
         .title_style(theme.style(Role::Title));
-    // Never scroll past the last line.
-    let max = (lines.len() as u16).saturating_sub(r.height.saturating_sub(2));
-    frame.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .scroll((scroll.min(max), 0)),
-        r,
-    );
+    if scroll < max {
+        block = block.title_bottom(Line::styled(" ↓ more below ", theme.style(Role::Key)));
+    }
+    frame.render_widget(Paragraph::new(lines).block(block).scroll((scroll, 0)), r);
 }
