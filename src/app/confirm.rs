@@ -2,7 +2,7 @@
 //!
 //! A bulk action becomes an [`Ask`] in `Mode::Confirm`: `y` (or Enter) makes it, `n` or Esc
 //! drops it and keeps the marks. Every status change leaves an [`Undo`]; `U` sets each item
-//! back to its status before through the same `SetStatus` effect as any change, so the undo
+//! back to its status before through the store like any change (keeping the clock it had), so the undo
 //! is in each item's history too. Pure, part of `update`; drawn by `ui/overlays/confirm.rs`
 //! (and as a line by the linear mode) from the state alone.
 
@@ -122,7 +122,7 @@ pub fn undo(state: &mut AppState) -> Vec<Effect> {
         if !back.contains(&status) {
             back.push(status);
         }
-        fx.push(Effect::SetStatus {
+        fx.push(Effect::RestoreStatus {
             id,
             status,
             why: format!("undo: back to {status}"),

@@ -18,6 +18,12 @@ pub enum Effect {
         status: Status,
         why: String,
     },
+    /// Undo a status change: back to `status`, keeping the clock the item had.
+    RestoreStatus {
+        id: ItemId,
+        status: Status,
+        why: String,
+    },
     MarkRead(ItemId),
     MarkUnread(ItemId),
     /// An internal note in the item's history.

@@ -239,6 +239,19 @@ fn set_status_ids(fx: &[Effect], to: Status) -> Vec<ItemId> {
     ids
 }
 
+/// The items an undo sends back to `to` (keeping their clocks).
+fn restored_ids(fx: &[Effect], to: Status) -> Vec<ItemId> {
+    let mut ids: Vec<ItemId> = fx
+        .iter()
+        .filter_map(|e| match e {
+            Effect::RestoreStatus { id, status, .. } if *status == to => Some(*id),
+            _ => None,
+        })
+        .collect();
+    ids.sort();
+    ids
+}
+
 /// A bulk change asks first; `n` changes nothing and keeps the marks, `y` makes it; `U`
 /// sets every item back through `SetStatus` (so it is in their history), once.
 #[test]
@@ -278,10 +291,10 @@ fn a_bulk_change_asks_first_and_u_undoes_all_of_it() {
     assert!(s.marked.is_empty());
 
     let fx = update(&mut s, key('U'), t0());
-    assert_eq!(set_status_ids(&fx, Status::New), all);
+    assert_eq!(restored_ids(&fx, Status::New), all);
     assert!(fx.iter().any(|e| matches!(
         e,
-        Effect::SetStatus { why, .. } if why == "undo: back to new"
+        Effect::RestoreStatus { why, .. } if why == "undo: back to new"
     )));
     assert_eq!(
         s.message.as_ref().map(|m| m.1.as_str()),
@@ -304,7 +317,7 @@ fn pending_moves_on_and_ctrl_z_undoes_it() {
     assert_eq!(set_status_ids(&fx, Status::Pending), [first]);
     assert_eq!(s.selected_item().map(|i| i.id), Some(next));
     let fx = update(&mut s, ctrl('z'), t0());
-    assert_eq!(set_status_ids(&fx, Status::New), [first]);
+    assert_eq!(restored_ids(&fx, Status::New), [first]);
     assert_eq!(
         s.message.as_ref().map(|m| m.1.as_str()),
         Some(format!("Undid: #{first} back to new").as_str())

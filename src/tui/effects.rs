@@ -141,6 +141,9 @@ impl EffectRunner {
             Effect::SetStatus { id, status, why } => {
                 self.write(move |s| s.set_status(id, status, &who, &why, Timestamp::now()))
             }
+            Effect::RestoreStatus { id, status, why } => {
+                self.write(move |s| s.restore_status(id, status, &who, &why, Timestamp::now()))
+            }
             Effect::MarkRead(id) => self.write(move |s| s.set_read(id, true)),
             Effect::MarkUnread(id) => self.write(move |s| s.set_read(id, false)),
             Effect::AddNote { id, text } => {

@@ -30,6 +30,7 @@ macro_rules! conformance_suite {
             reply_answers_the_thread_and_next_message_gets_next_response_clock,
             a_new_message_brings_back_pending_items_of_the_thread,
             reopening_a_done_item_starts_a_fresh_clock,
+            undoing_done_keeps_the_clock_and_the_breach,
             drafts_round_trip,
             list_filters,
             list_rows_are_the_listed_items,

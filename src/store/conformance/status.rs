@@ -80,6 +80,37 @@ pub(crate) fn reopening_a_done_item_starts_a_fresh_clock(s: &mut dyn StoreBacken
     );
 }
 
+pub(crate) fn undoing_done_keeps_the_clock_and_the_breach(s: &mut dyn StoreBackend) {
+    let id = s
+        .ingest("a", ChannelKind::Demo, &[incoming("1", at(0))], None, at(0))
+        .expect("i")
+        .new_items[0];
+    s.set_status(id, Status::Done, "kim", "done", at(7200))
+        .expect("done");
+    s.restore_status(id, Status::New, "kim", "undo: back to new", at(7210))
+        .expect("undo");
+    let it = s.item(id).expect("item");
+    assert_eq!(it.status, Status::New);
+    assert_eq!(
+        (it.waiting_since, it.timer_target),
+        (Some(at(0)), TimerTarget::FirstResponse),
+        "the two hours it waited still count"
+    );
+    let h = s.history(id).expect("h");
+    let last = h.last().expect("recorded");
+    assert_eq!(
+        (last.from, last.to, last.why.as_str()),
+        (Some(Status::Done), Status::New, "undo: back to new")
+    );
+    // Undoing a pause resumes the clock like any change.
+    s.set_status(id, Status::Pending, "kim", "asked", at(7300))
+        .expect("pending");
+    s.restore_status(id, Status::New, "kim", "undo", at(7400))
+        .expect("undo");
+    let it = s.item(id).expect("item");
+    assert_eq!((it.paused_secs, it.paused_since), (100, None));
+}
+
 pub(crate) fn drafts_round_trip(s: &mut dyn StoreBackend) {
     let id = s
         .ingest("a", ChannelKind::Demo, &[incoming("1", at(0))], None, at(0))

@@ -23,6 +23,27 @@ pub(super) fn set_status<T: Tx>(
     why: &str,
     now: Timestamp,
 ) -> StoreResult<bool> {
+    change_status(tx, id, status, who, why, now, Reopen::FreshClock)
+}
+
+/// What reopening a closed item does to its clock.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Reopen {
+    /// Reopened by hand: the clock measures the next response from now.
+    FreshClock,
+    /// An undo: the item takes back the clock it had, so a breach stays a breach.
+    KeepClock,
+}
+
+fn change_status<T: Tx>(
+    tx: &mut T,
+    id: ItemId,
+    status: Status,
+    who: &str,
+    why: &str,
+    now: Timestamp,
+    reopen: Reopen,
+) -> StoreResult<bool> {
     let from = tx.status_for_update(id)?;
     if from == status {
         return Ok(false);
@@ -33,7 +54,10 @@ pub(super) fn set_status<T: Tx>(
     if pauses(status) && !pauses(from) {
         tx.clock(id, Clock::Pause, now)?;
     }
-    if status == Status::New && matches!(from, Status::Done | Status::Ignored | Status::Replied) {
+    if reopen == Reopen::FreshClock
+        && status == Status::New
+        && matches!(from, Status::Done | Status::Ignored | Status::Replied)
+    {
         // Reopened by hand: a fresh clock, measuring the next response if we answered before.
         tx.clock(id, Clock::Restart, now)?;
     }
@@ -76,6 +100,18 @@ pub trait ItemRules {
     /// Change an item's status, recording who/when/why; pending/snoozed pause its clock and
     /// leaving them resumes it. Setting the status it already has is a no-op.
     fn set_status(
+        &mut self,
+        id: ItemId,
+        status: Status,
+        who: &str,
+        why: &str,
+        now: Timestamp,
+    ) -> StoreResult<()>;
+    /// Undo a status change: back to `status` as if the change had not happened. Like
+    /// [`set_status`](ItemRules::set_status) (recorded, pauses kept right), except that an
+    /// item reopened this way keeps the clock it had: an accidental `d` undone does not hide
+    /// a breach behind a fresh clock.
+    fn restore_status(
         &mut self,
         id: ItemId,
         status: Status,
@@ -143,6 +179,17 @@ impl<S: Transact> ItemRules for S {
         now: Timestamp,
     ) -> StoreResult<()> {
         self.write(|tx| set_status(tx, id, status, who, why, now).map(drop))
+    }
+
+    fn restore_status(
+        &mut self,
+        id: ItemId,
+        status: Status,
+        who: &str,
+        why: &str,
+        now: Timestamp,
+    ) -> StoreResult<()> {
+        self.write(|tx| change_status(tx, id, status, who, why, now, Reopen::KeepClock).map(drop))
     }
 
     fn set_tags(
