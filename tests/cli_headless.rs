@@ -107,6 +107,39 @@ fn list_filters_by_status_and_account() {
 }
 
 #[test]
+fn limit_keeps_the_most_urgent_and_replied_items_are_hidden_unless_asked() {
+    let sb = Sandbox::new();
+    sb.write_config(DEMO_CONFIG);
+    assert!(sb.run(&["sync", "--once"]).status.success());
+    let ids = |items: &[Value]| -> Vec<String> {
+        items
+            .iter()
+            .map(|i| i["id"].as_str().unwrap_or("").to_string())
+            .collect()
+    };
+    let all = list_json(&sb, &[]);
+    let top = list_json(&sb, &["--limit", "3"]);
+    assert_eq!(ids(&top), ids(&all[..3]), "the three most urgent");
+    assert_eq!(top[0]["timer"]["state"], "breached");
+    // A replied item leaves the default list (as its help says) and is back with --all.
+    let id = all[0]["id"].as_str().expect("id");
+    assert!(
+        sb.run(&["reply", id, "--text", "On it.", "--yes"])
+            .status
+            .success()
+    );
+    assert!(!ids(&list_json(&sb, &[])).contains(&id.to_string()));
+    assert!(ids(&list_json(&sb, &["--all"])).contains(&id.to_string()));
+    assert!(ids(&list_json(&sb, &["--status", "replied"])).contains(&id.to_string()));
+    let help = stdout(&sb.run(&["list", "--help"]));
+    assert!(
+        help.contains("replied, done and ignored ones only with --status or --all")
+            && help.contains("the N most urgent"),
+        "{help}"
+    );
+}
+
+#[test]
 fn broken_config_is_named_and_nothing_starts() {
     let sb = Sandbox::new();
     let path = sb.write_config("theme = \"default\"\n\n[sla]\nwarn = \"15m\"\nbreech = \"1h\"\n");
