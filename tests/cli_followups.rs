@@ -116,6 +116,56 @@ fn take_offline_list_export_and_resolve() {
 }
 
 #[test]
+fn the_open_case_is_in_list_and_show() {
+    let (sb, items) = synced_demo();
+    let id = items[0]["id"].as_str().expect("id");
+    let out = sb.run(&[
+        "followup",
+        id,
+        "--method",
+        "phone",
+        "--contact",
+        "+49 30 1234",
+        "--due",
+        "2026-11-30 14:00",
+        "--assignee",
+        "sam",
+        "--note",
+        "about the refund",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let listed = sb.items();
+    let it = listed.iter().find(|i| i["id"] == id).expect("listed");
+    let due = it["follow_up"]["due_at"].as_str().expect("a due time");
+    assert!(due.parse::<jiff::Timestamp>().is_ok(), "{due}");
+    let want = serde_json::json!({ "case": "NW-0001", "method": "phone",
+        "contact": "+49 30 1234", "due_at": due, "assignee": "sam", "note": "about the refund" });
+    assert_eq!(it["follow_up"], want);
+    assert!(
+        listed
+            .iter()
+            .filter(|i| i["id"] != id)
+            .all(|i| i["follow_up"].is_null()),
+        "only the item taken offline has a case"
+    );
+    let shown: Value =
+        serde_json::from_str(&stdout(&sb.run(&["show", id, "--json"]))).expect("show");
+    assert_eq!(shown["follow_up"], want);
+    let text = stdout(&sb.run(&["show", id]));
+    assert!(
+        text.contains("case NW-0001 · by phone · +49 30 1234 · due ")
+            && text.contains("· with sam")
+            && text.contains("Note:    about the refund"),
+        "{text}"
+    );
+    // A closed case is no longer the item's.
+    assert!(sb.run(&["resolve", id]).status.success());
+    let shown: Value =
+        serde_json::from_str(&stdout(&sb.run(&["show", id, "--json"]))).expect("show");
+    assert!(shown["follow_up"].is_null(), "{shown}");
+}
+
+#[test]
 fn the_case_number_goes_into_the_reply() {
     let (sb, items) = synced_demo();
     let id = items[0]["id"].as_str().expect("id");
