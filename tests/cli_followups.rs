@@ -166,6 +166,51 @@ fn the_open_case_is_in_list_and_show() {
 }
 
 #[test]
+fn the_table_says_how_closed_cases_ended_and_keeps_one_line_per_case() {
+    let (sb, items) = synced_demo();
+    let (a, b) = (
+        items[0]["id"].as_str().expect("id"),
+        items[1]["id"].as_str().expect("id"),
+    );
+    let long = "word ".repeat(40);
+    for (id, note) in [(a, "first\nsecond\r\nthird"), (b, long.as_str())] {
+        let out = sb.run(&[
+            "followup",
+            id,
+            "--method",
+            "phone",
+            "--due",
+            "2020-01-01",
+            "--note",
+            note,
+        ]);
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
+    assert!(
+        sb.run(&["resolve", a, "--outcome", "refunded"])
+            .status
+            .success()
+    );
+    let table = stdout(&sb.run(&["followups", "--all"]));
+    let lines: Vec<&str> = table.lines().collect();
+    assert_eq!(lines.len(), 2, "one line per case:\n{table}");
+    let closed = lines
+        .iter()
+        .find(|l| l.starts_with("NW-0001"))
+        .expect("closed");
+    assert!(
+        closed.contains("closed: refunded") && !closed.contains("OVERDUE"),
+        "{closed}"
+    );
+    assert!(closed.contains("first⏎second⏎third"), "{closed}");
+    let open = lines
+        .iter()
+        .find(|l| l.starts_with("NW-0002"))
+        .expect("open");
+    assert!(open.contains("OVERDUE") && open.ends_with('…'), "{open}");
+}
+
+#[test]
 fn the_case_number_goes_into_the_reply() {
     let (sb, items) = synced_demo();
     let id = items[0]["id"].as_str().expect("id");
@@ -272,7 +317,7 @@ fn notes_and_teammates_text_are_cleaned_in_every_export() {
     let text = stdout(&sb.run(&["followups"]));
     assert!(!hostile(&text), "{text:?}");
     assert!(
-        text.contains("sam") && text.contains("call back tomorrow second line"),
+        text.contains("sam") && text.contains("call back tomorrow⏎second line"),
         "{text}"
     );
     let json = stdout(&sb.run(&["followups", "--json"]));
