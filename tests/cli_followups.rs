@@ -211,6 +211,41 @@ fn the_table_says_how_closed_cases_ended_and_keeps_one_line_per_case() {
 }
 
 #[test]
+fn keeping_an_item_open_keeps_it_in_the_list_and_its_breach_in_the_report() {
+    let (sb, items) = synced_demo();
+    let id = items[0]["id"].as_str().expect("id");
+    assert_eq!(items[0]["timer"]["state"], "breached");
+    let breaches = |sb: &Sandbox| {
+        let r: Value =
+            serde_json::from_str(&stdout(&sb.run(&["report", "--json"]))).expect("report");
+        r["total"]["breaches"].as_u64().expect("breaches")
+    };
+    let before = breaches(&sb);
+    assert!(
+        sb.run(&["followup", id, "--method", "phone"])
+            .status
+            .success()
+    );
+    let out = sb.run(&["resolve", id, "--outcome", "no answer", "--keep-open"]);
+    assert!(
+        out.status.success() && stdout(&out).contains("the item stays open (new)"),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    let it = sb
+        .items()
+        .into_iter()
+        .find(|i| i["id"] == id)
+        .expect("still in the list");
+    assert_eq!(
+        (it["status"].as_str(), it["timer"]["state"].as_str()),
+        (Some("new"), Some("breached"))
+    );
+    assert_eq!(breaches(&sb), before, "the breach still counts");
+}
+
+#[test]
 fn the_case_number_goes_into_the_reply() {
     let (sb, items) = synced_demo();
     let id = items[0]["id"].as_str().expect("id");

@@ -140,9 +140,11 @@ pub fn resolve(
     let id: ItemId = args.item.parse().map_err(anyhow::Error::msg)?;
     let f = store.resolve_followup(id, &args.outcome, !args.keep_open, who, Timestamp::now())?;
     let state = if args.keep_open {
-        "the item stays open (replied)"
+        // Back to where it was before the case (the store decides): say where.
+        let status = store.item(id).context("cannot read the item")?.status;
+        format!("the item stays open ({status})")
     } else {
-        "the item is done"
+        "the item is done".into()
     };
     writeln!(
         out,

@@ -175,7 +175,8 @@ pub struct ResolveArgs {
     /// What happened: resolved, no answer, escalated, refunded, …
     #[arg(long, default_value = "resolved")]
     pub outcome: String,
-    /// Keep the item open (replied) instead of marking it done.
+    /// Keep the item open instead of marking it done: it goes back to its status before the
+    /// follow-up (usually new, its clock running again; no reply is implied).
     #[arg(long)]
     pub keep_open: bool,
 }
