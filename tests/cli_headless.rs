@@ -161,6 +161,21 @@ fn broken_config_is_named_and_nothing_starts() {
 }
 
 #[test]
+fn a_config_file_named_but_missing_is_an_error() {
+    let sb = Sandbox::new();
+    sb.write_config(DEMO_CONFIG);
+    let missing = sb.dir.path().join("tinbox-typo.toml");
+    let missing = missing.to_str().expect("utf-8 path");
+    let out = sb.run(&["--config", missing, "list"]);
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(
+        err.contains("tinbox-typo.toml") && err.contains("no such file"),
+        "{err}"
+    );
+}
+
+#[test]
 fn print_paths_follows_env_and_writes_nothing() {
     let sb = Sandbox::new();
     let out = sb.run(&["--print-paths"]);
