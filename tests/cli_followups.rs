@@ -51,7 +51,10 @@ fn take_offline_list_export_and_resolve() {
     assert!(out.status.success(), "{}", stderr(&out));
     let out = sb.run(&["followup", a, "--method", "fax"]);
     assert!(
-        !out.status.success() && stderr(&out).contains("in-person"),
+        !out.status.success()
+            && stderr(&out).contains(
+                "unknown follow-up method 'fax' (expected: phone, email, dm, in-person, other)"
+            ),
         "{}",
         stderr(&out)
     );

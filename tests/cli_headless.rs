@@ -103,7 +103,11 @@ fn list_filters_by_status_and_account() {
     assert_eq!(list_json(&sb, &["--limit", "2"]).len(), 2);
     let out = sb.run(&["list", "--status", "bogus"]);
     assert!(!out.status.success());
-    assert!(stderr(&out).contains("bogus"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("unknown status 'bogus' (expected: new, replied, "),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]

@@ -135,6 +135,15 @@ fn a_table_under_keys_is_named_with_what_is_expected() {
 }
 
 #[test]
+fn an_unknown_channel_is_named_in_words_with_the_choices() {
+    let e = err("[accounts.x]\nchannel = \"fax\"\n");
+    assert!(
+        e.contains("x.channel: unknown channel kind 'fax' (expected: mastodon, bluesky, "),
+        "{e}"
+    );
+}
+
+#[test]
 fn a_missing_file_named_by_config_is_an_error_naming_it() {
     let dir = tempfile::tempdir().expect("tmp");
     let file = dir.path().join("tinbox-typo.toml");
