@@ -365,3 +365,19 @@ fn templates_are_listed_and_sharing_needs_a_team_store() {
         stderr(&out)
     );
 }
+
+/// The README says what the behaviour above holds: `list` hides replied items too, and a
+/// one-off sync runs beside a running inbox.
+#[test]
+fn readme_says_what_list_hides_and_that_sync_once_runs_alongside() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).expect("README");
+    assert!(
+        readme.contains("replied, done and ignored items only with `--status` or `--all`"),
+        "the list row says replied items are hidden"
+    );
+    assert!(
+        readme.contains("and so does `sync --once`"),
+        "the lock paragraph says a one-off sync runs alongside"
+    );
+}
