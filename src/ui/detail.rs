@@ -202,7 +202,7 @@ pub fn lines<'a>(
         let role = if overdue {
             Role::SlaBreached
         } else {
-            Role::SlaWarn
+            Role::Text
         };
         lines.push(Line::styled(case_line(f, now), theme.style(role)));
         if let Some(note) = &f.note {
