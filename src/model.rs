@@ -36,8 +36,24 @@ impl FromStr for ItemId {
     }
 }
 
+/// A type's name as words for messages: `ChannelKind` → "channel kind".
+fn type_words(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.chars() {
+        if c.is_uppercase() && !out.is_empty() {
+            out.push(' ');
+        }
+        out.extend(c.to_lowercase());
+    }
+    out
+}
+
+/// An enum written as fixed strings. Its parse error names the type in words (or as
+/// `Name as "label"` says) and what it takes: "unknown channel kind 'x' (expected: …)".
 macro_rules! string_enum {
-    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $var:ident => $s:literal),+ $(,)? }) => {
+    (@label $name:ident) => { type_words(stringify!($name)) };
+    (@label $name:ident $label:literal) => { $label };
+    ($(#[$m:meta])* $name:ident $(as $label:literal)? { $($(#[$vm:meta])* $var:ident => $s:literal),+ $(,)? }) => {
         $(#[$m])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         pub enum $name { $($(#[$vm])* #[serde(rename = $s)] $var),+ }
@@ -51,9 +67,10 @@ macro_rules! string_enum {
         impl FromStr for $name {
             type Err = String;
             fn from_str(s: &str) -> Result<Self, Self::Err> {
+                // The input is quoted with its control characters escaped (it may be pasted).
                 match s { $($s => Ok($name::$var),)+ _ => Err(format!(
-                    "unknown {} {:?}; expected one of: {}", stringify!($name).to_lowercase(), s,
-                    [$($s),+].join(", "))) }
+                    "unknown {} '{}' (expected: {})", string_enum!(@label $name $($label)?),
+                    s.escape_debug(), [$($s),+].join(", "))) }
             }
         }
     };
@@ -237,7 +254,7 @@ pub struct OutboxEntry {
 
 string_enum!(
     /// How a conversation is taken offline.
-    FollowUpMethod { Phone => "phone", Email => "email", Dm => "dm", InPerson => "in-person", Other => "other" }
+    FollowUpMethod as "follow-up method" { Phone => "phone", Email => "email", Dm => "dm", InPerson => "in-person", Other => "other" }
 );
 
 /// A new follow-up, as the user fills it in.

@@ -51,7 +51,10 @@ fn take_offline_list_export_and_resolve() {
     assert!(out.status.success(), "{}", stderr(&out));
     let out = sb.run(&["followup", a, "--method", "fax"]);
     assert!(
-        !out.status.success() && stderr(&out).contains("in-person"),
+        !out.status.success()
+            && stderr(&out).contains(
+                "unknown follow-up method 'fax' (expected: phone, email, dm, in-person, other)"
+            ),
         "{}",
         stderr(&out)
     );
@@ -113,6 +116,136 @@ fn take_offline_list_export_and_resolve() {
     let all: Value =
         serde_json::from_str(&stdout(&sb.run(&["followups", "--json", "--all"]))).expect("json");
     assert_eq!(all.as_array().expect("array").len(), 2);
+}
+
+#[test]
+fn the_open_case_is_in_list_and_show() {
+    let (sb, items) = synced_demo();
+    let id = items[0]["id"].as_str().expect("id");
+    let out = sb.run(&[
+        "followup",
+        id,
+        "--method",
+        "phone",
+        "--contact",
+        "+49 30 1234",
+        "--due",
+        "2026-11-30 14:00",
+        "--assignee",
+        "sam",
+        "--note",
+        "about the refund",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let listed = sb.items();
+    let it = listed.iter().find(|i| i["id"] == id).expect("listed");
+    let due = it["follow_up"]["due_at"].as_str().expect("a due time");
+    assert!(due.parse::<jiff::Timestamp>().is_ok(), "{due}");
+    let want = serde_json::json!({ "case": "NW-0001", "method": "phone",
+        "contact": "+49 30 1234", "due_at": due, "assignee": "sam", "note": "about the refund" });
+    assert_eq!(it["follow_up"], want);
+    assert!(
+        listed
+            .iter()
+            .filter(|i| i["id"] != id)
+            .all(|i| i["follow_up"].is_null()),
+        "only the item taken offline has a case"
+    );
+    let shown: Value =
+        serde_json::from_str(&stdout(&sb.run(&["show", id, "--json"]))).expect("show");
+    assert_eq!(shown["follow_up"], want);
+    let text = stdout(&sb.run(&["show", id]));
+    assert!(
+        text.contains("case NW-0001 · by phone · +49 30 1234 · due ")
+            && text.contains("· with sam")
+            && text.contains("Note:    about the refund"),
+        "{text}"
+    );
+    // A closed case is no longer the item's.
+    assert!(sb.run(&["resolve", id]).status.success());
+    let shown: Value =
+        serde_json::from_str(&stdout(&sb.run(&["show", id, "--json"]))).expect("show");
+    assert!(shown["follow_up"].is_null(), "{shown}");
+}
+
+#[test]
+fn the_table_says_how_closed_cases_ended_and_keeps_one_line_per_case() {
+    let (sb, items) = synced_demo();
+    let (a, b) = (
+        items[0]["id"].as_str().expect("id"),
+        items[1]["id"].as_str().expect("id"),
+    );
+    let long = "word ".repeat(40);
+    for (id, note) in [(a, "first\nsecond\r\nthird"), (b, long.as_str())] {
+        let out = sb.run(&[
+            "followup",
+            id,
+            "--method",
+            "phone",
+            "--due",
+            "2020-01-01",
+            "--note",
+            note,
+        ]);
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
+    assert!(
+        sb.run(&["resolve", a, "--outcome", "refunded"])
+            .status
+            .success()
+    );
+    let table = stdout(&sb.run(&["followups", "--all"]));
+    let lines: Vec<&str> = table.lines().collect();
+    assert_eq!(lines.len(), 2, "one line per case:\n{table}");
+    let closed = lines
+        .iter()
+        .find(|l| l.starts_with("NW-0001"))
+        .expect("closed");
+    assert!(
+        closed.contains("closed: refunded") && !closed.contains("OVERDUE"),
+        "{closed}"
+    );
+    assert!(closed.contains("first⏎second⏎third"), "{closed}");
+    let open = lines
+        .iter()
+        .find(|l| l.starts_with("NW-0002"))
+        .expect("open");
+    assert!(open.contains("OVERDUE") && open.ends_with('…'), "{open}");
+}
+
+#[test]
+fn keeping_an_item_open_keeps_it_in_the_list_and_its_breach_in_the_report() {
+    let (sb, items) = synced_demo();
+    let id = items[0]["id"].as_str().expect("id");
+    assert_eq!(items[0]["timer"]["state"], "breached");
+    let breaches = |sb: &Sandbox| {
+        let r: Value =
+            serde_json::from_str(&stdout(&sb.run(&["report", "--json"]))).expect("report");
+        r["total"]["breaches"].as_u64().expect("breaches")
+    };
+    let before = breaches(&sb);
+    assert!(
+        sb.run(&["followup", id, "--method", "phone"])
+            .status
+            .success()
+    );
+    let out = sb.run(&["resolve", id, "--outcome", "no answer", "--keep-open"]);
+    assert!(
+        out.status.success() && stdout(&out).contains("the item stays open (new)"),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    let it = sb
+        .items()
+        .into_iter()
+        .find(|i| i["id"] == id)
+        .expect("still in the list");
+    assert_eq!(
+        (it["status"].as_str(), it["timer"]["state"].as_str()),
+        (Some("new"), Some("breached"))
+    );
+    assert_eq!(breaches(&sb), before, "the breach still counts");
 }
 
 #[test]
@@ -222,7 +355,7 @@ fn notes_and_teammates_text_are_cleaned_in_every_export() {
     let text = stdout(&sb.run(&["followups"]));
     assert!(!hostile(&text), "{text:?}");
     assert!(
-        text.contains("sam") && text.contains("call back tomorrow second line"),
+        text.contains("sam") && text.contains("call back tomorrow⏎second line"),
         "{text}"
     );
     let json = stdout(&sb.run(&["followups", "--json"]));

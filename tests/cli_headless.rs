@@ -103,7 +103,44 @@ fn list_filters_by_status_and_account() {
     assert_eq!(list_json(&sb, &["--limit", "2"]).len(), 2);
     let out = sb.run(&["list", "--status", "bogus"]);
     assert!(!out.status.success());
-    assert!(stderr(&out).contains("bogus"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("unknown status 'bogus' (expected: new, replied, "),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn limit_keeps_the_most_urgent_and_replied_items_are_hidden_unless_asked() {
+    let sb = Sandbox::new();
+    sb.write_config(DEMO_CONFIG);
+    assert!(sb.run(&["sync", "--once"]).status.success());
+    let ids = |items: &[Value]| -> Vec<String> {
+        items
+            .iter()
+            .map(|i| i["id"].as_str().unwrap_or("").to_string())
+            .collect()
+    };
+    let all = list_json(&sb, &[]);
+    let top = list_json(&sb, &["--limit", "3"]);
+    assert_eq!(ids(&top), ids(&all[..3]), "the three most urgent");
+    assert_eq!(top[0]["timer"]["state"], "breached");
+    // A replied item leaves the default list (as its help says) and is back with --all.
+    let id = all[0]["id"].as_str().expect("id");
+    assert!(
+        sb.run(&["reply", id, "--text", "On it.", "--yes"])
+            .status
+            .success()
+    );
+    assert!(!ids(&list_json(&sb, &[])).contains(&id.to_string()));
+    assert!(ids(&list_json(&sb, &["--all"])).contains(&id.to_string()));
+    assert!(ids(&list_json(&sb, &["--status", "replied"])).contains(&id.to_string()));
+    let help = stdout(&sb.run(&["list", "--help"]));
+    assert!(
+        help.contains("replied, done and ignored ones only with --status or --all")
+            && help.contains("the N most urgent"),
+        "{help}"
+    );
 }
 
 #[test]
@@ -124,6 +161,21 @@ fn broken_config_is_named_and_nothing_starts() {
                 .to_string()
         ),
         "names the file: {err}"
+    );
+}
+
+#[test]
+fn a_config_file_named_but_missing_is_an_error() {
+    let sb = Sandbox::new();
+    sb.write_config(DEMO_CONFIG);
+    let missing = sb.dir.path().join("tinbox-typo.toml");
+    let missing = missing.to_str().expect("utf-8 path");
+    let out = sb.run(&["--config", missing, "list"]);
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(
+        err.contains("tinbox-typo.toml") && err.contains("no such file"),
+        "{err}"
     );
 }
 
@@ -311,5 +363,21 @@ fn templates_are_listed_and_sharing_needs_a_team_store() {
         !out.status.success() && stderr(&out).contains("team store"),
         "{}",
         stderr(&out)
+    );
+}
+
+/// The README says what the behaviour above holds: `list` hides replied items too, and a
+/// one-off sync runs beside a running inbox.
+#[test]
+fn readme_says_what_list_hides_and_that_sync_once_runs_alongside() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).expect("README");
+    assert!(
+        readme.contains("replied, done and ignored items only with `--status` or `--all`"),
+        "the list row says replied items are hidden"
+    );
+    assert!(
+        readme.contains("and so does `sync --once`"),
+        "the lock paragraph says a one-off sync runs alongside"
     );
 }

@@ -294,3 +294,26 @@ fn a_slow_server_is_given_up_on_after_the_accounts_timeout() {
     assert!(!out.status.success());
     assert!(stdout(&out).contains("timed out"), "{}", stdout(&out));
 }
+
+#[test]
+fn an_instance_without_a_scheme_means_https() {
+    let sb = Sandbox::new();
+    // Nothing listens on port 1: the point is which address tinbox tries, and that it tries.
+    let out = sb.run_with_stdin(
+        &[
+            "account",
+            "add",
+            "mastodon",
+            "--instance",
+            "127.0.0.1:1",
+            "--token-stdin",
+        ],
+        "t\n",
+    );
+    let err = stderr(&out);
+    assert!(!out.status.success());
+    assert!(
+        err.contains("https://127.0.0.1:1") && !err.contains("relative URL"),
+        "{err}"
+    );
+}

@@ -7,7 +7,7 @@ use anyhow::{Context, Result, bail};
 use super::config_file::{append_table, read_line};
 use super::{AccountAddArgs, AccountCommand};
 use crate::channels::mastodon::oauth;
-use crate::config::{Config, Paths, check_url};
+use crate::config::{Config, Paths, assume_https, check_url};
 use crate::secrets::Secrets;
 
 pub async fn run(
@@ -43,16 +43,17 @@ async fn add(
             args.channel
         );
     }
-    let Some(instance) = args.instance.as_deref().map(|i| i.trim_end_matches('/')) else {
+    let Some(instance) = args.instance.as_deref().map(assume_https) else {
         bail!("--instance URL is required, e.g. --instance https://mastodon.social");
     };
+    let instance = instance.trim_end_matches('/');
     check_url(instance).map_err(anyhow::Error::msg)?;
     let token = if args.token_stdin {
         read_line(input).context("reading the token from standard input")?
     } else {
         let app = oauth::register_app(instance, "tinbox")
             .await
-            .context("registering tinbox with the server")?;
+            .with_context(|| format!("registering tinbox with {instance}"))?;
         let url = oauth::authorize_url(instance, &app)?;
         writeln!(
             out,
@@ -67,7 +68,7 @@ async fn add(
     };
     let me = oauth::verify_credentials(instance, &token)
         .await
-        .context("checking the token")?;
+        .with_context(|| format!("checking the token with {instance}"))?;
     let name = match &args.name {
         Some(n) => n.clone(),
         None => me
@@ -117,9 +118,10 @@ async fn add_feed(
     out: &mut dyn Write,
 ) -> Result<()> {
     use crate::channels::Channel;
-    let Some(url) = args.url.as_deref() else {
+    let Some(url) = args.url.as_deref().map(assume_https) else {
         bail!("give the feed's address: tinbox account add feed URL")
     };
+    let url = url.as_str();
     check_url(url).map_err(anyhow::Error::msg)?;
     let clock: crate::channels::demo::Clock = std::sync::Arc::new(jiff::Timestamp::now);
     let feed = crate::channels::feed::FeedChannel::new(url, args.keywords.clone(), clock)?;

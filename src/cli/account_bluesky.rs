@@ -13,7 +13,7 @@ use crate::accounts::SecretsSessions;
 use crate::channels::bluesky::DEFAULT_SERVICE;
 use crate::channels::bluesky::session::{MemorySessions, SessionStore};
 use crate::channels::bluesky::xrpc::Xrpc;
-use crate::config::{Config, Paths, check_url};
+use crate::config::{Config, Paths, assume_https, check_url};
 use crate::secrets::Secrets;
 
 pub async fn add(
@@ -30,11 +30,8 @@ pub async fn add(
     else {
         bail!("--handle is required, e.g. --handle brand.bsky.social");
     };
-    let service = args
-        .service
-        .as_deref()
-        .unwrap_or(DEFAULT_SERVICE)
-        .trim_end_matches('/');
+    let service = assume_https(args.service.as_deref().unwrap_or(DEFAULT_SERVICE));
+    let service = service.trim_end_matches('/');
     check_url(service).map_err(anyhow::Error::msg)?;
     let name = args.name.clone().unwrap_or_else(|| {
         handle

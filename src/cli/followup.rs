@@ -87,32 +87,49 @@ pub fn list(store: &mut dyn StoreBackend, args: &FollowUpsArgs, out: &mut dyn Wr
         writeln!(out, "No open follow-ups.")?;
     } else {
         for f in rows {
-            let due = match f.due_at {
-                Some(d) if d < now => {
-                    format!("OVERDUE {}", format_age(d.duration_until(now).as_secs()))
-                }
-                Some(d) => format!("due in {}", format_age(now.duration_until(d).as_secs())),
-                None => "no due time".into(),
-            };
-            // Notes, names and contacts are teammates' text: cleaned like remote text.
-            let line = |v: &Option<String>, none: &str| {
-                v.as_deref().map_or(none.to_string(), sanitize::one_line)
-            };
-            writeln!(
-                out,
-                "{}  #{}  {}  {}  {}  {}  {}",
-                sanitize::one_line(&f.case_number),
-                f.item,
-                f.method,
-                due,
-                line(&f.assignee, "-"),
-                line(&f.contact, ""),
-                line(&f.note, "")
-            )?;
+            writeln!(out, "{}", table_row(f, now))?;
         }
     }
     Ok(())
 }
+
+/// One follow-up as one line of the `followups` table: a closed case says how it ended (it is
+/// never overdue), and a note keeps to its line (newlines shown as `⏎`, a long one cut).
+fn table_row(f: &FollowUp, now: Timestamp) -> String {
+    let when = match (f.closed_at, f.due_at) {
+        (Some(_), _) => format!(
+            "closed: {}",
+            f.outcome
+                .as_deref()
+                .map_or(String::new(), sanitize::one_line)
+        ),
+        (None, Some(d)) if d < now => {
+            format!("OVERDUE {}", format_age(d.duration_until(now).as_secs()))
+        }
+        (None, Some(d)) => format!("due in {}", format_age(now.duration_until(d).as_secs())),
+        (None, None) => "no due time".into(),
+    };
+    // Notes, names and contacts are teammates' text: cleaned like remote text.
+    let line =
+        |v: &Option<String>, none: &str| v.as_deref().map_or(none.to_string(), sanitize::one_line);
+    let note = f.note.as_deref().map_or(String::new(), |n| {
+        let joined = sanitize::clean(n).lines().collect::<Vec<_>>().join("⏎");
+        crate::fmt::truncate(&sanitize::one_line(&joined), NOTE_CELLS)
+    });
+    format!(
+        "{}  #{}  {}  {}  {}  {}  {}",
+        sanitize::one_line(&f.case_number),
+        f.item,
+        f.method,
+        when,
+        line(&f.assignee, "-"),
+        line(&f.contact, ""),
+        note
+    )
+}
+
+/// How much of a note the table shows (the whole note is in `--json` and `--csv`).
+const NOTE_CELLS: usize = 60;
 
 pub fn resolve(
     store: &mut dyn StoreBackend,
@@ -123,9 +140,11 @@ pub fn resolve(
     let id: ItemId = args.item.parse().map_err(anyhow::Error::msg)?;
     let f = store.resolve_followup(id, &args.outcome, !args.keep_open, who, Timestamp::now())?;
     let state = if args.keep_open {
-        "the item stays open (replied)"
+        // Back to where it was before the case (the store decides): say where.
+        let status = store.item(id).context("cannot read the item")?.status;
+        format!("the item stays open ({status})")
     } else {
-        "the item is done"
+        "the item is done".into()
     };
     writeln!(
         out,

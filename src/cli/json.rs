@@ -3,12 +3,18 @@
 use jiff::Timestamp;
 use serde_json::{Value, json};
 
-use crate::model::{HistoryEntry, Item, ItemDetail, ThreadEntry};
+use crate::model::{FollowUp, HistoryEntry, Item, ItemDetail, ThreadEntry};
 use crate::sanitize;
 use crate::sla::Policies;
 
-/// One item as `list --json` prints it. Remote text is sanitized again on the way out.
-pub fn item(item: &Item, policies: &Policies, now: Timestamp) -> Value {
+/// One item as `list --json` prints it, with its open follow-up if it has one. Remote text is
+/// sanitized again on the way out.
+pub fn item(
+    item: &Item,
+    follow_up: Option<&FollowUp>,
+    policies: &Policies,
+    now: Timestamp,
+) -> Value {
     let t = policies.timer(item, now);
     json!({
         "id": item.id.to_string(),
@@ -32,13 +38,26 @@ pub fn item(item: &Item, policies: &Policies, now: Timestamp) -> Value {
             "elapsed_s": t.elapsed_s,
             "due_at": t.due_at.map(|d| d.to_string()),
         },
-        "follow_up": Value::Null,
+        "follow_up": follow_up.map(follow_up_json),
+    })
+}
+
+/// The open case as the design names it. Contacts, names and notes are teammates' text,
+/// cleaned like remote text.
+fn follow_up_json(f: &FollowUp) -> Value {
+    json!({
+        "case": sanitize::one_line(&f.case_number),
+        "method": f.method.as_str(),
+        "contact": f.contact.as_deref().map(sanitize::one_line),
+        "due_at": f.due_at.map(|d| d.to_string()),
+        "assignee": f.assignee.as_deref().map(sanitize::one_line),
+        "note": f.note.as_deref().map(sanitize::clean),
     })
 }
 
 /// One item with `thread`, `history` and `draft`, as `show --json` prints it.
 pub fn detail(d: &ItemDetail, policies: &Policies, now: Timestamp) -> Value {
-    let mut v = item(&d.item, policies, now);
+    let mut v = item(&d.item, d.follow_up.as_ref(), policies, now);
     if let Value::Object(map) = &mut v {
         map.insert("thread".into(), d.thread.iter().map(thread_entry).collect());
         map.insert(
@@ -83,7 +102,7 @@ mod tests {
     fn item_json_has_the_documented_shape() {
         let mut it = fixture(42, t0(), 1260);
         it.text = "evil \u{1b}]0;title\u{7}text".into();
-        let v = item(&it, &Policies::default(), t0());
+        let v = item(&it, None, &Policies::default(), t0());
         assert_eq!(v["id"], "42");
         assert_eq!(v["channel"], "demo");
         assert_eq!(v["kind"], "mention");
@@ -99,11 +118,35 @@ mod tests {
     }
 
     #[test]
+    fn an_open_case_is_in_follow_up() {
+        let it = fixture(42, t0(), 60);
+        let f = FollowUp {
+            id: 1,
+            item: it.id,
+            case_number: "NW-0007".into(),
+            method: crate::model::FollowUpMethod::Phone,
+            contact: Some("+49 30\u{202e} 1234".into()),
+            due_at: Some(t0()),
+            assignee: Some("sam".into()),
+            note: Some("call\nback".into()),
+            outcome: None,
+            created_at: t0(),
+            closed_at: None,
+        };
+        let v = item(&it, Some(&f), &Policies::default(), t0());
+        assert_eq!(
+            v["follow_up"],
+            json!({ "case": "NW-0007", "method": "phone", "contact": "+49 30 1234",
+                "due_at": t0().to_string(), "assignee": "sam", "note": "call\nback" })
+        );
+    }
+
+    #[test]
     fn teammates_text_is_cleaned_too() {
         let mut it = fixture(42, t0(), 60);
         it.tags = vec!["vip\u{1b}[2J".into()];
         it.assignee = Some("sam\u{e0041}".into());
-        let v = item(&it, &Policies::default(), t0());
+        let v = item(&it, None, &Policies::default(), t0());
         assert_eq!(
             (v["tags"][0].as_str(), v["assignee"].as_str()),
             (Some("vip"), Some("sam"))

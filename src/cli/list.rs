@@ -1,12 +1,13 @@
 //! `tinbox list`: items with their timers, as a table or JSON.
 
+use std::collections::HashMap;
 use std::io::Write;
 
 use anyhow::{Context, Result};
 use jiff::Timestamp;
 
 use super::ListArgs;
-use crate::model::Status;
+use crate::model::{FollowUp, ItemId, Status};
 use crate::sla::{self, Policies};
 use crate::store::{ItemQuery, StoreBackend};
 use crate::{fmt, sanitize};
@@ -26,7 +27,9 @@ pub fn run(
         statuses,
         all: args.all,
         account: args.account.clone(),
-        limit: args.limit,
+        // The store's limit keeps the newest; `--limit N` means the N most urgent, which only
+        // the policies know: every matching item is read, sorted, then cut.
+        limit: None,
         ..ItemQuery::default()
     };
     let mut items = store.list_items(&query).context("cannot list items")?;
@@ -37,10 +40,20 @@ pub fn run(
         policies,
         now,
     );
+    if let Some(n) = args.limit {
+        items.truncate(n);
+    }
     if args.json {
+        // One read of the open cases for the whole list (not one per item).
+        let cases: HashMap<ItemId, FollowUp> = store
+            .followups(false)
+            .context("cannot list follow-ups")?
+            .into_iter()
+            .map(|f| (f.item, f))
+            .collect();
         let arr: Vec<_> = items
             .iter()
-            .map(|i| super::json::item(i, policies, now))
+            .map(|i| super::json::item(i, cases.get(&i.id), policies, now))
             .collect();
         serde_json::to_writer_pretty(&mut *out, &arr)?;
         writeln!(out)?;
@@ -49,7 +62,7 @@ pub fn run(
     if items.is_empty() {
         writeln!(
             out,
-            "No items. (`tinbox list --all` includes done and ignored items.)"
+            "No items. (`tinbox list --all` includes replied, done and ignored items.)"
         )?;
         return Ok(());
     }

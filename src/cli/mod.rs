@@ -49,7 +49,8 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// List items with their timers (all but done and ignored, unless --status/--all).
+    /// List open items with their timers, most urgent first (new, pending, snoozed and
+    /// follow_up; replied, done and ignored ones only with --status or --all).
     List(ListArgs),
     /// Show one item with its thread and history.
     Show(ShowArgs),
@@ -190,7 +191,8 @@ pub struct ResolveArgs {
     /// What happened: resolved, no answer, escalated, refunded, …
     #[arg(long, default_value = "resolved")]
     pub outcome: String,
-    /// Keep the item open (replied) instead of marking it done.
+    /// Keep the item open instead of marking it done: it goes back to its status before the
+    /// follow-up (usually new, its clock running again; no reply is implied).
     #[arg(long)]
     pub keep_open: bool,
 }
@@ -269,13 +271,13 @@ pub struct ListArgs {
     /// Only items with this status (repeat or comma-separate: new,pending,...).
     #[arg(long, value_delimiter = ',')]
     pub status: Vec<String>,
-    /// Every status, including done and ignored.
+    /// Every status, including replied, done and ignored.
     #[arg(long, conflicts_with = "status")]
     pub all: bool,
     /// Only this account.
     #[arg(long)]
     pub account: Option<String>,
-    /// At most N items.
+    /// At most N items: the N most urgent.
     #[arg(long, value_name = "N")]
     pub limit: Option<usize>,
 }

@@ -47,6 +47,12 @@ pub fn run(
         t.target.as_str(),
         sla::format_age(t.elapsed_s)
     )?;
+    if let Some(f) = &detail.follow_up {
+        writeln!(out, "Offline: {}", crate::ui::detail::case_line(f, now))?;
+        if let Some(note) = &f.note {
+            writeln!(out, "Note:    {}", sanitize::one_line(note))?;
+        }
+    }
     if let Some(url) = &it.url {
         writeln!(out, "Link:    {}", sanitize::one_line(url))?;
     }

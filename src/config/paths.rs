@@ -8,6 +8,8 @@ use super::ConfigError;
 pub struct Paths {
     pub config_dir: PathBuf,
     pub config_file: PathBuf,
+    /// `config_file` was named (`--config`): it must exist, where the default may be absent.
+    pub config_named: bool,
     pub themes_dir: PathBuf,
     pub secrets_file: PathBuf,
     pub data_dir: PathBuf,
@@ -36,6 +38,7 @@ impl Paths {
                 "cannot find a home directory; set TINBOX_CONFIG_DIR and TINBOX_DATA_DIR".into(),
             )
         };
+        let config_named = config_file.is_some();
         let (config_dir, config_file) = match config_file {
             Some(f) => (
                 f.parent()
@@ -61,6 +64,7 @@ impl Paths {
             log_file: data_dir.join("tinbox.log"),
             config_dir,
             config_file,
+            config_named,
             data_dir,
         })
     }

@@ -27,9 +27,11 @@ struct RawConfig {
     #[serde(default)]
     templates: BTreeMap<String, S<String>>,
     case_format: Option<S<String>>,
-    /// Key bindings for the inbox: `"ctrl-r" = "reply"`, `"d" = "none"`.
+    /// Key bindings for the inbox: `"ctrl-r" = "reply"`, `"d" = "none"`. Read as any value, so
+    /// that a table or a number is named with what is expected rather than serde's bare
+    /// "invalid type" at 1:1.
     #[serde(default)]
-    keys: BTreeMap<String, S<String>>,
+    keys: BTreeMap<String, S<toml::Value>>,
     notify: Option<RawNotify>,
     #[serde(default)]
     rules: Vec<S<RawRule>>,
@@ -194,6 +196,26 @@ impl Ctx<'_> {
     }
 }
 
+/// What `[keys]` expects, for a value that is not an action name (`[keys.inbox]`, `d = 1`).
+fn not_an_action(key: &str, value: &S<toml::Value>) -> String {
+    let what = match value.get_ref() {
+        toml::Value::Table(_) => format!("[keys.{key}] is a table"),
+        other => {
+            let t = other.type_str();
+            let a = if matches!(t, "integer" | "array") {
+                "an"
+            } else {
+                "a"
+            };
+            format!("{a} {t}")
+        }
+    };
+    format!(
+        "{what}, but [keys] takes one line per key, the key and an action name as text \
+         (one keymap, for the inbox), e.g. [keys] then \"ctrl-r\" = \"reply\" and d = \"none\""
+    )
+}
+
 pub fn parse(text: &str, origin: &Path) -> Result<Config, ConfigError> {
     let cx = Ctx::new(text, origin);
     let raw: RawConfig = toml::from_str(text).map_err(|e| {
@@ -292,12 +314,14 @@ pub fn parse(text: &str, origin: &Path) -> Result<Config, ConfigError> {
         }
         cfg.notify.command = n.command.clone();
     }
-    for (key, action) in &raw.keys {
-        let binding = (key.clone(), action.get_ref().clone());
+    for (key, value) in &raw.keys {
+        let toml::Value::String(action) = value.get_ref() else {
+            return Err(cx.bad(value, &format!("keys.{key}"), not_an_action(key, value)));
+        };
         cfg.keymap
-            .bind(key, action.get_ref())
-            .map_err(|e| cx.bad(action, &format!("keys.{key}"), e))?;
-        cfg.keys.push(binding);
+            .bind(key, action)
+            .map_err(|e| cx.bad(value, &format!("keys.{key}"), e))?;
+        cfg.keys.push((key.clone(), action.clone()));
     }
     for (name, body) in &raw.templates {
         crate::templates::check(body.get_ref())

@@ -120,6 +120,43 @@ fn load_missing_file_is_defaults_and_writes_nothing() {
 }
 
 #[test]
+fn a_table_under_keys_is_named_with_what_is_expected() {
+    let e = err("theme = \"default\"\n\n[keys.inbox]\nd = \"done\"\n");
+    assert!(
+        e.contains("keys.inbox")
+            && e.contains("[keys.inbox] is a table")
+            && e.contains("\"ctrl-r\" = \"reply\"")
+            && !e.contains("invalid type")
+            && !e.contains(":1:1:"),
+        "{e}"
+    );
+    let e = err("[keys]\nd = 1\n");
+    assert!(e.contains(":2:") && e.contains("keys.d: an integer"), "{e}");
+}
+
+#[test]
+fn an_unknown_channel_is_named_in_words_with_the_choices() {
+    let e = err("[accounts.x]\nchannel = \"fax\"\n");
+    assert!(
+        e.contains("x.channel: unknown channel kind 'fax' (expected: mastodon, bluesky, "),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_missing_file_named_by_config_is_an_error_naming_it() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let file = dir.path().join("tinbox-typo.toml");
+    let paths =
+        Paths::resolve_with(Some(file), Some(dir.path().join("data")), &|_| None).expect("paths");
+    let e = load(&paths).expect_err("missing").to_string();
+    assert!(
+        e.contains("tinbox-typo.toml") && e.contains("no such file"),
+        "{e}"
+    );
+}
+
+#[test]
 fn business_hours_become_part_of_the_policy() {
     let text = "[sla]\nbreach = \"30m\"\nbusiness_hours = { tz = \"Europe/Berlin\", days = \"mon-fri\", hours = \"09:00-17:00\", holidays = [\"2026-12-25\"] }\n\n[[sla.policy]]\nmatch = { kind = \"dm\" }\nwarn = \"5m\"\nbusiness_hours = { tz = \"UTC\", days = \"mon-sun\", hours = \"00:00-23:59\" }\n";
     let c = parse(text, Path::new("c.toml")).expect("parses");

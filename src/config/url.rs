@@ -1,6 +1,17 @@
 //! The URL rule for every remote host in the config and the account commands: https, or
 //! plain http to loopback only.
 
+/// An address typed without a scheme (`mastodon.social`, `bsky.example:8443/`) means https;
+/// plain http is never assumed, it has to be written (and is for loopback only).
+pub fn assume_https(url: &str) -> String {
+    let url = url.trim();
+    if url.contains("://") {
+        url.to_string()
+    } else {
+        format!("https://{url}")
+    }
+}
+
 /// https, or plain http for loopback hosts only (tests, local servers).
 pub fn check_url(url: &str) -> Result<(), String> {
     let u = reqwest::Url::parse(url).map_err(|e| format!("{url:?} is not a URL: {e}"))?;
@@ -20,5 +31,18 @@ fn is_loopback(u: &reqwest::Url) -> bool {
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
         Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
         None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_address_without_a_scheme_is_https() {
+        assert_eq!(assume_https("mastodon.social"), "https://mastodon.social");
+        assert_eq!(assume_https(" localhost:8080/ "), "https://localhost:8080/");
+        assert_eq!(assume_https("http://127.0.0.1:9"), "http://127.0.0.1:9");
+        assert_eq!(check_url(&assume_https("mastodon.social")), Ok(()));
     }
 }

@@ -65,7 +65,7 @@ pub type StoreResult<T> = Result<T, StoreError>;
 /// Which items to list.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ItemQuery {
-    /// Only these statuses; empty means active ([`Status::is_active`]: not done or ignored) items.
+    /// Only these statuses; empty means open ([`Status::is_open`]: not replied, done or ignored) items.
     pub statuses: Vec<Status>,
     /// Every status (overrides `statuses`).
     pub all: bool,

@@ -1,4 +1,5 @@
-//! The detail pane: the whole message, the timer explained, the thread and the history.
+//! The detail pane: the whole message, the timer explained, the open case, the thread and the
+//! history.
 
 use jiff::Timestamp;
 use ratatui::Frame;
@@ -9,7 +10,7 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 use super::roles::timer_role;
 use crate::app::AppState;
 use crate::app::state::Focus;
-use crate::model::{Item, RowItem, Status};
+use crate::model::{FollowUp, Item, RowItem, Status};
 use crate::sanitize;
 use crate::sla::{self, Policy, TimerState, format_age};
 use crate::theme::{Role, Theme};
@@ -60,6 +61,37 @@ pub fn explain(item: &Item, policy: &Policy, now: Timestamp) -> String {
         }
         _ => base,
     }
+}
+
+/// The open case in one line: its number, method, contact, due time and designated person
+/// (also `tinbox show`). Contacts and names are teammates' text, cleaned like remote text.
+pub fn case_line(f: &FollowUp, now: Timestamp) -> String {
+    let mut parts = vec![
+        format!("case {}", sanitize::one_line(&f.case_number)),
+        format!("by {}", f.method),
+    ];
+    if let Some(c) = f.contact.as_deref().map(sanitize::one_line) {
+        parts.push(c);
+    }
+    let when = |d: Timestamp| d.strftime("%Y-%m-%d %H:%M UTC");
+    parts.push(match f.due_at {
+        Some(d) if d < now => format!(
+            "due {} (overdue {})",
+            when(d),
+            format_age(d.duration_until(now).as_secs())
+        ),
+        Some(d) => format!(
+            "due {} (in {})",
+            when(d),
+            format_age(now.duration_until(d).as_secs())
+        ),
+        None => "no due time".into(),
+    });
+    parts.push(match &f.assignee {
+        Some(a) => format!("with {}", sanitize::one_line(a)),
+        None => "nobody assigned".into(),
+    });
+    parts.join(" · ")
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, now: Timestamp) {
@@ -165,6 +197,21 @@ pub fn lines<'a>(
     if !meta.is_empty() {
         lines.push(Line::styled(meta.join(" · "), muted));
     }
+    if let Some(f) = detail.and_then(|d| d.follow_up.as_ref()) {
+        let overdue = f.due_at.is_some_and(|d| d < now);
+        let role = if overdue {
+            Role::SlaBreached
+        } else {
+            Role::Text
+        };
+        lines.push(Line::styled(case_line(f, now), theme.style(role)));
+        if let Some(note) = &f.note {
+            lines.push(Line::styled(
+                format!("note: {}", sanitize::one_line(note)),
+                muted,
+            ));
+        }
+    }
     lines.push(Line::from(""));
     for l in sanitize::clean(&item.text).lines() {
         lines.push(Line::styled(l.to_string(), text));
@@ -226,4 +273,50 @@ pub fn lines<'a>(
         }
     }
     lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{FollowUpMethod, ItemDetail};
+    use crate::sla::Policies;
+    use crate::testing::{at, item, t0};
+
+    #[test]
+    fn the_open_case_is_in_the_detail() {
+        let state = AppState::new(Policies::default(), false, "kim".into());
+        let it = item(7, t0(), 60);
+        let case = FollowUp {
+            id: 1,
+            item: it.id,
+            case_number: "NW-0003".into(),
+            method: FollowUpMethod::Phone,
+            contact: Some("+49 30 1234".into()),
+            due_at: Some(at(-3600)),
+            assignee: Some("sam".into()),
+            note: Some("ask\nabout the refund".into()),
+            outcome: None,
+            created_at: at(-7200),
+            closed_at: None,
+        };
+        let detail = ItemDetail {
+            item: it.clone(),
+            thread: vec![],
+            history: vec![],
+            draft: None,
+            follow_up: Some(case),
+        };
+        let text: Vec<String> = lines(&state, &it, Some(&detail), &Theme::monochrome(), t0())
+            .iter()
+            .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
+            .collect();
+        let due = at(-3600).strftime("%Y-%m-%d %H:%M UTC").to_string();
+        let want =
+            format!("case NW-0003 · by phone · +49 30 1234 · due {due} (overdue 1h00m) · with sam");
+        assert!(text.contains(&want), "{text:#?}");
+        assert!(
+            text.contains(&"note: ask about the refund".to_string()),
+            "{text:#?}"
+        );
+    }
 }

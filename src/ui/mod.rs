@@ -4,7 +4,7 @@
 //! is at least `WIDE` columns, or instead of it when the detail has focus), a status bar;
 //! help, composer and confirmations are drawn on top.
 
-mod detail;
+pub mod detail;
 mod header;
 mod inbox;
 mod linear;

@@ -87,6 +87,61 @@ pub(crate) fn followups_get_case_numbers_pause_the_clock_and_close_with_an_outco
     );
 }
 
+/// Closing a case but keeping the item open sends no reply: the item goes back to the status
+/// it had before (its clock running again, so a breach still shows); one answered meanwhile
+/// stays answered.
+pub(crate) fn keeping_an_item_open_after_its_case_brings_back_its_status_and_clock(
+    s: &mut dyn StoreBackend,
+) {
+    use crate::model::{FollowUpInput, FollowUpMethod};
+    use crate::sla::{Policies, TimerState};
+    let items = [
+        incoming("1", at(0)),
+        incoming("2", at(0)),
+        incoming("3", at(0)),
+    ];
+    let ids = s
+        .ingest("a", ChannelKind::Demo, &items, None, at(0))
+        .expect("i")
+        .new_items;
+    let input = FollowUpInput {
+        method: FollowUpMethod::Phone,
+        contact: None,
+        due_at: None,
+        assignee: None,
+        note: None,
+    };
+    s.set_status(ids[1], Status::Pending, "kim", "asked", at(100))
+        .expect("pending");
+    for &id in &ids {
+        s.create_followup(id, &input, "C-{n}", "kim", at(600))
+            .expect("offline");
+    }
+    s.record_reply(ids[2], "out-1", "called you", "kim", at(700))
+        .expect("reply");
+    for &id in &ids {
+        s.resolve_followup(id, "no answer", false, "kim", at(900))
+            .expect("resolve");
+    }
+    let it = s.item(ids[0]).expect("item");
+    assert_eq!(
+        (it.status, it.paused_since, it.paused_secs),
+        (Status::New, None, 300),
+        "back to new, the offline time paused"
+    );
+    let t = Policies::default().timer(&it, at(4000));
+    assert_eq!((t.state, t.elapsed_s), (TimerState::Breached, 3700));
+    assert_eq!(s.item(ids[1]).expect("item").status, Status::Pending);
+    assert_eq!(s.item(ids[2]).expect("item").status, Status::Replied);
+    let h = s.history(ids[2]).expect("history");
+    assert!(
+        h.last()
+            .is_some_and(|h| h.why == "follow-up C-3 closed: no answer"),
+        "{h:?}"
+    );
+    assert!(s.followups(false).expect("open").is_empty());
+}
+
 pub(crate) fn a_snoozed_item_comes_back_when_its_time_is_up(s: &mut dyn StoreBackend) {
     let id = s
         .ingest("a", ChannelKind::Demo, &[incoming("1", at(0))], None, at(0))

@@ -37,6 +37,7 @@ macro_rules! conformance_suite {
             an_answer_to_our_reply_joins_the_thread,
             feed_entries_wait_from_when_they_are_first_seen,
             followups_get_case_numbers_pause_the_clock_and_close_with_an_outcome,
+            keeping_an_item_open_after_its_case_brings_back_its_status_and_clock,
             a_snoozed_item_comes_back_when_its_time_is_up,
             leaving_snoozed_forgets_the_wake_time,
             priority_changes_are_kept_and_recorded,

@@ -7,7 +7,8 @@ use super::status::set_status;
 use super::{Field, Transact, Tx, WHO_SYSTEM};
 use crate::model::{FollowUp, FollowUpInput, ItemId, Status};
 use crate::sanitize::one_line;
-use crate::store::sql::Sql;
+use crate::store::rows::Cols;
+use crate::store::sql::{Sql, args};
 use crate::store::{StoreError, StoreResult};
 
 /// `CASE-{n:05}` with n = 42 → `CASE-00042`; `{n}` alone is unpadded.
@@ -43,7 +44,8 @@ pub trait FollowUpRules {
         who: &str,
         now: Timestamp,
     ) -> StoreResult<FollowUp>;
-    /// Close the item's open follow-up with an outcome; `done` also marks the item done.
+    /// Close the item's open follow-up with an outcome; `done` also marks the item done, else
+    /// it goes back to its status before the follow-up (usually `new`, its clock running).
     fn resolve_followup(
         &mut self,
         id: ItemId,
@@ -63,6 +65,27 @@ pub trait FollowUpRules {
     ) -> StoreResult<()>;
     /// Items whose snooze has ended go back to `new`; returns them.
     fn wake_snoozed(&mut self, now: Timestamp) -> StoreResult<Vec<ItemId>>;
+}
+
+/// The open status an item had when it was last taken offline: `new`, `pending` or `replied`
+/// (anything else, or no record, is `new`).
+fn status_before_followup<T: Tx>(tx: &mut T, id: ItemId) -> StoreResult<Status> {
+    let before: Option<String> = tx.opt(
+        "SELECT COALESCE(from_status, 'new') FROM history WHERE item_id = ?1 \
+         AND to_status = 'follow_up' ORDER BY at DESC, id DESC LIMIT 1",
+        args![id.0],
+        |r| r.col(0),
+    )?;
+    Ok(
+        match before
+            .as_deref()
+            .map(str::parse::<Status>)
+            .and_then(Result::ok)
+        {
+            Some(s @ (Status::New | Status::Pending | Status::Replied)) => s,
+            _ => Status::New,
+        },
+    )
 }
 
 impl<S: Transact> FollowUpRules for S {
@@ -119,9 +142,19 @@ impl<S: Transact> FollowUpRules for S {
             tx.status_for_update(id)?;
             let f = tx.open_followup(id)?.ok_or_else(none_open)?;
             tx.close_followup(f.id, &outcome, now)?;
-            let next = if done { Status::Done } else { Status::Replied };
+            let current = tx.status_for_update(id)?;
+            // Kept open: no reply was sent by closing the case, so the item goes back to what
+            // it was before it went offline (its clock running again, a breach still counted).
+            // Answered meanwhile (a reply makes it `replied`), it stays as it is.
+            let next = match (done, current) {
+                (true, _) => Status::Done,
+                (false, Status::FollowUp) => status_before_followup(tx, id)?,
+                (false, other) => other,
+            };
             let why = format!("follow-up {} closed: {outcome}", f.case_number);
-            set_status(tx, id, next, who, &why, now)?;
+            if !set_status(tx, id, next, who, &why, now)? {
+                tx.history(id, now, who, Some(current), current, &why)?;
+            }
             tx.notify()?;
             tx.followup(f.id)
         })
