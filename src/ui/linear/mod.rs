@@ -101,14 +101,19 @@ fn status_line(state: &AppState) -> String {
     if let Some((_, m)) = &state.message {
         return one_line(m);
     }
+    // The keys of the other screens are in their lines: `?` there is typed, not help.
+    let hint = match state.mode {
+        Mode::Normal => " Press ? for help, : for commands.",
+        _ => "",
+    };
     match state.selected_item() {
         Some(item) => format!(
-            "Item #{}, {} of {}. Press ? for help, : for commands.",
+            "Item #{}, {} of {}.{hint}",
             item.id,
             state.selected + 1,
             state.items.len()
         ),
-        None => "No items. Press ? for help.".into(),
+        None => format!("No items.{hint}"),
     }
 }
 

@@ -83,6 +83,8 @@ fn the_composer_names_recipient_and_audience_and_asks_before_sending() {
     );
     let row = row_of(&screen, "Thanks");
     assert_eq!(cursor, Some((6, row as u16)), "after the text:\n{screen}");
+    // `?` is typed here, not help: the last line does not offer it.
+    assert_eq!(last_line(&screen), "Item #3, 1 of 4.");
     let Mode::Composer(c) = &mut s.mode else {
         panic!("no composer: {:?}", s.mode)
     };
