@@ -89,8 +89,12 @@ pub fn list<'a>(
             )
         })
         .collect();
+    let focus = state.selected - first;
     Screen {
-        focus: state.selected - first,
+        focus,
+        // On the selected line: a braille display or screen reader that follows the
+        // cursor reads the item the keys act on.
+        cursor: (!state.items.is_empty()).then_some((focus, 0)),
         ..Screen::new(lines)
     }
 }

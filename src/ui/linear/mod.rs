@@ -7,6 +7,7 @@
 //! y/n question, a search being typed) is the screen's prompt, on the last lines, where a
 //! screen reader looks; the cursor goes where typing happens.
 
+mod boxes;
 mod items;
 mod screens;
 mod wrap;
@@ -80,9 +81,9 @@ fn screen<'a>(
             }
         }
         Mode::Help { scroll } => screens::help(state, *scroll, theme, width),
-        Mode::Composer(c) => screens::composer(state, c, theme, width),
+        Mode::Composer(c) => boxes::composer(state, c, theme, width),
         Mode::ConfirmQuit => screens::confirm_quit(state, theme, width),
-        Mode::Form(f) => screens::form(state, f, theme, width),
+        Mode::Form(f) => boxes::form(state, f, theme, width),
         Mode::Stats(report) => screens::stats(report.as_deref(), theme, width),
         Mode::FollowUps { entries, selected } => {
             screens::followups(state, entries, *selected, theme, width, now)

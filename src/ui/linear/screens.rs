@@ -1,6 +1,6 @@
-//! Every screen on top of the inbox, as plain lines for the linear mode: the composer with
-//! its confirmations and template picker, the boxes (forms) with their text and error, the
-//! palette, help, stats, follow-ups, outbox and the quit question. What the next key
+//! The screens on top of the inbox that are read rather than typed into, as plain lines for
+//! the linear mode: the palette, help, stats, follow-ups, outbox and the quit question (the
+//! composer and the boxes are in `boxes`); and the line helpers both use. What the next key
 //! answers is the screen's `prompt`, said on the last line.
 
 use jiff::Timestamp;
@@ -8,8 +8,6 @@ use ratatui::text::Line;
 
 use super::{Screen, wrap};
 use crate::app::AppState;
-use crate::app::composer::length;
-use crate::app::state::{Composer, Form, FormKind};
 use crate::fmt::text::{truncate, width as text_width};
 use crate::model::{FollowUp, OutboxEntry, OutboxState};
 use crate::report::{Report, Row};
@@ -18,14 +16,20 @@ use crate::sla::format_age;
 use crate::theme::{Role, Theme};
 
 /// `text` wrapped at `width`, each row in `role`.
-fn para<'a>(lines: &mut Vec<Line<'a>>, text: &str, width: usize, theme: &Theme, role: Role) {
+pub(super) fn para<'a>(
+    lines: &mut Vec<Line<'a>>,
+    text: &str,
+    width: usize,
+    theme: &Theme,
+    role: Role,
+) {
     for l in wrap::lines(text, width) {
         lines.push(Line::styled(l, theme.style(role)));
     }
 }
 
 /// A row of a list with a selection: `>` marks it, cut at the edge.
-fn row<'a>(text: String, selected: bool, width: usize, theme: &Theme) -> Line<'a> {
+pub(super) fn row<'a>(text: String, selected: bool, width: usize, theme: &Theme) -> Line<'a> {
     let (cur, role) = if selected {
         (">", Role::Selection)
     } else {
@@ -59,150 +63,6 @@ fn listing<'a>(
     }
 }
 
-/// Whose item a box is about, for its title: "#3 (Ruth Kessler)".
-fn about(state: &AppState, item: crate::model::ItemId) -> String {
-    match state.items.iter().find(|i| i.id == item) {
-        Some(row) => format!("#{item} ({})", one_line(row.author())),
-        None => format!("#{item}"),
-    }
-}
-
-pub fn composer<'a>(state: &AppState, c: &Composer, theme: &Theme, width: usize) -> Screen<'a> {
-    let to = match state.items.iter().find(|i| i.id == c.item) {
-        Some(row) => super::items::reply_to(row),
-        None => format!("item #{}", c.item),
-    };
-    let verb = match (c.resend, c.again) {
-        (Some(_), _) => "Edit the failed reply to",
-        (None, true) => "Another reply to",
-        (None, false) => "Reply to",
-    };
-    let len = length(&c.text, c.unit);
-    let counter = match c.max_len {
-        Some(max) if len > max => format!("{len} of {max} characters, too long"),
-        Some(max) => format!("{len} of {max} characters"),
-        None => format!("{len} characters"),
-    };
-    let mut lines = Vec::new();
-    para(
-        &mut lines,
-        &format!("{verb} {to} (#{}). {counter}.", c.item),
-        width,
-        theme,
-        Role::Text,
-    );
-    para(
-        &mut lines,
-        "Control-S sends, Enter starts a new line, Escape keeps the draft.",
-        width,
-        theme,
-        Role::Muted,
-    );
-    let top = lines.len();
-    let (text, (l, col)) = wrap::with_cursor(&c.text, c.cursor, width);
-    lines.extend(
-        text.into_iter()
-            .map(|t| Line::styled(t, theme.style(Role::Text))),
-    );
-    let mut screen = Screen {
-        focus: top + l,
-        cursor: Some((top + l, col)),
-        ..Screen::new(Vec::new())
-    };
-    if let Some(p) = &c.picker {
-        let found = crate::templates::search(&state.templates, &p.query);
-        let at = lines.len();
-        let query = format!("Template: {}", one_line(&p.query));
-        screen.cursor = Some((at, width_of(&query, width)));
-        lines.push(Line::styled(query, theme.style(Role::Key)));
-        if found.is_empty() {
-            lines.push(Line::styled(
-                "No template matches.",
-                theme.style(Role::Muted),
-            ));
-        }
-        for (i, t) in found.iter().enumerate() {
-            let text = format!("{}: {}", one_line(&t.name), one_line(&t.body));
-            lines.push(row(text, i == p.selected, width, theme));
-        }
-        screen.focus = at + 1 + p.selected;
-        screen.prompt =
-            Some("Choose a template: Enter inserts it, Escape goes back to the reply.".into());
-    } else if c.checking {
-        screen.cursor = None;
-        screen.prompt =
-            Some("Checking the conversation for new activity. Escape keeps editing.".into());
-    } else if let (true, Some(w)) = (c.confirm, &c.warning) {
-        screen.cursor = None;
-        screen.prompt = Some(format!(
-            "Warning: {}. Send anyway? y sends, n keeps editing.",
-            one_line(w)
-        ));
-    } else if c.confirm {
-        screen.cursor = None;
-        screen.prompt = Some("Send this reply? y sends, n keeps editing.".into());
-    }
-    screen.lines = lines;
-    screen
-}
-
-pub fn form<'a>(state: &AppState, f: &Form, theme: &Theme, width: usize) -> Screen<'a> {
-    let title = match f.kind {
-        FormKind::FollowUp => format!(
-            "Take {} offline; a case number is assigned.",
-            about(state, f.item)
-        ),
-        FormKind::Snooze => format!("Snooze {}.", about(state, f.item)),
-        FormKind::Resolve => format!("Close the follow-up of {}.", about(state, f.item)),
-        FormKind::Tags => format!("Tags of {}.", about(state, f.item)),
-        FormKind::Assign => format!("Assign {}.", about(state, f.item)),
-        FormKind::Filter => "Filter the inbox.".to_string(),
-        FormKind::Note => format!("Internal note on {}.", about(state, f.item)),
-    };
-    let mut lines = Vec::new();
-    para(&mut lines, &title, width, theme, Role::Text);
-    para(
-        &mut lines,
-        "Tab moves to the next field, Enter goes on or saves, Control-S saves, Escape cancels.",
-        width,
-        theme,
-        Role::Muted,
-    );
-    let mut screen = Screen::new(Vec::new());
-    for (i, field) in f.fields.iter().enumerate() {
-        let cur = if i == f.focus { ">" } else { " " };
-        let text = format!("{cur} {}: {}", field.label, one_line(&field.value));
-        // Typing happens at the end of the field: the cursor goes there.
-        let (rows, (l, col)) = wrap::with_cursor(&text, text.len(), width);
-        if i == f.focus {
-            screen.focus = lines.len() + l;
-            screen.cursor = Some((lines.len() + l, col));
-        }
-        lines.extend(
-            rows.into_iter()
-                .map(|t| Line::styled(t, theme.style(Role::Text))),
-        );
-        para(
-            &mut lines,
-            &format!("    {}", field.hint),
-            width,
-            theme,
-            Role::Muted,
-        );
-    }
-    if let Some(e) = &f.error {
-        para(
-            &mut lines,
-            &format!("Error: {}", one_line(e)),
-            width,
-            theme,
-            Role::Error,
-        );
-    }
-    screen.lines = lines;
-    screen
-}
-
 pub fn palette<'a>(
     state: &AppState,
     query: &str,
@@ -225,8 +85,11 @@ pub fn palette<'a>(
         lines.push(Line::styled("No action matches.", theme.style(Role::Muted)));
     }
     for (i, a) in found.iter().enumerate() {
-        let keys = state.keymap.labels_for(*a).join(", ");
-        let text = format!("{} ({keys}): {}", a.name(), a.description());
+        let keys = match state.keymap.labels_for(*a).join(", ") {
+            k if k.is_empty() => String::new(),
+            k => format!(" ({k})"),
+        };
+        let text = format!("{}{keys}: {}", a.name(), a.description());
         lines.push(row(text, i == selected, width, theme));
     }
     Screen {
@@ -236,7 +99,7 @@ pub fn palette<'a>(
     }
 }
 
-fn width_of(s: &str, w: usize) -> usize {
+pub(super) fn width_of(s: &str, w: usize) -> usize {
     text_width(s).min(w.saturating_sub(1))
 }
 

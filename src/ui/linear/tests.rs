@@ -53,7 +53,8 @@ fn row_of(screen: &str, text: &str) -> usize {
 fn list_lines_number_by_item_id_and_show_the_message_at_80_columns() {
     let s = linear();
     assert_eq!(s.selected_item().map(|i| i.id), Some(ItemId(3)));
-    let (screen, _) = render(&s);
+    let (screen, cursor) = render(&s);
+    assert_eq!(cursor, Some((0, 1)), "on the selected line");
     let lines: Vec<&str> = screen.lines().collect();
     // The id that `r` and every command use, not the position in the list.
     assert!(lines[1].starts_with("> #3 BREACHED"), "{screen}");
