@@ -73,6 +73,8 @@ fn screen<'a>(
                 ""
             };
             Screen {
+                // Typing happens in the prompt: the cursor goes after the query.
+                cursor: None,
                 prompt: Some(format!(
                     "Search{none} (Enter keeps it, Escape goes back): {}",
                     one_line(query)

@@ -329,11 +329,12 @@ fn help_palette_and_search_are_plain_lines() {
     for c in "zzz".chars() {
         update(&mut s, key(c), t0());
     }
-    let (screen, _) = render(&s);
+    let (screen, cursor) = render(&s);
     assert_eq!(
         last_line(&screen),
         "Search, no match (Enter keeps it, Escape goes back): zzz"
     );
+    assert_eq!(cursor, Some((56, 23)), "after the query");
     // The list is still drawn under the search, and the query is said once.
     assert!(screen.contains("> #3 "), "{screen}");
     assert_eq!(screen.matches("zzz").count(), 1, "{screen}");
