@@ -152,13 +152,17 @@ pub fn draw(frame: &mut Frame, state: &AppState, theme: &Theme, now: Timestamp) 
             if let (Some((_, m)), false) =
                 (&state.message, matches!(state.mode, Mode::Search { .. }))
             {
-                s.lines.insert(0, Line::styled(one_line(m), text));
-                s.focus += 1;
-                s.cursor = s.cursor.map(|(l, c)| (l + 1, c));
+                let said = wrap::lines(&one_line(m), width);
+                let n = said.len();
+                s.lines
+                    .splice(0..0, said.into_iter().map(|l| Line::styled(l, text)));
+                s.focus += n;
+                s.cursor = s.cursor.map(|(l, c)| (l + n, c));
             }
             wrap::lines(p, width)
         }
-        None => vec![truncate(&status_line(state), width)],
+        // Wrapped, not cut: an error says its cause and what to do at its end.
+        None => wrap::lines(&status_line(state), width),
     };
     // The last lines never take more than half the screen.
     let bottom_h = bottom.len().clamp(1, (area.height as usize / 2).max(1)) as u16;
@@ -169,14 +173,15 @@ pub fn draw(frame: &mut Frame, state: &AppState, theme: &Theme, now: Timestamp) 
     ])
     .areas(area);
     frame.render_widget(Paragraph::new(top), head_area);
-    draw_body(frame, body, state, s.wrap, s.lines, s.focus, s.cursor);
+    let prompted = s.prompt.is_some() && s.cursor.is_none();
+    draw_body(frame, body, state, s);
     let bottom_lines: Vec<Line> = bottom
         .iter()
         .take(bottom_h as usize)
         .map(|l| Line::styled(l.clone(), text))
         .collect();
     frame.render_widget(Paragraph::new(bottom_lines), last);
-    if s.prompt.is_some() && s.cursor.is_none() {
+    if prompted {
         // Nothing typed into: the cursor waits after the question.
         let line = bottom.get(bottom_h as usize - 1).map_or("", |l| l.as_str());
         let col = (text_width(line) as u16).min(last.width.saturating_sub(1));
@@ -185,16 +190,14 @@ pub fn draw(frame: &mut Frame, state: &AppState, theme: &Theme, now: Timestamp) 
 }
 
 /// The body: wrapped and scrolled by the detail keys, or scrolled so that `focus` shows.
-fn draw_body(
-    frame: &mut Frame,
-    area: Rect,
-    state: &AppState,
-    wrap: bool,
-    lines: Vec<Line>,
-    focus: usize,
-    cursor: Option<(usize, usize)>,
-) {
-    if wrap {
+fn draw_body(frame: &mut Frame, area: Rect, state: &AppState, s: Screen) {
+    let Screen {
+        lines,
+        focus,
+        cursor,
+        ..
+    } = s;
+    if s.wrap {
         let p = Paragraph::new(lines)
             .wrap(Wrap { trim: false })
             .scroll((state.detail_scroll, 0));

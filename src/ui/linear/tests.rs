@@ -339,3 +339,29 @@ fn help_palette_and_search_are_plain_lines() {
     assert!(screen.contains("> #3 "), "{screen}");
     assert_eq!(screen.matches("zzz").count(), 1, "{screen}");
 }
+
+#[test]
+fn a_long_error_is_said_whole_on_the_last_lines() {
+    let mut s = linear();
+    let error = "Reply to #3 failed: HTTP 422 the status is too long for this server; kept \
+                 in the outbox (o) to edit and resend.";
+    s.message = Some((Level::Error, error.into()));
+    let (screen, _) = render(&s);
+    let tail: Vec<&str> = screen.lines().rev().take(2).collect();
+    assert_eq!(tail[0], "outbox (o) to edit and resend.", "{screen}");
+    assert!(
+        tail[1].starts_with("Reply to #3 failed: HTTP 422"),
+        "{screen}"
+    );
+    // Over a prompt, the message goes first in the body, whole.
+    s.draft_count = 1;
+    s.mode = Mode::ConfirmQuit;
+    let (screen, _) = render(&s);
+    assert_eq!(row_of(&screen, "Reply to #3 failed"), 1, "{screen}");
+    assert_eq!(
+        row_of(&screen, "outbox (o) to edit and resend."),
+        2,
+        "{screen}"
+    );
+    assert_eq!(last_line(&screen), "Quit tinbox? y quits, n stays.");
+}
