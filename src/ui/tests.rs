@@ -383,11 +383,11 @@ fn linear_mode_has_no_boxes_and_says_where_you_are() {
     let lines: Vec<&str> = screen.lines().collect();
     assert!(lines[0].starts_with("tinbox: "), "{screen}");
     assert!(
-        lines[1].starts_with("> 1. "),
+        lines[1].starts_with("> #1 "),
         "the selected item first: {screen}"
     );
-    assert!(lines[2].starts_with("  2. "), "{screen}");
-    assert!(screen.contains("Item 1 of "), "{screen}");
+    assert!(lines[2].starts_with("  #2 "), "{screen}");
+    assert!(screen.contains("Item #1, 1 of "), "{screen}");
     // Opening an item shows its detail as plain lines under the item.
     update(
         &mut s,
@@ -397,6 +397,6 @@ fn linear_mode_has_no_boxes_and_says_where_you_are() {
         t0(),
     );
     let screen = render(&s, 80, 24);
-    assert!(screen.contains("> 1. "), "{screen}");
+    assert!(screen.contains("> #1 "), "{screen}");
     assert!(!screen.contains('│'), "{screen}");
 }
