@@ -85,6 +85,7 @@ fn screen<'a>(
         Mode::Help { scroll } => screens::help(state, *scroll, theme, width),
         Mode::Composer(c) => boxes::composer(state, c, theme, width),
         Mode::ConfirmQuit => screens::confirm_quit(state, theme, width),
+        Mode::Confirm(ask) => screens::confirm(&ask.question, inbox(state)),
         Mode::Form(f) => boxes::form(state, f, theme, width),
         Mode::Stats(report) => screens::stats(report.as_deref(), theme, width),
         Mode::FollowUps { entries, selected } => {

@@ -286,23 +286,22 @@ pub fn outbox<'a>(
 }
 
 pub fn confirm_quit<'a>(state: &AppState, theme: &Theme, width: usize) -> Screen<'a> {
-    let n = state.draft_count;
-    let s = if n == 1 { "" } else { "s" };
-    let kept = if state.demo {
-        "the demo's store is deleted when you quit"
-    } else {
-        "they will be here next time"
-    };
     let mut lines = Vec::new();
-    para(
-        &mut lines,
-        &format!("{n} unsent draft{s} saved; {kept}."),
-        width,
-        theme,
-        Role::Text,
-    );
+    para(&mut lines, &state.quit_question(), width, theme, Role::Text);
     Screen {
         prompt: Some("Quit tinbox? y quits, n stays.".into()),
         ..Screen::new(lines)
+    }
+}
+
+/// A change to more than one item, asked first: the list stays above the question.
+pub fn confirm<'a>(question: &str, inbox: Screen<'a>) -> Screen<'a> {
+    Screen {
+        cursor: None,
+        prompt: Some(format!(
+            "{} y does it, n leaves them as they are.",
+            one_line(question)
+        )),
+        ..inbox
     }
 }

@@ -189,7 +189,25 @@ fn a_message_displaced_by_a_prompt_is_still_said() {
     let (screen, _) = render(&s);
     assert!(screen.contains("Draft kept."), "{screen}");
     assert!(screen.contains("2 unsent drafts"), "{screen}");
-    assert!(screen.contains("demo's store is deleted"), "{screen}");
+    assert!(screen.contains("the demo forgets everything"), "{screen}");
+}
+
+#[test]
+fn a_bulk_question_is_asked_on_the_last_line() {
+    let mut s = linear();
+    update(&mut s, key('V'), t0());
+    update(&mut s, key('d'), t0());
+    let Mode::Confirm(ask) = &s.mode else {
+        panic!("no question: {:?}", s.mode)
+    };
+    let question = ask.question.clone();
+    let (screen, _) = render(&s);
+    assert!(question.ends_with("done?"), "{question}");
+    assert_eq!(
+        last_line(&screen),
+        format!("{question} y does it, n leaves them as they are.")
+    );
+    assert!(screen.contains("> #"), "the list stays above: {screen}");
 }
 
 #[test]
@@ -209,6 +227,7 @@ fn stats_are_said_as_sentences() {
         breaches: 2,
         open_followups: 1,
         overdue_followups: 0,
+        ..Row::default()
     };
     s.mode = Mode::Stats(Some(Box::new(Report {
         since: "2026-11-19".into(),
@@ -218,7 +237,12 @@ fn stats_are_said_as_sentences() {
         days: vec![Day {
             date: "2026-11-25".into(),
             items_in: 7,
+            replied: 0,
             median_first_response_s: None,
+            p90_first_response_s: None,
+            breaches: 0,
+            followups_opened: 0,
+            followups_closed: 0,
         }],
         responders: Vec::new(),
     })));
