@@ -6,8 +6,8 @@
 mod support;
 
 use serde_json::Value;
-use support::fake_graph::{FakeGraph, IG, PAGE, TOKEN, corpus, read};
-use support::{Sandbox, stderr, stdout};
+use support::fake_graph::{PAGE, TOKEN, connected, read};
+use support::{stderr, stdout};
 
 /// Items in a recorded page, nested `replies.data` included.
 fn items_in(dir: &std::path::Path, file: &str) -> usize {
@@ -16,46 +16,6 @@ fn items_in(dir: &std::path::Path, file: &str) -> usize {
             .map(|c| 1 + c["replies"]["data"].as_array().map_or(0, Vec::len))
             .sum()
     })
-}
-
-fn add(sb: &Sandbox, fake: &FakeGraph, channel: &str, flag: &str, id: &str, name: &str) {
-    let out = sb.run_with_stdin(
-        &[
-            "account",
-            "add",
-            channel,
-            flag,
-            id,
-            "--token-stdin",
-            "--api-url",
-            &fake.api_url(),
-            "--name",
-            name,
-        ],
-        &format!("{TOKEN}\n"),
-    );
-    assert!(
-        out.status.success(),
-        "account add {channel}: {}{}",
-        stdout(&out),
-        stderr(&out)
-    );
-    assert!(stdout(&out).contains(&format!("Connected {name}")));
-}
-
-/// A sandbox with a Facebook Page and an Instagram account connected to the fake.
-pub fn connected() -> Option<(Sandbox, FakeGraph)> {
-    let Some(dir) = corpus() else {
-        println!("skipped: ../shared/meta-corpus is not present");
-        return None;
-    };
-    let fake = FakeGraph::start(&dir);
-    let sb = Sandbox::new();
-    // Everything recorded is years old: read it all in as new.
-    sb.write_config("backfill = \"all\"\n");
-    add(&sb, &fake, "facebook", "--page-id", PAGE, "brand-fb");
-    add(&sb, &fake, "instagram", "--ig-user-id", IG, "brand-ig");
-    Some((sb, fake))
 }
 
 fn count(items: &[Value], account: &str, kind: &str) -> usize {

@@ -10,6 +10,7 @@ use crate::sla::Policies;
 /// One item as `list --json` prints it. Remote text is sanitized again on the way out.
 pub fn item(item: &Item, policies: &Policies, now: Timestamp) -> Value {
     let t = policies.timer(item, now);
+    let window = crate::channels::meta::window::of(item, now);
     json!({
         "id": item.id.to_string(),
         "account": item.account,
@@ -31,6 +32,8 @@ pub fn item(item: &Item, policies: &Policies, now: Timestamp) -> Value {
             "target": t.target.as_str(),
             "elapsed_s": t.elapsed_s,
             "due_at": t.due_at.map(|d| d.to_string()),
+            // Meta's DM reply window (Facebook, Instagram): when the last reply may go out.
+            "window_closes_at": window.map(|w| w.deadline().to_string()),
         },
         "follow_up": Value::Null,
     })

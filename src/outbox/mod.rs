@@ -80,6 +80,18 @@ pub async fn attempt(
         }));
     };
     let now = clock();
+    // A Facebook or Instagram DM past Meta's reply window fails here, before any network call.
+    if let Err(error) = crate::channels::meta::window::check(&item, now) {
+        let e2 = error.clone();
+        store
+            .call(move |s| s.outbox_mark_failed(oid, &e2, now))
+            .await?;
+        return Ok(Some(OutboxEvent::Failed {
+            entry: oid,
+            item: item_id,
+            error,
+        }));
+    }
     if !store.call(move |s| s.outbox_mark_sending(oid, now)).await? {
         return Ok(None);
     }

@@ -10,6 +10,7 @@ use std::sync::{Arc, Mutex};
 use serde_json::{Value, json};
 
 use super::http::{Request, Response, Server, serve};
+use super::{Sandbox, stderr, stdout};
 
 pub const TOKEN: &str = "graph-test-token";
 /// The Page of the recorded feed.
@@ -74,6 +75,46 @@ impl FakeGraph {
         v.extend(ids(&read(&self.dir, "instagram/users/medias_p2.json")));
         v
     }
+}
+
+fn add(sb: &Sandbox, fake: &FakeGraph, channel: &str, flag: &str, id: &str, name: &str) {
+    let out = sb.run_with_stdin(
+        &[
+            "account",
+            "add",
+            channel,
+            flag,
+            id,
+            "--token-stdin",
+            "--api-url",
+            &fake.api_url(),
+            "--name",
+            name,
+        ],
+        &format!("{TOKEN}\n"),
+    );
+    assert!(
+        out.status.success(),
+        "account add {channel}: {}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    assert!(stdout(&out).contains(&format!("Connected {name}")));
+}
+
+/// A sandbox with a Facebook Page and an Instagram account connected to the fake.
+pub fn connected() -> Option<(Sandbox, FakeGraph)> {
+    let Some(dir) = corpus() else {
+        println!("skipped: ../shared/meta-corpus is not present");
+        return None;
+    };
+    let fake = FakeGraph::start(&dir);
+    let sb = Sandbox::new();
+    // Everything recorded is years old: read it all in as new.
+    sb.write_config("backfill = \"all\"\n");
+    add(&sb, &fake, "facebook", "--page-id", PAGE, "brand-fb");
+    add(&sb, &fake, "instagram", "--ig-user-id", IG, "brand-ig");
+    Some((sb, fake))
 }
 
 fn ids(page: &Value) -> Vec<String> {
