@@ -36,6 +36,8 @@ pub struct State {
     pub message_time: Option<String>,
     /// Our earlier replies, served back in the threads (path of the edge, body).
     pub existing: Vec<(String, Value)>,
+    /// Objects (by id) served with another time (`timestamp` / `created_time`).
+    pub retime: Vec<(String, String)>,
 }
 
 pub struct FakeGraph {
@@ -48,7 +50,11 @@ impl FakeGraph {
     pub fn start(dir: &Path) -> FakeGraph {
         let state = Arc::new(Mutex::new(State::default()));
         let (s2, d2) = (state.clone(), dir.to_path_buf());
-        let server = serve(Arc::new(move |req: &Request| route(&d2, &s2, req)));
+        let server = serve(Arc::new(move |req: &Request| {
+            let resp = route(&d2, &s2, req);
+            let retime = s2.lock().expect("state").retime.clone();
+            retimed(resp, &retime)
+        }));
         FakeGraph {
             server,
             state,
@@ -103,18 +109,54 @@ fn add(sb: &Sandbox, fake: &FakeGraph, channel: &str, flag: &str, id: &str, name
 }
 
 /// A sandbox with a Facebook Page and an Instagram account connected to the fake.
+/// Everything recorded is years old: `backfill = "all"` reads it all in as new.
 pub fn connected() -> Option<(Sandbox, FakeGraph)> {
+    connect_with("backfill = \"all\"\n", true)
+}
+
+/// A sandbox with `config` and the Instagram account (and the Page when `facebook`).
+pub fn connect_with(config: &str, facebook: bool) -> Option<(Sandbox, FakeGraph)> {
     let Some(dir) = corpus() else {
         println!("skipped: ../shared/meta-corpus is not present");
         return None;
     };
     let fake = FakeGraph::start(&dir);
     let sb = Sandbox::new();
-    // Everything recorded is years old: read it all in as new.
-    sb.write_config("backfill = \"all\"\n");
-    add(&sb, &fake, "facebook", "--page-id", PAGE, "brand-fb");
+    sb.write_config(config);
+    if facebook {
+        add(&sb, &fake, "facebook", "--page-id", PAGE, "brand-fb");
+    }
     add(&sb, &fake, "instagram", "--ig-user-id", IG, "brand-ig");
     Some((sb, fake))
+}
+
+/// `resp` with the times of the objects in `retime` replaced.
+fn retimed(mut resp: Response, retime: &[(String, String)]) -> Response {
+    fn walk(v: &mut Value, retime: &[(String, String)]) {
+        match v {
+            Value::Object(o) => {
+                let id = o.get("id").and_then(Value::as_str).map(String::from);
+                if let Some((_, t)) = retime.iter().find(|(i, _)| Some(i) == id.as_ref()) {
+                    for k in ["timestamp", "created_time"] {
+                        if o.contains_key(k) {
+                            o.insert(k.into(), json!(t));
+                        }
+                    }
+                }
+                o.values_mut().for_each(|x| walk(x, retime));
+            }
+            Value::Array(a) => a.iter_mut().for_each(|x| walk(x, retime)),
+            _ => {}
+        }
+    }
+    if retime.is_empty() {
+        return resp;
+    }
+    if let Ok(mut v) = serde_json::from_slice::<Value>(&resp.body) {
+        walk(&mut v, retime);
+        resp.body = serde_json::to_vec(&v).expect("json");
+    }
+    resp
 }
 
 fn ids(page: &Value) -> Vec<String> {
