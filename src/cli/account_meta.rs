@@ -2,7 +2,7 @@
 //! Page or system-user token, pasted (or piped with `--token-stdin`), checked against Graph
 //! (`/me`, then the Page or Instagram account) and kept in the 0600 secrets file.
 
-use std::io::{BufRead, Write};
+use std::io::{BufRead, IsTerminal, Write};
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
@@ -39,14 +39,16 @@ pub async fn add(
         .unwrap_or(DEFAULT_API_URL)
         .trim_end_matches('/');
     check_url(api).map_err(anyhow::Error::msg)?;
-    if !args.token_stdin {
+    let token = if args.token_stdin || !std::io::stdin().is_terminal() {
+        read_line(input).context("reading the token from standard input")?
+    } else {
         writeln!(
             out,
-            "Paste a long-lived Page token or a system-user token (see \"Connecting Facebook and Instagram\" in the README):"
+            "Paste a long-lived Page token or a system-user token (see \"Connecting Facebook and Instagram\" in the README)."
         )?;
-        out.flush()?;
-    }
-    let token = read_line(input).context("reading the token")?;
+        // Not echoed: the token is a password.
+        super::account_bluesky::read_hidden(out, "Token: ")?
+    };
     if token.is_empty() {
         bail!("no token given");
     }

@@ -28,6 +28,9 @@ pub fn read(dir: &Path, file: &str) -> Value {
     serde_json::from_slice(&std::fs::read(dir.join(file)).expect(file)).expect(file)
 }
 
+/// A scripted answer: status, body, headers.
+pub type Fault = (u16, Value, Vec<(String, String)>);
+
 #[derive(Default)]
 pub struct State {
     /// Every POST: (path without the version, form fields).
@@ -38,6 +41,8 @@ pub struct State {
     pub existing: Vec<(String, Value)>,
     /// Objects (by id) served with another time (`timestamp` / `created_time`).
     pub retime: Vec<(String, String)>,
+    /// The next answer instead of the route's: status, body, headers.
+    pub fault: Option<Fault>,
 }
 
 pub struct FakeGraph {
@@ -205,6 +210,13 @@ fn route(dir: &Path, state: &Mutex<State>, req: &Request) -> Response {
     };
     let path = path.trim_start_matches('/').to_string();
     let mut st = state.lock().expect("state");
+    if let Some((status, body, headers)) = st.fault.take() {
+        return headers
+            .iter()
+            .fold(Response::json(status, &body), |r, (k, v)| {
+                r.with_header(k, v)
+            });
+    }
     if req.method == "POST" {
         st.posts.push((path.clone(), req.form()));
         let n = st.posts.len();
