@@ -72,8 +72,8 @@ pub fn of(item: &Item, now: Timestamp) -> Option<Window> {
 pub fn check(item: &Item, now: Timestamp) -> Result<(), String> {
     match of(item, now) {
         Some(Window::Closed { closed_at }) => Err(format!(
-            "{}'s reply window for this message closed on {} (7 days after the customer's \
-             last message); Meta refuses messages after it. Take it offline instead: \
+            "Meta's reply window for this {} message closed on {} (7 days after the \
+             customer's last message); Meta refuses messages after it. Take it offline instead: \
              `tinbox followup {} --method phone|email` records a follow-up",
             item.channel,
             closed_at.strftime("%Y-%m-%d %H:%M UTC"),
@@ -126,5 +126,21 @@ mod tests {
         assert!(applies(ChannelKind::Instagram, Kind::Dm));
         assert!(!applies(ChannelKind::Facebook, Kind::Comment));
         assert!(!applies(ChannelKind::Mastodon, Kind::Dm));
+    }
+
+    #[test]
+    fn a_reply_after_the_week_is_refused_with_a_follow_up_hint() {
+        let mut it = crate::testing::item(7, t(0), 0);
+        it.channel = ChannelKind::Instagram;
+        it.kind = Kind::Dm;
+        it.created_at = t(0);
+        assert!(check(&it, t(167)).is_ok());
+        let e = check(&it, t(169)).expect_err("closed");
+        assert!(
+            e.contains("reply window") && e.contains("tinbox followup 7"),
+            "{e}"
+        );
+        it.kind = Kind::Comment;
+        assert!(check(&it, t(1000)).is_ok(), "comments have no window");
     }
 }
