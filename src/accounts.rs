@@ -84,7 +84,8 @@ pub fn open_channel(
             let api = cfg.api_url.as_deref().unwrap_or(DEFAULT_API_URL);
             let token = token(name, cfg, secrets)?;
             let ch = MetaChannel::new(cfg.channel, api, owner, token, cfg.timeout())
-                .map_err(|e| format!("account {name:?}: {e}"))?;
+                .map_err(|e| format!("account {name:?}: {e}"))?
+                .with_inbox_page(cfg.page_id.as_deref());
             Ok(Arc::new(ch))
         }
     }

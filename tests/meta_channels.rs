@@ -94,6 +94,12 @@ fn sync_brings_every_comment_and_message_and_an_expired_token_fails_alone() {
             .count()
     };
     assert!(after("/tags") >= 1 && after("/media") >= 1, "cursor paging");
+    // Instagram DMs are read from the linked Page's conversations.
+    let ig_inbox = reqs.iter().filter(|r| {
+        r.path.ends_with(&format!("{PAGE}/conversations"))
+            && r.query.contains(&("platform".into(), "instagram".into()))
+    });
+    assert_eq!(ig_inbox.count(), 1);
 
     // A second sync brings nothing twice.
     assert!(

@@ -106,6 +106,10 @@ pub async fn add(
     if existing.is_none() {
         let key = if instagram { "ig_user_id" } else { "page_id" };
         let mut table = vec![("channel", args.channel.as_str().into()), (key, id.into())];
+        // Instagram DMs go through the linked Page's conversations.
+        if let Some(page) = args.page_id.as_deref().filter(|_| instagram) {
+            table.push(("page_id", page.trim().into()));
+        }
         if api != DEFAULT_API_URL {
             table.push(("api_url", api.into()));
         }

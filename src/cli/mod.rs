@@ -262,7 +262,7 @@ pub struct AccountAddArgs {
     /// For Bluesky: read the app password from standard input (for scripts).
     #[arg(long)]
     pub password_stdin: bool,
-    /// For Facebook: the Page's id.
+    /// For Facebook: the Page's id (for Instagram: the linked Page, for direct messages).
     #[arg(long)]
     pub page_id: Option<String>,
     /// For Instagram: the professional account's id.

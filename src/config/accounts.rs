@@ -29,7 +29,7 @@ pub(super) struct RawAccount {
     notifications: Option<Vec<String>>,
     /// Bluesky: languages of replies (default: from LANG).
     langs: Option<Vec<String>>,
-    /// Facebook: the Page id.
+    /// Facebook: the Page id; Instagram: the linked Page, for DMs.
     page_id: Option<String>,
     /// Instagram: the professional account id.
     ig_user_id: Option<String>,
@@ -102,7 +102,11 @@ pub(super) fn account(
                 ChannelKind::Instagram,
             ][..],
         ),
-        ("page_id", a.page_id.is_some(), &[ChannelKind::Facebook][..]),
+        (
+            "page_id",
+            a.page_id.is_some(),
+            &[ChannelKind::Facebook, ChannelKind::Instagram][..],
+        ),
         (
             "ig_user_id",
             a.ig_user_id.is_some(),

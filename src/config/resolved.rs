@@ -114,7 +114,7 @@ pub struct AccountConfig {
     pub langs: Option<Vec<String>>,
     /// The config's `backfill` window in seconds (0: "all"), for the first sync.
     pub backfill_s: i64,
-    /// Facebook: the Page's id.
+    /// Facebook: the Page's id; Instagram: the linked Page (its conversations hold the DMs).
     pub page_id: Option<String>,
     /// Instagram: the professional account's id.
     pub ig_user_id: Option<String>,

@@ -88,22 +88,12 @@ impl FakeGraph {
     }
 }
 
-fn add(sb: &Sandbox, fake: &FakeGraph, channel: &str, flag: &str, id: &str, name: &str) {
-    let out = sb.run_with_stdin(
-        &[
-            "account",
-            "add",
-            channel,
-            flag,
-            id,
-            "--token-stdin",
-            "--api-url",
-            &fake.api_url(),
-            "--name",
-            name,
-        ],
-        &format!("{TOKEN}\n"),
-    );
+fn add(sb: &Sandbox, fake: &FakeGraph, channel: &str, ids: &[&str], name: &str) {
+    let api = fake.api_url();
+    let mut args = vec!["account", "add", channel];
+    args.extend_from_slice(ids);
+    args.extend_from_slice(&["--token-stdin", "--api-url", &api, "--name", name]);
+    let out = sb.run_with_stdin(&args, &format!("{TOKEN}\n"));
     assert!(
         out.status.success(),
         "account add {channel}: {}{}",
@@ -129,9 +119,16 @@ pub fn connect_with(config: &str, facebook: bool) -> Option<(Sandbox, FakeGraph)
     let sb = Sandbox::new();
     sb.write_config(config);
     if facebook {
-        add(&sb, &fake, "facebook", "--page-id", PAGE, "brand-fb");
+        add(&sb, &fake, "facebook", &["--page-id", PAGE], "brand-fb");
     }
-    add(&sb, &fake, "instagram", "--ig-user-id", IG, "brand-ig");
+    // Linked to the Page: its Instagram conversations are the account's DMs.
+    add(
+        &sb,
+        &fake,
+        "instagram",
+        &["--ig-user-id", IG, "--page-id", PAGE],
+        "brand-ig",
+    );
     Some((sb, fake))
 }
 

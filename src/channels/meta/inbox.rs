@@ -1,6 +1,6 @@
-//! Direct messages through a Page's (or Instagram account's) conversations: polling
-//! `/{owner}/conversations` then `/{conversation}/messages`, and answering with
-//! `POST /{owner}/messages` (`messaging_type = RESPONSE`, or the `HUMAN_AGENT` tag between 24 h
+//! Direct messages through a Page's conversations (`platform=messenger`, or `instagram` for
+//! the Instagram account linked to the Page): polling `/{page}/conversations` then
+//! `/{conversation}/messages`, and answering with `POST /{page}/messages` (`messaging_type = RESPONSE`, or the `HUMAN_AGENT` tag between 24 h
 //! and 7 days after the customer's message; see [`super::window`]).
 
 use jiff::Timestamp;
@@ -23,11 +23,18 @@ fn need(platform: &str) -> &'static str {
     }
 }
 
+/// Our side of a conversation: the Page, and the Instagram account (`me`) on Instagram.
+#[derive(Debug, Clone, Copy)]
+pub struct Us<'a> {
+    pub page: &'a str,
+    pub me: &'a str,
+}
+
 /// Every message from a customer in conversations updated after `seen` (all of them when
 /// `seen` is `None`), as `dm` items threaded by conversation.
 pub async fn poll(
     g: &Graph,
-    owner: &str,
+    us: Us<'_>,
     platform: &str,
     seen: Option<Timestamp>,
 ) -> Result<Vec<IncomingItem>, ChannelError> {
@@ -36,7 +43,7 @@ pub async fn poll(
         ("fields", "id,updated_time,link"),
         ("limit", "25"),
     ];
-    let path = format!("{owner}/conversations");
+    let path = format!("{}/conversations", us.page);
     let convs: Vec<Conversation> = g.all(&path, &params, need(platform)).await?;
     let mut out = Vec::new();
     for c in convs {
@@ -55,15 +62,16 @@ pub async fn poll(
             .await?;
         out.extend(
             msgs.iter()
-                .filter(|m| !from_owner(m.from.as_ref(), owner))
+                .filter(|m| !from_us(m.from.as_ref(), us))
                 .filter_map(|m| normalize(m, &cid)),
         );
     }
     Ok(out)
 }
 
-fn from_owner(p: Option<&Party>, owner: &str) -> bool {
-    p.and_then(|p| p.id.as_deref()) == Some(owner)
+fn from_us(p: Option<&Party>, us: Us<'_>) -> bool {
+    let id = p.and_then(|p| p.id.as_deref());
+    id == Some(us.page) || id == Some(us.me)
 }
 
 /// A customer's message as an item (attachment-only messages say so).
@@ -110,7 +118,7 @@ pub async fn thread(g: &Graph, id: &str, platform: &str) -> Result<Vec<ThreadEnt
 /// Our message already in the conversation (a crash after sending) is returned, not resent.
 pub async fn reply(
     g: &Graph,
-    owner: &str,
+    us: Us<'_>,
     platform: &str,
     req: &ReplyRequest,
 ) -> Result<SentReply, ChannelError> {
@@ -129,7 +137,7 @@ pub async fn reply(
             "the 7-day reply window of this message has closed; take it offline".into(),
         ));
     }
-    if let Some(sent) = already_sent(g, owner, n, req).await? {
+    if let Some(sent) = already_sent(g, us, n, req).await? {
         return Ok(sent);
     }
     let recipient = serde_json::json!({ "id": recipient }).to_string();
@@ -145,7 +153,7 @@ pub async fn reply(
         }
         _ => form.push(("messaging_type", "RESPONSE")),
     }
-    let body = g.post(&format!("{owner}/messages"), &form, n).await?;
+    let body = g.post(&format!("{}/messages", us.page), &form, n).await?;
     let c: Created =
         super::graph::decode(&body, "the sent message").map_err(ChannelError::Malformed)?;
     let id = c
@@ -163,7 +171,7 @@ pub async fn reply(
 /// newest page.
 async fn already_sent(
     g: &Graph,
-    owner: &str,
+    us: Us<'_>,
     need: &str,
     req: &ReplyRequest,
 ) -> Result<Option<SentReply>, ChannelError> {
@@ -178,7 +186,7 @@ async fn already_sent(
         .data
         .into_iter()
         .find(|m| {
-            from_owner(m.from.as_ref(), owner)
+            from_us(m.from.as_ref(), us)
                 && m.message.as_deref() == Some(req.text.as_str())
                 && super::since_queued(m.created_time, req.queued_at)
         })

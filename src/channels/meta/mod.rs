@@ -41,8 +41,9 @@ pub struct MetaChannel {
     kind: ChannelKind,
     /// The Page id or the Instagram user id: the owner of posts, conversations, replies.
     owner: String,
-    /// Poll direct messages too (a token without the messaging permission can turn it off).
-    messages: bool,
+    /// The Page whose conversations hold the account's DMs: the Page itself on Facebook, the
+    /// linked Page on Instagram (none: no DMs).
+    inbox_page: Option<String>,
 }
 
 impl MetaChannel {
@@ -63,7 +64,22 @@ impl MetaChannel {
             g: Graph::new(api_url, token, timeout, network)?,
             kind,
             owner: owner.to_string(),
-            messages: true,
+            inbox_page: (kind == ChannelKind::Facebook).then(|| owner.to_string()),
+        })
+    }
+
+    /// DMs of an Instagram account go through the conversations of its linked Page.
+    pub fn with_inbox_page(mut self, page: Option<&str>) -> MetaChannel {
+        if let Some(p) = page {
+            self.inbox_page = Some(p.to_string());
+        }
+        self
+    }
+
+    fn us(&self) -> Option<inbox::Us<'_>> {
+        Some(inbox::Us {
+            page: self.inbox_page.as_deref()?,
+            me: &self.owner,
         })
     }
 
@@ -89,8 +105,8 @@ impl MetaChannel {
             }
             _ => facebook::poll(&self.g, &self.owner, cur.seen).await?,
         };
-        if self.messages {
-            items.extend(inbox::poll(&self.g, &self.owner, self.platform(), cur.seen).await?);
+        if let Some(us) = self.us() {
+            items.extend(inbox::poll(&self.g, us, self.platform(), cur.seen).await?);
         }
         // Next time, what changed since this poll began (a minute of slack for clock skew).
         cur.seen = Some(minus_a_minute(started));
@@ -116,7 +132,12 @@ impl MetaChannel {
     async fn do_reply(&self, req: &ReplyRequest) -> Result<SentReply, ChannelError> {
         match (req.visibility, self.kind) {
             (Visibility::Direct, _) => {
-                inbox::reply(&self.g, &self.owner, self.platform(), req).await
+                let us = self.us().ok_or_else(|| {
+                    ChannelError::Unsupported(
+                        "direct messages need the linked Page (`page_id` in the account)".into(),
+                    )
+                })?;
+                inbox::reply(&self.g, us, self.platform(), req).await
             }
             (_, ChannelKind::Instagram) => instagram::reply(&self.g, &self.owner, req).await,
             _ => facebook::reply(&self.g, &self.owner, req).await,
