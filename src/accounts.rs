@@ -10,6 +10,8 @@ use crate::channels::bluesky::{BlueskyChannel, BlueskyOptions, DEFAULT_SERVICE};
 use crate::channels::demo::{Clock, DemoChannel};
 use crate::channels::feed::FeedChannel;
 use crate::channels::mastodon::{MastodonChannel, MastodonOptions};
+use crate::channels::meta::MetaChannel;
+use crate::channels::meta::client::DEFAULT_API_URL;
 use crate::config::AccountConfig;
 use crate::model::ChannelKind;
 use crate::secrets::{Secrets, run_secret_command_within};
@@ -73,6 +75,19 @@ pub fn open_channel(
                 .map_err(|e| format!("account {name:?}: {e}"))?;
             Ok(Arc::new(ch))
         }
+        ChannelKind::Facebook | ChannelKind::Instagram => {
+            let owner = match cfg.channel {
+                ChannelKind::Facebook => cfg.page_id.as_deref(),
+                _ => cfg.ig_user_id.as_deref(),
+            }
+            .ok_or_else(|| format!("account {name:?} has no page_id / ig_user_id"))?;
+            let api = cfg.api_url.as_deref().unwrap_or(DEFAULT_API_URL);
+            let token = token(name, cfg, secrets)?;
+            let ch = MetaChannel::new(cfg.channel, api, owner, token, cfg.timeout())
+                .map_err(|e| format!("account {name:?}: {e}"))?
+                .with_inbox_page(cfg.page_id.as_deref());
+            Ok(Arc::new(ch))
+        }
     }
 }
 
@@ -113,7 +128,12 @@ pub fn token(name: &str, cfg: &AccountConfig, secrets: &Secrets) -> Result<Strin
         .map_err(|e| e.to_string());
     }
     secrets.get(name, "token").map(String::from).ok_or_else(|| {
-        format!("account {name:?} has no token: run `tinbox account add mastodon --instance URL --name {name}` or set token_cmd")
+        let add = match cfg.channel {
+            ChannelKind::Facebook => "facebook --page-id ID --token-stdin",
+            ChannelKind::Instagram => "instagram --ig-user-id ID --token-stdin",
+            _ => "mastodon --instance URL",
+        };
+        format!("account {name:?} has no token: run `tinbox account add {add} --name {name}` or set token_cmd")
     })
 }
 

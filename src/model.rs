@@ -78,12 +78,19 @@ macro_rules! string_enum {
 
 string_enum!(
     /// The kind of network an account is on.
-    ChannelKind { Mastodon => "mastodon", Bluesky => "bluesky", Feed => "feed", Demo => "demo" }
+    ChannelKind {
+        Mastodon => "mastodon", Bluesky => "bluesky", Feed => "feed", Demo => "demo",
+        Facebook => "facebook", Instagram => "instagram"
+    }
 );
 
 string_enum!(
     /// What an inbound item is.
-    Kind { Mention => "mention", Reply => "reply", Quote => "quote", Dm => "dm", Entry => "entry" }
+    Kind {
+        Mention => "mention", Reply => "reply", Quote => "quote", Dm => "dm", Entry => "entry",
+        /// A public comment on one of our posts (Facebook, Instagram).
+        Comment => "comment"
+    }
 );
 
 string_enum!(

@@ -9,6 +9,7 @@ pub mod demo;
 pub mod feed;
 pub mod lenient;
 pub mod mastodon;
+pub mod meta;
 pub mod net;
 pub mod poller;
 

@@ -37,9 +37,12 @@ async fn add(
     if args.channel == "bluesky" {
         return super::account_bluesky::add(args, paths, config, input, out).await;
     }
+    if args.channel == "facebook" || args.channel == "instagram" {
+        return super::account_meta::add(args, paths, config, input, out).await;
+    }
     if args.channel != "mastodon" {
         bail!(
-            "tinbox cannot add {:?} accounts: the channels are mastodon, bluesky and feed",
+            "tinbox cannot add {:?} accounts: the channels are mastodon, bluesky, feed, facebook and instagram",
             args.channel
         );
     }

@@ -16,6 +16,7 @@ pub fn item(
     now: Timestamp,
 ) -> Value {
     let t = policies.timer(item, now);
+    let window = crate::channels::meta::window::of(item, now);
     json!({
         "id": item.id.to_string(),
         "account": item.account,
@@ -37,6 +38,8 @@ pub fn item(
             "target": t.target.as_str(),
             "elapsed_s": t.elapsed_s,
             "due_at": t.due_at.map(|d| d.to_string()),
+            // Meta's DM reply window (Facebook, Instagram): when the last reply may go out.
+            "window_closes_at": window.map(|w| w.deadline().to_string()),
         },
         "follow_up": follow_up.map(follow_up_json),
     })

@@ -2,6 +2,7 @@
 
 pub mod account;
 mod account_bluesky;
+mod account_meta;
 mod config_file;
 pub mod db;
 pub mod followup;
@@ -220,6 +221,8 @@ pub struct ReplyArgs {
 }
 
 #[derive(Debug, Subcommand)]
+// Parsed once per run: the size of the `add` arguments does not matter.
+#[allow(clippy::large_enum_variant)]
 pub enum AccountCommand {
     /// Connect an account (Mastodon: OAuth in the terminal or --token-stdin; Bluesky: an app password).
     Add(AccountAddArgs),
@@ -236,7 +239,7 @@ pub enum AccountCommand {
 
 #[derive(Debug, Args)]
 pub struct AccountAddArgs {
-    /// mastodon, bluesky or feed.
+    /// mastodon, bluesky, feed, facebook or instagram.
     pub channel: String,
     /// For a feed: its address (RSS, Atom or JSON Feed).
     pub url: Option<String>,
@@ -261,6 +264,16 @@ pub struct AccountAddArgs {
     /// For Bluesky: read the app password from standard input (for scripts).
     #[arg(long)]
     pub password_stdin: bool,
+    /// For Facebook: the Page's id (for Instagram: the linked Page, for direct messages).
+    #[arg(long)]
+    pub page_id: Option<String>,
+    /// For Instagram: the professional account's id.
+    #[arg(long)]
+    pub ig_user_id: Option<String>,
+    /// For Facebook and Instagram: the versioned Graph API base (default
+    /// https://graph.facebook.com/v21.0).
+    #[arg(long)]
+    pub api_url: Option<String>,
 }
 
 #[derive(Debug, Args)]

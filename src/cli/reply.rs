@@ -114,6 +114,8 @@ pub async fn run(
             );
         }
     }
+    // Meta refuses a DM after its reply window: say so before anything is queued or sent.
+    crate::channels::meta::window::check(&item, clock()).map_err(anyhow::Error::msg)?;
     let who = if item.author.name.is_empty() {
         item.author.handle.clone()
     } else {

@@ -29,6 +29,12 @@ pub(super) struct RawAccount {
     notifications: Option<Vec<String>>,
     /// Bluesky: languages of replies (default: from LANG).
     langs: Option<Vec<String>>,
+    /// Facebook: the Page id; Instagram: the linked Page, for DMs.
+    page_id: Option<String>,
+    /// Instagram: the professional account id.
+    ig_user_id: Option<String>,
+    /// Facebook, Instagram: the versioned Graph base URL.
+    api_url: Option<S<String>>,
 }
 
 pub(super) fn account(
@@ -90,7 +96,26 @@ pub(super) fn account(
         (
             "token_cmd",
             a.token_cmd.is_some(),
-            &[ChannelKind::Mastodon][..],
+            &[
+                ChannelKind::Mastodon,
+                ChannelKind::Facebook,
+                ChannelKind::Instagram,
+            ][..],
+        ),
+        (
+            "page_id",
+            a.page_id.is_some(),
+            &[ChannelKind::Facebook, ChannelKind::Instagram][..],
+        ),
+        (
+            "ig_user_id",
+            a.ig_user_id.is_some(),
+            &[ChannelKind::Instagram][..],
+        ),
+        (
+            "api_url",
+            a.api_url.is_some(),
+            &[ChannelKind::Facebook, ChannelKind::Instagram][..],
         ),
         ("service", a.service.is_some(), &[ChannelKind::Bluesky][..]),
         ("handle", a.handle.is_some(), &[ChannelKind::Bluesky][..]),
@@ -118,7 +143,11 @@ pub(super) fn account(
             acc.span().start,
             format!(
                 "{key}: `{field}` is for {} accounts; this one is {}",
-                owners.join(" and "),
+                match owners.split_last() {
+                    Some((last, rest)) if !rest.is_empty() =>
+                        format!("{} and {last}", rest.join(", ")),
+                    _ => owners.join(""),
+                },
                 channel.as_str()
             ),
         ));
@@ -127,12 +156,15 @@ pub(super) fn account(
         ChannelKind::Mastodon => require("instance", a.instance.is_some())?,
         ChannelKind::Bluesky => require("handle", a.handle.is_some())?,
         ChannelKind::Feed => require("url", a.url.is_some())?,
+        ChannelKind::Facebook => require("page_id", a.page_id.is_some())?,
+        ChannelKind::Instagram => require("ig_user_id", a.ig_user_id.is_some())?,
         ChannelKind::Demo => {}
     }
     for (field, v) in [
         ("instance", &a.instance),
         ("service", &a.service),
         ("url", &a.url),
+        ("api_url", &a.api_url),
     ] {
         if let Some(u) = v {
             check_url(u.get_ref()).map_err(|e| cx.bad(u, &format!("{key}.{field}"), e))?;
@@ -164,5 +196,11 @@ pub(super) fn account(
         }),
         langs: a.langs.clone(),
         backfill_s: 0,
+        page_id: a.page_id.clone(),
+        ig_user_id: a.ig_user_id.clone(),
+        api_url: a
+            .api_url
+            .as_ref()
+            .map(|s| s.get_ref().trim_end_matches('/').to_string()),
     })
 }

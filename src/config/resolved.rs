@@ -114,6 +114,12 @@ pub struct AccountConfig {
     pub langs: Option<Vec<String>>,
     /// The config's `backfill` window in seconds (0: "all"), for the first sync.
     pub backfill_s: i64,
+    /// Facebook: the Page's id; Instagram: the linked Page (its conversations hold the DMs).
+    pub page_id: Option<String>,
+    /// Instagram: the professional account's id.
+    pub ig_user_id: Option<String>,
+    /// Facebook and Instagram: the versioned Graph base (default graph.facebook.com).
+    pub api_url: Option<String>,
 }
 
 impl AccountConfig {
@@ -138,6 +144,9 @@ impl AccountConfig {
             notifications: Vec::new(),
             langs: None,
             backfill_s: 24 * 3600,
+            page_id: None,
+            ig_user_id: None,
+            api_url: None,
         }
     }
 

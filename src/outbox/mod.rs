@@ -67,19 +67,26 @@ pub async fn attempt(
 ) -> Result<Option<OutboxEvent>, StoreError> {
     let (oid, item_id) = (entry.id, entry.item);
     let item = store.call(move |s| s.item(item_id)).await?;
-    let Some(channel) = channels.get(&item.account) else {
-        let error = format!("account {} is not connected", item.account);
-        let (e2, now) = (error.clone(), clock());
-        store
-            .call(move |s| s.outbox_mark_failed(oid, &e2, now))
-            .await?;
-        return Ok(Some(OutboxEvent::Failed {
-            entry: oid,
-            item: item_id,
-            error,
-        }));
-    };
     let now = clock();
+    // A Facebook or Instagram DM past Meta's reply window fails here, before any network call.
+    let usable = match channels.get(&item.account) {
+        None => Err(format!("account {} is not connected", item.account)),
+        Some(c) => crate::channels::meta::window::check(&item, now).map(|()| c),
+    };
+    let channel = match usable {
+        Ok(c) => c,
+        Err(error) => {
+            let e2 = error.clone();
+            store
+                .call(move |s| s.outbox_mark_failed(oid, &e2, now))
+                .await?;
+            return Ok(Some(OutboxEvent::Failed {
+                entry: oid,
+                item: item_id,
+                error,
+            }));
+        }
+    };
     if !store.call(move |s| s.outbox_mark_sending(oid, now)).await? {
         return Ok(None);
     }

@@ -174,6 +174,17 @@ pub fn lines<'a>(
             theme.style(timer_role(t.state)),
         ),
     ];
+    // Meta's reply window for a Facebook or Instagram DM.
+    if let Some(w) = crate::channels::meta::window::of(item, now) {
+        let role = match w {
+            crate::channels::meta::window::Window::Standard { .. } => Role::Muted,
+            _ => Role::SlaWarn,
+        };
+        lines.push(Line::styled(
+            crate::channels::meta::window::describe(w, now),
+            theme.style(role),
+        ));
+    }
     if let Some(who) = state.claims.get(&item.id) {
         let verb = if who.len() == 1 { "is" } else { "are" };
         lines.push(Line::styled(

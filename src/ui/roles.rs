@@ -11,6 +11,8 @@ pub fn channel_role(c: ChannelKind) -> Role {
         ChannelKind::Bluesky => Role::ChannelBluesky,
         ChannelKind::Feed => Role::ChannelFeed,
         ChannelKind::Demo => Role::ChannelDemo,
+        // No theme role of their own yet: every channel marker is muted alike.
+        ChannelKind::Facebook | ChannelKind::Instagram => Role::ChannelFeed,
     }
 }
 

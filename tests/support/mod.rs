@@ -83,6 +83,7 @@ pub fn stdout(o: &Output) -> String {
 }
 
 pub mod bsky_lab;
+pub mod fake_graph;
 pub mod fake_mastodon;
 pub mod http;
 pub mod pty;
