@@ -126,6 +126,7 @@ pub fn reply_to(row: &ItemRow) -> String {
         Kind::Quote => "quote",
         Kind::Dm => "DM",
         Kind::Entry => "feed entry",
+        Kind::Comment => "comment",
     };
     let audience = match row.visibility {
         // A reply never widens the audience: say so where it matters most.
