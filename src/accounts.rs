@@ -73,6 +73,9 @@ pub fn open_channel(
                 .map_err(|e| format!("account {name:?}: {e}"))?;
             Ok(Arc::new(ch))
         }
+        ChannelKind::Email => Err(format!(
+            "account {name:?}: email accounts are not wired yet"
+        )),
     }
 }
 

@@ -61,12 +61,12 @@ macro_rules! string_enum {
 
 string_enum!(
     /// The kind of network an account is on.
-    ChannelKind { Mastodon => "mastodon", Bluesky => "bluesky", Feed => "feed", Demo => "demo" }
+    ChannelKind { Mastodon => "mastodon", Bluesky => "bluesky", Feed => "feed", Demo => "demo", Email => "email" }
 );
 
 string_enum!(
     /// What an inbound item is.
-    Kind { Mention => "mention", Reply => "reply", Quote => "quote", Dm => "dm", Entry => "entry" }
+    Kind { Mention => "mention", Reply => "reply", Quote => "quote", Dm => "dm", Entry => "entry", Email => "email" }
 );
 
 string_enum!(

@@ -6,6 +6,7 @@
 
 pub mod bluesky;
 pub mod demo;
+pub mod email;
 pub mod feed;
 pub mod lenient;
 pub mod mastodon;

@@ -127,7 +127,7 @@ pub(super) fn account(
         ChannelKind::Mastodon => require("instance", a.instance.is_some())?,
         ChannelKind::Bluesky => require("handle", a.handle.is_some())?,
         ChannelKind::Feed => require("url", a.url.is_some())?,
-        ChannelKind::Demo => {}
+        ChannelKind::Demo | ChannelKind::Email => {}
     }
     for (field, v) in [
         ("instance", &a.instance),
