@@ -34,12 +34,15 @@ async fn add(
     if args.channel == "feed" {
         return add_feed(args, paths, config, out).await;
     }
+    if args.channel == "email" {
+        return super::account_email::add(args, paths, config, input, out).await;
+    }
     if args.channel == "bluesky" {
         return super::account_bluesky::add(args, paths, config, input, out).await;
     }
     if args.channel != "mastodon" {
         bail!(
-            "tinbox cannot add {:?} accounts: the channels are mastodon, bluesky and feed",
+            "tinbox cannot add {:?} accounts: the channels are mastodon, bluesky, email and feed",
             args.channel
         );
     }

@@ -104,7 +104,7 @@ pub async fn add(
 }
 
 /// Read a line from the terminal without echoing it.
-fn read_hidden(out: &mut dyn Write, prompt: &str) -> Result<String> {
+pub(super) fn read_hidden(out: &mut dyn Write, prompt: &str) -> Result<String> {
     use crossterm::event::{Event, KeyCode, KeyEventKind, KeyModifiers, read};
     use crossterm::terminal::{disable_raw_mode, enable_raw_mode};
     write!(out, "{prompt}")?;

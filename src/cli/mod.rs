@@ -2,6 +2,7 @@
 
 pub mod account;
 mod account_bluesky;
+mod account_email;
 mod config_file;
 pub mod db;
 pub mod followup;
@@ -202,6 +203,8 @@ pub struct ReplyArgs {
 }
 
 #[derive(Debug, Subcommand)]
+// Parsed once per run: the size of the `add` variant costs nothing worth a box.
+#[allow(clippy::large_enum_variant)]
 pub enum AccountCommand {
     /// Connect an account (Mastodon: OAuth in the terminal or --token-stdin; Bluesky: an app password).
     Add(AccountAddArgs),
@@ -218,7 +221,7 @@ pub enum AccountCommand {
 
 #[derive(Debug, Args)]
 pub struct AccountAddArgs {
-    /// mastodon, bluesky or feed.
+    /// mastodon, bluesky, email or feed.
     pub channel: String,
     /// For a feed: its address (RSS, Atom or JSON Feed).
     pub url: Option<String>,
@@ -240,9 +243,24 @@ pub struct AccountAddArgs {
     /// For Bluesky: where to log in (default https://bsky.social; or your own PDS).
     #[arg(long)]
     pub service: Option<String>,
-    /// For Bluesky: read the app password from standard input (for scripts).
+    /// For Bluesky and email: read the password from standard input (for scripts).
     #[arg(long)]
     pub password_stdin: bool,
+    /// For email: the support address, e.g. support@brand.example.
+    #[arg(long)]
+    pub address: Option<String>,
+    /// For email: the IMAP server, imaps://host (or imap://host with STARTTLS).
+    #[arg(long)]
+    pub imap: Option<String>,
+    /// For email: the SMTP submission server, smtps://host (or smtp://host with STARTTLS).
+    #[arg(long)]
+    pub smtp: Option<String>,
+    /// For email: the login name (default: the address).
+    #[arg(long)]
+    pub login: Option<String>,
+    /// For email: a private CA (PEM) the servers' certificates are checked against.
+    #[arg(long)]
+    pub ca_file: Option<String>,
 }
 
 #[derive(Debug, Args)]

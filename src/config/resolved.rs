@@ -114,6 +114,29 @@ pub struct AccountConfig {
     pub langs: Option<Vec<String>>,
     /// The config's `backfill` window in seconds (0: "all"), for the first sync.
     pub backfill_s: i64,
+    /// Email: the mailbox's servers and folders (`None` on other channels).
+    pub email: Option<EmailSettings>,
+}
+
+/// An email account's `[accounts.NAME]` keys, resolved with their defaults.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmailSettings {
+    /// The support address: replies go out from it.
+    pub address: String,
+    /// `imaps://host[:993]`, or `imap://host[:143]` with STARTTLS (clear text only to loopback).
+    pub imap: String,
+    /// `smtps://host[:465]`, or `smtp://host[:587]` submission with STARTTLS.
+    pub smtp: String,
+    /// The login name (default: the address).
+    pub login: String,
+    /// A private CA (PEM) to trust besides the system's roots.
+    pub ca_file: Option<String>,
+    /// Folders polled (default INBOX).
+    pub folders: Vec<String>,
+    /// Where replies are filed (default: the `\Sent` special-use folder, else "Sent").
+    pub sent_folder: Option<String>,
+    /// Mark polled mail `\Seen` (default false: tinbox never changes what the mailbox shows).
+    pub mark_seen: bool,
 }
 
 impl AccountConfig {
@@ -138,6 +161,7 @@ impl AccountConfig {
             notifications: Vec::new(),
             langs: None,
             backfill_s: 24 * 3600,
+            email: None,
         }
     }
 

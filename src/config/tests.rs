@@ -311,5 +311,8 @@ fn a_key_of_another_channel_is_named() {
     let e = err(
         "[accounts.b]\nchannel = \"bluesky\"\nhandle = \"b.example\"\ntoken_cmd = \"pass x\"\n",
     );
-    assert!(e.contains("`token_cmd` is for mastodon accounts"), "{e}");
+    assert!(
+        e.contains("`token_cmd` is for mastodon and email accounts"),
+        "{e}"
+    );
 }

@@ -22,3 +22,25 @@ fn is_loopback(u: &reqwest::Url) -> bool {
         None => false,
     }
 }
+
+/// A mail server's URL: one of `schemes` (`imaps`/`imap`, `smtps`/`smtp`) and a host. The
+/// clear-text schemes mean STARTTLS, required, except to loopback (see the email channel).
+pub fn check_mail_url(url: &str, schemes: &[&str]) -> Result<(), String> {
+    let u = reqwest::Url::parse(url).map_err(|e| format!("{url:?} is not a URL: {e}"))?;
+    if !schemes.contains(&u.scheme()) {
+        return Err(format!(
+            "{url:?}: unsupported scheme {:?}; use {}",
+            u.scheme(),
+            schemes.join(":// or ") + "://"
+        ));
+    }
+    if u.host().is_none() {
+        return Err(format!("{url:?} names no host"));
+    }
+    Ok(())
+}
+
+/// The URL's host is this machine.
+pub fn is_loopback_url(url: &str) -> bool {
+    reqwest::Url::parse(url).is_ok_and(|u| is_loopback(&u))
+}

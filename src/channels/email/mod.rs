@@ -1,11 +1,16 @@
 //! Email: a support mailbox read over IMAP and answered over SMTP submission.
 
+pub mod channel;
 pub mod fold;
+pub mod imap;
 pub mod parse;
+pub mod smtp;
+pub mod tls;
 
 use jiff::Timestamp;
 
 use crate::model::{Author, IncomingItem, Kind, Visibility};
+pub use channel::{EmailChannel, EmailOptions, SecretSource};
 use parse::ParsedMail;
 
 /// The tag automatic mail (auto-replies, bounces, bulk, receipts) arrives with.
