@@ -77,9 +77,10 @@ pub fn open_channel(
                 .map_err(|e| format!("account {name:?}: {e}"))?;
             Ok(Arc::new(ch))
         }
-        ChannelKind::Email => Err(format!(
-            "account {name:?}: email accounts are not wired yet"
-        )),
+        ChannelKind::Email => {
+            let ch = email_channel(name, cfg, secrets.path())?;
+            Ok(Arc::new(ch))
+        }
     }
 }
 
