@@ -127,3 +127,21 @@ pub fn tls_error(host: &str, e: &std::io::Error) -> ChannelError {
         ChannelError::Network(format!("TLS with {host}: {text}"))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn schemes_ports_and_clear_text_only_to_loopback() {
+        let ep = |u: &str| Endpoint::parse(u).expect(u);
+        assert_eq!(ep("imaps://imap.example.com").port, 993);
+        assert_eq!(ep("smtps://smtp.example.com").security, Security::Implicit);
+        assert_eq!(ep("imap://imap.example.com").security, Security::StartTls);
+        assert_eq!(ep("smtp://smtp.example.com:2525").port, 2525);
+        assert_eq!(ep("imap://127.0.0.1:1143").security, Security::Plain);
+        assert_eq!(ep("smtp://localhost").security, Security::Plain);
+        assert_eq!(ep("smtp://[::1]:25").security, Security::Plain);
+        assert!(Endpoint::parse("http://mail.example.com").is_err());
+    }
+}
