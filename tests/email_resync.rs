@@ -1,5 +1,6 @@
-//! A folder renumbered by the server (a new UIDVALIDITY) is read again without losing or
-//! doubling anything. Needs the mail lab (`MAIL_LAB_USER_SCRIPT`), else says it is skipped.
+//! Polling on the mail lab: a folder renumbered by the server (a new UIDVALIDITY) is read
+//! again without losing or doubling anything; automatic mail arrives tagged `noise` and
+//! set aside. Needs the mail lab (`MAIL_LAB_USER_SCRIPT`), else says it is skipped.
 
 mod support;
 
@@ -48,6 +49,31 @@ async fn fill(lab: &Lab, user: &str, folder: &str, ns: &[u32], fresh: bool) -> u
     let (validity, _) = imap::select(&mut s, folder).await.expect("select");
     let _ = s.logout().await;
     validity
+}
+
+fn connect(lab: &Lab, brand: &str) -> Sandbox {
+    let sb = Sandbox::new();
+    let out = sb.run_with_stdin(
+        &[
+            "account",
+            "add",
+            "email",
+            "--address",
+            brand,
+            "--imap",
+            &lab.imaps,
+            "--smtp",
+            &lab.smtps,
+            "--ca-file",
+            &lab.ca_file,
+            "--name",
+            "support",
+            "--password-stdin",
+        ],
+        &format!("{PASSWORD}\n"),
+    );
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+    sb
 }
 
 fn remote_ids(sb: &Sandbox) -> Vec<String> {
@@ -118,4 +144,35 @@ fn a_new_uidvalidity_rereads_the_folder_without_duplicates() {
     // And polling goes on from the new cursor.
     rt.block_on(fill(&lab, &brand, "Support", &[4], false));
     assert_eq!(remote_ids(&sb).len(), 4);
+}
+
+#[test]
+fn an_out_of_office_reply_is_noise_and_never_waits() {
+    let lab = mail_lab_or_skip!();
+    let brand = lab.new_user("brand", "brand.test");
+    let sb = connect(&lab, &brand);
+    let auto = format!(
+        "From: kim@customer.test\r\nTo: {brand}\r\nSubject: Out of office\r\nAuto-Submitted: auto-replied\r\nMessage-ID: <ooo-{}@customer.test>\r\n\r\nBack on Monday.\r\n",
+        std::process::id()
+    );
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    rt.block_on(async {
+        let mut s = login(&lab, &brand).await;
+        imap::append(&mut s, "INBOX", auto.as_bytes())
+            .await
+            .expect("append");
+        let _ = s.logout().await;
+    });
+    assert_eq!(remote_ids(&sb).len(), 1);
+    let out = sb.run(&["list", "--json", "--all"]);
+    let items: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("json");
+    let item = &items[0];
+    assert_eq!(item["kind"], "email");
+    assert_eq!(item["tags"], serde_json::json!(["noise"]));
+    assert_eq!(item["status"], "ignored");
+    // Not in the open inbox.
+    assert!(sb.items().is_empty());
 }
