@@ -4,38 +4,15 @@
 
 mod support;
 
-use std::time::Duration;
-
-use support::mail_lab::{PASSWORD, wait_for};
+use support::mail_lab::wait_item;
 use support::pty::PtyApp;
-use support::{Sandbox, stderr, stdout};
 
 #[test]
 fn a_mail_is_answered_from_the_composer() {
     let lab = mail_lab_or_skip!();
     let brand = lab.new_user("brand", "brand.test");
     let cust = lab.new_user("kim", "customer.test");
-    let sb = Sandbox::new();
-    let out = sb.run_with_stdin(
-        &[
-            "account",
-            "add",
-            "email",
-            "--address",
-            &brand,
-            "--imap",
-            &lab.imaps,
-            "--smtp",
-            &lab.smtps,
-            "--ca-file",
-            &lab.ca_file,
-            "--name",
-            "support",
-            "--password-stdin",
-        ],
-        &format!("{PASSWORD}\n"),
-    );
-    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+    let sb = lab.connect(&brand, &lab.smtps);
     let first = lab.send(
         &cust,
         &brand,
@@ -43,12 +20,7 @@ fn a_mail_is_answered_from_the_composer() {
         "I ordered an M.",
         &[],
     );
-    wait_for("the mail as an item", Duration::from_secs(30), || {
-        assert!(sb.run(&["sync", "--once"]).status.success());
-        sb.items()
-            .into_iter()
-            .find(|i| i["remote_id"] == first.as_str())
-    });
+    wait_item(&sb, &first);
 
     let envs = vec![
         ("TINBOX_CONFIG_DIR", sb.config_dir().display().to_string()),
@@ -67,10 +39,7 @@ fn a_mail_is_answered_from_the_composer() {
     app.send("q");
     assert!(app.wait_exit());
 
-    let inbox = wait_for("the reply", Duration::from_secs(30), || {
-        let m = lab.mailbox(&cust, "INBOX");
-        (!m.is_empty()).then_some(m)
-    });
+    let inbox = lab.wait_mailbox(&cust, "INBOX");
     assert_eq!(inbox.len(), 1);
     assert_eq!(inbox[0].subject, "Re: Wrong size delivered");
     assert_eq!(inbox[0].in_reply_to.as_deref(), Some(first.as_str()));

@@ -9,12 +9,9 @@ use std::net::{Shutdown, TcpListener, TcpStream};
 use std::process::Stdio;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, mpsc};
-use std::time::Duration;
 
-use support::mail_lab::{Lab, PASSWORD, wait_for};
+use support::mail_lab::{WAIT, wait_item};
 use support::{Sandbox, stderr, stdout};
-
-const WAIT: Duration = Duration::from_secs(30);
 
 /// A loopback SMTP proxy in front of the lab's submission port. The first connection that
 /// reaches the DATA phase is held there: the command goes through, the message never does,
@@ -78,39 +75,11 @@ fn lab_port(var: &str, default: u16) -> u16 {
         .unwrap_or(default)
 }
 
-fn connect(lab: &Lab, brand: &str, smtp: &str) -> Sandbox {
-    let sb = Sandbox::new();
-    let out = sb.run_with_stdin(
-        &[
-            "account",
-            "add",
-            "email",
-            "--address",
-            brand,
-            "--imap",
-            &lab.imaps,
-            "--smtp",
-            smtp,
-            "--ca-file",
-            &lab.ca_file,
-            "--name",
-            "support",
-            "--password-stdin",
-        ],
-        &format!("{PASSWORD}\n"),
-    );
-    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
-    sb
-}
-
 fn item_id(sb: &Sandbox, remote: &str) -> String {
-    wait_for("the mail as an item", WAIT, || {
-        assert!(sb.run(&["sync", "--once"]).status.success());
-        sb.items()
-            .into_iter()
-            .find(|i| i["remote_id"] == remote)
-            .and_then(|i| i["id"].as_str().map(String::from))
-    })
+    wait_item(sb, remote)["id"]
+        .as_str()
+        .expect("id")
+        .to_string()
 }
 
 #[test]
@@ -119,7 +88,7 @@ fn sigkill_in_the_data_phase_then_restart_delivers_exactly_once() {
     let brand = lab.new_user("brand", "brand.test");
     let cust = lab.new_user("kim", "customer.test");
     let proxy = holding_proxy(lab_port("MAIL_LAB_SUBMISSION_PORT", 1587));
-    let sb = connect(&lab, &brand, &format!("smtp://127.0.0.1:{}", proxy.port));
+    let sb = lab.connect(&brand, &format!("smtp://127.0.0.1:{}", proxy.port));
     let first = lab.send(&cust, &brand, "Charged twice", "Please refund one.", &[]);
     let id = item_id(&sb, &first);
 
@@ -146,10 +115,7 @@ fn sigkill_in_the_data_phase_then_restart_delivers_exactly_once() {
         "{}",
         stdout(&out)
     );
-    let inbox = wait_for("the reply in the customer's INBOX", WAIT, || {
-        let m = lab.mailbox(&cust, "INBOX");
-        (!m.is_empty()).then_some(m)
-    });
+    let inbox = lab.wait_mailbox(&cust, "INBOX");
     // Another sync and a look again: still one (Postfix delivers within tens of ms).
     assert!(!stdout(&sb.run(&["sync", "--once"])).contains("outbox:"));
     assert_eq!(inbox.len(), 1);
@@ -163,7 +129,7 @@ fn a_reply_already_in_sent_is_not_sent_again() {
     let lab = mail_lab_or_skip!();
     let brand = lab.new_user("brand", "brand.test");
     let cust = lab.new_user("kim", "customer.test");
-    let sb = connect(&lab, &brand, &lab.smtps);
+    let sb = lab.connect(&brand, &lab.smtps);
     let first = lab.send(&cust, &brand, "Where is my order", "It is late.", &[]);
     item_id(&sb, &first);
 
@@ -197,10 +163,7 @@ fn a_reply_already_in_sent_is_not_sent_again() {
             brand.split('@').nth(1).expect("domain")
         )
     );
-    let inbox = wait_for("the reply", WAIT, || {
-        let m = lab.mailbox(&cust, "INBOX");
-        (!m.is_empty()).then_some(m)
-    });
+    let inbox = lab.wait_mailbox(&cust, "INBOX");
     assert_eq!(inbox.len(), 1);
     // APPEND is done when send_reply returns: a second send would show here for certain.
     assert_eq!(lab.mailbox(&brand, "Sent").len(), 1, "one copy in Sent");

@@ -4,61 +4,15 @@
 
 mod support;
 
-use std::time::Duration;
-
-use serde_json::Value;
-use support::mail_lab::{PASSWORD, wait_for};
-use support::{Sandbox, stderr, stdout};
-
-const WAIT: Duration = Duration::from_secs(30);
-
-/// A sandbox with `brand` connected through `tinbox account add email` (IMAPS and SMTPS,
-/// both checked against the lab's CA).
-fn connect(lab: &support::mail_lab::Lab, brand: &str) -> Sandbox {
-    let sb = Sandbox::new();
-    let out = sb.run_with_stdin(
-        &[
-            "account",
-            "add",
-            "email",
-            "--address",
-            brand,
-            "--imap",
-            &lab.imaps,
-            "--smtp",
-            &lab.smtps,
-            "--ca-file",
-            &lab.ca_file,
-            "--name",
-            "support",
-            "--password-stdin",
-        ],
-        &format!("{PASSWORD}\n"),
-    );
-    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
-    assert!(
-        stdout(&out).contains("Connected support"),
-        "{}",
-        stdout(&out)
-    );
-    sb
-}
-
-/// Sync until the message `id` is an item.
-fn wait_item(sb: &Sandbox, id: &str) -> Value {
-    wait_for(&format!("{id} in tinbox list"), WAIT, || {
-        let out = sb.run(&["sync", "--once"]);
-        assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
-        sb.items().into_iter().find(|i| i["remote_id"] == id)
-    })
-}
+use support::mail_lab::wait_item;
+use support::{stderr, stdout};
 
 #[test]
 fn a_customer_mail_is_answered_once_and_the_answer_joins_the_thread() {
     let lab = mail_lab_or_skip!();
     let brand = lab.new_user("brand", "brand.test");
     let cust = lab.new_user("kim", "customer.test");
-    let sb = connect(&lab, &brand);
+    let sb = lab.connect(&brand, &lab.smtps);
 
     // The customer writes: a non-ASCII subject and body (encoded words, quoted-printable).
     let subject = "Mühle kaputt — order #4411";
@@ -89,10 +43,7 @@ fn a_customer_mail_is_answered_once_and_the_answer_joins_the_thread() {
         "--yes",
     ]);
     assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
-    let inbox = wait_for("the reply in the customer's INBOX", WAIT, || {
-        let m = lab.mailbox(&cust, "INBOX");
-        (!m.is_empty()).then_some(m)
-    });
+    let inbox = lab.wait_mailbox(&cust, "INBOX");
     assert_eq!(inbox.len(), 1, "exactly one reply");
     let reply = &inbox[0];
     assert_eq!(reply.from_address, brand);

@@ -7,10 +7,8 @@ mod support;
 
 use std::path::Path;
 use std::process::Command;
-use std::time::Duration;
-
-use support::mail_lab::{PASSWORD, wait_for};
-use support::{Sandbox, stderr, stdout};
+use support::mail_lab::{WAIT, wait_for, wait_item};
+use support::{stderr, stdout};
 
 fn lab_script(name: &str) {
     let user = std::env::var("MAIL_LAB_USER_SCRIPT").expect("lab");
@@ -32,38 +30,12 @@ fn a_server_restart_loses_and_doubles_nothing() {
     let lab = mail_lab_or_skip!();
     let brand = lab.new_user("brand", "brand.test");
     let cust = lab.new_user("kim", "customer.test");
-    let sb = Sandbox::new();
-    let out = sb.run_with_stdin(
-        &[
-            "account",
-            "add",
-            "email",
-            "--address",
-            &brand,
-            "--imap",
-            &lab.imaps,
-            "--smtp",
-            &lab.smtps,
-            "--ca-file",
-            &lab.ca_file,
-            "--name",
-            "support",
-            "--password-stdin",
-        ],
-        &format!("{PASSWORD}\n"),
-    );
-    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
-    let wait = Duration::from_secs(30);
+    let sb = lab.connect(&brand, &lab.smtps);
     let first = lab.send(&cust, &brand, "First", "one", &[]);
-    wait_for("the first mail as an item", wait, || {
-        assert!(sb.run(&["sync", "--once"]).status.success());
-        sb.items()
-            .into_iter()
-            .find(|i| i["remote_id"] == first.as_str())
-    });
+    wait_item(&sb, &first);
     // A second mail is delivered, then the server goes down before tinbox polls again.
     let second = lab.send(&cust, &brand, "Second", "two", &[]);
-    wait_for("the second mail delivered", wait, || {
+    wait_for("the second mail delivered", WAIT, || {
         (lab.mailbox(&brand, "INBOX").len() == 2).then_some(())
     });
     lab_script("stop-mail-lab.sh");

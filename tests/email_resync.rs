@@ -51,31 +51,6 @@ async fn fill(lab: &Lab, user: &str, folder: &str, ns: &[u32], fresh: bool) -> u
     validity
 }
 
-fn connect(lab: &Lab, brand: &str) -> Sandbox {
-    let sb = Sandbox::new();
-    let out = sb.run_with_stdin(
-        &[
-            "account",
-            "add",
-            "email",
-            "--address",
-            brand,
-            "--imap",
-            &lab.imaps,
-            "--smtp",
-            &lab.smtps,
-            "--ca-file",
-            &lab.ca_file,
-            "--name",
-            "support",
-            "--password-stdin",
-        ],
-        &format!("{PASSWORD}\n"),
-    );
-    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
-    sb
-}
-
 fn remote_ids(sb: &Sandbox) -> Vec<String> {
     let out = sb.run(&["sync", "--once"]);
     assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
@@ -150,7 +125,7 @@ fn a_new_uidvalidity_rereads_the_folder_without_duplicates() {
 fn an_out_of_office_reply_is_noise_and_never_waits() {
     let lab = mail_lab_or_skip!();
     let brand = lab.new_user("brand", "brand.test");
-    let sb = connect(&lab, &brand);
+    let sb = lab.connect(&brand, &lab.smtps);
     let auto = format!(
         "From: kim@customer.test\r\nTo: {brand}\r\nSubject: Out of office\r\nAuto-Submitted: auto-replied\r\nMessage-ID: <ooo-{}@customer.test>\r\n\r\nBack on Monday.\r\n",
         std::process::id()

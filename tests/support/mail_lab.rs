@@ -3,7 +3,9 @@
 
 use std::process::Command;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use super::{Sandbox, stderr, stdout};
 
 use lettre::message::{Mailbox, Message, header::ContentType};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
@@ -152,14 +154,59 @@ fn rt() -> Arc<tokio::runtime::Runtime> {
     )
 }
 
-/// Poll `f` until it gives a value (the lab delivers asynchronously, in tens of ms).
-pub fn wait_for<T>(what: &str, timeout: Duration, mut f: impl FnMut() -> Option<T>) -> T {
-    let deadline = Instant::now() + timeout;
-    loop {
-        if let Some(v) = f() {
-            return v;
-        }
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(200));
+/// Poll until the condition holds (the lab delivers asynchronously, in tens of ms).
+pub use super::bsky_lab::wait_for;
+
+/// How long a test waits for the lab.
+pub const WAIT: Duration = Duration::from_secs(30);
+
+impl Lab {
+    /// A sandbox with `brand` connected by `tinbox account add email` as account `support`
+    /// (IMAPS and the given SMTP URL, checked against the lab's CA).
+    pub fn connect(&self, brand: &str, smtp: &str) -> Sandbox {
+        let sb = Sandbox::new();
+        let out = sb.run_with_stdin(
+            &[
+                "account",
+                "add",
+                "email",
+                "--address",
+                brand,
+                "--imap",
+                &self.imaps,
+                "--smtp",
+                smtp,
+                "--ca-file",
+                &self.ca_file,
+                "--name",
+                "support",
+                "--password-stdin",
+            ],
+            &format!("{PASSWORD}\n"),
+        );
+        assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+        assert!(
+            stdout(&out).contains("Connected support"),
+            "{}",
+            stdout(&out)
+        );
+        sb
     }
+
+    /// `user`'s `folder` once it holds something.
+    pub fn wait_mailbox(&self, user: &str, folder: &str) -> Vec<ParsedMail> {
+        wait_for(&format!("mail in {user}'s {folder}"), WAIT, || {
+            let m = self.mailbox(user, folder);
+            (!m.is_empty()).then_some(m)
+        })
+    }
+}
+
+/// Sync until the message `id` is an item.
+pub fn wait_item(sb: &Sandbox, id: &str) -> serde_json::Value {
+    wait_for(&format!("{id} in tinbox list"), WAIT, || {
+        let out = sb.run(&["sync", "--once"]);
+        assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+        sb.items().into_iter().find(|i| i["remote_id"] == id)
+    })
 }
