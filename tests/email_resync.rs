@@ -4,26 +4,9 @@
 
 mod support;
 
-use std::time::Duration;
-
 use support::mail_lab::{Lab, PASSWORD};
 use support::{Sandbox, stderr, stdout};
-use tinbox::channels::email::imap::{self, Credential, Session};
-use tinbox::channels::email::tls::Endpoint;
-
-async fn login(lab: &Lab, user: &str) -> Session {
-    let ep = Endpoint::parse(&lab.imaps).expect("endpoint");
-    let cred = Credential::Password(PASSWORD.into());
-    imap::connect(
-        &ep,
-        Some(&lab.ca_file),
-        user,
-        &cred,
-        Duration::from_secs(20),
-    )
-    .await
-    .expect("login")
-}
+use tinbox::channels::email::imap;
 
 fn message(n: u32, to: &str) -> Vec<u8> {
     format!(
@@ -36,7 +19,7 @@ fn message(n: u32, to: &str) -> Vec<u8> {
 
 /// (Re)create `folder` holding messages `ns`; returns its UIDVALIDITY.
 async fn fill(lab: &Lab, user: &str, folder: &str, ns: &[u32], fresh: bool) -> u32 {
-    let mut s = login(lab, user).await;
+    let mut s = lab.imap(user).await;
     if fresh {
         let _ = s.delete(folder).await;
     }
@@ -135,7 +118,7 @@ fn an_out_of_office_reply_is_noise_and_never_waits() {
         .build()
         .expect("runtime");
     rt.block_on(async {
-        let mut s = login(&lab, &brand).await;
+        let mut s = lab.imap(&brand).await;
         imap::append(&mut s, "INBOX", auto.as_bytes())
             .await
             .expect("append");

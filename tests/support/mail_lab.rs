@@ -9,7 +9,7 @@ use super::{Sandbox, stderr, stdout};
 
 use lettre::message::{Mailbox, Message, header::ContentType};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
-use tinbox::channels::email::imap::{self, Credential};
+use tinbox::channels::email::imap::{self, Credential, Session};
 use tinbox::channels::email::parse::{self, ParsedMail};
 use tinbox::channels::email::tls::Endpoint;
 
@@ -110,20 +110,20 @@ impl Lab {
         id
     }
 
+    /// `user` logged in over IMAPS (with the lab CA).
+    pub async fn imap(&self, user: &str) -> Session {
+        let ep = Endpoint::parse(&self.imaps).expect("endpoint");
+        let cred = Credential::Password(PASSWORD.into());
+        let limit = Duration::from_secs(20);
+        imap::connect(&ep, Some(&self.ca_file), user, &cred, limit)
+            .await
+            .expect("imap login")
+    }
+
     /// Every message in `user`'s `folder`, parsed.
     pub fn mailbox(&self, user: &str, folder: &str) -> Vec<ParsedMail> {
         rt().block_on(async {
-            let ep = Endpoint::parse(&self.imaps).expect("endpoint");
-            let cred = Credential::Password(PASSWORD.into());
-            let mut s = imap::connect(
-                &ep,
-                Some(&self.ca_file),
-                user,
-                &cred,
-                Duration::from_secs(20),
-            )
-            .await
-            .expect("imap login");
+            let mut s = self.imap(user).await;
             imap::select(&mut s, folder).await.expect("select");
             let uids = imap::uid_search(&mut s, "ALL").await.expect("search");
             let all = imap::fetch(&mut s, &uids, usize::MAX, false)
