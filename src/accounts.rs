@@ -101,6 +101,7 @@ pub fn email_channel(name: &str, cfg: &AccountConfig, path: &Path) -> Result<Ema
         folders: e.folders.clone(),
         sent_folder: e.sent_folder.clone(),
         mark_seen: e.mark_seen,
+        quote: e.quote,
         timeout: cfg.timeout(),
         first_sync_window: Some(cfg.first_sync_window()),
         size_cap: DEFAULT_SIZE_CAP,

@@ -86,6 +86,7 @@ pub async fn add(
         folders: vec!["INBOX".into()],
         sent_folder: None,
         mark_seen: false,
+        quote: false,
         timeout: limit,
         first_sync_window: None,
         size_cap: DEFAULT_SIZE_CAP,

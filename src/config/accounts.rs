@@ -38,6 +38,7 @@ pub(super) struct RawAccount {
     folders: Option<Vec<String>>,
     sent_folder: Option<String>,
     mark_seen: Option<bool>,
+    quote: Option<bool>,
 }
 
 pub(super) fn account(
@@ -243,5 +244,6 @@ fn email_settings(
         folders,
         sent_folder: a.sent_folder.clone(),
         mark_seen: a.mark_seen.unwrap_or(false),
+        quote: a.quote.unwrap_or(false),
     })
 }

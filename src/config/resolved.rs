@@ -137,6 +137,8 @@ pub struct EmailSettings {
     pub sent_folder: Option<String>,
     /// Mark polled mail `\Seen` (default false: tinbox never changes what the mailbox shows).
     pub mark_seen: bool,
+    /// Quote the customer's message below a reply.
+    pub quote: bool,
 }
 
 impl AccountConfig {

@@ -40,6 +40,8 @@ pub struct EmailOptions {
     pub folders: Vec<String>,
     pub sent_folder: Option<String>,
     pub mark_seen: bool,
+    /// Quote the customer's message below the reply.
+    pub quote: bool,
     pub timeout: Duration,
     /// The first sync reads back this far (`Duration::MAX`: everything); `None`: only new mail.
     pub first_sync_window: Option<Duration>,
@@ -226,7 +228,13 @@ impl EmailChannel {
                     "the message being answered is no longer in the mailbox".into(),
                 )
             })?;
-        let msg = smtp::compose(&self.opts.address, &original, &req.text, &id)?;
+        let msg = smtp::compose(
+            &self.opts.address,
+            &original,
+            &req.text,
+            &id,
+            self.opts.quote,
+        )?;
         let cred = self.credential()?;
         let o = &self.opts;
         let t = smtp::transport(&o.smtp, o.ca_file.as_deref(), &o.login, &cred, o.timeout)?;

@@ -90,12 +90,36 @@ pub fn wrap(text: &str) -> String {
     out.join("\n")
 }
 
+/// `text` wrapped, and with `quote` the customer's new part below it, each line `> `.
+pub fn body(original: &ParsedMail, text: &str, quote: bool) -> String {
+    let mut body = wrap(text);
+    if quote && !original.new_part.is_empty() {
+        let who = if original.from_name.is_empty() {
+            &original.from_address
+        } else {
+            &original.from_name
+        };
+        let when = original
+            .date
+            .map(|d| d.strftime("On %a, %-d %b %Y at %H:%M UTC, ").to_string())
+            .unwrap_or_default();
+        body.push_str(&format!("\n\n{when}{who} wrote:\n"));
+        for line in original.new_part.lines() {
+            body.push_str(if line.is_empty() { ">" } else { "> " });
+            body.push_str(line);
+            body.push('\n');
+        }
+    }
+    body
+}
+
 /// The reply to `original` as a message ready to submit.
 pub fn compose(
     from: &str,
     original: &ParsedMail,
     text: &str,
     id: &str,
+    quote: bool,
 ) -> Result<Message, ChannelError> {
     let bad = |what: &str, e: String| ChannelError::Rejected(format!("{what}: {e}"));
     let from: Mailbox = from
@@ -136,7 +160,7 @@ pub fn compose(
     if !refs.is_empty() {
         b = b.references(refs.join(" "));
     }
-    b.body(wrap(text))
+    b.body(body(original, text, quote))
         .map_err(|e| bad("composing the reply", e.to_string()))
 }
 
@@ -234,6 +258,19 @@ mod tests {
     }
 
     #[test]
+    fn the_customer_is_quoted_only_when_asked() {
+        let original = super::super::parse::parse(
+            b"From: Kim <kim@example.com>\r\nSubject: s\r\nDate: Tue, 3 Mar 2026 10:00:00 +0000\r\n\r\nWhere is it?\r\n\r\nKim",
+            1000,
+        );
+        assert_eq!(body(&original, "Soon.", false), "Soon.");
+        assert_eq!(
+            body(&original, "Soon.", true),
+            "Soon.\n\nOn Tue, 3 Mar 2026 at 10:00 UTC, Kim wrote:\n> Where is it?\n>\n> Kim\n"
+        );
+    }
+
+    #[test]
     fn message_ids_come_from_the_key() {
         let a = message_id("tinbox-7-00ff", "support@brand.example");
         assert_eq!(a, "tinbox-7-00ff@brand.example");
@@ -251,6 +288,7 @@ mod tests {
             &original,
             "Thanks!",
             "r1@brand.example",
+            false,
         )
         .expect("compose");
         let raw = String::from_utf8(msg.formatted()).expect("utf8");
