@@ -79,13 +79,19 @@ pub(super) fn account(
         }
         None => 30,
     };
+    // "an email account", "a feed account".
+    let article = if channel == ChannelKind::Email {
+        "an"
+    } else {
+        "a"
+    };
     let require = |field: &str, present: bool| {
         if present {
             Ok(())
         } else {
             Err(cx.at(
                 acc.span().start,
-                format!("{key}: a {channel} account needs `{field}`"),
+                format!("{key}: {article} {channel} account needs `{field}`"),
             ))
         }
     };
