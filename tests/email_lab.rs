@@ -84,3 +84,36 @@ fn a_customer_mail_is_answered_once_and_the_answer_joins_the_thread() {
     assert!(sb.run(&["sync", "--once"]).status.success());
     assert_eq!(sb.items().len(), before);
 }
+
+#[test]
+fn an_untrusted_certificate_is_refused_and_said_so() {
+    let lab = mail_lab_or_skip!();
+    let brand = lab.new_user("brand", "brand.test");
+    // Without the lab's CA the server's certificate chains to nothing this machine trusts.
+    let sb = support::Sandbox::new();
+    let out = sb.run_with_stdin(
+        &[
+            "account",
+            "add",
+            "email",
+            "--address",
+            &brand,
+            "--imap",
+            &lab.imaps,
+            "--smtp",
+            &lab.smtps,
+            "--password-stdin",
+        ],
+        &format!("{}\n", support::mail_lab::PASSWORD),
+    );
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(
+        err.contains("is not trusted") && err.contains("ca_file"),
+        "{err}"
+    );
+    assert!(
+        !sb.config_dir().join("config.toml").exists(),
+        "nothing saved"
+    );
+}
