@@ -74,6 +74,16 @@ fn write_cursor(c: &Cursor) -> String {
         .join("\n")
 }
 
+/// Select `folder`; `false` when the server says it does not exist (a Sent folder not made
+/// yet), so a search there finds nothing instead of failing the reply.
+async fn selectable(s: &mut Session, folder: &str) -> Result<bool, ChannelError> {
+    match imap::select(s, folder).await {
+        Ok(_) => Ok(true),
+        Err(ChannelError::Rejected(_)) => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
 /// `2-Mar-2026`, IMAP's date for SEARCH SINCE.
 fn imap_date(t: Timestamp) -> String {
     t.strftime("%-d-%b-%Y").to_string()
@@ -189,7 +199,9 @@ impl EmailChannel {
         id: &str,
     ) -> Result<Option<ParsedMail>, ChannelError> {
         for folder in folders {
-            imap::select(s, folder).await?;
+            if !selectable(s, folder).await? {
+                continue;
+            }
             let q = format!("HEADER Message-ID {}", imap::quoted(id));
             let uids = imap::uid_search(s, &q).await?;
             if let Some(uid) = uids.last() {
@@ -210,7 +222,7 @@ impl EmailChannel {
         let mut s = self.session().await?;
         let sent = self.sent(&mut s).await?;
         // Sent by an earlier attempt (its answer lost, or tinbox killed after sending)?
-        if imap::has_message_id(&mut s, &sent, &id).await? {
+        if selectable(&mut s, &sent).await? && imap::has_message_id(&mut s, &sent, &id).await? {
             let _ = s.logout().await;
             return Ok(SentReply {
                 remote_id: id,
@@ -262,7 +274,9 @@ impl EmailChannel {
         let query = format!("OR HEADER Message-ID {q} HEADER References {q}");
         let mut entries = BTreeMap::new();
         for folder in &folders {
-            imap::select(&mut s, folder).await?;
+            if !selectable(&mut s, folder).await? {
+                continue;
+            }
             let mut uids = imap::uid_search(&mut s, &query).await?;
             uids.truncate(PAGE);
             for f in imap::fetch(&mut s, &uids, self.opts.size_cap, false).await? {
