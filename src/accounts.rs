@@ -8,6 +8,10 @@ use crate::channels::bluesky::session::{Session, SessionStore};
 use crate::channels::bluesky::xrpc::PasswordSource;
 use crate::channels::bluesky::{BlueskyChannel, BlueskyOptions, DEFAULT_SERVICE};
 use crate::channels::demo::{Clock, DemoChannel};
+use crate::channels::email::imap::Credential;
+use crate::channels::email::parse::DEFAULT_SIZE_CAP;
+use crate::channels::email::tls::Endpoint;
+use crate::channels::email::{EmailChannel, EmailOptions, SecretSource};
 use crate::channels::feed::FeedChannel;
 use crate::channels::mastodon::{MastodonChannel, MastodonOptions};
 use crate::channels::meta::MetaChannel;
@@ -88,7 +92,59 @@ pub fn open_channel(
                 .with_inbox_page(cfg.page_id.as_deref());
             Ok(Arc::new(ch))
         }
+        ChannelKind::Email => {
+            let ch = email_channel(name, cfg, secrets.path())?;
+            Ok(Arc::new(ch))
+        }
     }
+}
+
+/// An email account's client: its servers from the config, its secret read when a
+/// connection needs it (`token_cmd`: XOAUTH2; `password_cmd`; else the secrets file).
+pub fn email_channel(name: &str, cfg: &AccountConfig, path: &Path) -> Result<EmailChannel, String> {
+    let e = cfg
+        .email
+        .as_ref()
+        .ok_or_else(|| format!("account {name:?} has no address, imap and smtp"))?;
+    let endpoint = |u: &str| Endpoint::parse(u).map_err(|err| format!("account {name:?}: {err}"));
+    let opts = EmailOptions {
+        address: e.address.clone(),
+        login: e.login.clone(),
+        imap: endpoint(&e.imap)?,
+        smtp: endpoint(&e.smtp)?,
+        ca_file: e.ca_file.clone(),
+        folders: e.folders.clone(),
+        sent_folder: e.sent_folder.clone(),
+        mark_seen: e.mark_seen,
+        quote: e.quote,
+        timeout: cfg.timeout(),
+        first_sync_window: Some(cfg.first_sync_window()),
+        size_cap: DEFAULT_SIZE_CAP,
+    };
+    let (name, token_cmd, password_cmd, path, limit) = (
+        name.to_string(),
+        cfg.token_cmd.clone(),
+        cfg.password_cmd.clone(),
+        path.to_path_buf(),
+        cfg.timeout(),
+    );
+    let secret: SecretSource = Arc::new(move || {
+        let run = |what: &str, cmd: &str| {
+            run_secret_command_within(&format!("{what} of account {name:?}"), cmd, limit)
+                .map_err(|e| e.to_string())
+        };
+        if let Some(cmd) = &token_cmd {
+            return run("token_cmd", cmd).map(Credential::OAuth2);
+        }
+        if let Some(cmd) = &password_cmd {
+            return run("password_cmd", cmd).map(Credential::Password);
+        }
+        let secrets = Secrets::load(&path).map_err(|e| e.to_string())?;
+        secrets.get(&name, "password").map(|p| Credential::Password(p.to_string())).ok_or_else(|| {
+            format!("account {name:?} has no password: run `tinbox account add email --address ADDRESS --imap URL --smtp URL --name {name}` or set password_cmd")
+        })
+    });
+    Ok(EmailChannel::new(opts, secret))
 }
 
 /// Reads a Bluesky app password when a new session is needed: `password_cmd`, else the

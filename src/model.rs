@@ -80,7 +80,7 @@ string_enum!(
     /// The kind of network an account is on.
     ChannelKind {
         Mastodon => "mastodon", Bluesky => "bluesky", Feed => "feed", Demo => "demo",
-        Facebook => "facebook", Instagram => "instagram"
+        Facebook => "facebook", Instagram => "instagram", Email => "email"
     }
 );
 
@@ -89,7 +89,9 @@ string_enum!(
     Kind {
         Mention => "mention", Reply => "reply", Quote => "quote", Dm => "dm", Entry => "entry",
         /// A public comment on one of our posts (Facebook, Instagram).
-        Comment => "comment"
+        Comment => "comment",
+        /// A mail to one of our addresses.
+        Email => "email"
     }
 );
 

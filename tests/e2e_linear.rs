@@ -84,7 +84,8 @@ fn quitting_with_a_draft_asks_in_words() {
     app.wait_text("Quit tinbox? y quits, n stays.");
     // The demo's store is thrown away on quit: the question says so, not "next time".
     assert!(
-        app.screen().contains("1 unsent draft; the demo forgets everything"),
+        app.screen()
+            .contains("1 unsent draft; the demo forgets everything"),
         "{}",
         app.screen()
     );

@@ -89,6 +89,7 @@ impl FeedChannel {
         let status = resp.status();
         if status == StatusCode::NOT_MODIFIED {
             return Ok(PollOutcome {
+                noise: Vec::new(),
                 followers: Default::default(),
                 items: Vec::new(),
                 cursor: None,
@@ -134,6 +135,7 @@ impl FeedChannel {
         let body = read_capped(resp).await?;
         let items = self.entries(&body)?;
         Ok(PollOutcome {
+            noise: Vec::new(),
             followers: Default::default(),
             items,
             cursor: serde_json::to_string(&fresh).ok(),

@@ -6,6 +6,7 @@
 
 pub mod bluesky;
 pub mod demo;
+pub mod email;
 pub mod feed;
 pub mod lenient;
 pub mod mastodon;
@@ -80,6 +81,9 @@ pub struct PollOutcome {
     /// Follower counts of the items' authors, by handle, where the channel reports them
     /// (for rules like "more than 10,000 followers"; not stored).
     pub followers: std::collections::HashMap<String, u64>,
+    /// Remote ids of automatic mail (auto-replies, bounces, bulk, receipts): the poller tags
+    /// them `noise` and sets them aside (ignored: they never breach).
+    pub noise: Vec<String>,
 }
 
 /// A reply to send, in the thread of an item.

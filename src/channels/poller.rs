@@ -149,6 +149,17 @@ pub async fn poll_once(
                         }
                         report.new_items = fresh;
                     }
+                    // Automatic mail is tagged and set aside before the rules see it.
+                    if !outcome.noise.is_empty() {
+                        for id in &report.new_items {
+                            if outcome.noise.contains(&s.item(*id)?.remote_id) {
+                                let tags = [crate::channels::email::NOISE_TAG.to_string()];
+                                s.set_tags(*id, &tags, "tinbox", now)?;
+                                let why = "automatic mail (auto-reply, bounce, list or receipt)";
+                                s.set_status(*id, Status::Ignored, "tinbox", why, now)?;
+                            }
+                        }
+                    }
                     report.alerts = rules.apply(s, &report.new_items, &outcome.followers, now)?;
                     Ok(report)
                 })

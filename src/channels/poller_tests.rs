@@ -92,6 +92,7 @@ fn post(id: &str) -> IncomingItem {
 
 fn outcome(ids: &[&str], cursor: &str) -> Result<PollOutcome, ChannelError> {
     Ok(PollOutcome {
+        noise: Vec::new(),
         followers: Default::default(),
         items: ids.iter().map(|i| post(i)).collect(),
         cursor: Some(cursor.into()),
@@ -169,6 +170,7 @@ async fn on_a_first_sync_what_is_older_than_the_backfill_window_is_done_history(
     };
     let page = |items: Vec<IncomingItem>, c: &str| {
         Ok(PollOutcome {
+            noise: Vec::new(),
             followers: Default::default(),
             items,
             cursor: Some(c.into()),

@@ -34,6 +34,9 @@ async fn add(
     if args.channel == "feed" {
         return add_feed(args, paths, config, out).await;
     }
+    if args.channel == "email" {
+        return super::account_email::add(args, paths, config, input, out).await;
+    }
     if args.channel == "bluesky" {
         return super::account_bluesky::add(args, paths, config, input, out).await;
     }
@@ -42,7 +45,7 @@ async fn add(
     }
     if args.channel != "mastodon" {
         bail!(
-            "tinbox cannot add {:?} accounts: the channels are mastodon, bluesky, feed, facebook and instagram",
+            "tinbox cannot add {:?} accounts: the channels are mastodon, bluesky, email, feed, facebook and instagram",
             args.channel
         );
     }

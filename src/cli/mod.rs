@@ -2,6 +2,7 @@
 
 pub mod account;
 mod account_bluesky;
+mod account_email;
 mod account_meta;
 mod config_file;
 pub mod db;
@@ -239,7 +240,7 @@ pub enum AccountCommand {
 
 #[derive(Debug, Args)]
 pub struct AccountAddArgs {
-    /// mastodon, bluesky, feed, facebook or instagram.
+    /// mastodon, bluesky, email, feed, facebook or instagram.
     pub channel: String,
     /// For a feed: its address (RSS, Atom or JSON Feed).
     pub url: Option<String>,
@@ -261,7 +262,7 @@ pub struct AccountAddArgs {
     /// For Bluesky: where to log in (default https://bsky.social; or your own PDS).
     #[arg(long)]
     pub service: Option<String>,
-    /// For Bluesky: read the app password from standard input (for scripts).
+    /// For Bluesky and email: read the password from standard input (for scripts).
     #[arg(long)]
     pub password_stdin: bool,
     /// For Facebook: the Page's id (for Instagram: the linked Page, for direct messages).
@@ -274,6 +275,21 @@ pub struct AccountAddArgs {
     /// https://graph.facebook.com/v21.0).
     #[arg(long)]
     pub api_url: Option<String>,
+    /// For email: the support address, e.g. support@brand.example.
+    #[arg(long)]
+    pub address: Option<String>,
+    /// For email: the IMAP server, imaps://host (or imap://host with STARTTLS).
+    #[arg(long)]
+    pub imap: Option<String>,
+    /// For email: the SMTP submission server, smtps://host (or smtp://host with STARTTLS).
+    #[arg(long)]
+    pub smtp: Option<String>,
+    /// For email: the login name (default: the address).
+    #[arg(long)]
+    pub login: Option<String>,
+    /// For email: a private CA (PEM) the servers' certificates are checked against.
+    #[arg(long)]
+    pub ca_file: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -5,7 +5,7 @@ use serde::Deserialize;
 
 use super::context::{Ctx, S};
 use super::error::ConfigError;
-use super::resolved::AccountConfig;
+use super::resolved::{AccountConfig, EmailSettings};
 use super::url::check_url;
 use crate::model::ChannelKind;
 
@@ -35,6 +35,16 @@ pub(super) struct RawAccount {
     ig_user_id: Option<String>,
     /// Facebook, Instagram: the versioned Graph base URL.
     api_url: Option<S<String>>,
+    /// Email: the support address, its servers and folders.
+    address: Option<String>,
+    imap: Option<S<String>>,
+    smtp: Option<S<String>>,
+    login: Option<String>,
+    ca_file: Option<String>,
+    folders: Option<Vec<String>>,
+    sent_folder: Option<String>,
+    mark_seen: Option<bool>,
+    quote: Option<bool>,
 }
 
 pub(super) fn account(
@@ -75,13 +85,19 @@ pub(super) fn account(
         }
         None => 30,
     };
+    // "an email account", "a feed account".
+    let article = if channel == ChannelKind::Email {
+        "an"
+    } else {
+        "a"
+    };
     let require = |field: &str, present: bool| {
         if present {
             Ok(())
         } else {
             Err(cx.at(
                 acc.span().start,
-                format!("{key}: a {channel} account needs `{field}`"),
+                format!("{key}: {article} {channel} account needs `{field}`"),
             ))
         }
     };
@@ -100,6 +116,7 @@ pub(super) fn account(
                 ChannelKind::Mastodon,
                 ChannelKind::Facebook,
                 ChannelKind::Instagram,
+                ChannelKind::Email,
             ][..],
         ),
         (
@@ -122,7 +139,23 @@ pub(super) fn account(
         (
             "password_cmd",
             a.password_cmd.is_some(),
-            &[ChannelKind::Bluesky][..],
+            &[ChannelKind::Bluesky, ChannelKind::Email][..],
+        ),
+        ("address", a.address.is_some(), &[ChannelKind::Email][..]),
+        ("imap", a.imap.is_some(), &[ChannelKind::Email][..]),
+        ("smtp", a.smtp.is_some(), &[ChannelKind::Email][..]),
+        ("login", a.login.is_some(), &[ChannelKind::Email][..]),
+        ("ca_file", a.ca_file.is_some(), &[ChannelKind::Email][..]),
+        ("folders", a.folders.is_some(), &[ChannelKind::Email][..]),
+        (
+            "sent_folder",
+            a.sent_folder.is_some(),
+            &[ChannelKind::Email][..],
+        ),
+        (
+            "mark_seen",
+            a.mark_seen.is_some(),
+            &[ChannelKind::Email][..],
         ),
         ("langs", a.langs.is_some(), &[ChannelKind::Bluesky][..]),
         ("url", a.url.is_some(), &[ChannelKind::Feed][..]),
@@ -158,6 +191,11 @@ pub(super) fn account(
         ChannelKind::Feed => require("url", a.url.is_some())?,
         ChannelKind::Facebook => require("page_id", a.page_id.is_some())?,
         ChannelKind::Instagram => require("ig_user_id", a.ig_user_id.is_some())?,
+        ChannelKind::Email => {
+            require("address", a.address.is_some())?;
+            require("imap", a.imap.is_some())?;
+            require("smtp", a.smtp.is_some())?;
+        }
         ChannelKind::Demo => {}
     }
     for (field, v) in [
@@ -170,7 +208,12 @@ pub(super) fn account(
             check_url(u.get_ref()).map_err(|e| cx.bad(u, &format!("{key}.{field}"), e))?;
         }
     }
+    let email = match channel {
+        ChannelKind::Email => Some(email_settings(cx, &key, a, acc.span().start)?),
+        _ => None,
+    };
     Ok(AccountConfig {
+        email,
         channel,
         poll_s,
         timeout_s,
@@ -202,5 +245,50 @@ pub(super) fn account(
             .api_url
             .as_ref()
             .map(|s| s.get_ref().trim_end_matches('/').to_string()),
+    })
+}
+
+/// An email account's servers, checked: `imaps`/`imap` and `smtps`/`smtp` only, clear text
+/// only to this machine (the password would cross the network readable).
+fn email_settings(
+    cx: &Ctx<'_>,
+    key: &str,
+    a: &RawAccount,
+    at: usize,
+) -> Result<EmailSettings, ConfigError> {
+    let mut urls = Vec::new();
+    for (field, v, schemes) in [
+        ("imap", &a.imap, ["imaps", "imap"]),
+        ("smtp", &a.smtp, ["smtps", "smtp"]),
+    ] {
+        let Some(u) = v else {
+            return Err(cx.at(at, format!("{key}: an email account needs `{field}`")));
+        };
+        super::url::check_mail_url(u.get_ref(), &schemes)
+            .map_err(|e| cx.bad(u, &format!("{key}.{field}"), e))?;
+        urls.push(u.get_ref().trim_end_matches('/').to_string());
+    }
+    let address = a.address.clone().unwrap_or_default().trim().to_string();
+    if !address.contains('@') || address.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(cx.at(
+            at,
+            format!("{key}.address: {address:?} is not an email address"),
+        ));
+    }
+    let folders = a
+        .folders
+        .clone()
+        .filter(|f| !f.is_empty())
+        .unwrap_or_else(|| vec!["INBOX".into()]);
+    Ok(EmailSettings {
+        login: a.login.clone().unwrap_or_else(|| address.clone()),
+        address,
+        smtp: urls.pop().unwrap_or_default(),
+        imap: urls.pop().unwrap_or_default(),
+        ca_file: a.ca_file.clone(),
+        folders,
+        sent_folder: a.sent_folder.clone(),
+        mark_seen: a.mark_seen.unwrap_or(false),
+        quote: a.quote.unwrap_or(false),
     })
 }

@@ -16,8 +16,8 @@ use std::path::Path;
 
 pub use error::ConfigError;
 pub use paths::Paths;
-pub use resolved::{AccountConfig, Config, PolicyRule, StoreConfig};
-pub use url::{assume_https, check_url};
+pub use resolved::{AccountConfig, Config, EmailSettings, PolicyRule, StoreConfig};
+pub use url::{assume_https, check_mail_url, check_url, is_loopback_url};
 
 /// Parse a config file's text. `origin` is only used in error messages.
 pub fn parse(text: &str, origin: &Path) -> Result<Config, ConfigError> {

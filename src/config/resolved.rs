@@ -120,6 +120,31 @@ pub struct AccountConfig {
     pub ig_user_id: Option<String>,
     /// Facebook and Instagram: the versioned Graph base (default graph.facebook.com).
     pub api_url: Option<String>,
+    /// Email: the mailbox's servers and folders (`None` on other channels).
+    pub email: Option<EmailSettings>,
+}
+
+/// An email account's `[accounts.NAME]` keys, resolved with their defaults.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmailSettings {
+    /// The support address: replies go out from it.
+    pub address: String,
+    /// `imaps://host[:993]`, or `imap://host[:143]` with STARTTLS (clear text only to loopback).
+    pub imap: String,
+    /// `smtps://host[:465]`, or `smtp://host[:587]` submission with STARTTLS.
+    pub smtp: String,
+    /// The login name (default: the address).
+    pub login: String,
+    /// A private CA (PEM) to trust besides the system's roots.
+    pub ca_file: Option<String>,
+    /// Folders polled (default INBOX).
+    pub folders: Vec<String>,
+    /// Where replies are filed (default: the `\Sent` special-use folder, else "Sent").
+    pub sent_folder: Option<String>,
+    /// Mark polled mail `\Seen` (default false: tinbox never changes what the mailbox shows).
+    pub mark_seen: bool,
+    /// Quote the customer's message below a reply.
+    pub quote: bool,
 }
 
 impl AccountConfig {
@@ -147,6 +172,7 @@ impl AccountConfig {
             page_id: None,
             ig_user_id: None,
             api_url: None,
+            email: None,
         }
     }
 

@@ -349,7 +349,41 @@ fn a_key_of_another_channel_is_named() {
         "[accounts.b]\nchannel = \"bluesky\"\nhandle = \"b.example\"\ntoken_cmd = \"pass x\"\n",
     );
     assert!(
-        e.contains("`token_cmd` is for mastodon, facebook and instagram accounts"),
+        e.contains("`token_cmd` is for mastodon, facebook, instagram and email accounts"),
         "{e}"
     );
+}
+
+#[test]
+fn an_email_account_resolves_with_its_defaults() {
+    let text = "[accounts.support]\nchannel = \"email\"\naddress = \"support@brand.example\"\nimap = \"imaps://imap.example.com/\"\nsmtp = \"smtp://smtp.example.com:587\"\ntoken_cmd = \"oauth2 support\"\n";
+    let c = parse(text, Path::new("c.toml")).expect("parses");
+    let a = &c.accounts["support"];
+    assert_eq!(a.channel, ChannelKind::Email);
+    assert_eq!(a.token_cmd.as_deref(), Some("oauth2 support"));
+    let e = a.email.as_ref().expect("email settings");
+    assert_eq!(
+        (e.login.as_str(), e.imap.as_str(), e.folders.clone()),
+        (
+            "support@brand.example",
+            "imaps://imap.example.com",
+            vec!["INBOX".to_string()]
+        )
+    );
+    assert!(!e.mark_seen && !e.quote && e.sent_folder.is_none());
+}
+
+#[test]
+fn an_email_account_needs_its_servers_and_mail_schemes() {
+    let base = "[accounts.s]\nchannel = \"email\"\naddress = \"s@b.example\"\n";
+    let e = err(&format!("{base}smtp = \"smtps://smtp.b.example\"\n"));
+    assert!(e.contains("an email account needs `imap`"), "{e}");
+    let e = err(&format!(
+        "{base}imap = \"https://imap.b.example\"\nsmtp = \"smtps://smtp.b.example\"\n"
+    ));
+    assert!(e.contains("unsupported scheme \"https\""), "{e}");
+    let e = err(
+        "[accounts.m]\nchannel = \"mastodon\"\ninstance = \"https://m.example\"\nimap = \"imaps://x.example\"\n",
+    );
+    assert!(e.contains("`imap` is for email accounts"), "{e}");
 }

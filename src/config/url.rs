@@ -27,11 +27,40 @@ pub fn check_url(url: &str) -> Result<(), String> {
 
 fn is_loopback(u: &reqwest::Url) -> bool {
     match u.host() {
-        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        // Non-http schemes (imap://, smtp://) leave an IP address as a "domain".
+        Some(url::Host::Domain(d)) => {
+            d.eq_ignore_ascii_case("localhost")
+                || d.trim_start_matches('[')
+                    .trim_end_matches(']')
+                    .parse::<std::net::IpAddr>()
+                    .is_ok_and(|ip| ip.is_loopback())
+        }
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
         Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
         None => false,
     }
+}
+
+/// A mail server's URL: one of `schemes` (`imaps`/`imap`, `smtps`/`smtp`) and a host. The
+/// clear-text schemes mean STARTTLS, required, except to loopback (see the email channel).
+pub fn check_mail_url(url: &str, schemes: &[&str]) -> Result<(), String> {
+    let u = reqwest::Url::parse(url).map_err(|e| format!("{url:?} is not a URL: {e}"))?;
+    if !schemes.contains(&u.scheme()) {
+        return Err(format!(
+            "{url:?}: unsupported scheme {:?}; use {}",
+            u.scheme(),
+            schemes.join(":// or ") + "://"
+        ));
+    }
+    if u.host().is_none() {
+        return Err(format!("{url:?} names no host"));
+    }
+    Ok(())
+}
+
+/// The URL's host is this machine.
+pub fn is_loopback_url(url: &str) -> bool {
+    reqwest::Url::parse(url).is_ok_and(|u| is_loopback(&u))
 }
 
 #[cfg(test)]

@@ -9,7 +9,8 @@ pub fn channel_role(c: ChannelKind) -> Role {
     match c {
         ChannelKind::Mastodon => Role::ChannelMastodon,
         ChannelKind::Bluesky => Role::ChannelBluesky,
-        ChannelKind::Feed => Role::ChannelFeed,
+        // Email shares the feed's muted marker until the theme gives it a role of its own.
+        ChannelKind::Feed | ChannelKind::Email => Role::ChannelFeed,
         ChannelKind::Demo => Role::ChannelDemo,
         // No theme role of their own yet: every channel marker is muted alike.
         ChannelKind::Facebook | ChannelKind::Instagram => Role::ChannelFeed,

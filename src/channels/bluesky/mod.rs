@@ -170,6 +170,7 @@ impl BlueskyChannel {
             }
         }
         Ok(PollOutcome {
+            noise: Vec::new(),
             followers: Default::default(),
             items: by_uri.into_values().collect(),
             cursor: serde_json::to_string(&Cursor { seen: newest }).ok(),

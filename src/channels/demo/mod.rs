@@ -203,6 +203,7 @@ impl Channel for DemoChannel {
         let cursor = Some(sim.seq.to_string());
         Box::pin(async move {
             Ok(PollOutcome {
+                noise: Vec::new(),
                 items,
                 cursor,
                 followers: Default::default(),

@@ -237,6 +237,7 @@ impl MastodonChannel {
             .collect();
         let cursor = serde_json::to_string(&Cursor { n: newest }).ok();
         Ok(PollOutcome {
+            noise: Vec::new(),
             items,
             cursor,
             followers,

@@ -114,6 +114,7 @@ impl MetaChannel {
             items,
             cursor: serde_json::to_string(&cur).ok(),
             followers: Default::default(),
+            noise: Vec::new(),
         })
     }
 

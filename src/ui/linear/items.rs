@@ -127,6 +127,7 @@ pub fn reply_to(row: &ItemRow) -> String {
         Kind::Dm => "DM",
         Kind::Entry => "feed entry",
         Kind::Comment => "comment",
+        Kind::Email => "email",
     };
     let audience = match row.visibility {
         // A reply never widens the audience: say so where it matters most.
