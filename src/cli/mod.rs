@@ -50,6 +50,8 @@ pub struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
+// Parsed once per run: the size of `account add`'s arguments does not matter.
+#[allow(clippy::large_enum_variant)]
 pub enum Command {
     /// List open items with their timers, most urgent first (new, pending, snoozed and
     /// follow_up; replied, done and ignored ones only with --status or --all).
