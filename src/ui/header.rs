@@ -66,8 +66,26 @@ fn count(n: usize, what: &str, role: Role, theme: &Theme) -> Span<'static> {
     Span::styled(format!("{n} {what}"), style)
 }
 
+/// One part of the top line: dropped at rank `drop` when the line is too long (0: never),
+/// and said as `short` before anything that is never dropped goes.
+struct Part {
+    drop: u8,
+    span: Span<'static>,
+    short: Option<String>,
+}
+
+fn part(drop: u8, span: Span<'static>) -> Part {
+    Part {
+        drop,
+        span,
+        short: None,
+    }
+}
+
 /// The top line: counts by timer state (the whole inbox's too), overdue follow-ups, the
-/// order, what narrows the list, the demo label.
+/// order, what narrows the list, the demo label. On a narrow terminal the order goes first,
+/// then the warn count beyond the view, then long words and zero counts: the breached counts,
+/// the overdue follow-ups and the view always show.
 pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, now: Timestamp) {
     let (open, warn, breached) = open_counts(state, now);
     let b = beyond(state, now);
@@ -75,96 +93,109 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, now:
         SortOrder::Urgency => "most urgent first",
         SortOrder::Newest => "newest first",
     };
-    let dot = || Span::styled(" · ", theme.style(Role::Muted));
-    let mut spans = vec![
-        Span::styled(" tinbox ", theme.style(Role::Title)),
-        Span::styled(format!(" {open} open"), theme.style(Role::Text)),
-        dot(),
-        count(warn, "warn", Role::SlaWarn, theme),
-        dot(),
-        count(breached, "breached", Role::SlaBreached, theme),
+    let muted = theme.style(Role::Muted);
+    let zero = |n: usize| if n == 0 { 3 } else { 0 };
+    let mut parts = vec![
+        part(0, Span::styled(" tinbox ", theme.style(Role::Title))),
+        part(
+            0,
+            Span::styled(format!(" {open} open"), theme.style(Role::Text)),
+        ),
+        part(zero(warn), count(warn, "warn", Role::SlaWarn, theme)),
+        part(
+            zero(breached),
+            count(breached, "breached", Role::SlaBreached, theme),
+        ),
     ];
     if b.breached > 0 {
-        spans.push(dot());
-        spans.push(count(
-            b.breached,
-            "breached elsewhere",
-            Role::SlaBreached,
-            theme,
-        ));
+        let n = count(b.breached, "breached elsewhere", Role::SlaBreached, theme);
+        parts.push(part(0, n));
     }
     if b.warn > 0 {
-        spans.push(dot());
-        spans.push(count(b.warn, "warn elsewhere", Role::SlaWarn, theme));
+        parts.push(part(
+            2,
+            count(b.warn, "warn elsewhere", Role::SlaWarn, theme),
+        ));
     }
     if b.overdue > 0 {
         let s = if b.overdue == 1 { "" } else { "s" };
-        spans.push(dot());
-        spans.push(count(
-            b.overdue,
-            &format!("follow-up{s} overdue"),
-            Role::SlaBreached,
-            theme,
-        ));
+        let what = format!("follow-up{s} overdue");
+        parts.push(Part {
+            short: Some(format!("{} overdue", b.overdue)),
+            ..part(0, count(b.overdue, &what, Role::SlaBreached, theme))
+        });
     }
-    let order_at = spans.len();
-    spans.push(Span::styled(
-        format!("   {order}"),
-        theme.style(Role::Muted),
-    ));
+    parts.push(part(1, Span::styled(order, muted)));
     if state.breaching_only {
-        spans.push(dot());
-        spans.push(Span::styled("breaching soon", theme.style(Role::SlaWarn)));
+        let s = Span::styled("breaching soon", theme.style(Role::SlaWarn));
+        parts.push(part(0, s));
     }
     if state.show_closed {
-        spans.push(dot());
-        spans.push(Span::styled("all statuses", theme.style(Role::Muted)));
+        parts.push(part(0, Span::styled("all statuses", muted)));
     }
     if let Some(view) = &state.filter {
-        // Only the names are remote-ish text to clean; cleaning the whole label trimmed the
-        // space before it ("most urgent first· view DMs").
-        let label = if view.name == "filter" {
-            format!("filter: {}", sanitize::one_line(&view.query))
+        // Only the names are cleaned: cleaning the whole label trimmed the space before it
+        // ("most urgent first· view DMs").
+        let (query, name) = (
+            sanitize::one_line(&view.query),
+            sanitize::one_line(&view.name),
+        );
+        let (label, short) = if view.name == "filter" {
+            (format!("filter: {query}"), None)
         } else {
-            format!(
-                "view {}: {}",
-                sanitize::one_line(&view.name),
-                sanitize::one_line(&view.query)
+            (
+                format!("view {name}: {query}"),
+                Some(format!("view {name}")),
             )
         };
-        spans.push(dot());
-        spans.push(Span::styled(label, theme.style(Role::SlaWarn)));
+        parts.push(Part {
+            short,
+            ..part(0, Span::styled(label, theme.style(Role::SlaWarn)))
+        });
     }
     if !state.marked.is_empty() {
-        spans.push(dot());
-        spans.push(Span::styled(
-            format!("{} marked", state.marked.len()),
-            theme.style(Role::Key),
-        ));
+        let n = format!("{} marked", state.marked.len());
+        parts.push(part(0, Span::styled(n, theme.style(Role::Key))));
     }
-    let used: usize = spans.iter().map(|s| fmt::width(&s.content)).sum();
-    if used > area.width as usize {
-        // Counts and the view matter more than the order (`O` shows it anyway).
-        spans.remove(order_at);
-        if let Some(first) = spans.get_mut(order_at) {
-            first.content = "   ".into();
+    let demo = match (state.demo, area.width >= WIDE) {
+        (false, _) => "",
+        (true, true) => " DEMO — simulated customers ",
+        (true, false) => " DEMO ",
+    };
+    let room = (area.width as usize).saturating_sub(fmt::width(demo));
+    let too_long = |parts: &[Part]| {
+        parts
+            .iter()
+            .map(|p| fmt::width(&p.span.content) + 3)
+            .sum::<usize>()
+            > room
+    };
+    for rank in [1, 2, 3] {
+        if rank == 3 && too_long(&parts) {
+            for p in &mut parts {
+                if let Some(short) = p.short.take() {
+                    p.span.content = short.into();
+                }
+            }
+        }
+        if too_long(&parts) {
+            parts.retain(|p| p.drop != rank);
         }
     }
-    let left = Line::from(spans);
-    frame.render_widget(Paragraph::new(left), area);
-    if state.demo {
-        let label = if area.width >= WIDE {
-            " DEMO — simulated customers "
-        } else {
-            " DEMO "
-        };
-        let w = fmt::width(label) as u16;
-        if area.width > w {
-            let r = Rect::new(area.x + area.width - w, area.y, w, 1);
-            frame.render_widget(
-                Paragraph::new(Span::styled(label, theme.style(Role::Demo))),
-                r,
-            );
+    let mut spans = Vec::with_capacity(parts.len() * 2);
+    for (i, p) in parts.into_iter().enumerate() {
+        if i > 1 {
+            spans.push(Span::styled(" · ", muted));
         }
+        spans.push(p.span);
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    let w = fmt::width(demo) as u16;
+    if w > 0 && area.width > w {
+        let r = Rect::new(area.x + area.width - w, area.y, w, 1);
+        frame.render_widget(
+            Paragraph::new(Span::styled(demo, theme.style(Role::Demo))),
+            r,
+        );
     }
 }

@@ -121,6 +121,15 @@ fn the_header_counts_the_whole_inbox_whatever_the_view() {
         top.contains("most urgent first · view DMs: kind:dm"),
         "{top}"
     );
+    // At 80 columns the order gives way; the counts and the view stay.
+    let top = render(&s, 80, 14).lines().next().unwrap_or("").to_string();
+    assert!(
+        top.contains("1 breached elsewhere")
+            && top.contains("1 overdue")
+            && top.contains("view DMs"),
+        "{top}"
+    );
+    assert!(!top.contains("most urgent first"), "{top}");
     // Without the view nothing is elsewhere.
     update(&mut s, key('0'), t0());
     update(&mut s, Msg::ItemsLoaded(all), t0());
