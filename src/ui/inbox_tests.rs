@@ -209,6 +209,10 @@ fn the_footer_follows_the_mode_and_the_keymap() {
         let line = footer_line(&s, 80, 24);
         assert!(line.contains(want), "{mode:?}: {line}");
     }
+    // Help keeps the hints in sight where it fits above them.
+    s.mode = Mode::Help { scroll: 0 };
+    let line = footer_line(&s, 120, 60);
+    assert!(line.contains("j/k scroll"), "{line}");
     // The composer's, with the reply box open.
     s.mode = Mode::Normal;
     s.focus = Focus::List;

@@ -83,9 +83,15 @@ pub fn draw(frame: &mut Frame, state: &AppState, theme: &Theme, now: Timestamp) 
     match &state.mode {
         // The search line is in the status bar.
         Mode::Normal | Mode::Search { .. } => {}
-        // Help is long: it keeps the whole screen (its title says its keys).
+        // Help is long: it keeps the key hints in sight only when it fits above them.
         Mode::Help { scroll } => {
-            overlays::help::draw(frame, frame.area(), *scroll, &state.keymap, theme)
+            let need = overlays::help::lines(&state.keymap).len() + 4;
+            let r = if usize::from(area.height) >= need {
+                area
+            } else {
+                frame.area()
+            };
+            overlays::help::draw(frame, r, *scroll, &state.keymap, theme)
         }
         Mode::Composer(c) => overlays::composer::draw(frame, bottom, state, c, theme),
         Mode::ConfirmQuit => overlays::confirm::draw(frame, area, state.draft_count, theme),
