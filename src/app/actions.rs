@@ -299,6 +299,15 @@ pub(super) fn show_items(
     if !snoozed_view {
         items.retain(|i| i.status != Status::Snoozed);
     }
+    state.elsewhere.clear();
+    if state.filter.is_some() || state.breaching_only {
+        // What the view hides still counts in the header: keep its running clocks.
+        state.elsewhere = items
+            .iter()
+            .filter(|i| state.policies.timer(scratch.of(i), now).state != TimerState::None)
+            .cloned()
+            .collect();
+    }
     if let Some(view) = &state.filter {
         items.retain(|i| {
             view.filter.matches(i, &state.user, || {
@@ -323,6 +332,10 @@ pub(super) fn show_items(
         items.shrink_to_fit();
     }
     super::timers::sort_rows(&mut items, state.sort, &state.policies, now);
+    if !state.elsewhere.is_empty() {
+        let shown: std::collections::HashSet<_> = items.iter().map(|i| i.id).collect();
+        state.elsewhere.retain(|i| !shown.contains(&i.id));
+    }
     state.items = items;
     state.selected = keep
         .and_then(|id| state.items.iter().position(|i| i.id == id))

@@ -1,6 +1,7 @@
-//! The screen's layout as pure `Rect` arithmetic: where the header, banner, list, detail pane
-//! and status bar go for a terminal size. `update` scrolls and hit-tests the mouse by it and
-//! `ui` draws into it, so both agree on every row without the app core importing drawing.
+//! The screen's layout as pure `Rect` arithmetic: where the header, banner, list, detail pane,
+//! key hints and status bar go for a terminal size. `update` scrolls and hit-tests the mouse
+//! by it and `ui` draws into it, so both agree on every row without the app core importing
+//! drawing.
 
 use ratatui::layout::{Constraint, Layout, Rect};
 
@@ -17,15 +18,22 @@ pub struct Areas {
     pub banner: Rect,
     pub list: Option<Rect>,
     pub detail: Option<Rect>,
+    /// The key hints of the mode (one row), or none on a short terminal.
+    pub footer: Rect,
     pub status: Rect,
 }
 
+/// From this height on, a row of key hints sits above the status bar.
+pub const FOOTER_FROM: u16 = 12;
+
 pub fn areas(area: Rect, state: &AppState) -> Areas {
     let banner_rows = u16::from(!state.alerts.is_empty());
-    let [header, banner, body, status] = Layout::vertical([
+    let footer_rows = u16::from(area.height >= FOOTER_FROM);
+    let [header, banner, body, footer, status] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(banner_rows),
         Constraint::Min(0),
+        Constraint::Length(footer_rows),
         Constraint::Length(1),
     ])
     .areas(area);
@@ -38,6 +46,7 @@ pub fn areas(area: Rect, state: &AppState) -> Areas {
             banner,
             list: Some(list),
             detail: Some(detail),
+            footer,
             status,
         }
     } else if state.focus == Focus::Detail {
@@ -46,6 +55,7 @@ pub fn areas(area: Rect, state: &AppState) -> Areas {
             banner,
             list: None,
             detail: Some(body),
+            footer,
             status,
         }
     } else {
@@ -54,6 +64,7 @@ pub fn areas(area: Rect, state: &AppState) -> Areas {
             banner,
             list: Some(body),
             detail: None,
+            footer,
             status,
         }
     }

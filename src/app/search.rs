@@ -1,4 +1,6 @@
 //! Incremental search over author and text (`/`, then `n`/`N`). Pure, part of `update`.
+//! The search line says how many rows match and which of them is selected (`3 of 7`); the
+//! list highlights the matches.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -6,11 +8,58 @@ use super::state::{Level, Mode};
 use super::{AppState, Effect};
 use crate::model::ItemRow;
 
-fn matches(item: &ItemRow, query: &str) -> bool {
-    let q = query.to_lowercase();
-    [item.name(), item.handle(), item.text()]
-        .iter()
-        .any(|s| s.to_lowercase().contains(&q))
+/// `query` lowercased once, for matching many rows.
+struct Query(String);
+
+impl Query {
+    fn new(query: &str) -> Query {
+        Query(query.to_lowercase())
+    }
+
+    fn matches(&self, item: &ItemRow) -> bool {
+        [item.name(), item.handle(), item.text()]
+            .iter()
+            .any(|s| contains(s, &self.0))
+    }
+}
+
+/// `hay` contains `needle` (already lowercased), whatever the case; ASCII text (most of it)
+/// is compared in place, without a lowercased copy of every row.
+fn contains(hay: &str, needle: &str) -> bool {
+    if hay.is_ascii() && needle.is_ascii() {
+        let (h, n) = (hay.as_bytes(), needle.as_bytes());
+        return n.is_empty() || h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n));
+    }
+    hay.to_lowercase().contains(needle)
+}
+
+/// How many rows match, and where `at` is among them (1-based, when it matches).
+pub fn count(items: &[ItemRow], query: &str, at: usize) -> (usize, Option<usize>) {
+    if query.is_empty() {
+        return (0, None);
+    }
+    let q = Query::new(query);
+    let (mut n, mut nth) = (0, None);
+    for (i, item) in items.iter().enumerate() {
+        if q.matches(item) {
+            n += 1;
+            if i == at {
+                nth = Some(n);
+            }
+        }
+    }
+    (n, nth)
+}
+
+/// The search line: the query and where the selection is among its matches.
+fn say(items: &[ItemRow], query: &str, at: usize) -> String {
+    match count(items, query, at) {
+        (0, _) if !query.is_empty() => format!("/{query} (no match)"),
+        (0, _) => "/".to_string(),
+        (n, Some(k)) => format!("/{query} · {k} of {n}"),
+        (1, None) => format!("/{query} · 1 match"),
+        (n, None) => format!("/{query} · {n} matches"),
+    }
 }
 
 /// The next matching row after (or before) `from`, wrapping around; `from` itself last.
@@ -19,6 +68,7 @@ pub fn find(items: &[ItemRow], query: &str, from: usize, forward: bool) -> Optio
     if n == 0 || query.is_empty() {
         return None;
     }
+    let q = Query::new(query);
     (1..=n)
         .map(|k| {
             if forward {
@@ -27,7 +77,7 @@ pub fn find(items: &[ItemRow], query: &str, from: usize, forward: bool) -> Optio
                 (from + n * 2 - k) % n
             }
         })
-        .find(|&i| matches(&items[i], query))
+        .find(|&i| q.matches(&items[i]))
 }
 
 pub fn start(state: &mut AppState) -> Vec<Effect> {
@@ -43,9 +93,10 @@ pub fn start(state: &mut AppState) -> Vec<Effect> {
 pub fn again(state: &mut AppState, forward: bool) -> Option<usize> {
     let query = state.search.clone()?;
     let found = find(&state.items, &query, state.selected, forward);
-    if found.is_none() {
-        state.message = Some((Level::Info, format!("No match for {query:?}.")));
-    }
+    state.message = Some(match found {
+        Some(at) => (Level::Info, say(&state.items, &query, at)),
+        None => (Level::Info, format!("No match for {query:?}.")),
+    });
     found
 }
 
@@ -79,12 +130,8 @@ pub fn on_key(state: &mut AppState, key: KeyEvent) -> (Option<usize>, Vec<Effect
         .checked_sub(1)
         .unwrap_or(state.items.len().saturating_sub(1));
     let found = find(&state.items, &q, start, true);
-    let note = if found.is_none() && !q.is_empty() {
-        " (no match)"
-    } else {
-        ""
-    };
-    state.message = Some((Level::Info, format!("/{q}{note}")));
+    let at = found.unwrap_or(usize::MAX);
+    state.message = Some((Level::Info, say(&state.items, &q, at)));
     (found.or(Some(origin)), Vec::new())
 }
 

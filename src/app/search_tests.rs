@@ -13,7 +13,11 @@ fn search_as_you_type_then_next_and_previous() {
         update(&mut s, key(c), t0());
     }
     assert_eq!(s.selected_item().map(|i| i.id.0), Some(2));
-    assert_eq!(s.message.as_ref().map(|m| m.1.as_str()), Some("/user 2"));
+    // The search line counts the matches and says which one is selected.
+    assert_eq!(
+        s.message.as_ref().map(|m| m.1.as_str()),
+        Some("/user 2 · 1 of 1")
+    );
     update(&mut s, code(KeyCode::Enter), t0());
     assert_eq!(
         (s.mode.clone(), s.search.as_deref()),
@@ -47,4 +51,27 @@ fn escape_goes_back_and_no_match_says_so() {
     update(&mut s, code(KeyCode::Backspace), t0());
     update(&mut s, code(KeyCode::Esc), t0());
     assert_eq!((s.selected, s.mode.clone()), (1, Mode::Normal));
+}
+
+#[test]
+fn the_search_line_counts_matches_as_you_type_and_move() {
+    let mut s = loaded();
+    update(&mut s, key('/'), t0());
+    // "order" is in every text; "User" in every name.
+    for c in "ORDER".chars() {
+        update(&mut s, key(c), t0());
+    }
+    let msg = |s: &crate::app::AppState| s.message.clone().map(|m| m.1).unwrap_or_default();
+    assert!(msg(&s).ends_with(" of 4"), "{}", msg(&s));
+    update(&mut s, code(KeyCode::Enter), t0());
+    let first = msg(&s);
+    update(&mut s, key('n'), t0());
+    assert_ne!(msg(&s), first, "n moves to the next of the four");
+    assert!(msg(&s).starts_with("/ORDER · ") && msg(&s).ends_with(" of 4"));
+    let (n, nth) = crate::app::search::count(&s.items, "user 3", 0);
+    assert_eq!(n, 1);
+    assert_eq!(nth, (s.items[0].name() == "User 3").then_some(1));
+    // Case and non-ASCII text.
+    let (n, _) = crate::app::search::count(&s.items, "ÜSER", 0);
+    assert_eq!(n, 0, "Ü is not U");
 }

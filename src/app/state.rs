@@ -151,6 +151,11 @@ pub struct AppState {
     /// Timer states at the last look, to notice new items and crossings (None before the
     /// first load, which is the baseline).
     pub seen: Option<std::collections::HashMap<ItemId, crate::sla::TimerState>>,
+    /// Open items with a running clock that the filter or view hides, so the header can
+    /// count the whole inbox whatever the view ("2 breached elsewhere").
+    pub elsewhere: Vec<ItemRow>,
+    /// When each open follow-up is due (the header counts the overdue ones).
+    pub followups_due: Vec<Timestamp>,
     /// The last search, for `n`/`N`.
     pub search: Option<String>,
     /// The follow-up view shows only the local user's.
@@ -210,6 +215,8 @@ impl AppState {
             show_closed: false,
             breaching_only: false,
             followups_mine: false,
+            elsewhere: Vec::new(),
+            followups_due: Vec::new(),
             search: None,
             seen: None,
             detail: None,

@@ -8,7 +8,12 @@ use crate::store::{Activity, Claim};
 
 /// A teammate's tinbox changed the store: reload the list, the open item and the claims.
 pub fn on_store_changed(state: &mut AppState) -> Vec<Effect> {
-    let mut fx = vec![super::triage::reload(state), Effect::LoadClaims];
+    // Follow-ups too: the header counts the overdue ones of the whole team.
+    let mut fx = vec![
+        super::triage::reload(state),
+        Effect::LoadClaims,
+        Effect::LoadFollowUps,
+    ];
     if let Some(id) = state.detail.as_ref().map(|d| d.item.id) {
         fx.push(Effect::LoadDetail(id));
     }

@@ -131,6 +131,16 @@ pub fn update(state: &mut AppState, msg: Msg, now: Timestamp, tz: &TimeZone) -> 
             Vec::new()
         }
         Msg::FollowUpsLoaded(mut loaded) => {
+            // Every open one, whoever's: the header counts the overdue ones of the inbox.
+            let due: Vec<Timestamp> = loaded
+                .iter()
+                .filter(|f| f.closed_at.is_none())
+                .filter_map(|f| f.due_at)
+                .collect();
+            if due != state.followups_due {
+                state.followups_due = due;
+                state.dirty = true;
+            }
             if state.followups_mine {
                 loaded.retain(|f| f.assignee.as_deref() == Some(state.user.as_str()));
             }

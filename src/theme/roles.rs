@@ -35,6 +35,7 @@ roles! {
     Error => "error", Text;
     Demo => "demo", Title;
     Key => "key", Title;
+    SearchMatch => "search_match", Key;
     ChannelMastodon => "channel_mastodon", Muted;
     ChannelBluesky => "channel_bluesky", Muted;
     ChannelFeed => "channel_feed", Muted;

@@ -103,3 +103,82 @@ fn user_theme_overrides_builtin_and_no_color_wins() {
         "lists the built-ins: {e}"
     );
 }
+
+/// An sRGB colour as a typical terminal draws it (xterm's palette for the named ones).
+fn rgb(c: Color) -> Option<(u8, u8, u8)> {
+    Some(match c {
+        Color::Rgb(r, g, b) => (r, g, b),
+        Color::Black => (0, 0, 0),
+        Color::Red => (205, 0, 0),
+        Color::Green => (0, 205, 0),
+        Color::Yellow => (205, 205, 0),
+        Color::Blue => (0, 0, 238),
+        Color::Magenta => (205, 0, 205),
+        Color::Cyan => (0, 205, 205),
+        Color::Gray => (229, 229, 229),
+        Color::DarkGray => (127, 127, 127),
+        Color::LightRed => (255, 0, 0),
+        Color::LightGreen => (0, 255, 0),
+        Color::LightYellow => (255, 255, 0),
+        Color::LightBlue => (92, 92, 255),
+        Color::LightMagenta => (255, 0, 255),
+        Color::LightCyan => (0, 255, 255),
+        Color::White => (255, 255, 255),
+        _ => return None,
+    })
+}
+
+/// WCAG relative luminance and contrast ratio (1 to 21).
+fn contrast(a: (u8, u8, u8), b: (u8, u8, u8)) -> f64 {
+    let lum = |(r, g, b): (u8, u8, u8)| {
+        let ch = |v: u8| {
+            let s = f64::from(v) / 255.0;
+            if s <= 0.03928 {
+                s / 12.92
+            } else {
+                ((s + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * ch(r) + 0.7152 * ch(g) + 0.0722 * ch(b)
+    };
+    let (x, y) = (lum(a), lum(b));
+    (x.max(y) + 0.05) / (x.min(y) + 0.05)
+}
+
+/// Bug 9: high-contrast drew a warn timer yellow on the yellow selection. On the selected
+/// row each timer state keeps its colour (the list patches it over the selection): that
+/// colour must differ from the background it lands on and stay readable (3:1, the WCAG
+/// figure for large and bold text, which these cells are).
+#[test]
+fn every_timer_state_is_readable_on_the_selection() {
+    let states = [
+        Role::SlaOk,
+        Role::SlaWarn,
+        Role::SlaBreached,
+        Role::SlaPaused,
+    ];
+    for name in Theme::builtin_names() {
+        let t = Theme::builtin(name).expect("exists").expect("parses");
+        let sel = t.style(Role::Selection);
+        for role in states {
+            let cell = sel.patch(t.style(role));
+            match (cell.fg, cell.bg) {
+                (Some(fg), Some(bg)) => {
+                    assert_ne!(fg, bg, "{name}: {role:?} on the selection");
+                    let (f, b) = (rgb(fg).expect("known fg"), rgb(bg).expect("known bg"));
+                    let c = contrast(f, b);
+                    assert!(c >= 3.0, "{name}: {role:?} on the selection: {c:.2}:1");
+                }
+                // No colours (monochrome): the selection is reversed, the state a modifier.
+                (None, None) => assert!(sel.add_modifier.contains(Modifier::REVERSED)),
+                other => panic!("{name}: {role:?} half coloured on the selection: {other:?}"),
+            }
+        }
+    }
+}
+
+#[test]
+fn the_contrast_measure_is_sound() {
+    assert!((contrast((0, 0, 0), (255, 255, 255)) - 21.0).abs() < 0.01);
+    assert!((contrast((205, 205, 0), (205, 205, 0)) - 1.0).abs() < 1e-9);
+}

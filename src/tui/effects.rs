@@ -99,7 +99,9 @@ impl EffectRunner {
                             f.case_number
                         )))
                     },
-                )
+                );
+                // The header counts the overdue ones: it hears of the new one.
+                self.run(Effect::LoadFollowUps);
             }
             Effect::LoadReport { since_s } => {
                 let since = Timestamp::now()

@@ -152,6 +152,8 @@ pub async fn run(session: Session) -> Result<()> {
         detail_loads: Default::default(),
     };
     runner.run(crate::app::triage::reload(&state));
+    // Open follow-ups, for the header's overdue count.
+    runner.run(Effect::LoadFollowUps);
     // A team store tells us what teammates change; their changes reload what is shown.
     if let Ok(Some(changes)) = session.store.call(|s| Ok(s.subscribe())).await {
         let forward = tx.clone();

@@ -1,4 +1,5 @@
-//! The inbox list: one row per item, most urgent first, with a live timer.
+//! The inbox list: one row per item, most urgent first, with a live timer; the columns a
+//! width holds come from [`super::columns`].
 
 use jiff::Timestamp;
 use ratatui::Frame;
@@ -7,48 +8,60 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+use super::columns::{
+    Columns, KIND_W, STATUS_W, TIMER_W, highlight, id_width, kind_marker, priority_word,
+    status_word, tags_text,
+};
 use super::roles::{channel_role, timer_role};
 use crate::app::AppState;
-use crate::app::state::Focus;
+use crate::app::state::{Focus, Mode};
 use crate::fmt::text::{fit, truncate, width};
 use crate::model::RowItem;
 use crate::sanitize;
 use crate::sla::{self, TimerState};
 use crate::theme::{Role, Theme};
 
-const STATUS_W: usize = 9;
-const TIMER_W: usize = 6;
-
-struct Columns {
-    account: usize,
-    author: usize,
-    text: usize,
-}
-
-fn columns(total: usize) -> Columns {
-    let account = if total >= 90 { 10 } else { 7 };
-    let author = if total >= 90 { 18 } else { 14 };
-    // marker(2) + spaces between five columns
-    let fixed = 2 + account + 1 + author + 1 + 1 + STATUS_W + 1 + TIMER_W;
-    Columns {
-        account,
-        author,
-        text: total.saturating_sub(fixed),
+/// The search whose matches the list shows: the one being typed, else the last one.
+pub fn search_query(state: &AppState) -> Option<&str> {
+    match &state.mode {
+        Mode::Search { query, .. } => Some(query.as_str()),
+        _ => state.search.as_deref(),
     }
 }
 
+fn head(cols: &Columns) -> String {
+    let mut h = format!("  {:>w$} ", "#", w = cols.id);
+    h.push_str(&fit("KIND", KIND_W));
+    h.push(' ');
+    if cols.account > 0 {
+        h.push_str(&fit("ACCOUNT", cols.account));
+        h.push(' ');
+    }
+    h.push_str(&fit("FROM", cols.author));
+    h.push(' ');
+    h.push_str(&fit("MESSAGE", cols.text));
+    h.push(' ');
+    for (name, w) in [
+        ("PRIO", cols.priority),
+        ("ASSIGNEE", cols.assignee),
+        ("TAGS", cols.tags),
+    ] {
+        if w > 0 {
+            h.push_str(&fit(name, w));
+            h.push(' ');
+        }
+    }
+    h.push_str(&fit("STATUS", STATUS_W));
+    h.push_str(&format!(" {:>TIMER_W$}", "WAIT"));
+    h
+}
+
 pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, now: Timestamp) {
-    let cols = columns(area.width as usize);
+    let cols = Columns::for_width(area.width as usize, id_width(&state.items));
+    let query = search_query(state);
+    let hit = theme.style(Role::SearchMatch);
     let mut lines = Vec::with_capacity(area.height as usize);
-    let head = format!(
-        "  {} {} {} {} {:>TIMER_W$}",
-        fit("ACCOUNT", cols.account),
-        fit("FROM", cols.author),
-        fit("MESSAGE", cols.text),
-        fit("STATUS", STATUS_W),
-        "WAIT"
-    );
-    lines.push(Line::styled(head, theme.style(Role::Muted)));
+    lines.push(Line::styled(head(&cols), theme.style(Role::Muted)));
     if state.items.is_empty() {
         lines.push(Line::from(""));
         lines.push(Line::styled(
@@ -74,7 +87,6 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, now:
             TimerState::None => "—".to_string(),
             _ => sla::format_age(t.elapsed_s),
         };
-        let author = item.author();
         let base = if selected && state.focus == Focus::List {
             theme.style(Role::Selection)
         } else if selected {
@@ -85,6 +97,14 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, now:
             theme.style(Role::Text)
         };
         let on = |role: Role| -> Style { if selected { base } else { theme.style(role) } };
+        // Timer colours stay on the selected row too (each theme keeps them readable there).
+        let keep = |role: Role| -> Style {
+            if selected {
+                base.patch(theme.style(role))
+            } else {
+                theme.style(role)
+            }
+        };
         let marker = match (selected, item.read, item.has_draft) {
             (true, _, _) => "▶",
             (_, _, true) => "✎",
@@ -96,39 +116,71 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, now:
         } else {
             " "
         };
+        let sp = || Span::styled(" ", base);
         let mut spans = vec![
             Span::styled(format!("{marker}{mark}"), base),
+            Span::styled(format!("{:>w$}", item.id.0, w = cols.id), on(Role::Muted)),
+            sp(),
             Span::styled(
-                fit(&sanitize::one_line(item.account()), cols.account),
+                fit(&kind_marker(item.kind.as_str()), KIND_W),
                 on(channel_role(item.channel)),
             ),
-            Span::styled(" ", base),
-            Span::styled(fit(&sanitize::one_line(author), cols.author), base),
-            Span::styled(" ", base),
-            Span::styled(fit(&sanitize::one_line(item.text()), cols.text), base),
-            Span::styled(" ", base),
-            match state.claims.get(&item.id) {
-                // A teammate is replying: say so where the status is.
-                Some(who) => Span::styled(
-                    fit(
-                        &format!("✎{}", sanitize::one_line(&who.join(","))),
-                        STATUS_W,
-                    ),
-                    on(Role::SlaWarn),
-                ),
-                None => Span::styled(fit(item.status.as_str(), STATUS_W), on(Role::Muted)),
-            },
-            Span::styled(" ", base),
+            sp(),
         ];
+        if cols.account > 0 {
+            spans.push(Span::styled(
+                fit(&sanitize::one_line(item.account()), cols.account),
+                on(channel_role(item.channel)),
+            ));
+            spans.push(sp());
+        }
+        let author = fit(&sanitize::one_line(item.author()), cols.author);
+        spans.extend(highlight(author, query, base, hit));
+        spans.push(sp());
+        let text = fit(&sanitize::one_line(item.text()), cols.text);
+        spans.extend(highlight(text, query, base, hit));
+        spans.push(sp());
+        if cols.priority > 0 {
+            spans.push(Span::styled(
+                fit(priority_word(item.priority), cols.priority),
+                base,
+            ));
+            spans.push(sp());
+        }
+        if cols.assignee > 0 {
+            let who = item.assignee().map(sanitize::one_line).unwrap_or_default();
+            spans.push(Span::styled(fit(&who, cols.assignee), on(Role::Muted)));
+            spans.push(sp());
+        }
+        if cols.tags > 0 {
+            let tags = sanitize::one_line(&tags_text(item.tags()));
+            spans.push(Span::styled(fit(&tags, cols.tags), on(Role::Muted)));
+            spans.push(sp());
+        }
+        spans.push(match state.claims.get(&item.id) {
+            // A teammate is replying: say so where the status is.
+            Some(who) => Span::styled(
+                fit(
+                    &format!("✎{}", sanitize::one_line(&who.join(","))),
+                    STATUS_W,
+                ),
+                on(Role::SlaWarn),
+            ),
+            None => match t.state {
+                TimerState::Warn | TimerState::Breached => Span::styled(
+                    fit(status_word(item.status, t.state), STATUS_W),
+                    keep(timer_role(t.state)),
+                ),
+                _ => Span::styled(fit(item.status.as_str(), STATUS_W), on(Role::Muted)),
+            },
+        });
+        spans.push(sp());
         let timer = truncate(&timer, TIMER_W);
         let pad = " ".repeat(TIMER_W.saturating_sub(width(&timer)));
-        // The timer keeps its own colour, also on the selected row.
-        let timer_style = if selected {
-            base.patch(theme.style(timer_role(t.state)))
-        } else {
-            theme.style(timer_role(t.state))
-        };
-        spans.push(Span::styled(format!("{pad}{timer}"), timer_style));
+        spans.push(Span::styled(
+            format!("{pad}{timer}"),
+            keep(timer_role(t.state)),
+        ));
         lines.push(Line::from(spans));
     }
     frame.render_widget(Paragraph::new(lines), area);

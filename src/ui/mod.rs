@@ -1,10 +1,13 @@
 //! Drawing: a pure function of state, theme and `now`. It never mutates state or does I/O.
 //!
 //! Layout: a header line, the inbox list (with the detail pane beside it when the terminal
-//! is at least `WIDE` columns, or instead of it when the detail has focus), a status bar;
-//! help, composer and confirmations are drawn on top.
+//! is at least `WIDE` columns, or instead of it when the detail has focus), a line of key
+//! hints for the mode (on terminals of `FOOTER_FROM` rows or more), a status bar; help,
+//! composer and confirmations are drawn on top.
 
+mod columns;
 pub mod detail;
+mod footer;
 mod header;
 mod inbox;
 mod linear;
@@ -15,6 +18,7 @@ mod statusbar;
 
 use jiff::Timestamp;
 use ratatui::Frame;
+use ratatui::layout::Rect;
 use ratatui::text::Span;
 use ratatui::widgets::Paragraph;
 
@@ -61,12 +65,35 @@ pub fn draw(frame: &mut Frame, state: &AppState, theme: &Theme, now: Timestamp) 
     if let Some(d) = a.detail {
         detail::draw(frame, d, state, theme, now);
     }
+    footer::draw(frame, a.footer, state, theme);
     statusbar::draw(frame, a.status, state, theme, now);
+    // Dialogs leave the key hints in sight: they are the dialog's keys. The composer keeps
+    // its own row above the bottom line; the centred dialogs stay above the hints.
+    let bottom = Rect {
+        height: area.height - a.footer.height,
+        ..area
+    };
+    let area = match a.footer.height {
+        0 => area,
+        _ => Rect {
+            height: a.footer.y.saturating_sub(area.y),
+            ..area
+        },
+    };
     match &state.mode {
         // The search line is in the status bar.
         Mode::Normal | Mode::Search { .. } => {}
-        Mode::Help { scroll } => overlays::help::draw(frame, area, *scroll, &state.keymap, theme),
-        Mode::Composer(c) => overlays::composer::draw(frame, area, state, c, theme),
+        // Help is long: it keeps the key hints in sight only when it fits above them.
+        Mode::Help { scroll } => {
+            let need = overlays::help::lines(&state.keymap).len() + 4;
+            let r = if usize::from(area.height) >= need {
+                area
+            } else {
+                frame.area()
+            };
+            overlays::help::draw(frame, r, *scroll, &state.keymap, theme)
+        }
+        Mode::Composer(c) => overlays::composer::draw(frame, bottom, state, c, theme),
         Mode::ConfirmQuit => overlays::confirm::draw(frame, area, state, theme),
         Mode::Confirm(ask) => overlays::confirm::draw_ask(frame, area, ask, theme),
         Mode::Form(form) => overlays::form::draw(frame, area, form, theme),
@@ -84,5 +111,7 @@ pub fn draw(frame: &mut Frame, state: &AppState, theme: &Theme, now: Timestamp) 
     }
 }
 
+#[cfg(test)]
+mod inbox_tests;
 #[cfg(test)]
 pub(crate) mod tests;

@@ -67,9 +67,14 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, now:
             style,
         ));
     }
-    let hint = " ? help ";
+    // The help key as bound (a user may have moved it).
+    let key = state.keymap.labels_for(crate::keys::Action::Help);
+    let hint = match key.first() {
+        Some(k) => format!(" {k} help "),
+        None => String::new(),
+    };
     let used: usize = spans.iter().map(|s| width(&s.content)).sum();
-    let room = (area.width as usize).saturating_sub(width(hint));
+    let room = (area.width as usize).saturating_sub(width(&hint));
     if used > room {
         // Too much to say: keep the start, cut the rest.
         let joined: String = spans.iter().map(|s| s.content.as_ref()).collect();
