@@ -232,3 +232,75 @@ fn tags_and_assignee_forms() {
         }
     );
 }
+
+/// Each box's typed character, backspace, Tab and error must reach the next frame: the
+/// loop draws only a dirty state, so a key that leaves it clean shows at the next tick.
+#[test]
+fn every_key_in_every_box_marks_the_frame_dirty() {
+    use crate::app::Msg;
+    use crate::model::{FollowUp, FollowUpMethod};
+    let resolve = |s: &mut crate::app::AppState| {
+        update(s, key('F'), t0());
+        let f = FollowUp {
+            id: 1,
+            item: ItemId(4),
+            case_number: "CASE-00001".into(),
+            method: FollowUpMethod::Phone,
+            contact: None,
+            due_at: None,
+            assignee: None,
+            note: None,
+            outcome: None,
+            created_at: at(-600),
+            closed_at: None,
+        };
+        update(s, Msg::FollowUpsLoaded(vec![f]), t0());
+        update(s, code(KeyCode::Enter), t0());
+    };
+    let opened_by: [(&str, Option<char>); 7] = [
+        ("snooze", Some('s')),
+        ("follow-up", Some('f')),
+        ("tags", Some('t')),
+        ("assign", Some('a')),
+        ("note", Some('i')),
+        ("filter", Some('l')),
+        ("close a follow-up", None),
+    ];
+    for (name, opener) in opened_by {
+        let mut s = loaded();
+        match opener {
+            Some(c) => update(&mut s, key(c), t0()),
+            None => {
+                resolve(&mut s);
+                Vec::new()
+            }
+        };
+        let before = form(&s).clone();
+        let pressed = |s: &mut crate::app::AppState, m: Msg, what: &str| {
+            s.dirty = false;
+            update(s, m, t0());
+            assert!(s.dirty, "{name}: {what} left the frame clean");
+        };
+        // The follow-up's first field is a choice: type into the second.
+        if form(&s).kind == FormKind::FollowUp {
+            pressed(&mut s, code(KeyCode::Tab), "Tab");
+        }
+        pressed(&mut s, key('z'), "a typed character");
+        assert_ne!(form(&s).fields, before.fields, "{name}: the z was taken");
+        pressed(&mut s, code(KeyCode::Backspace), "backspace");
+        pressed(&mut s, code(KeyCode::BackTab), "shift-Tab");
+    }
+}
+
+#[test]
+fn a_form_error_is_drawn_at_once() {
+    let mut s = loaded();
+    update(&mut s, key('s'), t0());
+    for c in "xyz".chars() {
+        update(&mut s, key(c), t0());
+    }
+    s.dirty = false;
+    update(&mut s, code(KeyCode::Enter), t0());
+    assert!(form(&s).error.is_some());
+    assert!(s.dirty, "the error waited for the next tick");
+}

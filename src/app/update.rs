@@ -21,17 +21,27 @@ use crate::outbox::OutboxEvent;
 /// passes the system's, tests a fixed one).
 pub fn update(state: &mut AppState, msg: Msg, now: Timestamp, tz: &TimeZone) -> Vec<Effect> {
     match msg {
-        Msg::Key(key) => on_key(state, key, now, tz),
+        // Every key press, click and paste marks the frame dirty, whatever the mode: the
+        // handlers of each box need not remember it (the boxes forgot and showed typing
+        // only at the next tick). A press that changed nothing costs one frame whose diff
+        // is empty; a missed one costs seconds of a stale screen.
+        Msg::Key(key) => {
+            if key.kind != KeyEventKind::Release {
+                state.dirty = true;
+            }
+            on_key(state, key, now, tz)
+        }
         Msg::Mouse { kind, column, row } => {
+            state.dirty = true;
             match super::mouse::on_mouse(state, kind, column, row) {
                 Some(intent) => actions::run(state, intent, now),
                 None => Vec::new(),
             }
         }
         Msg::Paste(text) => {
+            state.dirty = true;
             if let Mode::Composer(c) = &mut state.mode {
                 composer::insert_str(c, &text);
-                state.dirty = true;
             }
             Vec::new()
         }
