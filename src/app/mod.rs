@@ -22,6 +22,7 @@ pub mod state;
 pub mod team;
 #[cfg(test)]
 pub(crate) mod test_support;
+pub mod textedit;
 pub mod timers;
 pub mod triage;
 pub mod update;

@@ -273,8 +273,12 @@ fn on_key(state: &mut AppState, key: KeyEvent, now: Timestamp, tz: &TimeZone) ->
     // ctrl-c always leaves the current dialog, or asks to quit.
     let ctrl_c = key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL);
     // Esc and the next key often arrive together and read as Alt+key (tinbox binds no Alt
-    // keys): act on Esc (closing a dialog, keeping a draft), then on the key.
-    if let (KeyCode::Char(ch), true) = (key.code, key.modifiers.contains(KeyModifiers::ALT)) {
+    // keys): act on Esc (closing a dialog, keeping a draft), then on the key. In the
+    // composer and the boxes alt-b and alt-f move by word (`textedit`).
+    let editing = matches!(state.mode, Mode::Composer(_) | Mode::Form(_));
+    if let (KeyCode::Char(ch), true) = (key.code, key.modifiers.contains(KeyModifiers::ALT))
+        && !(editing && matches!(ch, 'b' | 'f'))
+    {
         let mut fx = on_key(
             state,
             KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE),
