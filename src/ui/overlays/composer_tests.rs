@@ -192,3 +192,23 @@ fn the_send_step_shows_the_whole_reply_and_scrolls_a_very_long_one() {
         "scrolling is no answer"
     );
 }
+
+#[test]
+fn the_hint_line_and_the_help_name_the_editor_and_templates() {
+    let s = composing("Hi");
+    let hint = screen(&s).0.concat();
+    assert!(
+        hint.contains("ctrl-e editor") && hint.contains("ctrl-t template"),
+        "{hint}"
+    );
+    let mut s = inbox(120, 90, false);
+    s.mode = Mode::Help { scroll: 0 };
+    let help = crate::ui::tests::render(&s, 120, 90);
+    for k in [
+        "ctrl-e edit in $EDITOR",
+        "ctrl-t insert a template",
+        "ctrl-w word back",
+    ] {
+        assert!(help.contains(k), "{k} missing:\n{help}");
+    }
+}
