@@ -24,6 +24,8 @@ fn update(state: &mut AppState, msg: Msg, now: Timestamp) -> Vec<Effect> {
 
 #[path = "perf/accounts.rs"]
 mod accounts;
+#[path = "perf/boxes.rs"]
+mod boxes;
 #[path = "../tests/support/http.rs"]
 mod http;
 #[path = "perf/scale.rs"]
@@ -326,6 +328,7 @@ fn main() {
         ms(percentile(&times, 0.99)),
         ms(percentile(&reloads, 0.5))
     );
+    boxes::run(&mut state, &mut term, &theme, now);
 
     // 4. Peak memory of a fresh process that opens the store and shows the inbox.
     // Returns the figure and the child's breakdown by step.

@@ -1,5 +1,6 @@
 //! Canned replies: `[templates]` in config and `<config dir>/templates/NAME.txt` files, with
-//! variables `{author}` (handle), `{name}`, `{case}`, `{agent}` and `{channel}`.
+//! variables `{author}` (handle), `{name}`, `{first_name}`, `{case}`, `{agent}` and
+//! `{channel}`.
 
 use std::path::Path;
 
@@ -38,7 +39,18 @@ impl Vars {
     }
 }
 
-pub const VARIABLES: &[&str] = &["author", "name", "case", "agent", "channel"];
+pub const VARIABLES: &[&str] = &["author", "name", "first_name", "case", "agent", "channel"];
+
+impl Vars {
+    /// The first word of the display name that has a letter or digit in it ("Zoë" of
+    /// "Zoë Brandt", of "🌸 Zoë Brandt" too), or the handle when the name has none.
+    pub fn first_name(&self) -> &str {
+        self.name
+            .split_whitespace()
+            .find(|w| w.chars().any(char::is_alphanumeric))
+            .unwrap_or(&self.author)
+    }
+}
 
 /// Files in `dir` (`*.txt`, the name is the file stem) and then the config's table (which
 /// wins on equal names), sorted by name.
@@ -141,6 +153,7 @@ pub fn render(body: &str, vars: &Vars) -> Result<String, String> {
                 let value = match name.as_str() {
                     "author" => vars.author.clone(),
                     "name" => vars.name.clone(),
+                    "first_name" => vars.first_name().to_string(),
                     "agent" => vars.agent.clone(),
                     "channel" => vars.channel.clone(),
                     "case" => vars
@@ -226,6 +239,26 @@ mod tests {
             render(body, &vars()).expect("renders"),
             "Hi Zoë (@zoe@x.invalid), kim here on mastodon. Your case is CASE-00042. {literal}"
         );
+    }
+
+    #[test]
+    fn first_name_is_the_first_word_of_the_name_or_the_handle() {
+        let mut v = vars();
+        v.name = "Zoë Brandt".into();
+        let hi = |v: &Vars| render("Hi {first_name}", v).expect("renders");
+        assert_eq!(hi(&v), "Hi Zoë");
+        v.name = "  🌸 Zoë  Brandt ".into();
+        assert_eq!(hi(&v), "Hi Zoë");
+        v.name = "🌸".into();
+        assert_eq!(hi(&v), "Hi @zoe@x.invalid");
+        // No display name: `for_item` falls back to the handle for both.
+        let mut item = crate::testing::item(1, crate::testing::t0(), 10);
+        item.author.name = String::new();
+        item.author.handle = "@zoe@x.invalid".into();
+        assert_eq!(hi(&Vars::for_item(&item, "kim")), "Hi @zoe@x.invalid");
+        item.author.name = "田中 美咲".into();
+        assert_eq!(hi(&Vars::for_item(&item, "kim")), "Hi 田中");
+        assert!(check("{first_name}").is_ok());
     }
 
     #[test]

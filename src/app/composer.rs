@@ -1,10 +1,12 @@
-//! The reply composer's editing and sending logic (pure, part of `update`).
+//! The reply composer's editing and sending logic (pure, part of `update`). Editing keys
+//! are `textedit`'s, shared with the boxes; the text wraps at the screen's width, and
+//! ↑/↓ move by the rows shown (the overlay draws by the same `text_cols` and `box_height`).
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use jiff::Timestamp;
 
 use super::state::{Composer, Level, Mode};
-use super::{AppState, Effect};
+use super::{AppState, Effect, textedit};
 use crate::channels::LengthUnit;
 use crate::model::{RowItem, Status};
 
@@ -95,6 +97,7 @@ pub fn on_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
     };
     state.dirty = true;
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    let cols = text_cols(state.width);
     if c.picker.is_some() {
         return picker_key(state, key);
     }
@@ -103,6 +106,16 @@ pub fn on_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
         if key.code == KeyCode::Esc {
             c.checking = false;
         }
+        return Vec::new();
+    }
+    if c.confirm
+        && confirm_scroll(
+            c,
+            state.width,
+            super::layout::overlay_height(state.height),
+            key.code,
+        )
+    {
         return Vec::new();
     }
     if c.confirm {
@@ -185,37 +198,69 @@ pub fn on_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
             }
         }
         KeyCode::Enter => insert_str(c, "\n"),
-        KeyCode::Char(ch) if !ctrl => insert_str(c, ch.encode_utf8(&mut [0; 4])),
-        KeyCode::Backspace => {
-            if let Some((i, _)) = c.text[..c.cursor].char_indices().next_back() {
-                c.text.replace_range(i..c.cursor, "");
-                c.cursor = i;
+        // Up and down by the rows the composer shows (its text wraps at the screen's width).
+        KeyCode::Up => c.cursor = textedit::vertical(&c.text, c.cursor, cols, false),
+        KeyCode::Down => c.cursor = textedit::vertical(&c.text, c.cursor, cols, true),
+        _ => {
+            if textedit::apply(&mut c.text, &mut c.cursor, &key) == textedit::Outcome::Edited {
                 c.dirty = true;
             }
         }
-        KeyCode::Delete => {
-            if let Some(ch) = c.text[c.cursor..].chars().next() {
-                c.text.replace_range(c.cursor..c.cursor + ch.len_utf8(), "");
-                c.dirty = true;
-            }
-        }
-        KeyCode::Left => {
-            if let Some((i, _)) = c.text[..c.cursor].char_indices().next_back() {
-                c.cursor = i;
-            }
-        }
-        KeyCode::Right => {
-            if let Some(ch) = c.text[c.cursor..].chars().next() {
-                c.cursor += ch.len_utf8();
-            }
-        }
-        KeyCode::Home => c.cursor = line_start(&c.text, c.cursor),
-        KeyCode::End => c.cursor = line_end(&c.text, c.cursor),
-        KeyCode::Up => c.cursor = vertical(&c.text, c.cursor, false),
-        KeyCode::Down => c.cursor = vertical(&c.text, c.cursor, true),
-        _ => {}
     }
     Vec::new()
+}
+
+/// Columns the composer wraps its text at on a screen `width` cells wide: inside the
+/// border, with one cell kept for the cursor after a full row.
+pub fn text_cols(width: u16) -> usize {
+    usize::from(width.saturating_sub(3)).max(1)
+}
+
+/// Height of the composer box (border and hint line included) for `rows` wrapped rows on
+/// a screen `height` rows tall: half the screen while editing; while asking to send, tall
+/// enough for the whole reply, up to the screen less the header and the status bar.
+pub fn box_height(height: u16, rows: usize, confirm: bool) -> u16 {
+    let normal = (height / 2).clamp(6, 14);
+    if !confirm {
+        return normal;
+    }
+    let want = u16::try_from(rows).unwrap_or(u16::MAX).saturating_add(3);
+    want.min(height.saturating_sub(2)).max(normal)
+}
+
+/// The first row shown of a text whose cursor is on `row`, `visible` rows at a time.
+pub fn top_row(row: usize, visible: usize) -> usize {
+    row.saturating_sub(visible.saturating_sub(1))
+}
+
+/// While asking to send, ↑/↓ (and PgUp/PgDn) scroll a reply taller than the box by a row
+/// (a page): the hidden cursor goes to the bottom row of the new view, so every press
+/// moves the view.
+fn confirm_scroll(c: &mut Composer, width: u16, height: u16, key: KeyCode) -> bool {
+    let (down, page) = match key {
+        KeyCode::Up => (false, false),
+        KeyCode::Down => (true, false),
+        KeyCode::PageUp => (false, true),
+        KeyCode::PageDown => (true, true),
+        _ => return false,
+    };
+    let cols = text_cols(width);
+    let rows = textedit::wrap(&c.text, cols);
+    let visible = usize::from(box_height(height, rows.len(), true).saturating_sub(3)).max(1);
+    let (row, _) = textedit::locate(&c.text, &rows, c.cursor);
+    let top = top_row(row, visible);
+    let step = if page { visible } else { 1 };
+    let last_top = rows.len().saturating_sub(visible);
+    let new_top = match down {
+        true => (top + step).min(last_top),
+        false => top.saturating_sub(step),
+    };
+    // The view is drawn with the cursor's row at its bottom: put it there.
+    let target = (new_top + visible - 1).min(rows.len().saturating_sub(1));
+    if let Some(r) = rows.get(target) {
+        c.cursor = r.start;
+    }
+    true
 }
 
 fn close_keeping_draft(state: &mut AppState) -> Vec<Effect> {
@@ -239,47 +284,11 @@ fn close_keeping_draft(state: &mut AppState) -> Vec<Effect> {
     ]
 }
 
-/// Insert text at the cursor.
+/// Insert text at the cursor (a paste keeps its lines, whatever their line ends).
 pub fn insert_str(c: &mut Composer, s: &str) {
     let s = s.replace("\r\n", "\n").replace('\r', "\n");
-    c.text.insert_str(c.cursor, &s);
-    c.cursor += s.len();
+    textedit::insert(&mut c.text, &mut c.cursor, &s);
     c.dirty = true;
-}
-
-fn line_start(text: &str, cursor: usize) -> usize {
-    text[..cursor].rfind('\n').map(|i| i + 1).unwrap_or(0)
-}
-
-fn line_end(text: &str, cursor: usize) -> usize {
-    text[cursor..]
-        .find('\n')
-        .map(|i| cursor + i)
-        .unwrap_or(text.len())
-}
-
-/// Move to the same column (in chars) on the next or previous line.
-fn vertical(text: &str, cursor: usize, down: bool) -> usize {
-    let start = line_start(text, cursor);
-    let col = text[start..cursor].chars().count();
-    let target_start = if down {
-        let end = line_end(text, cursor);
-        if end >= text.len() {
-            return cursor;
-        }
-        end + 1
-    } else {
-        if start == 0 {
-            return cursor;
-        }
-        line_start(text, start - 1)
-    };
-    let target_end = line_end(text, target_start);
-    text[target_start..target_end]
-        .char_indices()
-        .nth(col)
-        .map(|(i, _)| target_start + i)
-        .unwrap_or(target_end)
 }
 
 /// The text came back from the external editor.

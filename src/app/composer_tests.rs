@@ -403,3 +403,52 @@ fn a_further_reply_to_an_answered_item_is_sent_as_asked() {
         "the item was already answered when the composer opened"
     );
 }
+
+/// The composer's text and cursor after `keys`, from an empty reply on a screen `width` wide.
+fn composed(width: u16, keys: Vec<Msg>) -> (String, usize) {
+    let mut s = loaded();
+    update(&mut s, Msg::Resize { width, height: 24 }, t0());
+    update(&mut s, key('r'), t0());
+    update(&mut s, ctrl('u'), t0());
+    for k in keys {
+        update(&mut s, k, t0());
+    }
+    match &s.mode {
+        Mode::Composer(c) => (c.text.clone(), c.cursor),
+        other => panic!("composer closed: {other:?}"),
+    }
+}
+
+#[test]
+fn composer_edits_by_word_and_line() {
+    let typed = |t: &str| t.chars().map(key).collect::<Vec<_>>();
+    let alt = |c| Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::ALT));
+    let mut keys = typed("Hi Zoë, see you");
+    keys.push(ctrl('w'));
+    assert_eq!(composed(80, keys.clone()).0, "Hi Zoë, see ");
+    // alt-b is a word move here, not Esc (which would close the composer).
+    keys.extend([alt('b'), alt('b'), key('X')]);
+    assert_eq!(composed(80, keys.clone()).0, "Hi XZoë, see ");
+    keys.extend([code(KeyCode::End), key('!'), code(KeyCode::Home), key('>')]);
+    assert_eq!(composed(80, keys.clone()).0, ">Hi XZoë, see !");
+    keys.extend([
+        code(KeyCode::End),
+        code(KeyCode::Enter),
+        key('b'),
+        key('y'),
+        ctrl('u'),
+    ]);
+    assert_eq!(composed(80, keys).0, ">Hi XZoë, see !\n");
+}
+
+#[test]
+fn up_and_down_move_by_the_rows_shown() {
+    // 20 columns: 17 for text; "aaaa bbbb cccc dddd eeee" wraps after "cccc ", and the
+    // cursor at the end (column 9 of the second row) goes up to column 9 of the first.
+    let mut keys: Vec<Msg> = "aaaa bbbb cccc dddd eeee".chars().map(key).collect();
+    keys.push(code(KeyCode::Up));
+    let (text, cursor) = composed(20, keys.clone());
+    assert_eq!(&text[..cursor], "aaaa bbbb", "one row up, same column");
+    keys.push(code(KeyCode::Down));
+    assert_eq!(composed(20, keys).1, text.len());
+}

@@ -1,12 +1,14 @@
-//! Keys and submission of the small forms (follow-up, snooze). Pure, part of `update`.
+//! Keys and submission of the small forms (follow-up, snooze, closing a follow-up, tags,
+//! assignee, note, filter). Pure, part of `update`. Typed fields edit through
+//! `textedit` (the composer's keys); a choice field (the follow-up's method) cycles.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
-use super::state::{Form, FormKind, Level, Mode};
-use super::{AppState, Effect};
-use crate::model::FollowUpInput;
+use super::state::{Field, Form, FormKind, Level, Mode};
+use super::{AppState, Effect, textedit};
+use crate::model::{FollowUpInput, FollowUpMethod};
 
 pub fn open(state: &mut AppState, kind: FormKind) -> Vec<Effect> {
     let Some(item) = state.selected_item() else {
@@ -49,19 +51,54 @@ pub fn on_key(state: &mut AppState, key: KeyEvent, now: Timestamp, tz: &TimeZone
         KeyCode::Enter if form.focus < last => form.focus += 1,
         KeyCode::Enter => return submit(state, now, tz),
         KeyCode::Char('s') if ctrl => return submit(state, now, tz),
-        KeyCode::Backspace => {
+        _ => {
+            let kind = form.kind;
             if let Some(f) = form.fields.get_mut(form.focus) {
-                f.value.pop();
+                match choices(kind, f.label) {
+                    Some(list) => choose(f, &list, &key),
+                    None => {
+                        textedit::apply(&mut f.value, &mut f.cursor, &key);
+                    }
+                }
             }
         }
-        KeyCode::Char(c) if !ctrl => {
-            if let Some(f) = form.fields.get_mut(form.focus) {
-                f.value.push(c);
-            }
-        }
-        _ => {}
     }
     Vec::new()
+}
+
+/// The values of a field that is picked rather than typed (the follow-up's method: the
+/// model's methods, so the form never offers one the store refuses).
+pub fn choices(kind: FormKind, label: &str) -> Option<Vec<&'static str>> {
+    match (kind, label) {
+        (FormKind::FollowUp, "method") => {
+            Some(FollowUpMethod::ALL.iter().map(|m| m.as_str()).collect())
+        }
+        _ => None,
+    }
+}
+
+/// On a choice field: → or space takes the next value, ← the previous (both wrap round);
+/// a letter takes the next value starting with it.
+fn choose(f: &mut Field, list: &[&'static str], key: &KeyEvent) {
+    let n = list.len();
+    if n == 0 || key.modifiers.contains(KeyModifiers::CONTROL) {
+        return;
+    }
+    let at = list.iter().position(|c| *c == f.value).unwrap_or(0);
+    let to = match key.code {
+        KeyCode::Right | KeyCode::Char(' ') => (at + 1) % n,
+        KeyCode::Left => (at + n - 1) % n,
+        KeyCode::Char(c) => match (1..=n)
+            .map(|step| (at + step) % n)
+            .find(|&i| list[i].starts_with(c.to_ascii_lowercase()))
+        {
+            Some(i) => i,
+            None => return,
+        },
+        _ => return,
+    };
+    f.value = list[to].to_string();
+    f.cursor = f.value.len();
 }
 
 fn submit(state: &mut AppState, now: Timestamp, tz: &TimeZone) -> Vec<Effect> {
@@ -160,7 +197,11 @@ fn submit(state: &mut AppState, now: Timestamp, tz: &TimeZone) -> Vec<Effect> {
         // Every marked item (asked first), and the selection moves on: see `triage::snooze`.
         FormKind::Snooze => match crate::sla::due::parse_due(form.value("until"), now, tz) {
             Ok(until) => return super::triage::snooze(state, until, now, tz),
-            Err(e) => Err(e),
+            // The parser names its usual field; this box calls it "until".
+            Err(e) => Err(match e.strip_prefix("due ") {
+                Some(rest) => format!("until {rest}"),
+                None => e,
+            }),
         },
     };
     match result {

@@ -1,8 +1,8 @@
 use crossterm::event::KeyCode;
 
-use crate::app::Effect;
 use crate::app::state::{FormKind, Mode};
 use crate::app::test_support::*;
+use crate::app::{Effect, Msg};
 use crate::model::{FollowUpMethod, ItemId};
 use crate::testing::{at, t0};
 
@@ -25,26 +25,28 @@ fn follow_up_form_validates_then_creates() {
         ),
         (FormKind::FollowUp, "me", "2h")
     );
-    // method: "phone" → "phonex" is invalid.
+    // The method is a choice, not text: a typed x is no method and changes nothing.
     update(&mut s, key('x'), t0());
-    for _ in 0..4 {
+    assert_eq!(form(&s).value("method"), "phone");
+    // due: "2h" → "2hx" is invalid.
+    update(&mut s, code(KeyCode::Tab), t0());
+    update(&mut s, code(KeyCode::Tab), t0());
+    update(&mut s, key('x'), t0());
+    for _ in 0..2 {
         update(&mut s, code(KeyCode::Enter), t0());
     }
     assert!(update(&mut s, code(KeyCode::Enter), t0()).is_empty());
     assert!(
-        form(&s)
-            .error
-            .as_deref()
-            .is_some_and(|e| e.contains("phonex")),
+        form(&s).error.as_deref().is_some_and(|e| e.contains("2hx")),
         "{:?}",
         form(&s).error
     );
-    // Back to the first field and fix it; add a contact.
-    for _ in 0..4 {
+    // Back to the due field and fix it; add a contact.
+    for _ in 0..2 {
         update(&mut s, code(KeyCode::BackTab), t0());
     }
     update(&mut s, code(KeyCode::Backspace), t0());
-    update(&mut s, code(KeyCode::Tab), t0());
+    update(&mut s, code(KeyCode::BackTab), t0());
     for c in "+49 30 1234".chars() {
         update(&mut s, key(c), t0());
     }
@@ -85,7 +87,6 @@ fn snooze_form_and_escape() {
 
 #[test]
 fn follow_up_view_closes_one_with_its_outcome() {
-    use crate::app::Msg;
     use crate::model::{FollowUp, FollowUpMethod};
     let mut s = loaded();
     assert_eq!(update(&mut s, key('F'), t0()), vec![Effect::LoadFollowUps]);
@@ -135,7 +136,6 @@ fn follow_up_view_closes_one_with_its_outcome() {
 
 #[test]
 fn stats_view_builds_the_report_from_store_data() {
-    use crate::app::Msg;
     let mut s = loaded();
     assert_eq!(
         update(&mut s, key('S'), t0()),
@@ -167,7 +167,6 @@ fn stats_view_builds_the_report_from_store_data() {
 
 #[test]
 fn follow_up_view_filters_to_mine() {
-    use crate::app::Msg;
     use crate::model::{FollowUp, FollowUpMethod};
     let mut s = loaded();
     let f = |id: i64, who: &str| FollowUp {
@@ -231,4 +230,136 @@ fn tags_and_assignee_forms() {
             assignee: None
         }
     );
+}
+
+/// Each box's typed character, backspace, Tab and error must reach the next frame: the
+/// loop draws only a dirty state, so a key that leaves it clean shows at the next tick.
+#[test]
+fn every_key_in_every_box_marks_the_frame_dirty() {
+    use crate::model::{FollowUp, FollowUpMethod};
+    let resolve = |s: &mut crate::app::AppState| {
+        update(s, key('F'), t0());
+        let f = FollowUp {
+            id: 1,
+            item: ItemId(4),
+            case_number: "CASE-00001".into(),
+            method: FollowUpMethod::Phone,
+            contact: None,
+            due_at: None,
+            assignee: None,
+            note: None,
+            outcome: None,
+            created_at: at(-600),
+            closed_at: None,
+        };
+        update(s, Msg::FollowUpsLoaded(vec![f]), t0());
+        update(s, code(KeyCode::Enter), t0());
+    };
+    let opened_by: [(&str, Option<char>); 7] = [
+        ("snooze", Some('s')),
+        ("follow-up", Some('f')),
+        ("tags", Some('t')),
+        ("assign", Some('a')),
+        ("note", Some('i')),
+        ("filter", Some('l')),
+        ("close a follow-up", None),
+    ];
+    for (name, opener) in opened_by {
+        let mut s = loaded();
+        match opener {
+            Some(c) => update(&mut s, key(c), t0()),
+            None => {
+                resolve(&mut s);
+                Vec::new()
+            }
+        };
+        let before = form(&s).clone();
+        let pressed = |s: &mut crate::app::AppState, m: Msg, what: &str| {
+            s.dirty = false;
+            update(s, m, t0());
+            assert!(s.dirty, "{name}: {what} left the frame clean");
+        };
+        // The follow-up's first field is a choice: type into the second.
+        if form(&s).kind == FormKind::FollowUp {
+            pressed(&mut s, code(KeyCode::Tab), "Tab");
+        }
+        pressed(&mut s, key('z'), "a typed character");
+        assert_ne!(form(&s).fields, before.fields, "{name}: the z was taken");
+        pressed(&mut s, code(KeyCode::Backspace), "backspace");
+        pressed(&mut s, code(KeyCode::BackTab), "shift-Tab");
+    }
+}
+
+#[test]
+fn a_form_error_is_drawn_at_once() {
+    let mut s = loaded();
+    update(&mut s, key('s'), t0());
+    for c in "xyz".chars() {
+        update(&mut s, key(c), t0());
+    }
+    s.dirty = false;
+    update(&mut s, code(KeyCode::Enter), t0());
+    assert!(form(&s).error.is_some());
+    assert!(s.dirty, "the error waited for the next tick");
+}
+
+#[test]
+fn the_follow_up_method_cycles_through_the_models_methods() {
+    let mut s = loaded();
+    update(&mut s, key('f'), t0());
+    let method = |s: &crate::app::AppState| form(s).value("method").to_string();
+    let mut seen = vec![method(&s)];
+    for _ in 1..FollowUpMethod::ALL.len() {
+        update(&mut s, code(KeyCode::Right), t0());
+        seen.push(method(&s));
+    }
+    let all: Vec<String> = FollowUpMethod::ALL.iter().map(|m| m.to_string()).collect();
+    assert_eq!(seen, all);
+    update(&mut s, key(' '), t0());
+    assert_eq!(method(&s), "phone", "space wraps round");
+    update(&mut s, code(KeyCode::Left), t0());
+    assert_eq!(method(&s), "other");
+    update(&mut s, key('e'), t0());
+    assert_eq!(method(&s), "email", "a letter jumps");
+    update(&mut s, code(KeyCode::Backspace), t0());
+    assert_eq!(method(&s), "email", "nothing to delete in a choice");
+    let fx = update(&mut s, ctrl('s'), t0());
+    assert!(
+        matches!(fx.first(), Some(Effect::CreateFollowUp { input, .. }) if input.method == FollowUpMethod::Email),
+        "{fx:?}"
+    );
+}
+
+#[test]
+fn fields_edit_like_the_composer() {
+    use crossterm::event::{KeyEvent, KeyModifiers};
+    let mut s = loaded();
+    update(&mut s, key('l'), t0());
+    for c in "tag:vip kind:dm".chars() {
+        update(&mut s, key(c), t0());
+    }
+    update(&mut s, ctrl('w'), t0());
+    assert_eq!(form(&s).value("filter"), "tag:vip");
+    let alt_b = Msg::Key(KeyEvent::new(KeyCode::Char('b'), KeyModifiers::ALT));
+    update(&mut s, alt_b, t0());
+    assert!(matches!(s.mode, Mode::Form(_)), "alt-b is no Esc in a box");
+    update(&mut s, key('x'), t0());
+    assert_eq!(form(&s).value("filter"), "tag:xvip");
+    update(&mut s, code(KeyCode::Home), t0());
+    update(&mut s, key('!'), t0());
+    update(&mut s, code(KeyCode::End), t0());
+    update(&mut s, key('?'), t0());
+    assert_eq!(form(&s).value("filter"), "!tag:xvip ?");
+    update(&mut s, ctrl('u'), t0());
+    assert_eq!(form(&s).value("filter"), "");
+}
+
+#[test]
+fn the_snooze_error_names_its_field() {
+    let mut s = loaded();
+    update(&mut s, key('s'), t0());
+    update(&mut s, key('x'), t0());
+    update(&mut s, code(KeyCode::Enter), t0());
+    let e = form(&s).error.clone().unwrap_or_default();
+    assert!(e.starts_with("until \"2hx\""), "{e}");
 }

@@ -26,6 +26,12 @@ pub struct Areas {
 /// From this height on, a row of key hints sits above the status bar.
 pub const FOOTER_FROM: u16 = 12;
 
+/// The rows the composer and the dialogs are drawn in: the screen less the key-hint footer.
+/// The app scrolls the composer by this too, so what it scrolls is what is drawn.
+pub fn overlay_height(height: u16) -> u16 {
+    height - u16::from(height >= FOOTER_FROM)
+}
+
 pub fn areas(area: Rect, state: &AppState) -> Areas {
     let banner_rows = u16::from(!state.alerts.is_empty());
     let footer_rows = u16::from(area.height >= FOOTER_FROM);
@@ -118,9 +124,10 @@ pub fn visible_items(state: &AppState) -> std::ops::Range<usize> {
     start..(start + rows).min(state.items.len())
 }
 
-/// Lines below the actions in the help overlay (a blank line, the composer's keys): `ui`
-/// draws them, and a test there keeps this count equal to what it draws.
-pub const HELP_NOTE_LINES: usize = 2;
+/// Lines below the actions in the help overlay (a blank line, four lines of the composer's and
+/// the boxes' keys): `ui` draws them, and a test there keeps this count equal to what it
+/// draws.
+pub const HELP_NOTE_LINES: usize = 5;
 
 /// The help overlay at the state's size: the rows it shows, and the scroll that shows its
 /// last line at the bottom (scrolling further shows nothing new).

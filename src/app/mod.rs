@@ -24,6 +24,7 @@ pub mod sync;
 pub mod team;
 #[cfg(test)]
 pub(crate) mod test_support;
+pub mod textedit;
 pub mod timers;
 pub mod triage;
 pub mod update;

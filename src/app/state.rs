@@ -311,6 +311,20 @@ pub struct Field {
     pub label: &'static str,
     pub value: String,
     pub hint: &'static str,
+    /// Byte offset of the cursor in `value` (on a grapheme boundary; see `app::textedit`).
+    pub cursor: usize,
+}
+
+impl Field {
+    /// A field with the cursor after its prefilled value.
+    pub fn new(label: &'static str, value: &str, hint: &'static str) -> Field {
+        Field {
+            label,
+            value: value.to_string(),
+            hint,
+            cursor: value.len(),
+        }
+    }
 }
 
 /// A few labelled one-line fields; Tab moves, Enter on the last field (or ctrl-s) submits.
@@ -325,11 +339,7 @@ pub struct Form {
 
 impl Form {
     pub fn follow_up(item: ItemId, me: &str) -> Form {
-        let f = |label, value: &str, hint| Field {
-            label,
-            value: value.to_string(),
-            hint,
-        };
+        let f = Field::new;
         Form {
             kind: FormKind::FollowUp,
             item,
@@ -349,22 +359,14 @@ impl Form {
         Form {
             kind: FormKind::Snooze,
             item,
-            fields: vec![Field {
-                label: "until",
-                value: "2h".into(),
-                hint: "2h, tomorrow 09:00, 14:30",
-            }],
+            fields: vec![Field::new("until", "2h", "2h, tomorrow 09:00, 14:30")],
             focus: 0,
             error: None,
         }
     }
 
     pub fn resolve(item: ItemId) -> Form {
-        let f = |label, value: &str, hint| Field {
-            label,
-            value: value.to_string(),
-            hint,
-        };
+        let f = Field::new;
         Form {
             kind: FormKind::Resolve,
             item,
@@ -392,11 +394,7 @@ impl Form {
         Form {
             kind,
             item,
-            fields: vec![Field {
-                label,
-                value: value.to_string(),
-                hint,
-            }],
+            fields: vec![Field::new(label, value, hint)],
             focus: 0,
             error: None,
         }

@@ -22,17 +22,27 @@ use crate::outbox::OutboxEvent;
 /// passes the system's, tests a fixed one).
 pub fn update(state: &mut AppState, msg: Msg, now: Timestamp, tz: &TimeZone) -> Vec<Effect> {
     match msg {
-        Msg::Key(key) => on_key(state, key, now, tz),
+        // Every key press, click and paste marks the frame dirty, whatever the mode: the
+        // handlers of each box need not remember it (the boxes forgot and showed typing
+        // only at the next tick). A press that changed nothing costs one frame whose diff
+        // is empty; a missed one costs seconds of a stale screen.
+        Msg::Key(key) => {
+            if key.kind != KeyEventKind::Release {
+                state.dirty = true;
+            }
+            on_key(state, key, now, tz)
+        }
         Msg::Mouse { kind, column, row } => {
+            state.dirty = true;
             match super::mouse::on_mouse(state, kind, column, row) {
                 Some(intent) => actions::run(state, intent, now),
                 None => Vec::new(),
             }
         }
         Msg::Paste(text) => {
+            state.dirty = true;
             if let Mode::Composer(c) = &mut state.mode {
                 composer::insert_str(c, &text);
-                state.dirty = true;
             }
             Vec::new()
         }
@@ -285,8 +295,12 @@ fn on_key(state: &mut AppState, key: KeyEvent, now: Timestamp, tz: &TimeZone) ->
     // ctrl-c always leaves the current dialog, or asks to quit.
     let ctrl_c = key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL);
     // Esc and the next key often arrive together and read as Alt+key (tinbox binds no Alt
-    // keys): act on Esc (closing a dialog, keeping a draft), then on the key.
-    if let (KeyCode::Char(ch), true) = (key.code, key.modifiers.contains(KeyModifiers::ALT)) {
+    // keys): act on Esc (closing a dialog, keeping a draft), then on the key. In the
+    // composer and the boxes alt-b and alt-f move by word (`textedit`).
+    let editing = matches!(state.mode, Mode::Composer(_) | Mode::Form(_));
+    if let (KeyCode::Char(ch), true) = (key.code, key.modifiers.contains(KeyModifiers::ALT))
+        && !(editing && matches!(ch, 'b' | 'f'))
+    {
         let mut fx = on_key(
             state,
             KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE),

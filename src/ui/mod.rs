@@ -70,7 +70,7 @@ pub fn draw(frame: &mut Frame, state: &AppState, theme: &Theme, now: Timestamp) 
     // Dialogs leave the key hints in sight: they are the dialog's keys. The composer keeps
     // its own row above the bottom line; the centred dialogs stay above the hints.
     let bottom = Rect {
-        height: area.height - a.footer.height,
+        height: crate::app::layout::overlay_height(area.height),
         ..area
     };
     let area = match a.footer.height {

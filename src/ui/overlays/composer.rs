@@ -1,4 +1,8 @@
-//! The reply composer overlay and its template picker.
+//! The reply composer overlay and its template picker. The text wraps by display width
+//! (CJK and emoji two cells) at `app::composer::text_cols`, scrolled so the cursor's row
+//! shows; asking to send, the box grows to show the whole reply (↑/↓ scroll a longer one).
+
+use std::ops::Range;
 
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
@@ -7,9 +11,10 @@ use ratatui::widgets::Paragraph;
 
 use super::dialog::{highlighted, panel};
 use crate::app::AppState;
-use crate::app::composer::length;
+use crate::app::composer::{box_height, length, text_cols, top_row};
 use crate::app::state::{Composer, Picker};
-use crate::fmt::text::{fit, width};
+use crate::app::textedit;
+use crate::fmt::text::fit;
 use crate::fuzzy::Fuzzy;
 use crate::model::Visibility;
 use crate::sanitize;
@@ -17,7 +22,9 @@ use crate::theme::{Role, Theme};
 
 /// The reply composer along the bottom, with its length counter and confirmations.
 pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, c: &Composer, theme: &Theme) {
-    let h = (area.height / 2).clamp(6, 14);
+    // Wrapped as `update` moves the cursor: the same columns and box height.
+    let rows = textedit::wrap(&c.text, text_cols(area.width));
+    let h = box_height(area.height, rows.len(), c.confirm).min(area.height);
     let r = Rect::new(
         area.x,
         area.y + area.height.saturating_sub(h + 1),
@@ -38,18 +45,14 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, c: &Composer, theme
     );
     let inner = panel(frame, r, &title, theme);
     let text_h = inner.height.saturating_sub(1);
-    // Scroll so the cursor's line stays visible.
-    let cursor_line = c.text[..c.cursor].matches('\n').count() as u16;
-    let top = cursor_line.saturating_sub(text_h.saturating_sub(1));
-    let body: Vec<Line> = c
-        .text
-        .split('\n')
-        .map(|l| Line::styled(l.to_string(), theme.style(Role::Text)))
-        .collect();
+    let (row, col) = textedit::locate(&c.text, &rows, c.cursor);
+    // Scrolled so the cursor's row is shown (while confirming, ↑/↓ move it to scroll).
+    let top = top_row(row, usize::from(text_h));
     frame.render_widget(
-        Paragraph::new(body).scroll((top, 0)),
+        Paragraph::new(wrapped(&c.text, &rows, top, usize::from(text_h), theme)),
         Rect::new(inner.x, inner.y, inner.width, text_h),
     );
+    let more = rows.len() > usize::from(text_h);
     let len = length(&c.text, c.unit);
     let (counter, over) = match c.max_len {
         Some(max) => (format!("{len}/{max}"), len > max),
@@ -81,6 +84,10 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, c: &Composer, theme
                 " Send this reply? y = send · n = keep editing ",
                 theme.style(Role::Selection),
             ),
+            Span::styled(
+                if more { " ↑↓ scroll" } else { "" },
+                theme.style(Role::Muted),
+            ),
         ])
     } else {
         Line::from(vec![
@@ -93,7 +100,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, c: &Composer, theme
                 },
             ),
             Span::styled(
-                " ctrl-s send · Enter new line · Esc keep draft",
+                " ctrl-s send · ctrl-e editor · ctrl-t template · Esc keep draft",
                 theme.style(Role::Muted),
             ),
         ])
@@ -107,15 +114,33 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, c: &Composer, theme
         return;
     }
     if !c.confirm && !c.checking {
-        let line_start = c.text[..c.cursor].rfind('\n').map(|i| i + 1).unwrap_or(0);
-        let col = width(&c.text[line_start..c.cursor]) as u16;
-        let x = inner.x + col.min(inner.width.saturating_sub(1));
+        let x = inner.x
+            + u16::try_from(col)
+                .unwrap_or(u16::MAX)
+                .min(inner.width.saturating_sub(1));
         let y = inner.y
-            + cursor_line
-                .saturating_sub(top)
+            + u16::try_from(row - top)
+                .unwrap_or(u16::MAX)
                 .min(text_h.saturating_sub(1));
         frame.set_cursor_position(Position::new(x, y));
     }
+}
+
+/// Rows `top..top + visible` of `text` wrapped as `rows` (from `textedit::wrap`): the reply
+/// as the composer and its "Send this reply?" step show it, every character kept.
+pub fn wrapped<'a>(
+    text: &'a str,
+    rows: &[Range<usize>],
+    top: usize,
+    visible: usize,
+    theme: &Theme,
+) -> Vec<Line<'a>> {
+    rows.iter()
+        .skip(top)
+        .take(visible)
+        .filter_map(|r| text.get(r.clone()))
+        .map(|t| Line::styled(t, theme.style(Role::Text)))
+        .collect()
 }
 
 /// The template picker, drawn just above the composer.
@@ -165,3 +190,7 @@ fn picker(frame: &mut Frame, composer: Rect, state: &AppState, p: &Picker, theme
     };
     frame.render_widget(Paragraph::new(lines), inner);
 }
+
+#[cfg(test)]
+#[path = "composer_tests.rs"]
+mod tests;

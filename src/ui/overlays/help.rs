@@ -18,6 +18,14 @@ pub fn lines(keymap: &Keymap) -> Vec<(String, &'static str)> {
         .collect()
 }
 
+/// The composer's and the boxes' own keys (not actions of the keymap).
+pub const COMPOSER_KEYS: [&str; 4] = [
+    " In the composer: ctrl-s send · Enter new line · Esc keep draft",
+    "   ctrl-e edit in $EDITOR · ctrl-t insert a template",
+    " Editing, composer and boxes: ctrl-u to line start · ctrl-w word back",
+    "   alt-b/alt-f or ctrl-←/ctrl-→ by word · Home/End",
+];
+
 pub fn draw(frame: &mut Frame, area: Rect, scroll: u16, keymap: &Keymap, theme: &Theme) {
     let rows = lines(keymap);
     let keys_w = rows.iter().map(|(k, _)| width(k)).max().unwrap_or(8) + 2;
@@ -31,10 +39,11 @@ pub fn draw(frame: &mut Frame, area: Rect, scroll: u16, keymap: &Keymap, theme: 
         })
         .collect();
     lines.push(Line::from(""));
-    lines.push(Line::styled(
-        " In the composer: ctrl-s send · Enter new line · Esc keep draft",
-        theme.style(Role::Muted),
-    ));
+    lines.extend(
+        COMPOSER_KEYS
+            .iter()
+            .map(|l| Line::styled(*l, theme.style(Role::Muted))),
+    );
     let r = centered(area, 72, lines.len() as u16 + 2);
     frame.render_widget(Clear, r);
     // Never scroll past the last line; say when more is below.
