@@ -178,4 +178,15 @@ pub trait Channel: Send + Sync {
         &'a self,
         req: &'a ReplyRequest,
     ) -> BoxFuture<'a, Result<SentReply, ChannelError>>;
+    /// Hide a public comment from everyone but its author (moderation of spam and abuse).
+    /// Never a deletion: a network without a way to hide refuses, and tinbox deletes nothing.
+    fn hide<'a>(&'a self, remote_id: &'a str) -> BoxFuture<'a, Result<(), ChannelError>> {
+        let _ = remote_id;
+        let network = self.kind();
+        Box::pin(async move {
+            Err(ChannelError::Unsupported(format!(
+                "{network} has no way to hide a post; tinbox never deletes"
+            )))
+        })
+    }
 }

@@ -1,6 +1,7 @@
 //! Facebook Page comments: the Page's recent posts (`/{page}/feed`), each post's comments
 //! with replies interleaved (`/{post}/comments?filter=stream`), paged to the end; replies with
-//! `POST /{comment}/comments` on the top-level comment (Facebook nests one level).
+//! `POST /{comment}/comments` on the top-level comment (Facebook nests one level); moderation
+//! with `POST /{comment}` and `is_hidden=true` (hidden from all but its author and friends).
 
 use jiff::Timestamp;
 
@@ -169,4 +170,9 @@ pub async fn reply(g: &Graph, page: &str, req: &ReplyRequest) -> Result<SentRepl
         url: c.permalink_url,
         created_at: c.created_time.unwrap_or_else(Timestamp::now),
     })
+}
+
+/// Hide the comment (never delete it): the body of Graph's answer.
+pub async fn hide(g: &Graph, id: &str) -> Result<Vec<u8>, ChannelError> {
+    g.post(id, &[("is_hidden", "true")], WRITE).await
 }

@@ -1,7 +1,8 @@
 //! Instagram comments: recent media (`/{ig-user}/media`), each one's comments with their
 //! replies (`/{media}/comments`, `/{comment}/replies` when the inline list has more), media
 //! the account is tagged in (`/{ig-user}/tags`, as mentions); replies with
-//! `POST /{comment}/replies` on the top-level comment.
+//! `POST /{comment}/replies` on the top-level comment; moderation with `POST /{comment}` and
+//! `hide=true` (hidden from all but its author).
 
 use std::collections::BTreeMap;
 
@@ -220,4 +221,9 @@ pub async fn reply(g: &Graph, me: &str, req: &ReplyRequest) -> Result<SentReply,
         url: None,
         created_at: Timestamp::now(),
     })
+}
+
+/// Hide the comment (never delete it): the body of Graph's answer.
+pub async fn hide(g: &Graph, id: &str) -> Result<Vec<u8>, ChannelError> {
+    g.post(id, &[("hide", "true")], READ).await
 }

@@ -119,9 +119,7 @@ impl MetaChannel {
     }
 
     async fn do_thread(&self, id: &str) -> Result<Vec<ThreadEntry>, ChannelError> {
-        // Messenger message ids start with `m_`; Instagram's are `aWdf…` base64 ids.
-        let dm = id.starts_with("m_") || id.starts_with("aWdf");
-        let mut t = match (dm, self.kind) {
+        let mut t = match (is_dm(id), self.kind) {
             (true, _) => inbox::thread(&self.g, id, self.platform()).await?,
             (false, ChannelKind::Instagram) => instagram::thread(&self.g, &self.owner, id).await?,
             (false, _) => facebook::thread(&self.g, &self.owner, id).await?,
@@ -143,6 +141,43 @@ impl MetaChannel {
             (_, ChannelKind::Instagram) => instagram::reply(&self.g, &self.owner, req).await,
             _ => facebook::reply(&self.g, &self.owner, req).await,
         }
+    }
+
+    /// Hide a comment; a DM is refused before any network call (the callers check the
+    /// item's kind first; the id's form is the last guard).
+    async fn do_hide(&self, id: &str) -> Result<(), ChannelError> {
+        if is_dm(id) {
+            return Err(ChannelError::Unsupported(
+                "a direct message cannot be hidden, only a public comment; tinbox never deletes"
+                    .into(),
+            ));
+        }
+        let body = match self.kind {
+            ChannelKind::Instagram => instagram::hide(&self.g, id).await?,
+            _ => facebook::hide(&self.g, id).await?,
+        };
+        hidden(&body, self.g.network())
+    }
+}
+
+/// Messenger message ids start with `m_`; Instagram's are `aWdf…` base64 ids.
+fn is_dm(id: &str) -> bool {
+    id.starts_with("m_") || id.starts_with("aWdf")
+}
+
+/// Graph answers a hide with `{"success": true}`; an explicit `false` is a refusal.
+fn hidden(body: &[u8], network: &str) -> Result<(), ChannelError> {
+    #[derive(Deserialize)]
+    struct Answer {
+        #[serde(default)]
+        success: Option<bool>,
+    }
+    let a: Answer = graph::decode(body, "the answer to hiding").map_err(ChannelError::Malformed)?;
+    match a.success {
+        Some(false) => Err(ChannelError::Rejected(format!(
+            "{network} did not hide the comment"
+        ))),
+        _ => Ok(()),
     }
 }
 
@@ -185,6 +220,10 @@ impl Channel for MetaChannel {
     ) -> BoxFuture<'a, Result<SentReply, ChannelError>> {
         Box::pin(self.do_reply(req))
     }
+
+    fn hide<'a>(&'a self, remote_id: &'a str) -> BoxFuture<'a, Result<(), ChannelError>> {
+        Box::pin(self.do_hide(remote_id))
+    }
 }
 
 /// Who wrote a comment or message; Graph leaves `from` out for many users.
@@ -220,5 +259,35 @@ fn entry(i: IncomingItem, outbound: bool) -> ThreadEntry {
         created_at: i.created_at,
         outbound,
         item: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_hide_graph_refuses_is_an_error_and_dms_never_reach_graph() {
+        assert_eq!(hidden(br#"{"success": true}"#, "Facebook"), Ok(()));
+        assert!(matches!(
+            hidden(br#"{"success": false}"#, "Instagram"),
+            Err(ChannelError::Rejected(_))
+        ));
+        let ch = MetaChannel::new(
+            ChannelKind::Facebook,
+            "http://127.0.0.1:9/v21.0",
+            "1",
+            "t".into(),
+            std::time::Duration::from_secs(1),
+        )
+        .expect("loopback");
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .expect("runtime");
+        // Port 9 answers nothing: an error other than `Unsupported` would mean a call was tried.
+        for dm in ["m_abc", "aWdfabc"] {
+            let e = rt.block_on(ch.hide(dm)).expect_err("refused");
+            assert!(matches!(e, ChannelError::Unsupported(_)), "{e}");
+        }
     }
 }
