@@ -141,6 +141,19 @@ fn run(cli: Cli) -> Result<u8> {
             );
             Ok(u8::try_from(runtime()?.block_on(run)?).unwrap_or(1))
         }
+        Some(Command::Hide(args)) => {
+            let secrets = Secrets::load(&paths.secrets_file)?;
+            let store = StoreHandle::spawn(open_store(&paths, &config, &user)?);
+            let stdin = io::stdin();
+            let hide_io = tinbox::cli::reply::Io {
+                interactive: stdin.is_terminal(),
+                stdin: &mut stdin.lock(),
+                out: &mut io::stdout(),
+            };
+            let clock: Clock = Arc::new(Timestamp::now);
+            let run = tinbox::cli::hide::run(&config, &secrets, store, args, hide_io, clock, &user);
+            Ok(u8::try_from(runtime()?.block_on(run)?).unwrap_or(1))
+        }
         Some(Command::FollowUp(args)) => {
             let mut store = open_store(&paths, &config, &user)?;
             tinbox::cli::followup::create(

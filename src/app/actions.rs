@@ -113,6 +113,7 @@ pub fn apply(state: &mut AppState, action: Action, now: Timestamp) -> Vec<Effect
         Action::Reopen => set_status(state, Status::New, "reopened"),
         Action::Pending => set_status(state, Status::Pending, "waiting on the customer"),
         Action::Ignore => set_status(state, Status::Ignored, "ignored: no response needed"),
+        Action::Hide => super::moderation::hide(state),
         Action::Undo => super::confirm::undo(state),
         Action::Filter => super::triage::open_filter(state),
         Action::Mark => super::triage::toggle_mark(state),

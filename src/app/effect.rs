@@ -108,6 +108,10 @@ pub enum Effect {
         event: crate::notify::Event,
         text: String,
     },
+    /// Hide the comment on its network (never delete it); on success it becomes ignored.
+    Hide {
+        id: ItemId,
+    },
     /// Poll every account now.
     SyncNow,
     /// Leave the app (drafts are already saved).

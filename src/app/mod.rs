@@ -14,6 +14,7 @@ pub mod effect;
 pub mod followups;
 pub mod form;
 pub mod layout;
+pub mod moderation;
 pub mod mouse;
 pub mod msg;
 pub mod outbox;

@@ -7,6 +7,7 @@ mod account_meta;
 mod config_file;
 pub mod db;
 pub mod followup;
+pub mod hide;
 pub mod json;
 pub mod list;
 pub mod reply;
@@ -62,6 +63,8 @@ pub enum Command {
     Sync(SyncArgs),
     /// Send a reply to an item on its own channel and thread.
     Reply(ReplyArgs),
+    /// Hide a public comment (spam, abuse) on Facebook or Instagram; never deletes it.
+    Hide(hide::HideArgs),
     /// Connect, list and remove accounts.
     #[command(subcommand)]
     Account(AccountCommand),

@@ -44,6 +44,7 @@ actions! {
     PriorityUp => "priority-up", ["+"], "raise priority (low, normal, high, urgent)";
     PriorityDown => "priority-down", ["-"], "lower priority";
     Ignore => "ignore", ["x"], "ignore: spam or no response needed";
+    Hide => "hide", ["h"], "hide a comment (spam, abuse); never deletes";
     Undo => "undo", ["U", "ctrl-z"], "undo the last status change (one item or many)";
     Mark => "mark", ["space"], "mark for a bulk action (d x u p s t a; Esc clears)";
     MarkAll => "mark-all", ["V"], "mark every item shown (again: clear the marks)";

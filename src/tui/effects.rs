@@ -220,6 +220,7 @@ impl EffectRunner {
             Effect::Notify { event, text } => {
                 crate::notify::deliver(&self.notify, event, &text, &mut std::io::stdout());
             }
+            Effect::Hide { id } => self.spawn_hide(id),
             Effect::SyncNow => {
                 for p in &self.pollers {
                     p.poll_now();
@@ -307,6 +308,39 @@ impl EffectRunner {
         if let Some(outbox) = &self.outbox {
             outbox.wake();
         }
+    }
+
+    /// Hide a comment on its network, then mark it ignored; the status bar says which.
+    fn spawn_hide(&self, id: ItemId) {
+        let (store, channels, tx) = (self.store.clone(), self.channels.clone(), self.tx.clone());
+        let who = self.user.clone();
+        tokio::spawn(async move {
+            let item = match store.call(move |s| s.item(id)).await {
+                Ok(item) => item,
+                Err(e) => {
+                    let _ = tx.send(Msg::Error(format!("Not hidden: {e}")));
+                    return;
+                }
+            };
+            let Some(channel) = channels.get(&item.account) else {
+                let _ = tx.send(Msg::Error(format!(
+                    "Not hidden: account {:?} has no working client.",
+                    item.account
+                )));
+                return;
+            };
+            let hidden = crate::cli::hide::hide_item(&store, channel.as_ref(), &item, &who, None);
+            match hidden.await {
+                Ok(done) => {
+                    let _ = tx.send(Msg::Info(done));
+                    // The item is now ignored: the list and the detail show it.
+                    let _ = tx.send(Msg::StoreChanged);
+                }
+                Err(e) => {
+                    let _ = tx.send(Msg::Error(e));
+                }
+            }
+        });
     }
 
     fn spawn_fetch_thread(&self, id: ItemId) {

@@ -1,0 +1,130 @@
+//! `tinbox hide ITEM [--reason TEXT] [--yes]`: hide a public comment (spam, abuse) on its
+//! network. Moderation, never deletion: the comment stays, hidden from everyone but its
+//! author, and tinbox has no way to delete a customer's words.
+//!
+//! What can be hidden is [`crate::app::moderation::refusal`]'s rule (Facebook and Instagram
+//! comments), checked before any network call. On success the item becomes `ignored` through
+//! the store's status rule (so it never breaches) with "hidden on facebook: REASON" in its
+//! history; when the network refuses, the item is left as it was. [`hide_item`] is also what
+//! the inbox's `h` runs.
+
+use anyhow::{Context, Result, bail};
+use clap::Args;
+use jiff::Timestamp;
+
+use super::reply::Io;
+use crate::app::moderation;
+use crate::channels::Channel;
+use crate::channels::demo::Clock;
+use crate::config::Config;
+use crate::model::{Item, ItemId, Status};
+use crate::sanitize;
+use crate::secrets::Secrets;
+use crate::store::StoreHandle;
+
+#[derive(Debug, Args)]
+pub struct HideArgs {
+    /// Item id, as printed by `tinbox list`.
+    pub item: String,
+    /// Why, for the item's history (spam, abuse, …).
+    #[arg(long)]
+    pub reason: Option<String>,
+    /// Hide without asking.
+    #[arg(long)]
+    pub yes: bool,
+}
+
+pub async fn run(
+    config: &Config,
+    secrets: &Secrets,
+    store: StoreHandle,
+    args: &HideArgs,
+    io: Io<'_>,
+    clock: Clock,
+    who: &str,
+) -> Result<i32> {
+    let id: ItemId = args.item.parse().map_err(anyhow::Error::msg)?;
+    let item = store.call(move |s| s.item(id)).await?;
+    if let Some(why) = moderation::refusal(item.channel, item.kind) {
+        bail!("cannot hide #{id}: {why}");
+    }
+    let acc = config.accounts.get(&item.account).with_context(|| {
+        format!(
+            "item {id} belongs to account {:?}, which is not in the config",
+            item.account
+        )
+    })?;
+    let channel = crate::accounts::open_channel(&item.account, acc, secrets, clock)
+        .map_err(anyhow::Error::msg)?;
+    let author = match item.author.name.as_str() {
+        "" => &item.author.handle,
+        name => name,
+    };
+    writeln!(
+        io.out,
+        "Hide the comment by {} on {} (#{id}), from everyone but its author:",
+        sanitize::one_line(author),
+        item.channel
+    )?;
+    writeln!(io.out, "{}", sanitize::one_line(&item.text))?;
+    if !args.yes {
+        if !io.interactive {
+            bail!("not hiding without confirmation: add --yes");
+        }
+        write!(io.out, "Hide it? [y/N] ")?;
+        io.out.flush()?;
+        let mut answer = String::new();
+        io.stdin.read_line(&mut answer)?;
+        if !answer.trim().eq_ignore_ascii_case("y") {
+            writeln!(io.out, "Not hidden.")?;
+            return Ok(1);
+        }
+    }
+    let done = hide_item(&store, channel.as_ref(), &item, who, args.reason.as_deref())
+        .await
+        .map_err(anyhow::Error::msg)?;
+    writeln!(io.out, "{done}")?;
+    Ok(0)
+}
+
+/// Hide `item` on `channel`, then record it: the item becomes `ignored` with why in its
+/// history (already ignored: the same line as a note). The text to show, or why not (the
+/// item then left as it was).
+pub async fn hide_item(
+    store: &StoreHandle,
+    channel: &dyn Channel,
+    item: &Item,
+    who: &str,
+    reason: Option<&str>,
+) -> Result<String, String> {
+    let id = item.id;
+    if let Some(why) = moderation::refusal(item.channel, item.kind) {
+        return Err(format!("Cannot hide #{id}: {why}."));
+    }
+    channel
+        .hide(&item.remote_id)
+        .await
+        .map_err(|e| format!("Not hidden: {e}. #{id} is left as it was."))?;
+    let why = moderation::why(item.channel, reason);
+    let (who, ignored) = (who.to_string(), item.status == Status::Ignored);
+    store
+        .call(move |s| {
+            let now = Timestamp::now();
+            if ignored {
+                s.add_note(id, &why, &who, now)
+            } else {
+                s.set_status(id, Status::Ignored, &who, &why, now)
+            }
+        })
+        .await
+        .map_err(|e| {
+            format!(
+                "Hidden on {}, but #{id} could not be marked ignored: {e}",
+                item.channel
+            )
+        })?;
+    Ok(format!(
+        "Hidden on {}: #{id} is now ignored (the comment is kept, not deleted).",
+        item.channel
+    ))
+}
