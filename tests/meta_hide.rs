@@ -2,12 +2,15 @@
 //! `tinbox hide` hides a Facebook comment (`is_hidden=true`) and an Instagram comment
 //! (`hide=true`) at `POST /{comment}`, and the item becomes ignored with what was done in its
 //! history; a DM, a demo item and an unconfirmed hide are refused before any network call; a
-//! call Graph refuses leaves the item as it was.
+//! call Graph refuses leaves the item as it was. In the inbox (a pseudo-terminal), `h` asks,
+//! and `y` hides the comment and says so in the status bar.
 
 mod support;
 
+use jiff::{SignedDuration, Timestamp};
 use serde_json::{Value, json};
-use support::fake_graph::{FakeGraph, connected};
+use support::fake_graph::{FakeGraph, connect_with, connected};
+use support::pty::PtyApp;
 use support::{Sandbox, stderr, stdout};
 
 /// Connected and synced: every recorded comment and message is an item.
@@ -159,4 +162,62 @@ fn a_network_without_hiding_says_so() {
         stderr(&out)
     );
     assert_ne!(show(&sb, id(item))["status"], "ignored");
+}
+
+#[test]
+fn h_in_the_inbox_asks_then_hides_the_comment() {
+    // The default backfill: the recorded (years old) items come in as done, except the
+    // comment served as ten minutes old, which is the one open item.
+    let Some((sb, fake)) = connect_with("", false) else {
+        return;
+    };
+    let recent = Timestamp::now()
+        .checked_sub(SignedDuration::from_mins(10))
+        .expect("time")
+        .strftime("%Y-%m-%dT%H:%M:%S+0000")
+        .to_string();
+    let comment = "17844360649889631";
+    fake.state
+        .lock()
+        .expect("state")
+        .retime
+        .push((comment.into(), recent));
+    let envs = vec![
+        ("TINBOX_CONFIG_DIR", sb.config_dir().display().to_string()),
+        ("TINBOX_DATA_DIR", sb.data_dir().display().to_string()),
+        ("NO_COLOR", "1".to_string()),
+    ];
+    let mut app = PtyApp::spawn(&[], &envs, 120, 30);
+    app.wait_text("@ikroskun");
+    app.send("h");
+    app.wait_text("Hide this comment by @ikroskun on instagram?");
+    assert!(fake.posts().is_empty(), "nothing before the answer");
+    app.send("y");
+    app.wait_text("Hidden on instagram");
+    let posts = fake.posts();
+    assert_eq!(posts.len(), 1, "{posts:?}");
+    assert_eq!(posts[0].0, comment);
+    assert_eq!(form(&posts[0].1), vec![("hide", "true")]);
+    app.send("q");
+    assert!(app.wait_exit());
+    let hidden = all_items(&sb)
+        .into_iter()
+        .find(|i| i["remote_id"] == comment)
+        .expect("the comment");
+    let after = show(&sb, id(&hidden));
+    assert_eq!(after["status"], "ignored");
+    assert_eq!(
+        whys(&after).last().map(String::as_str),
+        Some("hidden on instagram")
+    );
+}
+
+fn all_items(sb: &Sandbox) -> Vec<Value> {
+    let out = sb.run(&["list", "--json", "--all"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    serde_json::from_str::<Value>(&stdout(&out))
+        .expect("json")
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
 }
