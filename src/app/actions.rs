@@ -119,6 +119,11 @@ pub fn apply(state: &mut AppState, action: Action, now: Timestamp) -> Vec<Effect
         Action::Mark => super::triage::toggle_mark(state),
         Action::MarkAll => super::triage::mark_all(state),
         Action::ToggleRead => super::triage::toggle_read(state),
+        Action::ToggleQuoted => {
+            let id = state.selected_item().map(|i| i.id);
+            state.show_quoted = id.filter(|&id| state.show_quoted != Some(id));
+            Vec::new()
+        }
         Action::Note => super::triage::open_note(state),
         Action::Palette => super::palette::open(state),
         Action::Tag => super::form::open(state, super::state::FormKind::Tags),

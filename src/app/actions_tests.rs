@@ -141,3 +141,22 @@ fn priority_moves_up_and_down_within_its_range() {
         "low is the bottom"
     );
 }
+
+#[test]
+fn z_shows_and_folds_the_selected_items_quote_and_redraws() {
+    let mut s = loaded();
+    let id = s.selected_item().map(|i| i.id);
+    s.dirty = false;
+    let fx = update(&mut s, key('z'), t0());
+    assert!(fx.is_empty(), "{fx:?}");
+    assert_eq!(s.show_quoted, id);
+    assert!(s.dirty, "the pane is drawn again");
+    s.dirty = false;
+    update(&mut s, key('z'), t0());
+    assert_eq!(s.show_quoted, None);
+    assert!(s.dirty);
+    // Shown for one item only: the next one starts folded.
+    update(&mut s, key('z'), t0());
+    update(&mut s, key('j'), t0());
+    assert_ne!(s.show_quoted, s.selected_item().map(|i| i.id));
+}

@@ -162,6 +162,8 @@ pub struct AppState {
     pub followups_mine: bool,
     pub detail: Option<ItemDetail>,
     pub detail_scroll: u16,
+    /// The item whose folded quoted history and signature is shown (`z`; others stay folded).
+    pub show_quoted: Option<ItemId>,
     pub mode: Mode,
     pub accounts: BTreeMap<String, AccountView>,
     pub message: Option<(Level, String)>,
@@ -221,6 +223,7 @@ impl AppState {
             seen: None,
             detail: None,
             detail_scroll: 0,
+            show_quoted: None,
             mode: Mode::Normal,
             accounts: BTreeMap::new(),
             message: None,

@@ -32,6 +32,7 @@ actions! {
     Last => "last", ["G", "end"], "go to the last item";
     Open => "open", ["enter"], "open the item in the detail pane";
     SwitchPane => "switch-pane", ["tab", "backtab"], "switch between list and detail";
+    ToggleQuoted => "toggle-quoted", ["z"], "show or fold an email's quoted history and signature";
     Back => "back", ["esc"], "close the detail pane / dialog";
     Reply => "reply", ["r"], "reply to the item (draft kept on Esc)";
     Done => "done", ["d"], "mark done";

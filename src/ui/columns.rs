@@ -1,14 +1,20 @@
 //! The inbox list's columns: which ones a width can hold, and the text of the cells that are
-//! more than a field (the kind marker, urgency as a word, the triage cells, search matches).
+//! more than a field (the kind marker, urgency as a word, the triage cells, search matches,
+//! a DM's reply window near its end).
 //!
 //! Urgency is said in words as well as colour (`BREACHED`, `warn`) so `NO_COLOR` and
 //! colour-blind users see it. It goes where the status is: a clock in its warn time or
-//! breached only runs for a `new` item, so the word replaces nothing that was said.
+//! breached only runs for a `new` item, so the word replaces nothing that was said. Meta's
+//! reply window closing (`win 1h40`, `win shut`) goes there too, before the clock's word: the
+//! WAIT column still shows the clock, and after the window no reply can go out at all.
 
 use ratatui::style::{Modifier, Style};
 use ratatui::text::Span;
 
-use crate::model::{ItemRow, Priority, Status};
+use jiff::Timestamp;
+
+use crate::channels::meta::window::{self, Window};
+use crate::model::{Item, ItemRow, Priority, Status};
 use crate::sla::TimerState;
 
 pub const STATUS_W: usize = 9;
@@ -98,6 +104,56 @@ pub fn status_word(status: Status, timer: TimerState) -> &'static str {
         TimerState::Warn => "warn",
         _ => status.as_str(),
     }
+}
+
+/// How close Meta's reply window must be for the list to warn.
+pub const WINDOW_NEAR_S: i64 = 2 * 3600;
+
+/// Meta's reply window of a DM still waiting for a reply, when it closes within
+/// [`WINDOW_NEAR_S`] or has closed (later, a reply is refused).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WindowNear {
+    /// Closes in this long: `1h40`, `25m`.
+    Closes(String),
+    Shut,
+}
+
+impl WindowNear {
+    /// The status cell's words: `win 1h40`, `win shut`.
+    pub fn cell(&self) -> String {
+        match self {
+            WindowNear::Closes(left) => format!("win {left}"),
+            WindowNear::Shut => "win shut".into(),
+        }
+    }
+
+    /// Linear mode's words: "reply window closes in 1h40".
+    pub fn words(&self) -> String {
+        match self {
+            WindowNear::Closes(left) => format!("reply window closes in {left}"),
+            WindowNear::Shut => "reply window closed".into(),
+        }
+    }
+}
+
+/// The window of `item` if the list should warn of it. An answered or closed item (`timer`
+/// `None`) needs no reply, so its window is not news.
+pub fn window_near(item: &Item, timer: TimerState, now: Timestamp) -> Option<WindowNear> {
+    if timer == TimerState::None {
+        return None;
+    }
+    let closes = match window::of(item, now)? {
+        Window::Closed { .. } => return Some(WindowNear::Shut),
+        w => w.deadline(),
+    };
+    let secs = now.duration_until(closes).as_secs();
+    (secs <= WINDOW_NEAR_S).then(|| {
+        WindowNear::Closes(if secs >= 3600 {
+            format!("{}h{:02}", secs / 3600, secs % 3600 / 60)
+        } else {
+            format!("{}m", (secs / 60).max(1))
+        })
+    })
 }
 
 /// The priority cell: empty for the usual `normal`, so the others stand out.
@@ -210,6 +266,43 @@ mod tests {
         assert_eq!(status_word(Status::New, TimerState::Ok), "new");
         assert_eq!(status_word(Status::Pending, TimerState::Paused), "pending");
         assert!("BREACHED".len() <= STATUS_W);
+    }
+
+    #[test]
+    fn a_dms_window_is_news_within_two_hours_or_once_shut() {
+        use crate::model::{ChannelKind, Kind};
+        let now = crate::testing::t0();
+        let dm = |age_s: i64| {
+            let mut it = crate::testing::item(1, now, age_s);
+            (it.channel, it.kind) = (ChannelKind::Instagram, Kind::Dm);
+            it
+        };
+        let near = |age_s: i64| window_near(&dm(age_s), TimerState::Ok, now);
+        // Received 22h20m ago: the 24-hour window closes in 1h40.
+        let w = near(22 * 3600 + 20 * 60).expect("near");
+        assert_eq!(
+            (w.cell(), w.words()),
+            ("win 1h40".into(), "reply window closes in 1h40".into())
+        );
+        assert_eq!(near(22 * 3600), Some(WindowNear::Closes("2h00".into())));
+        assert_eq!(near(22 * 3600 - 60), None, "2h01 is not near");
+        assert_eq!(
+            near(24 * 3600 - 25 * 60),
+            Some(WindowNear::Closes("25m".into()))
+        );
+        // The human-agent week: far, then near its end, then shut.
+        assert_eq!(near(30 * 3600), None);
+        assert_eq!(
+            near(7 * 86_400 - 3600),
+            Some(WindowNear::Closes("1h00".into()))
+        );
+        assert_eq!(near(8 * 86_400).map(|w| w.cell()), Some("win shut".into()));
+        // Answered, or not a DM: nothing to warn of.
+        assert_eq!(window_near(&dm(8 * 86_400), TimerState::None, now), None);
+        let mut comment = dm(8 * 86_400);
+        comment.kind = Kind::Comment;
+        assert_eq!(window_near(&comment, TimerState::Ok, now), None);
+        assert!("win shut".len() <= STATUS_W && "win 99h59".len() <= STATUS_W);
     }
 
     #[test]

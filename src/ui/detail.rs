@@ -4,13 +4,15 @@
 use jiff::Timestamp;
 use ratatui::Frame;
 use ratatui::layout::Rect;
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
 use super::roles::timer_role;
 use crate::app::AppState;
 use crate::app::state::Focus;
-use crate::model::{FollowUp, Item, RowItem, Status};
+use crate::channels::email::fold;
+use crate::model::{FollowUp, Item, Kind, RowItem, Status};
 use crate::sanitize;
 use crate::sla::{self, Policy, TimerState, format_age};
 use crate::theme::{Role, Theme};
@@ -92,6 +94,42 @@ pub fn case_line(f: &FollowUp, now: Timestamp) -> String {
         None => "nobody assigned".into(),
     });
     parts.join(" · ")
+}
+
+/// An item's text as lines. An email's quoted history and signature (below the fold marker
+/// its channel wrote) is one muted line saying how long it is, or shown whole after such a
+/// line when `shown`. Only emails fold: in other text the marker is the author's own words.
+fn body_lines<'a>(body: &str, kind: Kind, shown: bool, text: Style, muted: Style) -> Vec<Line<'a>> {
+    let all: Vec<&str> = body.lines().collect();
+    let fold = (kind == Kind::Email)
+        .then(|| all.iter().position(|l| l.trim() == fold::MARKER))
+        .flatten();
+    let Some(at) = fold else {
+        return all
+            .iter()
+            .map(|l| Line::styled(l.to_string(), text))
+            .collect();
+    };
+    let rest = &all[at + 1..];
+    let n = rest.len();
+    let noun = if n == 1 { "line" } else { "lines" };
+    let mut out: Vec<Line<'a>> = all[..at]
+        .iter()
+        .map(|l| Line::styled(l.to_string(), text))
+        .collect();
+    if shown {
+        out.push(Line::styled(
+            format!("▾ quoted history and signature, {n} {noun} — z folds them"),
+            muted,
+        ));
+        out.extend(rest.iter().map(|l| Line::styled(l.to_string(), text)));
+    } else {
+        out.push(Line::styled(
+            format!("▸ quoted history and signature, {n} {noun} — z shows them"),
+            muted,
+        ));
+    }
+    out
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, now: Timestamp) {
@@ -224,9 +262,9 @@ pub fn lines<'a>(
         }
     }
     lines.push(Line::from(""));
-    for l in sanitize::clean(&item.text).lines() {
-        lines.push(Line::styled(l.to_string(), text));
-    }
+    let body = sanitize::clean(&item.text);
+    let shown = state.show_quoted == Some(item.id);
+    lines.extend(body_lines(&body, item.kind, shown, text, muted));
     if let Some(url) = &item.url {
         lines.push(Line::styled(sanitize::one_line(url), muted));
     }
@@ -292,6 +330,77 @@ mod tests {
     use crate::model::{FollowUpMethod, ItemDetail};
     use crate::sla::Policies;
     use crate::testing::{at, item, t0};
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+
+    /// The detail pane of `text` (an item of `kind`, selected) at 60×24, after `keys`.
+    fn pane(kind: Kind, text: &str, keys: &str) -> String {
+        use crate::app::Msg;
+        use crate::app::test_support::{key, rows, update};
+        let mut s = AppState::new(Policies::default(), false, "kim".into());
+        let mut it = item(3, t0(), 60);
+        it.kind = kind;
+        it.url = None;
+        it.text = text.into();
+        update(&mut s, Msg::ItemsLoaded(rows([it])), t0());
+        for c in keys.chars() {
+            update(&mut s, key(c), t0());
+        }
+        let mut term = Terminal::new(TestBackend::new(60, 24)).expect("terminal");
+        term.draw(|f| draw(f, f.area(), &s, &Theme::monochrome(), t0()))
+            .expect("draw");
+        let buf = term.backend().buffer().clone();
+        (0..24)
+            .map(|y| (0..60).map(|x| buf[(x, y)].symbol()).collect::<String>() + "\n")
+            .collect()
+    }
+
+    fn email() -> String {
+        format!(
+            "Where is my order?\n\n{}\nOn Mon, Kim wrote:\n> shipped\n-- \nKim",
+            fold::MARKER
+        )
+    }
+
+    #[test]
+    fn an_emails_quote_is_one_line_until_z_shows_it() {
+        let folded = pane(Kind::Email, &email(), "");
+        assert!(folded.contains("Where is my order?"), "{folded}");
+        assert!(
+            folded.contains("▸ quoted history and signature, 4 lines — z shows them"),
+            "{folded}"
+        );
+        assert!(!folded.contains("> shipped"), "{folded}");
+        assert!(!folded.contains(fold::MARKER), "{folded}");
+
+        let open = pane(Kind::Email, &email(), "z");
+        assert!(open.contains("Where is my order?"), "{open}");
+        assert!(
+            open.contains("▾ quoted history and signature, 4 lines — z folds them"),
+            "{open}"
+        );
+        for l in ["On Mon, Kim wrote:", "> shipped", "-- ", "Kim"] {
+            assert!(open.contains(l), "{l}: {open}");
+        }
+        assert!(!open.contains("▸"), "{open}");
+
+        let again = pane(Kind::Email, &email(), "zz");
+        assert!(again.contains("z shows them") && !again.contains("> shipped"));
+    }
+
+    #[test]
+    fn a_text_without_the_marker_or_not_an_email_is_shown_as_it_is() {
+        let plain = pane(Kind::Email, "Hello\n> not a fold here", "");
+        assert!(plain.contains("Hello") && plain.contains("> not a fold here"));
+        assert!(!plain.contains("quoted history"), "{plain}");
+        // Another channel's text holding the marker hides nothing.
+        let dm = pane(Kind::Dm, &email(), "");
+        assert!(
+            dm.contains("> shipped") && dm.contains(fold::MARKER),
+            "{dm}"
+        );
+        assert!(!dm.contains("z shows them"), "{dm}");
+    }
 
     #[test]
     fn the_open_case_is_in_the_detail() {

@@ -9,8 +9,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::columns::{
-    Columns, KIND_W, STATUS_W, TIMER_W, highlight, id_width, kind_marker, priority_word,
-    status_word, tags_text,
+    Columns, KIND_W, STATUS_W, TIMER_W, WindowNear, highlight, id_width, kind_marker,
+    priority_word, status_word, tags_text, window_near,
 };
 use super::roles::{channel_role, timer_role};
 use crate::app::AppState;
@@ -82,7 +82,9 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, now:
         .take(area.height.saturating_sub(1) as usize)
     {
         let selected = i == state.selected;
-        let t = state.policies.timer(scratch.of(item), now);
+        let whole = scratch.of(item);
+        let t = state.policies.timer(whole, now);
+        let near = window_near(whole, t.state, now);
         let timer = match t.state {
             TimerState::None => "—".to_string(),
             _ => sla::format_age(t.elapsed_s),
@@ -157,6 +159,13 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, now:
             spans.push(Span::styled(fit(&tags, cols.tags), on(Role::Muted)));
             spans.push(sp());
         }
+        let status_span = || match t.state {
+            TimerState::Warn | TimerState::Breached => Span::styled(
+                fit(status_word(item.status, t.state), STATUS_W),
+                keep(timer_role(t.state)),
+            ),
+            _ => Span::styled(fit(item.status.as_str(), STATUS_W), on(Role::Muted)),
+        };
         spans.push(match state.claims.get(&item.id) {
             // A teammate is replying: say so where the status is.
             Some(who) => Span::styled(
@@ -166,12 +175,17 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, now:
                 ),
                 on(Role::SlaWarn),
             ),
-            None => match t.state {
-                TimerState::Warn | TimerState::Breached => Span::styled(
-                    fit(status_word(item.status, t.state), STATUS_W),
-                    keep(timer_role(t.state)),
-                ),
-                _ => Span::styled(fit(item.status.as_str(), STATUS_W), on(Role::Muted)),
+            // Meta's reply window about to close (or shut): after it no reply can go out,
+            // which matters more than the clock the WAIT column still shows.
+            None => match near {
+                Some(w) => {
+                    let role = match w {
+                        WindowNear::Shut => Role::SlaBreached,
+                        WindowNear::Closes(_) => Role::SlaWarn,
+                    };
+                    Span::styled(fit(&w.cell(), STATUS_W), keep(role))
+                }
+                None => status_span(),
             },
         });
         spans.push(sp());

@@ -261,3 +261,72 @@ fn search_highlights_matches_in_the_list() {
     let buf = term.backend().buffer().clone();
     assert!(!buf[(x, 4)].modifier.contains(Modifier::UNDERLINED));
 }
+
+/// A DM whose Meta reply window closes within 2 hours, or has closed, says so in the status
+/// cell in words, coloured as a warning or a breach; a far window leaves the status as it is.
+#[test]
+fn a_closing_reply_window_shows_in_the_status_cell_at_120_columns() {
+    use crate::model::ChannelKind;
+    let mut s = inbox(120, 14, false);
+    let dm = |id: i64, age_s: i64| {
+        let mut it = item(id, t0(), age_s);
+        (it.channel, it.kind, it.account) = (ChannelKind::Instagram, Kind::Dm, "brand-ig".into());
+        it
+    };
+    let mut answered = dm(24, 9 * 86_400);
+    answered.status = crate::model::Status::Done;
+    let items = [
+        dm(21, 22 * 3600 + 20 * 60),
+        dm(22, 8 * 86_400),
+        dm(23, 10 * 60),
+        answered,
+    ];
+    update(&mut s, Msg::ItemsLoaded(rows(items)), t0());
+    update(&mut s, key('c'), t0());
+    let screen = render(&s, 120, 14);
+    let row = |id: &str| -> String {
+        screen
+            .lines()
+            .find(|l| {
+                l.chars()
+                    .skip(2)
+                    .collect::<String>()
+                    .trim_start()
+                    .starts_with(id)
+            })
+            .unwrap_or_else(|| panic!("no row {id}:\n{screen}"))
+            .to_string()
+    };
+    assert!(row("21 ").contains("win 1h40"), "{screen}");
+    assert!(row("22 ").contains("win shut"), "{screen}");
+    assert!(
+        row("23 ").contains(" new ") && !row("23 ").contains("win"),
+        "{screen}"
+    );
+    assert!(
+        !screen.contains("win 0") && !row("24 ").contains("win"),
+        "{screen}"
+    );
+    // The colour of the warning and of the breach, as the theme gives them.
+    let theme = Theme::builtin("default").expect("default").expect("parses");
+    let mut term = Terminal::new(TestBackend::new(120, 14)).expect("terminal");
+    term.draw(|f| draw(f, &s, &theme, t0())).expect("draw");
+    let buf = term.backend().buffer().clone();
+    for (word, role) in [("win 1h40", Role::SlaWarn), ("win shut", Role::SlaBreached)] {
+        let y = (0..14u16)
+            .find(|&y| {
+                (0..120)
+                    .map(|x| buf[(x, y)].symbol())
+                    .collect::<String>()
+                    .contains(word)
+            })
+            .expect("row");
+        let line: String = (0..120).map(|x| buf[(x, y)].symbol()).collect();
+        let x = line[..line.find(word).expect("word")].chars().count() as u16;
+        assert_eq!(
+            buf[(x, y)].fg,
+            theme.style(role).fg.unwrap_or_default(),
+            "{word}"
+        );
+    }
+}

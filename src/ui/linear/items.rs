@@ -12,22 +12,29 @@ use crate::model::{Item, ItemRow, Kind, RowItem, Visibility};
 use crate::sanitize::one_line;
 use crate::sla::{TimerState, format_age};
 use crate::theme::{Role, Theme};
+use crate::ui::columns::window_near;
 
-/// The timer in words: `BREACHED 2h05m`, `warn 20m`, `12m`, `paused`.
+/// The timer in words: `BREACHED 2h05m`, `warn 20m`, `12m`, `paused`; then Meta's reply
+/// window when it is near: `45m, reply window closes in 1h40`.
 fn timer_words(state: &AppState, item: &Item, now: Timestamp) -> String {
     let t = state.policies.timer(item, now);
     let age = format_age(t.elapsed_s);
-    match t.state {
+    let words = match t.state {
         TimerState::Breached => format!("BREACHED {age}"),
         TimerState::Warn => format!("warn {age}"),
         TimerState::Ok => age,
         TimerState::Paused => "paused".into(),
         TimerState::None => "answered".into(),
+    };
+    match window_near(item, t.state, now) {
+        Some(w) => format!("{words}, {}", w.words()),
+        None => words,
     }
 }
 
 /// One item as one line: `> #3 BREACHED 2h05m, Ruth Kessler: <text> (mention on demo
-/// (demo), new, unread, @ruth@…)`. What matters for triage comes first.
+/// (demo), new, unread, @ruth@…)`. What matters for triage comes first (a DM's closing
+/// reply window too).
 pub fn item_line(state: &AppState, item: &Item, now: Timestamp) -> String {
     let sel = if state.selected_item().map(|i| i.id) == Some(item.id) {
         ">"

@@ -389,3 +389,24 @@ fn a_long_error_is_said_whole_on_the_last_lines() {
     );
     assert_eq!(last_line(&screen), "Quit tinbox? y quits, n stays.");
 }
+
+#[test]
+fn a_closing_reply_window_is_said_on_the_items_line() {
+    let mut s = linear();
+    let mut dm = crate::testing::item(9, t0(), 22 * 3600 + 20 * 60);
+    dm.channel = crate::model::ChannelKind::Facebook;
+    dm.kind = crate::model::Kind::Dm;
+    let far = crate::testing::item(10, t0(), 22 * 3600 + 20 * 60);
+    let rows = crate::app::test_support::rows([dm, far]);
+    update(&mut s, crate::app::Msg::ItemsLoaded(rows), t0());
+    let (screen, _) = render(&s);
+    let line = |id: &str| screen.lines().nth(row_of(&screen, id)).unwrap_or("");
+    assert!(
+        line("#9 ").contains("BREACHED 22h20m, reply window closes in 1h40, User 9"),
+        "{screen}"
+    );
+    assert!(
+        !line("#10 ").contains("reply window"),
+        "a mention has none: {screen}"
+    );
+}
