@@ -92,10 +92,7 @@ async fn add(
     if let Some(existing) = config.accounts.get(&name)
         && existing.instance.as_deref() != Some(instance)
     {
-        bail!(
-            "an account named {name:?} already exists in {}; choose another --name",
-            paths.config_file.display()
-        );
+        return Err(super::ask::name_taken(paths, &name));
     }
     let mut secrets = Secrets::load(&paths.secrets_file)?;
     secrets.set(&name, "token", &token);

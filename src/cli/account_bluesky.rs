@@ -2,13 +2,13 @@
 //! (typed without echo, or `--password-stdin`), keep the session and the app password in the
 //! 0600 secrets file, and add the account to the config.
 
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::{BufRead, Write};
 use std::sync::Arc;
 
 use anyhow::{Context, Result, bail};
 
 use super::AccountAddArgs;
-use super::config_file::{append_table, read_line};
+use super::config_file::append_table;
 use crate::accounts::SecretsSessions;
 use crate::channels::bluesky::DEFAULT_SERVICE;
 use crate::channels::bluesky::session::{MemorySessions, SessionStore};
@@ -49,20 +49,16 @@ pub async fn add(
     if let Some(acc) = existing
         && acc.handle.as_deref() != Some(handle)
     {
-        bail!(
-            "an account named {name:?} already exists in {}; choose another --name",
-            paths.config_file.display()
-        );
+        return Err(super::ask::name_taken(paths, &name));
     }
-    let password = if args.password_stdin || !std::io::stdin().is_terminal() {
-        read_line(input).context("reading the app password from standard input")?
-    } else {
-        writeln!(
-            out,
-            "Create an app password in Bluesky (Settings → Privacy and security → App passwords)."
-        )?;
-        read_hidden(out, &format!("App password for {handle}: "))?
-    };
+    let password = super::ask::read_secret(
+        args.password_stdin,
+        input,
+        out,
+        "app password",
+        "Create an app password in Bluesky (Settings → Privacy and security → App passwords).",
+        &format!("App password for {handle}: "),
+    )?;
     let probe = Xrpc::new(service, handle, None, Arc::new(MemorySessions::default()))?;
     let session = probe
         .login_with(&password)
@@ -98,41 +94,4 @@ pub async fn add(
         "Run `tinbox sync --once` to fetch mentions, replies and quotes, or `tinbox` to open the inbox."
     )?;
     Ok(())
-}
-
-/// Read a line from the terminal without echoing it.
-pub(super) fn read_hidden(out: &mut dyn Write, prompt: &str) -> Result<String> {
-    use crossterm::event::{Event, KeyCode, KeyEventKind, KeyModifiers, read};
-    use crossterm::terminal::{disable_raw_mode, enable_raw_mode};
-    write!(out, "{prompt}")?;
-    out.flush()?;
-    enable_raw_mode().context("switching the terminal to hidden input")?;
-    let mut line = String::new();
-    let result = loop {
-        match read() {
-            Ok(Event::Key(k)) if k.kind != KeyEventKind::Release => match k.code {
-                KeyCode::Enter => break Ok(()),
-                KeyCode::Char('c') if k.modifiers.contains(KeyModifiers::CONTROL) => {
-                    break Err(anyhow::anyhow!("cancelled"));
-                }
-                KeyCode::Esc => break Err(anyhow::anyhow!("cancelled")),
-                KeyCode::Backspace => {
-                    line.pop();
-                }
-                KeyCode::Char(c) => line.push(c),
-                _ => {}
-            },
-            Ok(Event::Paste(p)) => line.push_str(&p),
-            Ok(_) => {}
-            Err(e) => break Err(e.into()),
-        }
-    };
-    let _ = disable_raw_mode();
-    writeln!(out)?;
-    result?;
-    let line = line.trim().to_string();
-    if line.is_empty() {
-        bail!("nothing was entered");
-    }
-    Ok(line)
 }

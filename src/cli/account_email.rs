@@ -3,15 +3,14 @@
 //! secrets file (unless the account reads it with `password_cmd`/`token_cmd`), and add the
 //! account to the config.
 
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::{BufRead, Write};
 use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 
 use super::AccountAddArgs;
-use super::account_bluesky::read_hidden;
-use super::config_file::{append_table, read_line};
+use super::config_file::append_table;
 use crate::channels::email::imap::Credential;
 use crate::channels::email::parse::DEFAULT_SIZE_CAP;
 use crate::channels::email::smtp;
@@ -61,20 +60,16 @@ pub async fn add(
     if let Some(acc) = existing
         && acc.email.as_ref().is_none_or(|e| e.address != address)
     {
-        bail!(
-            "an account named {name:?} already exists in {}; choose another --name",
-            paths.config_file.display()
-        );
+        return Err(super::ask::name_taken(paths, &name));
     }
-    let password = if args.password_stdin || !std::io::stdin().is_terminal() {
-        read_line(input).context("reading the password from standard input")?
-    } else {
-        writeln!(
-            out,
-            "Use an app password where the provider has them (Gmail, Fastmail, iCloud)."
-        )?;
-        read_hidden(out, &format!("Password for {login}: "))?
-    };
+    let password = super::ask::read_secret(
+        args.password_stdin,
+        input,
+        out,
+        "password",
+        "Use an app password where the provider has them (Gmail, Fastmail, iCloud).",
+        &format!("Password for {login}: "),
+    )?;
     let ep = |u: &str| Endpoint::parse(u).map_err(|e| anyhow::anyhow!("{e}"));
     let limit = Duration::from_secs(30);
     let opts = EmailOptions {

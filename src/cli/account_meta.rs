@@ -2,13 +2,13 @@
 //! Page or system-user token, pasted (or piped with `--token-stdin`), checked against Graph
 //! (`/me`, then the Page or Instagram account) and kept in the 0600 secrets file.
 
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::{BufRead, Write};
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 
 use super::AccountAddArgs;
-use super::config_file::{append_table, read_line};
+use super::config_file::append_table;
 use crate::channels::meta::client::{DEFAULT_API_URL, Graph};
 use crate::channels::meta::graph::Page;
 use crate::config::{Config, Paths, check_url};
@@ -39,16 +39,15 @@ pub async fn add(
         .unwrap_or(DEFAULT_API_URL)
         .trim_end_matches('/');
     check_url(api).map_err(anyhow::Error::msg)?;
-    let token = if args.token_stdin || !std::io::stdin().is_terminal() {
-        read_line(input).context("reading the token from standard input")?
-    } else {
-        writeln!(
-            out,
-            "Paste a long-lived Page token or a system-user token (see \"Connecting Facebook and Instagram\" in the README)."
-        )?;
-        // Not echoed: the token is a password.
-        super::account_bluesky::read_hidden(out, "Token: ")?
-    };
+    // Not echoed: the token is a password.
+    let token = super::ask::read_secret(
+        args.token_stdin,
+        input,
+        out,
+        "token",
+        "Paste a long-lived Page token or a system-user token (see \"Connecting Facebook and Instagram\" in the README).",
+        "Token: ",
+    )?;
     if token.is_empty() {
         bail!("no token given");
     }
@@ -95,10 +94,7 @@ pub async fn add(
         a.page_id.as_deref() == Some(id) || a.ig_user_id.as_deref() == Some(id)
     };
     if existing.is_some_and(|a| !same(a)) {
-        bail!(
-            "an account named {name:?} already exists in {}; choose another --name",
-            paths.config_file.display()
-        );
+        return Err(super::ask::name_taken(paths, &name));
     }
     let mut secrets = Secrets::load(&paths.secrets_file)?;
     secrets.set(&name, "token", &token);

@@ -4,6 +4,7 @@ pub mod account;
 mod account_bluesky;
 mod account_email;
 mod account_meta;
+mod ask;
 mod config_file;
 pub mod db;
 pub mod followup;
