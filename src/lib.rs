@@ -18,6 +18,7 @@ pub mod instance;
 pub mod keys;
 pub mod logging;
 pub mod model;
+pub mod moderation;
 pub mod notify;
 pub mod outbox;
 pub mod private;

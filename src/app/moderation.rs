@@ -4,39 +4,13 @@
 //! ignored through the store's status rule, with what was done in its history. Items that
 //! cannot be hidden are refused at once, before any question or network call.
 //!
-//! [`refusal`] is the one rule of what can be hidden; `tinbox hide` uses it too.
+//! [`refusal`] (in `crate::moderation`) is the one rule of what can be hidden; `tinbox hide`
+//! and the inbox's hide both go through `crate::moderation::hide_item`.
 
 use super::state::{Ask, Level, Mode};
 use super::{AppState, Effect};
-use crate::model::{ChannelKind, Kind};
+pub use crate::moderation::{refusal, why};
 use crate::sanitize;
-
-/// Why an item of `kind` on `channel` cannot be hidden, or `None` when it can.
-pub fn refusal(channel: ChannelKind, kind: Kind) -> Option<String> {
-    match (channel, kind) {
-        (ChannelKind::Facebook | ChannelKind::Instagram, Kind::Comment) => None,
-        (ChannelKind::Facebook | ChannelKind::Instagram, Kind::Dm) => Some(
-            "a direct message cannot be hidden, only a public comment; tinbox never deletes".into(),
-        ),
-        (ChannelKind::Facebook | ChannelKind::Instagram, other) => Some(format!(
-            "only a comment can be hidden, and this is a {other}; tinbox never deletes"
-        )),
-        (network, _) => Some(format!(
-            "{network} has no way to hide a post; tinbox never deletes"
-        )),
-    }
-}
-
-/// What the history says of a hide: "hidden on facebook: spam".
-pub fn why(channel: ChannelKind, reason: Option<&str>) -> String {
-    match reason
-        .map(sanitize::one_line)
-        .filter(|r| !r.trim().is_empty())
-    {
-        Some(r) => format!("hidden on {channel}: {}", r.trim()),
-        None => format!("hidden on {channel}"),
-    }
-}
 
 /// `h`: ask before hiding the selected comment, or say at once why it cannot be hidden.
 pub fn hide(state: &mut AppState) -> Vec<Effect> {
@@ -76,7 +50,7 @@ mod tests {
     use super::*;
     use crate::app::Msg;
     use crate::app::test_support::{code, key, rows, update};
-    use crate::model::{ItemId, Status};
+    use crate::model::{ChannelKind, ItemId, Kind, Status};
     use crate::testing::{item, t0};
     use crossterm::event::KeyCode;
 

@@ -5,19 +5,17 @@
 //! What can be hidden is [`crate::app::moderation::refusal`]'s rule (Facebook and Instagram
 //! comments), checked before any network call. On success the item becomes `ignored` through
 //! the store's status rule (so it never breaches) with "hidden on facebook: REASON" in its
-//! history; when the network refuses, the item is left as it was. [`hide_item`] is also what
-//! the inbox's `h` runs.
+//! history; when the network refuses, the item is left as it was. [`hide_item`] (in
+//! `crate::moderation`) is also what the inbox's `h` runs.
 
 use anyhow::{Context, Result, bail};
 use clap::Args;
-use jiff::Timestamp;
 
 use super::reply::Io;
-use crate::app::moderation;
-use crate::channels::Channel;
 use crate::channels::demo::Clock;
 use crate::config::Config;
-use crate::model::{Item, ItemId, Status};
+use crate::model::ItemId;
+use crate::moderation::{self, hide_item};
 use crate::sanitize;
 use crate::secrets::Secrets;
 use crate::store::StoreHandle;
@@ -85,46 +83,4 @@ pub async fn run(
         .map_err(anyhow::Error::msg)?;
     writeln!(io.out, "{done}")?;
     Ok(0)
-}
-
-/// Hide `item` on `channel`, then record it: the item becomes `ignored` with why in its
-/// history (already ignored: the same line as a note). The text to show, or why not (the
-/// item then left as it was).
-pub async fn hide_item(
-    store: &StoreHandle,
-    channel: &dyn Channel,
-    item: &Item,
-    who: &str,
-    reason: Option<&str>,
-) -> Result<String, String> {
-    let id = item.id;
-    if let Some(why) = moderation::refusal(item.channel, item.kind) {
-        return Err(format!("Cannot hide #{id}: {why}."));
-    }
-    channel
-        .hide(&item.remote_id)
-        .await
-        .map_err(|e| format!("Not hidden: {e}. #{id} is left as it was."))?;
-    let why = moderation::why(item.channel, reason);
-    let (who, ignored) = (who.to_string(), item.status == Status::Ignored);
-    store
-        .call(move |s| {
-            let now = Timestamp::now();
-            if ignored {
-                s.add_note(id, &why, &who, now)
-            } else {
-                s.set_status(id, Status::Ignored, &who, &why, now)
-            }
-        })
-        .await
-        .map_err(|e| {
-            format!(
-                "Hidden on {}, but #{id} could not be marked ignored: {e}",
-                item.channel
-            )
-        })?;
-    Ok(format!(
-        "Hidden on {}: #{id} is now ignored (the comment is kept, not deleted).",
-        item.channel
-    ))
 }

@@ -329,7 +329,7 @@ impl EffectRunner {
                 )));
                 return;
             };
-            let hidden = crate::cli::hide::hide_item(&store, channel.as_ref(), &item, &who, None);
+            let hidden = crate::moderation::hide_item(&store, channel.as_ref(), &item, &who, None);
             match hidden.await {
                 Ok(done) => {
                     let _ = tx.send(Msg::Info(done));
