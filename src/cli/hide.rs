@@ -37,7 +37,7 @@ pub async fn run(
     secrets: &Secrets,
     store: StoreHandle,
     args: &HideArgs,
-    io: Io<'_>,
+    mut io: Io<'_>,
     clock: Clock,
     who: &str,
 ) -> Result<i32> {
@@ -65,18 +65,9 @@ pub async fn run(
         item.channel
     )?;
     writeln!(io.out, "{}", sanitize::one_line(&item.text))?;
-    if !args.yes {
-        if !io.interactive {
-            bail!("not hiding without confirmation: add --yes");
-        }
-        write!(io.out, "Hide it? [y/N] ")?;
-        io.out.flush()?;
-        let mut answer = String::new();
-        io.stdin.read_line(&mut answer)?;
-        if !answer.trim().eq_ignore_ascii_case("y") {
-            writeln!(io.out, "Not hidden.")?;
-            return Ok(1);
-        }
+    if !io.confirm(args.yes, "Hide it?", "not hiding without confirmation")? {
+        writeln!(io.out, "Not hidden.")?;
+        return Ok(1);
     }
     let done = hide_item(&store, channel.as_ref(), &item, who, args.reason.as_deref())
         .await

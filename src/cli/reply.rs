@@ -38,12 +38,30 @@ pub struct Io<'a> {
     pub interactive: bool,
 }
 
+impl Io<'_> {
+    /// The y/N question before an act on the network: true to go on. Without a terminal it
+    /// refuses (`refusal`, e.g. "not sending without confirmation") unless `yes` was given.
+    pub fn confirm(&mut self, yes: bool, question: &str, refusal: &str) -> Result<bool> {
+        if yes {
+            return Ok(true);
+        }
+        if !self.interactive {
+            bail!("{refusal}: add --yes");
+        }
+        write!(self.out, "{question} [y/N] ")?;
+        self.out.flush()?;
+        let mut answer = String::new();
+        self.stdin.read_line(&mut answer)?;
+        Ok(answer.trim().eq_ignore_ascii_case("y"))
+    }
+}
+
 pub async fn run(
     config: &Config,
     secrets: &Secrets,
     store: StoreHandle,
     args: &ReplyArgs,
-    io: Io<'_>,
+    mut io: Io<'_>,
     clock: Clock,
     templates_dir: &std::path::Path,
 ) -> Result<i32> {
@@ -130,18 +148,9 @@ pub async fn run(
         item.visibility
     )?;
     writeln!(io.out, "{text}")?;
-    if !args.yes {
-        if !io.interactive {
-            bail!("not sending without confirmation: add --yes");
-        }
-        write!(io.out, "Send it? [y/N] ")?;
-        io.out.flush()?;
-        let mut answer = String::new();
-        io.stdin.read_line(&mut answer)?;
-        if !answer.trim().eq_ignore_ascii_case("y") {
-            writeln!(io.out, "Not sent.")?;
-            return Ok(1);
-        }
+    if !io.confirm(args.yes, "Send it?", "not sending without confirmation")? {
+        writeln!(io.out, "Not sent.")?;
+        return Ok(1);
     }
     // Listening from here on: an interrupted send is reported, never silent.
     let mut interrupt = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())
