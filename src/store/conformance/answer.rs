@@ -73,4 +73,42 @@ pub(crate) fn the_right_to_answer_is_taken_once_per_inbound_message(s: &mut dyn 
             .expect("store")
             .is_ok()
     );
+
+    // Clocks count whole seconds. The customer writes again in the very second our reply to
+    // their earlier message was queued: the new message is still unanswered.
+    let third = s
+        .ingest(
+            "a",
+            ChannelKind::Demo,
+            &[reply_in("3", "1", at(130))],
+            None,
+            at(130),
+        )
+        .expect("ingest")
+        .new_items[0];
+    let _ = s
+        .enqueue_first_reply(third, "got it", "k7", "kim", at(140))
+        .expect("store")
+        .expect("the third message can be answered");
+    let fourth = s
+        .ingest(
+            "a",
+            ChannelKind::Demo,
+            &[reply_in("4", "1", at(140))],
+            None,
+            at(140),
+        )
+        .expect("ingest")
+        .new_items[0];
+    // An answer to the newest message in the second it arrived still counts, though.
+    let _ = s
+        .enqueue_first_reply(fourth, "and this", "k8", "kim", at(140))
+        .expect("store")
+        .expect("the message that arrived with our reply is unanswered");
+    assert!(
+        s.enqueue_first_reply(fourth, "again", "k9", "kim", at(140))
+            .expect("store")
+            .is_err(),
+        "a reply to the newest message in its own second answers it"
+    );
 }

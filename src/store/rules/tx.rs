@@ -383,6 +383,9 @@ pub trait Tx: Sql + Sized {
         root: &str,
         who: &str,
     ) -> StoreResult<Option<Answered>> {
+        // Clocks count whole seconds: a customer's message that arrives in the second our reply
+        // to an earlier one was queued is still unanswered, so an entry answers the latest
+        // message when it was queued after it arrived or when it answers that very item.
         // Outbox entries are dated by the queuing side's clock, like an item's arrival; replies
         // that did not go through the outbox by the network's, like the item's own date. The
         // team store records who queued an entry; alone, it is the recorded reply's author,
@@ -401,7 +404,9 @@ pub trait Tx: Sql + Sized {
                SELECT {writer} AS who, o.created_at AS at, o.state AS state \
                FROM outbox o JOIN items i ON i.id = o.item_id {join} \
                WHERE i.account = ?1 AND i.thread_root = ?2 AND o.state IN ('queued', 'sending', 'sent') \
-               AND o.created_at >= (SELECT MAX(first_seen_at) FROM items WHERE account = ?1 AND thread_root = ?2) \
+               AND (o.created_at > (SELECT MAX(first_seen_at) FROM items WHERE account = ?1 AND thread_root = ?2) \
+                 OR o.item_id = (SELECT id FROM items WHERE account = ?1 AND thread_root = ?2 \
+                                 ORDER BY first_seen_at DESC, id DESC LIMIT 1)) \
                UNION ALL SELECT te.author_handle, te.created_at, 'sent' FROM thread_entries te \
                WHERE te.account = ?1 AND te.thread_root = ?2 AND te.outbound \
                AND te.created_at >= (SELECT MAX(created_at) FROM items WHERE account = ?1 AND thread_root = ?2) \
