@@ -100,7 +100,7 @@ impl Filter {
                     (name, Some(x)) => x.eq_ignore_ascii_case(name),
                     _ => false,
                 });
-        let hay = || format!("{} {} {}", item.handle(), item.name(), item.text()).to_lowercase();
+        let hay = || format!("{} {} {}", item.handle(), item.name(), item.text());
         (self.channels.is_empty() || self.channels.contains(&item.channel))
             && any(&self.accounts, &item.account().to_lowercase())
             && (self.statuses.is_empty() || self.statuses.contains(&item.status))
@@ -110,11 +110,43 @@ impl Filter {
             && (self.priorities.is_empty() || self.priorities.contains(&item.priority))
             && self.unread.is_none_or(|unread| unread != item.read)
             && (!self.breaching || matches!(timer(), TimerState::Warn | TimerState::Breached))
-            && (self.words.is_empty() || {
-                let h = hay();
-                self.words.iter().all(|w| h.contains(w.as_str()))
-            })
+            && (self.words.is_empty() || words_match(&self.words, &hay()))
     }
+
+    /// The filter's free words as search words ([`search_words`]).
+    pub fn search_words(&self) -> Vec<String> {
+        self.words.iter().flat_map(|w| search_words(w)).collect()
+    }
+}
+
+/// The words search and a filter's free words look for, and the words an item is found by:
+/// lowercase runs of letters and digits (`kim@example.com` is `kim example com`, `#4411`
+/// is `4411`). The store indexes these words; both stores and the inbox match the same way.
+pub fn search_words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// Whether every query word (already [`search_words`]) starts a word of `hay`: `refu`
+/// finds "Refund", `und` does not.
+pub fn words_match(query: &[String], hay: &str) -> bool {
+    let mut query: Vec<&str> = query
+        .iter()
+        .flat_map(|w| w.split(|c: char| !c.is_alphanumeric()))
+        .filter(|w| !w.is_empty())
+        .collect();
+    if query.is_empty() {
+        return true;
+    }
+    for word in search_words(hay) {
+        query.retain(|q| !word.starts_with(&q.to_lowercase()));
+        if query.is_empty() {
+            return true;
+        }
+    }
+    false
 }
 
 /// A named filter (`[[views]]` in the config), switched with a number key.
@@ -153,6 +185,28 @@ impl View {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn search_words_start_words_whatever_the_case_and_the_punctuation() {
+        let w = |q: &str| search_words(q);
+        assert_eq!(
+            w("Kim@Example.com #4411"),
+            ["kim", "example", "com", "4411"]
+        );
+        assert!(words_match(&w("refu"), "Where is my REFUND?"));
+        assert!(words_match(&w("kim@example"), "write to kim@example.com"));
+        assert!(words_match(&w("4411 never"), "order #4411 never came"));
+        assert!(
+            !words_match(&w("und"), "Where is my refund?"),
+            "inside a word"
+        );
+        assert!(
+            !words_match(&w("refund late"), "refund please"),
+            "every word"
+        );
+        assert!(words_match(&w("ÉTÉ"), "l'été arrive"));
+        assert!(words_match(&[], "anything"));
+    }
     use super::*;
     use crate::model::Item;
     use crate::sla::Policies;

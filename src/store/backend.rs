@@ -54,6 +54,11 @@ pub trait ItemStore: Send {
     /// list rows; never holds every whole item at once (100,000 of them are 80 MB). `rows`
     /// built the previous list: unchanged texts are shared with its rows.
     fn list_rows(&mut self, query: &ItemQuery, rows: &mut RowBuilder) -> StoreResult<Vec<ItemRow>>;
+    /// The ids of [`ItemStore::list_items`], in the same order (newest first), without the
+    /// limit's cut being any different: what a long list keeps to scroll.
+    fn list_ids(&mut self, query: &ItemQuery) -> StoreResult<Vec<ItemId>>;
+    /// The rows of these items, in the order given; ids no longer stored are left out.
+    fn rows_by_ids(&mut self, ids: &[ItemId], rows: &mut RowBuilder) -> StoreResult<Vec<ItemRow>>;
     fn item(&mut self, id: ItemId) -> StoreResult<Item>;
     /// The item's thread (inbound items of the same thread and our replies), oldest first.
     fn thread(&mut self, id: ItemId) -> StoreResult<Vec<ThreadEntry>>;

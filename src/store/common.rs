@@ -69,7 +69,18 @@ fn each_item<S: SqlStore, T>(
         args.push(Arg::from(a.clone()));
         sql.push_str(&format!(" AND i.account = ?{}", args.len()));
     }
-    sql.push_str(&query.tail_sql());
+    // Filtered rows are cut after the filter (below).
+    let filtering = query.filter.is_some() || query.search.is_some();
+    let limit = query.limit.filter(|_| filtering);
+    if filtering {
+        let uncut = ItemQuery {
+            limit: None,
+            ..query.clone()
+        };
+        sql.push_str(&uncut.tail_sql());
+    } else {
+        sql.push_str(&query.tail_sql());
+    }
     // Sized up front where counting is cheap: a list of 100,000 items grown by doubling would
     // hold the old and the new buffer at once (tens of MB) and keep up to half of it unused.
     let mut items = Vec::new();
@@ -81,8 +92,36 @@ fn each_item<S: SqlStore, T>(
         let count: i64 = s.one(&count_sql, &args)?;
         items.reserve_exact(usize::try_from(count).unwrap_or(0));
     }
+    // The filter and search (a first version: applied to each row read; the store's own
+    // indexes come next).
+    let me = query.me.clone().unwrap_or_default();
+    let words = query
+        .search
+        .as_deref()
+        .map(crate::filter::search_words)
+        .unwrap_or_default();
+    let filter = query.filter.clone().map(|mut f| {
+        f.breaching = false;
+        f
+    });
+    let mut builder = crate::model::RowBuilder::default();
     s.each(&sql, &args, |r| {
-        items.push(f(rows::item(r)?));
+        let item = rows::item(r)?;
+        if filter.is_some() || !words.is_empty() {
+            let row = builder.row(&item);
+            if let Some(flt) = &filter
+                && !flt.matches(&row, &me, || crate::sla::TimerState::None)
+            {
+                return Ok(());
+            }
+            let hay = format!("{} {} {}", row.handle(), row.name(), row.text());
+            if !crate::filter::words_match(&words, &hay) {
+                return Ok(());
+            }
+        }
+        if limit.is_none_or(|n| items.len() < n) {
+            items.push(f(item));
+        }
         Ok(())
     })?;
     // A server does not say how many rows come: give back the room grown in advance.
@@ -129,6 +168,33 @@ impl<S: SqlStore> ItemStore for S {
         let list = each_item(self, query, |item| rows.row(&item))?;
         rows.finish();
         Ok(list)
+    }
+
+    fn list_ids(&mut self, query: &ItemQuery) -> StoreResult<Vec<ItemId>> {
+        each_item(self, query, |item| item.id)
+    }
+
+    fn rows_by_ids(&mut self, ids: &[ItemId], rows: &mut RowBuilder) -> StoreResult<Vec<ItemRow>> {
+        let mut found = std::collections::HashMap::with_capacity(ids.len());
+        for chunk in ids.chunks(500) {
+            let mut s = self.conn();
+            let (cols, mut args) = item_columns(&s);
+            let first = args.len() + 1;
+            let marks: Vec<String> = (first..first + chunk.len())
+                .map(|i| format!("?{i}"))
+                .collect();
+            args.extend(chunk.iter().map(|id| Arg::from(id.0)));
+            let sql = format!(
+                "SELECT {cols} FROM items i WHERE i.id IN ({})",
+                marks.join(", ")
+            );
+            s.each(&sql, &args, |r| {
+                let item = rows::item(r)?;
+                found.insert(item.id, rows.row(&item));
+                Ok(())
+            })?;
+        }
+        Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
     }
 
     fn item(&mut self, id: ItemId) -> StoreResult<Item> {

@@ -75,6 +75,14 @@ pub struct ItemQuery {
     pub created_since: Option<Timestamp>,
     /// Only items this tinbox first saw at or after this time (a spike's window).
     pub seen_since: Option<Timestamp>,
+    /// The `l` filter, applied by the store: all of it but `is:breaching`, which needs the
+    /// clock and the policies (the caller applies that one).
+    pub filter: Option<crate::filter::Filter>,
+    /// Who `assignee:me` in `filter` is.
+    pub me: Option<String>,
+    /// Search: every word ([`crate::filter::search_words`]) starts a word of the author's
+    /// handle or name or of the text ([`crate::filter::words_match`]).
+    pub search: Option<String>,
 }
 
 impl ItemQuery {
