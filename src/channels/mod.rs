@@ -13,6 +13,7 @@ pub mod mastodon;
 pub mod meta;
 pub mod net;
 pub mod poller;
+pub mod usage;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -178,6 +179,11 @@ pub trait Channel: Send + Sync {
         &'a self,
         req: &'a ReplyRequest,
     ) -> BoxFuture<'a, Result<SentReply, ChannelError>>;
+    /// What a metered network has spent of its allowance ([`usage::Meter::line`]: "1,234 of
+    /// 10,000 reads this month"), for `account list` and the status bar; `None` elsewhere.
+    fn usage(&self) -> Option<String> {
+        None
+    }
     /// Hide a public comment from everyone but its author (moderation of spam and abuse).
     /// Never a deletion: a network without a way to hide refuses, and tinbox deletes nothing.
     fn hide<'a>(&'a self, remote_id: &'a str) -> BoxFuture<'a, Result<(), ChannelError>> {
