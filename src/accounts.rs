@@ -96,7 +96,85 @@ pub fn open_channel(
             let ch = email_channel(name, cfg, secrets.path())?;
             Ok(Arc::new(ch))
         }
+        ChannelKind::X => Ok(Arc::new(x_channel(name, cfg, secrets)?)),
     }
+}
+
+/// Where metered accounts count what they spent (and X keeps its reply journal): beside
+/// the secrets file, private like it.
+pub fn usage_dir(secrets: &Secrets) -> PathBuf {
+    secrets
+        .path()
+        .parent()
+        .unwrap_or(Path::new("."))
+        .join("usage")
+}
+
+/// An X account's client: a Bearer token (`token_cmd`, or `token` in the secrets file), else
+/// OAuth 1.0a with the access token and secret of `account add x` and the app's consumer
+/// key (config) and secret (`consumer_secret_cmd`, else the secrets file).
+pub fn x_channel(
+    name: &str,
+    cfg: &AccountConfig,
+    secrets: &Secrets,
+) -> Result<crate::channels::x::XChannel, String> {
+    use crate::channels::usage::{Meter, Period};
+    use crate::channels::x::client::{Auth, Client, DEFAULT_API_URL};
+    use crate::channels::x::oauth1::Keys;
+    let settings = cfg.x.clone().unwrap_or_default();
+    let get = |k: &str| secrets.get(name, k).map(String::from);
+    let auth = if cfg.token_cmd.is_some() || get("token").is_some() {
+        Auth::Bearer(token(name, cfg, secrets)?)
+    } else {
+        let missing = || {
+            format!(
+                "account {name:?} has no X credentials: run `tinbox account add x --name {name}` (or --token-stdin), or set token_cmd"
+            )
+        };
+        let (token, token_secret) = get("access_token")
+            .zip(get("access_token_secret"))
+            .ok_or_else(missing)?;
+        let consumer_key = settings
+            .consumer_key
+            .clone()
+            .or_else(|| get("consumer_key"))
+            .ok_or_else(missing)?;
+        let consumer_secret = match &settings.consumer_secret_cmd {
+            Some(cmd) => run_secret_command_within(
+                &format!("consumer_secret_cmd of account {name:?}"),
+                cmd,
+                cfg.timeout(),
+            )
+            .map_err(|e| e.to_string())?,
+            None => get("consumer_secret").ok_or_else(missing)?,
+        };
+        Auth::OAuth1(Keys {
+            consumer_key,
+            consumer_secret,
+            token,
+            token_secret,
+        })
+    };
+    let api = cfg.api_url.as_deref().unwrap_or(DEFAULT_API_URL);
+    let client =
+        Client::new(api, auth, cfg.timeout()).map_err(|e| format!("account {name:?}: {e}"))?;
+    let dir = usage_dir(secrets);
+    let meter = Meter::new(
+        &dir,
+        name,
+        Period::Month,
+        settings.monthly_read_budget,
+        "reads",
+    );
+    let journal = dir.join(format!(
+        "{}.x-sending.json",
+        name.replace(|c: char| !c.is_alphanumeric() && c != '-' && c != '_', "_")
+    ));
+    Ok(crate::channels::x::XChannel::new(
+        client,
+        Some(meter),
+        Some(journal),
+    ))
 }
 
 /// An email account's client: its servers from the config, its secret read when a

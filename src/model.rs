@@ -80,7 +80,8 @@ string_enum!(
     /// The kind of network an account is on.
     ChannelKind {
         Mastodon => "mastodon", Bluesky => "bluesky", Feed => "feed", Demo => "demo",
-        Facebook => "facebook", Instagram => "instagram", Email => "email"
+        Facebook => "facebook", Instagram => "instagram", Email => "email",
+        X => "x"
     }
 );
 

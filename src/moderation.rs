@@ -21,6 +21,10 @@ pub fn refusal(channel: ChannelKind, kind: Kind) -> Option<String> {
         (ChannelKind::Facebook | ChannelKind::Instagram, other) => Some(format!(
             "only a comment can be hidden, and this is a {other}; tinbox never deletes"
         )),
+        (ChannelKind::X, Kind::Dm) => {
+            Some("a direct message cannot be hidden, only a reply; tinbox never deletes".into())
+        }
+        (ChannelKind::X, _) => None,
         (network, _) => Some(format!(
             "{network} has no way to hide a post; tinbox never deletes"
         )),

@@ -14,6 +14,7 @@ pub mod meta;
 pub mod net;
 pub mod poller;
 pub mod usage;
+pub mod x;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -37,6 +38,8 @@ pub enum LengthUnit {
     Mastodon {
         per_url: usize,
     },
+    /// X's weighted count: links 23, CJK and emoji 2, the rest 1 ([`x::length`]).
+    X,
 }
 
 impl LengthUnit {
@@ -47,6 +50,7 @@ impl LengthUnit {
             LengthUnit::Chars => text.chars().count(),
             LengthUnit::Graphemes => text.graphemes(true).count(),
             LengthUnit::Mastodon { per_url } => mastodon::length::status_length(text, per_url),
+            LengthUnit::X => x::length::weighted_length(text),
         }
     }
 }

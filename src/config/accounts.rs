@@ -5,7 +5,7 @@ use serde::Deserialize;
 
 use super::context::{Ctx, S};
 use super::error::ConfigError;
-use super::resolved::{AccountConfig, EmailSettings};
+use super::resolved::{AccountConfig, EmailSettings, XSettings};
 use super::url::check_url;
 use crate::model::ChannelKind;
 
@@ -45,6 +45,10 @@ pub(super) struct RawAccount {
     sent_folder: Option<String>,
     mark_seen: Option<bool>,
     quote: Option<bool>,
+    /// X: reads allowed a month; the developer app's key and a command printing its secret.
+    monthly_read_budget: Option<u64>,
+    consumer_key: Option<String>,
+    consumer_secret_cmd: Option<String>,
 }
 
 pub(super) fn account(
@@ -117,6 +121,7 @@ pub(super) fn account(
                 ChannelKind::Facebook,
                 ChannelKind::Instagram,
                 ChannelKind::Email,
+                ChannelKind::X,
             ][..],
         ),
         (
@@ -132,7 +137,26 @@ pub(super) fn account(
         (
             "api_url",
             a.api_url.is_some(),
-            &[ChannelKind::Facebook, ChannelKind::Instagram][..],
+            &[
+                ChannelKind::Facebook,
+                ChannelKind::Instagram,
+                ChannelKind::X,
+            ][..],
+        ),
+        (
+            "monthly_read_budget",
+            a.monthly_read_budget.is_some(),
+            &[ChannelKind::X][..],
+        ),
+        (
+            "consumer_key",
+            a.consumer_key.is_some(),
+            &[ChannelKind::X][..],
+        ),
+        (
+            "consumer_secret_cmd",
+            a.consumer_secret_cmd.is_some(),
+            &[ChannelKind::X][..],
         ),
         ("service", a.service.is_some(), &[ChannelKind::Bluesky][..]),
         ("handle", a.handle.is_some(), &[ChannelKind::Bluesky][..]),
@@ -196,7 +220,7 @@ pub(super) fn account(
             require("imap", a.imap.is_some())?;
             require("smtp", a.smtp.is_some())?;
         }
-        ChannelKind::Demo => {}
+        ChannelKind::Demo | ChannelKind::X => {}
     }
     for (field, v) in [
         ("instance", &a.instance),
@@ -212,8 +236,14 @@ pub(super) fn account(
         ChannelKind::Email => Some(email_settings(cx, &key, a, acc.span().start)?),
         _ => None,
     };
+    let x = (channel == ChannelKind::X).then(|| XSettings {
+        consumer_key: a.consumer_key.clone(),
+        consumer_secret_cmd: a.consumer_secret_cmd.clone(),
+        monthly_read_budget: a.monthly_read_budget.unwrap_or(0),
+    });
     Ok(AccountConfig {
         email,
+        x,
         channel,
         poll_s,
         timeout_s,

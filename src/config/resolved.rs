@@ -122,6 +122,19 @@ pub struct AccountConfig {
     pub api_url: Option<String>,
     /// Email: the mailbox's servers and folders (`None` on other channels).
     pub email: Option<EmailSettings>,
+    /// X: the app's key and the read budget (`None` on other channels).
+    pub x: Option<XSettings>,
+}
+
+/// An X account's own `[accounts.NAME]` keys.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct XSettings {
+    /// The developer app's consumer key (OAuth 1.0a).
+    pub consumer_key: Option<String>,
+    /// A command printing the app's consumer secret (else the secrets file).
+    pub consumer_secret_cmd: Option<String>,
+    /// Reads allowed a month (0: counted, never refused).
+    pub monthly_read_budget: u64,
 }
 
 /// An email account's `[accounts.NAME]` keys, resolved with their defaults.
@@ -173,6 +186,7 @@ impl AccountConfig {
             ig_user_id: None,
             api_url: None,
             email: None,
+            x: None,
         }
     }
 

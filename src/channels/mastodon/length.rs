@@ -47,7 +47,7 @@ fn words(text: &str) -> impl Iterator<Item = (usize, &str)> {
 
 /// The byte length of a link at the start of `word` (`http://` or `https://` and a host),
 /// without trailing punctuation that ends a sentence.
-fn url_prefix(word: &str) -> Option<usize> {
+pub(crate) fn url_prefix(word: &str) -> Option<usize> {
     let lower = word.get(..8).unwrap_or(word).to_ascii_lowercase();
     let scheme = if lower.starts_with("https://") {
         8
