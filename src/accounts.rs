@@ -100,6 +100,20 @@ pub fn open_channel(
     }
 }
 
+/// Networks that bill reads or units: `account list` opens their clients for
+/// [`Channel::usage`] (opening may run `token_cmd`, so the others are not opened).
+pub const METERED: &[ChannelKind] = &[ChannelKind::X];
+
+/// What a metered account has spent (`Channel::usage`), for `account list`; `None` for the
+/// rest and for an account that cannot be opened.
+pub fn usage_line(name: &str, cfg: &AccountConfig, secrets: &Secrets) -> Option<String> {
+    if !METERED.contains(&cfg.channel) {
+        return None;
+    }
+    let clock: Clock = Arc::new(jiff::Timestamp::now);
+    open_channel(name, cfg, secrets, clock).ok()?.usage()
+}
+
 /// Where metered accounts count what they spent (and X keeps its reply journal): beside
 /// the secrets file, private like it.
 pub fn usage_dir(secrets: &Secrets) -> PathBuf {

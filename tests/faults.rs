@@ -114,7 +114,9 @@ fn polling_recovers_when_the_network_comes_back() {
                         }
                     }
                     PollerEvent::Synced { .. } => return failures,
-                    PollerEvent::Started { .. } | PollerEvent::Elsewhere { .. } => {}
+                    PollerEvent::Started { .. }
+                    | PollerEvent::Elsewhere { .. }
+                    | PollerEvent::Usage { .. } => {}
                 }
             }
             failures

@@ -125,6 +125,9 @@ pub struct AccountView {
     pub channel: ChannelKind,
     pub capabilities: Capabilities,
     pub health: AccountHealth,
+    /// What a metered network has spent ("1,234 of 10,000 reads this month"), as its
+    /// poller last reported.
+    pub usage: Option<String>,
 }
 
 /// Severity of the status-bar message.

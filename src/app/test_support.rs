@@ -43,6 +43,7 @@ pub fn loaded() -> AppState {
                 length_unit: LengthUnit::Chars,
             },
             health: AccountHealth::Idle,
+            usage: None,
         },
     );
     let items = vec![

@@ -258,6 +258,15 @@ fn on_poller(state: &mut AppState, ev: PollerEvent) -> Vec<Effect> {
             super::sync::answered(state, &account, Outcome::Failed(error.clone()));
             (account, AccountHealth::Failing { error, retry_at }, false)
         }
+        PollerEvent::Usage { account, line } => {
+            if let Some(view) = state.accounts.get_mut(&account)
+                && view.usage.as_ref() != Some(&line)
+            {
+                view.usage = Some(line);
+                state.dirty = true;
+            }
+            return fx;
+        }
         PollerEvent::Elsewhere { account, holder } => {
             super::sync::answered(state, &account, Outcome::Elsewhere);
             (account, AccountHealth::Elsewhere { holder }, false)

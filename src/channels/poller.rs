@@ -31,6 +31,11 @@ pub enum PollerEvent {
         error: String,
         retry_at: Option<Timestamp>,
     },
+    /// What a metered account has spent ([`Channel::usage`]), after each of its polls.
+    Usage {
+        account: String,
+        line: String,
+    },
     /// A team store: another instance (`holder`, e.g. "kim on laptop") polls this account;
     /// this one asks again after an interval and takes over when that one stops.
     Elsewhere {
@@ -301,6 +306,15 @@ pub fn spawn_poller(
             };
             if events.send(event).is_err() {
                 return;
+            }
+            if let Some(line) = channel.usage() {
+                let ev = PollerEvent::Usage {
+                    account: account.clone(),
+                    line,
+                };
+                if events.send(ev).is_err() {
+                    return;
+                }
             }
             tokio::select! {
                 _ = tokio::time::sleep(delay) => {}

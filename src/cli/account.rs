@@ -43,9 +43,12 @@ async fn add(
     if args.channel == "facebook" || args.channel == "instagram" {
         return super::account_meta::add(args, paths, config, input, out).await;
     }
+    if args.channel == "x" {
+        return super::account_x::add(args, paths, config, input, out).await;
+    }
     if args.channel != "mastodon" {
         bail!(
-            "tinbox cannot add {:?} accounts: the channels are mastodon, bluesky, email, feed, facebook and instagram",
+            "tinbox cannot add {:?} accounts: the channels are mastodon, bluesky, email, feed, facebook, instagram and x",
             args.channel
         );
     }
@@ -184,6 +187,7 @@ fn list(paths: &Paths, config: &Config, out: &mut dyn Write) -> Result<()> {
         .clone()
         .unwrap_or_else(crate::store::pgpass::login_name);
     let mut store = crate::store::open::open(config, paths, &user)?;
+    let secrets = Secrets::load(&paths.secrets_file)?;
     for (name, acc) in &config.accounts {
         let rec = store.account(name)?;
         let last = rec
@@ -202,6 +206,10 @@ fn list(paths: &Paths, config: &Config, out: &mut dyn Write) -> Result<()> {
             .or(acc.handle.as_deref())
             .unwrap_or("");
         writeln!(out, "{name}  {}  {place}  {last}{err}", acc.channel)?;
+        // A metered network's spending, on a line of its own under the account.
+        if let Some(u) = crate::accounts::usage_line(name, acc, &secrets) {
+            writeln!(out, "    {}", crate::sanitize::one_line(&u))?;
+        }
     }
     Ok(())
 }

@@ -4,6 +4,7 @@ pub mod account;
 mod account_bluesky;
 mod account_email;
 mod account_meta;
+mod account_x;
 mod ask;
 mod config_file;
 pub mod db;
@@ -246,7 +247,7 @@ pub enum AccountCommand {
 
 #[derive(Debug, Args)]
 pub struct AccountAddArgs {
-    /// mastodon, bluesky, email, feed, facebook or instagram.
+    /// mastodon, bluesky, email, feed, facebook, instagram or x.
     pub channel: String,
     /// For a feed: its address (RSS, Atom or JSON Feed).
     pub url: Option<String>,
@@ -296,6 +297,9 @@ pub struct AccountAddArgs {
     /// For email: a private CA (PEM) the servers' certificates are checked against.
     #[arg(long)]
     pub ca_file: Option<String>,
+    /// For X: the developer app's consumer key (API key), for the PIN flow.
+    #[arg(long)]
+    pub consumer_key: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -174,7 +174,7 @@ pub async fn run(
                         holders.insert(account, holder);
                     }
                 }
-                Some(PollerEvent::Started { .. }) => {}
+                Some(PollerEvent::Started { .. } | PollerEvent::Usage { .. }) => {}
                 None => break,
             },
             Some(ev) = orx.recv() => writeln!(out, "{} {}", Timestamp::now(), outbox_line(&ev))?,

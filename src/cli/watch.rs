@@ -81,7 +81,7 @@ pub async fn run(
                     }
                     scan(&store, &policies, &mut seen, json, out).await?
                 }
-                Some(PollerEvent::Started { .. } | PollerEvent::Elsewhere { .. }) => {}
+                Some(PollerEvent::Started { .. } | PollerEvent::Elsewhere { .. } | PollerEvent::Usage { .. }) => {}
                 None => break,
             },
             _ = tick.tick() => scan(&store, &policies, &mut seen, json, out).await?,

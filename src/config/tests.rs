@@ -349,7 +349,7 @@ fn a_key_of_another_channel_is_named() {
         "[accounts.b]\nchannel = \"bluesky\"\nhandle = \"b.example\"\ntoken_cmd = \"pass x\"\n",
     );
     assert!(
-        e.contains("`token_cmd` is for mastodon, facebook, instagram and email accounts"),
+        e.contains("`token_cmd` is for mastodon, facebook, instagram, email and x accounts"),
         "{e}"
     );
 }

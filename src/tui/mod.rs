@@ -78,6 +78,7 @@ pub async fn run(session: Session) -> Result<()> {
     let mut pollers = Vec::new();
     let mut startup_errors = Vec::new();
     for acc in session.accounts {
+        let usage = acc.client.as_ref().ok().and_then(|c| c.usage());
         let (capabilities, health) = match &acc.client {
             Ok(client) => (client.capabilities(), AccountHealth::Idle),
             Err(e) => {
@@ -97,6 +98,7 @@ pub async fn run(session: Session) -> Result<()> {
                 channel: acc.channel_kind,
                 capabilities,
                 health,
+                usage,
             },
         );
         if let Ok(client) = acc.client {

@@ -44,8 +44,17 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, now:
         } else {
             bar
         };
+        // A metered account says what it spent: "brand-x ✓ · 1,234 of 10,000 reads this month".
+        let usage = view
+            .usage
+            .as_deref()
+            .map(|u| format!(" · {}", truncate(&sanitize::one_line(u), 40)))
+            .unwrap_or_default();
         spans.push(Span::styled(
-            format!(" {name} {} ", truncate(&health_text(&view.health, now), 48)),
+            format!(
+                " {name} {}{usage} ",
+                truncate(&health_text(&view.health, now), 48)
+            ),
             style,
         ));
     }
@@ -84,4 +93,39 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, now:
     spans.push(Span::styled(" ".repeat(room.saturating_sub(used)), bar));
     spans.push(Span::styled(hint, bar.patch(theme.style(Role::Key))));
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::app::Msg;
+    use crate::app::test_support::{loaded, update};
+    use crate::channels::poller::PollerEvent;
+    use crate::testing::t0;
+
+    #[test]
+    fn a_metered_account_shows_what_its_poller_last_reported() {
+        let mut s = loaded();
+        let before = crate::ui::tests::render(&s, 100, 10);
+        assert!(!before.contains("reads"), "{before}");
+        let usage = |line: &str| {
+            Msg::Poller(PollerEvent::Usage {
+                account: "demo".into(),
+                line: line.into(),
+            })
+        };
+        update(&mut s, usage("120 of 10,000 reads this month"), t0());
+        assert!(s.dirty);
+        let screen = crate::ui::tests::render(&s, 100, 10);
+        let bar = screen.lines().last().unwrap_or_default();
+        assert!(
+            bar.contains("demo") && bar.contains("120 of 10,000 reads this month"),
+            "{screen}"
+        );
+        update(&mut s, usage("220 of 10,000 reads this month"), t0());
+        let bar = crate::ui::tests::render(&s, 100, 10);
+        assert!(
+            bar.contains("220 of 10,000") && !bar.contains("120 of"),
+            "{bar}"
+        );
+    }
 }

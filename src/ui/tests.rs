@@ -56,6 +56,7 @@ pub(crate) fn inbox(w: u16, h: u16, demo: bool) -> AppState {
             channel: ChannelKind::Demo,
             capabilities: caps(),
             health: AccountHealth::Ok { at: t0() },
+            usage: None,
         },
     );
     s.accounts.insert(
@@ -67,6 +68,7 @@ pub(crate) fn inbox(w: u16, h: u16, demo: bool) -> AppState {
                 error: "offline".into(),
                 retry_at: Some(at(40)),
             },
+            usage: None,
         },
     );
     let mut breached = item(1, t0(), 2 * 3600);

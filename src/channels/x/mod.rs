@@ -12,6 +12,7 @@ pub mod api;
 pub mod client;
 pub mod length;
 pub mod oauth1;
+pub mod pin;
 pub mod poll;
 pub mod reply;
 
