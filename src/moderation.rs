@@ -24,7 +24,10 @@ pub fn refusal(channel: ChannelKind, kind: Kind) -> Option<String> {
         (ChannelKind::X, Kind::Dm) => {
             Some("a direct message cannot be hidden, only a reply; tinbox never deletes".into())
         }
-        (ChannelKind::X, _) => None,
+        (ChannelKind::X, Kind::Reply) => None,
+        (ChannelKind::X, other) => Some(format!(
+            "X hides only replies to our posts, and this is a {other}; tinbox never deletes"
+        )),
         (network, _) => Some(format!(
             "{network} has no way to hide a post; tinbox never deletes"
         )),

@@ -65,7 +65,7 @@ pub enum Command {
     Sync(SyncArgs),
     /// Send a reply to an item on its own channel and thread.
     Reply(ReplyArgs),
-    /// Hide a public comment (spam, abuse) on Facebook or Instagram; never deletes it.
+    /// Hide a public comment (spam, abuse) on Facebook or Instagram, or a reply on X; never deletes it.
     Hide(hide::HideArgs),
     /// Connect, list and remove accounts.
     #[command(subcommand)]

@@ -50,8 +50,11 @@ pub async fn mentions(
     let mut out = Read::default();
     let mut token: Option<String> = None;
     for _ in 0..pages {
-        let Some(max) = x.budget_page()? else { break };
-        let max = max.clamp(5, 100).to_string();
+        // X asks for at least 5 a page: with less left, the next page waits.
+        let Some(max) = x.budget_page()?.filter(|m| *m >= 5) else {
+            break;
+        };
+        let max = max.min(100).to_string();
         let mut q = vec![
             ("max_results", max.as_str()),
             ("expansions", "author_id,referenced_tweets.id"),
