@@ -76,19 +76,10 @@ pub async fn add(
         .clone()
         .or(target.name.clone())
         .unwrap_or_else(|| id.to_string());
-    let name = args.name.clone().unwrap_or_else(|| {
-        let base: String = label
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() {
-                    c.to_ascii_lowercase()
-                } else {
-                    '-'
-                }
-            })
-            .collect();
-        format!("{}-{}", base.trim_matches('-'), &args.channel[..2])
-    });
+    let name = args
+        .name
+        .clone()
+        .unwrap_or_else(|| super::ask::default_name(&label, &args.channel[..2]));
     let existing = config.accounts.get(&name);
     let same = |a: &crate::config::AccountConfig| {
         a.page_id.as_deref() == Some(id) || a.ig_user_id.as_deref() == Some(id)

@@ -111,19 +111,10 @@ pub async fn add(
         .next()
         .unwrap_or_default();
     let username = me.username.clone().unwrap_or_default();
-    let name = args.name.clone().unwrap_or_else(|| {
-        let base: String = username
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() {
-                    c.to_ascii_lowercase()
-                } else {
-                    '-'
-                }
-            })
-            .collect();
-        format!("{}-x", base.trim_matches('-'))
-    });
+    let name = args
+        .name
+        .clone()
+        .unwrap_or_else(|| super::ask::default_name(&username, "x"));
     match config.accounts.get(&name) {
         Some(a) if a.channel != crate::model::ChannelKind::X => {
             return Err(super::ask::name_taken(paths, &name));

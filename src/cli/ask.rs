@@ -25,6 +25,22 @@ pub(super) fn read_secret(
     read_hidden(out, prompt)
 }
 
+/// An account's default name from what the network calls it: lower-case ASCII letters and
+/// digits, the rest as `-`, then `-suffix` ("Brand Page" on Facebook: `brand-page-fa`).
+pub(super) fn default_name(label: &str, suffix: &str) -> String {
+    let base: String = label
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    format!("{}-{suffix}", base.trim_matches('-'))
+}
+
 /// The error for `--name NAME` when the config already has another account of that name.
 pub(super) fn name_taken(paths: &Paths, name: &str) -> anyhow::Error {
     anyhow::anyhow!(
