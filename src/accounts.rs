@@ -184,11 +184,10 @@ pub fn x_channel(
         "{}.x-sending.json",
         name.replace(|c: char| !c.is_alphanumeric() && c != '-' && c != '_', "_")
     ));
-    Ok(crate::channels::x::XChannel::new(
-        client,
-        Some(meter),
-        Some(journal),
-    ))
+    Ok(
+        crate::channels::x::XChannel::new(client, Some(meter), Some(journal))
+            .with_first_sync_window(cfg.first_sync_window()),
+    )
 }
 
 /// An email account's client: its servers from the config, its secret read when a

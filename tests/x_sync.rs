@@ -87,6 +87,20 @@ fn sync_brings_every_mention_and_dm_and_counts_the_reads() {
         ["1578522401263919106"],
         "the newest of the three pages"
     );
+    // The first sync asked for the default backfill (24 h) only: older posts cost reads.
+    let starts: Vec<String> = fake
+        .server
+        .requests()
+        .iter()
+        .filter_map(|r| r.param("start_time").map(String::from))
+        .collect();
+    assert_eq!(starts.len(), 4, "every page of the first sync: {starts:?}");
+    let start: jiff::Timestamp = starts[0].parse().expect("an RFC 3339 time");
+    let back = jiff::Timestamp::now().duration_since(start).as_secs();
+    assert!(
+        (24 * 3600 - 120..=24 * 3600 + 120).contains(&back),
+        "{back}"
+    );
     assert_eq!(sb.items().len(), 24, "nothing twice");
     assert!(account_list(&sb).contains("26 of 1,000 reads this month"));
 }

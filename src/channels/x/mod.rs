@@ -53,6 +53,9 @@ pub struct XChannel {
     journal: Option<PathBuf>,
     /// The user id, once known (from the cursor or `/2/users/me`).
     me: std::sync::Mutex<Option<String>>,
+    /// The first sync reads mentions back this far (`backfill`): older ones would cost
+    /// reads only to be filed as history.
+    first_sync_window: Option<std::time::Duration>,
 }
 
 impl XChannel {
@@ -62,7 +65,14 @@ impl XChannel {
             meter,
             journal,
             me: std::sync::Mutex::new(None),
+            first_sync_window: None,
         }
+    }
+
+    /// Read back only `window` on the first sync (`Duration::MAX`: everything X keeps).
+    pub fn with_first_sync_window(mut self, window: std::time::Duration) -> XChannel {
+        self.first_sync_window = Some(window);
+        self
     }
 
     pub fn client(&self) -> &Client {
@@ -149,7 +159,10 @@ impl XChannel {
         let pages = self.pages()?;
         let me = self.me(cur.me.as_deref()).await?;
         cur.me = Some(me.clone());
-        let m = poll::mentions(self, &me, cur.since_id.as_deref(), pages).await?;
+        let start = super::net::first_sync_limit(cur.since_id.is_none(), self.first_sync_window)
+            .flatten()
+            .map(|t| t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string());
+        let m = poll::mentions(self, &me, cur.since_id.as_deref(), start.as_deref(), pages).await?;
         let d = poll::dms(self, &me, cur.dm_seen.as_deref(), pages).await?;
         if m.newest.is_some() {
             cur.since_id = m.newest;

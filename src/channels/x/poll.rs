@@ -40,11 +40,12 @@ fn keep_newest(slot: &mut Option<String>, id: &str) {
     }
 }
 
-/// Mentions newer than `since`.
+/// Mentions newer than `since` (on a first sync: since `start_time`, when set).
 pub async fn mentions(
     x: &XChannel,
     me: &str,
     since: Option<&str>,
+    start_time: Option<&str>,
     pages: usize,
 ) -> Result<Read, ChannelError> {
     let mut out = Read::default();
@@ -63,6 +64,9 @@ pub async fn mentions(
         ];
         if let Some(s) = since {
             q.push(("since_id", s));
+        }
+        if let Some(s) = start_time {
+            q.push(("start_time", s));
         }
         if let Some(t) = &token {
             q.push(("pagination_token", t.as_str()));
