@@ -96,6 +96,9 @@ pub fn open_channel(
             let ch = email_channel(name, cfg, secrets.path())?;
             Ok(Arc::new(ch))
         }
+        ChannelKind::Youtube => Ok(Arc::new(crate::channels::youtube::account::open(
+            name, cfg, secrets,
+        )?)),
     }
 }
 

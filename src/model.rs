@@ -80,7 +80,8 @@ string_enum!(
     /// The kind of network an account is on.
     ChannelKind {
         Mastodon => "mastodon", Bluesky => "bluesky", Feed => "feed", Demo => "demo",
-        Facebook => "facebook", Instagram => "instagram", Email => "email"
+        Facebook => "facebook", Instagram => "instagram", Email => "email",
+        Youtube => "youtube"
     }
 );
 
@@ -88,7 +89,7 @@ string_enum!(
     /// What an inbound item is.
     Kind {
         Mention => "mention", Reply => "reply", Quote => "quote", Dm => "dm", Entry => "entry",
-        /// A public comment on one of our posts (Facebook, Instagram).
+        /// A public comment on one of our posts (Facebook, Instagram, YouTube).
         Comment => "comment",
         /// A mail to one of our addresses.
         Email => "email"

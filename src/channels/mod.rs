@@ -14,6 +14,7 @@ pub mod meta;
 pub mod net;
 pub mod poller;
 pub mod usage;
+pub mod youtube;
 
 use std::future::Future;
 use std::pin::Pin;

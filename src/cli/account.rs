@@ -43,6 +43,9 @@ async fn add(
     if args.channel == "facebook" || args.channel == "instagram" {
         return super::account_meta::add(args, paths, config, input, out).await;
     }
+    if args.channel == "youtube" {
+        return super::account_youtube::add(args, paths, config, input, out).await;
+    }
     if args.channel != "mastodon" {
         bail!(
             "tinbox cannot add {:?} accounts: the channels are mastodon, bluesky, email, feed, facebook and instagram",

@@ -4,6 +4,7 @@ pub mod account;
 mod account_bluesky;
 mod account_email;
 mod account_meta;
+mod account_youtube;
 mod ask;
 mod config_file;
 pub mod db;
@@ -296,6 +297,15 @@ pub struct AccountAddArgs {
     /// For email: a private CA (PEM) the servers' certificates are checked against.
     #[arg(long)]
     pub ca_file: Option<String>,
+    /// For YouTube: the channel's id (UC…).
+    #[arg(long)]
+    pub channel_id: Option<String>,
+    /// For YouTube: the OAuth client's id (type "TVs and limited input devices").
+    #[arg(long)]
+    pub client_id: Option<String>,
+    /// For YouTube: Google's OAuth endpoints (default https://oauth2.googleapis.com).
+    #[arg(long)]
+    pub oauth_url: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -5,7 +5,7 @@ use serde::Deserialize;
 
 use super::context::{Ctx, S};
 use super::error::ConfigError;
-use super::resolved::{AccountConfig, EmailSettings};
+use super::resolved::{AccountConfig, EmailSettings, YoutubeSettings};
 use super::url::check_url;
 use crate::model::ChannelKind;
 
@@ -45,6 +45,12 @@ pub(super) struct RawAccount {
     sent_folder: Option<String>,
     mark_seen: Option<bool>,
     quote: Option<bool>,
+    /// YouTube: our channel (`UC…`), the OAuth client, the token endpoint, the day's units.
+    channel_id: Option<String>,
+    client_id: Option<String>,
+    client_secret_cmd: Option<String>,
+    oauth_url: Option<S<String>>,
+    daily_quota: Option<u64>,
 }
 
 pub(super) fn account(
@@ -117,6 +123,7 @@ pub(super) fn account(
                 ChannelKind::Facebook,
                 ChannelKind::Instagram,
                 ChannelKind::Email,
+                ChannelKind::Youtube,
             ][..],
         ),
         (
@@ -132,7 +139,11 @@ pub(super) fn account(
         (
             "api_url",
             a.api_url.is_some(),
-            &[ChannelKind::Facebook, ChannelKind::Instagram][..],
+            &[
+                ChannelKind::Facebook,
+                ChannelKind::Instagram,
+                ChannelKind::Youtube,
+            ][..],
         ),
         ("service", a.service.is_some(), &[ChannelKind::Bluesky][..]),
         ("handle", a.handle.is_some(), &[ChannelKind::Bluesky][..]),
@@ -164,6 +175,31 @@ pub(super) fn account(
             "notifications",
             a.notifications.is_some(),
             &[ChannelKind::Mastodon, ChannelKind::Bluesky][..],
+        ),
+        (
+            "channel_id",
+            a.channel_id.is_some(),
+            &[ChannelKind::Youtube][..],
+        ),
+        (
+            "client_id",
+            a.client_id.is_some(),
+            &[ChannelKind::Youtube][..],
+        ),
+        (
+            "client_secret_cmd",
+            a.client_secret_cmd.is_some(),
+            &[ChannelKind::Youtube][..],
+        ),
+        (
+            "oauth_url",
+            a.oauth_url.is_some(),
+            &[ChannelKind::Youtube][..],
+        ),
+        (
+            "daily_quota",
+            a.daily_quota.is_some(),
+            &[ChannelKind::Youtube][..],
         ),
     ];
     if channel != ChannelKind::Demo
@@ -197,12 +233,14 @@ pub(super) fn account(
             require("smtp", a.smtp.is_some())?;
         }
         ChannelKind::Demo => {}
+        ChannelKind::Youtube => require("channel_id", a.channel_id.is_some())?,
     }
     for (field, v) in [
         ("instance", &a.instance),
         ("service", &a.service),
         ("url", &a.url),
         ("api_url", &a.api_url),
+        ("oauth_url", &a.oauth_url),
     ] {
         if let Some(u) = v {
             check_url(u.get_ref()).map_err(|e| cx.bad(u, &format!("{key}.{field}"), e))?;
@@ -212,7 +250,18 @@ pub(super) fn account(
         ChannelKind::Email => Some(email_settings(cx, &key, a, acc.span().start)?),
         _ => None,
     };
+    let youtube = (channel == ChannelKind::Youtube).then(|| YoutubeSettings {
+        channel_id: a.channel_id.clone().unwrap_or_default(),
+        client_id: a.client_id.clone(),
+        client_secret_cmd: a.client_secret_cmd.clone(),
+        oauth_url: a
+            .oauth_url
+            .as_ref()
+            .map(|s| s.get_ref().trim_end_matches('/').to_string()),
+        daily_quota: a.daily_quota,
+    });
     Ok(AccountConfig {
+        youtube,
         email,
         channel,
         poll_s,

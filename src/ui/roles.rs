@@ -14,6 +14,7 @@ pub fn channel_role(c: ChannelKind) -> Role {
         ChannelKind::Demo => Role::ChannelDemo,
         // No theme role of their own yet: every channel marker is muted alike.
         ChannelKind::Facebook | ChannelKind::Instagram => Role::ChannelFeed,
+        ChannelKind::Youtube => Role::ChannelFeed,
     }
 }
 
