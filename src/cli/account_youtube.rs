@@ -5,6 +5,7 @@
 //! refresh token go to the 0600 secrets file. The token is checked by reading the channel.
 
 use std::io::{BufRead, Write};
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
@@ -13,11 +14,11 @@ use serde::Deserialize;
 use super::AccountAddArgs;
 use super::config_file::append_table;
 use crate::channels::net::api_client_with;
-use crate::channels::youtube::account::open;
+use crate::channels::youtube::account::meter;
 use crate::channels::youtube::api::Page;
-use crate::channels::youtube::client::DEFAULT_API_URL;
+use crate::channels::youtube::client::{Auth, Client, DEFAULT_API_URL};
 use crate::channels::youtube::oauth::{self, DEFAULT_OAUTH_URL, VERIFY_AT};
-use crate::config::{AccountConfig, Config, Paths, YoutubeSettings, check_url};
+use crate::config::{AccountConfig, Config, Paths, check_url};
 use crate::secrets::{Secrets, run_secret_command_within};
 
 #[derive(Debug, Default, Deserialize)]
@@ -128,21 +129,19 @@ pub async fn add(
     {
         secrets.set(&name, "client_secret", &secret);
     }
-    // Checked before it is kept: the channel read with a fresh access token (1 unit).
-    let mut cfg = existing.cloned().unwrap_or_else(AccountConfig::demo);
-    cfg.channel = crate::model::ChannelKind::Youtube;
-    cfg.token_cmd = None;
-    cfg.api_url = Some(api.clone());
-    cfg.youtube = Some(YoutubeSettings {
-        channel_id: channel_id.to_string(),
-        client_id: Some(client_id.clone()),
-        client_secret_cmd: theirs.and_then(|y| y.client_secret_cmd.clone()),
-        oauth_url: Some(oauth_url.clone()),
-        daily_quota: theirs.and_then(|y| y.daily_quota),
-    });
-    let ch = open(&name, &cfg, &secrets).map_err(anyhow::Error::msg)?;
-    let page: Page<ChannelInfo> = ch
-        .client()
+    // Checked before it is kept: the channel read with a fresh access token (1 unit, in
+    // the account's meter).
+    let (s, r) = (secret.clone(), refresh.clone());
+    let auth = Auth::Refresh {
+        oauth_url: oauth_url.clone(),
+        client_id: client_id.clone(),
+        client_secret: Arc::new(move || Ok(s.clone())),
+        refresh_token: Arc::new(move || Ok(r.clone())),
+    };
+    let cfg = existing.cloned().unwrap_or_else(AccountConfig::demo);
+    let meter = meter(&name, &cfg, &paths.secrets_file);
+    let client = Client::new(&api, auth, meter, Duration::from_secs(30))?;
+    let page: Page<ChannelInfo> = client
         .list("channels", &[("part", "snippet"), ("id", channel_id)])
         .await
         .context("reading the channel with the new token")?;

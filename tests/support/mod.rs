@@ -85,6 +85,7 @@ pub fn stdout(o: &Output) -> String {
 pub mod bsky_lab;
 pub mod fake_graph;
 pub mod fake_mastodon;
+pub mod fake_youtube;
 pub mod http;
 pub mod mail_lab;
 pub mod pty;
