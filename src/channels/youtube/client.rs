@@ -2,7 +2,7 @@
 //! tests), the access token in the `Authorization` header (never in a URL), renewed once on
 //! a 401 (from the refresh token or `token_cmd`), every call counted in the account's
 //! [`Meter`] (a list 1 unit, an insert 50), and errors mapped on the HTTP status and
-//! `errors[0].reason`. A `quotaExceeded` blocks the account until the next UTC day.
+//! `errors[0].reason`. A `quotaExceeded` blocks the account until Google's next day (midnight Pacific).
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -261,7 +261,7 @@ pub fn to_error(status: u16, e: Option<&ApiError>, now: Timestamp) -> ChannelErr
         .unwrap_or_default();
     match (status, reason) {
         _ if quota_exceeded(status, e) => ChannelError::RateLimited {
-            until: quota::next_day(now),
+            until: quota::google_reset(now),
         },
         (403 | 429, "rateLimitExceeded" | "userRateLimitExceeded") | (429, _) => {
             ChannelError::RateLimited {
@@ -310,7 +310,7 @@ mod tests {
         assert_eq!(
             quota,
             ChannelError::RateLimited {
-                until: "2026-12-03T00:00:00Z".parse().expect("t")
+                until: "2026-12-03T08:00:00Z".parse().expect("t")
             }
         );
         let off = e(

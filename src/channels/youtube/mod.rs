@@ -2,7 +2,7 @@
 //! ([`comments`]), answered with `comments.insert` under the thread's top-level comment;
 //! one typed client ([`client`]) counts the daily quota ([`quota`]) and renews access tokens
 //! ([`oauth`]). Polls stop at a reserve kept for replies and are spaced so the day's
-//! polling fits in what is left; a `quotaExceeded` waits for the next UTC day.
+//! polling fits in what is left; a `quotaExceeded` waits for Google's next day.
 
 pub mod account;
 pub mod api;

@@ -33,6 +33,20 @@ pub fn next_day(now: Timestamp) -> Timestamp {
         .unwrap_or(now)
 }
 
+/// When Google gives a spent quota back: the next midnight Pacific time (a fixed UTC-8
+/// where the time zone database is missing: an hour late in summer, never early).
+pub fn google_reset(now: Timestamp) -> Timestamp {
+    let tz = TimeZone::get("America/Los_Angeles")
+        .unwrap_or_else(|_| TimeZone::fixed(jiff::tz::offset(-8)));
+    let here = now.to_zoned(tz.clone());
+    here.date()
+        .tomorrow()
+        .ok()
+        .and_then(|d| d.to_zoned(tz).ok())
+        .map(|z| z.timestamp())
+        .unwrap_or_else(|| next_day(now))
+}
+
 /// Whether a poll may start with `used` of `limit` spent: `Err(until)` once only the reserve
 /// is left (replies go on; polling resumes the next day).
 pub fn may_poll(used: u64, limit: u64, now: Timestamp) -> Result<(), Timestamp> {
@@ -69,6 +83,7 @@ mod tests {
     fn polling_stops_at_the_reserve_until_midnight_utc() {
         let now = at("2026-12-02T13:00:00Z");
         assert_eq!(next_day(now), at("2026-12-03T00:00:00Z"));
+        assert_eq!(google_reset(now), at("2026-12-03T08:00:00Z"));
         assert_eq!(may_poll(9_499, 10_000, now), Ok(()));
         assert_eq!(
             may_poll(9_500, 10_000, now),
