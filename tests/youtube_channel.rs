@@ -150,6 +150,35 @@ fn a_spent_quota_waits_for_the_next_day_while_another_account_syncs() {
     assert_eq!(fake.api_requests(), before);
 }
 
+#[test]
+fn polling_stops_at_the_reserve_and_stores_nothing_half_read() {
+    // A quota of 10 units keeps 2 for replies: the 9-unit first poll cannot finish.
+    let Some((sb, fake)) = connect_with("backfill = \"all\"\n") else {
+        return;
+    };
+    let cfg = sb.config_dir().join("config.toml");
+    let text = std::fs::read_to_string(&cfg).expect("config");
+    std::fs::write(&cfg, format!("{text}daily_quota = 10\n")).expect("config");
+    let out = sb.run(&["sync", "--once"]);
+    assert!(!out.status.success());
+    assert!(
+        stdout(&out).contains("yt: error: rate limited until"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(
+        mine(&sb.items(), "yt").is_empty(),
+        "nothing of a half poll is stored"
+    );
+    let spent = meter_units(&sb, "yt");
+    assert_eq!(spent, fake.units(TOKEN));
+    assert_eq!(spent, 8, "stopped with the reserve left");
+    // The next run does not poll again today.
+    let before = fake.api_requests();
+    assert!(!sb.run(&["sync", "--once"]).status.success());
+    assert_eq!(fake.api_requests(), before);
+}
+
 fn synced() -> Option<(Sandbox, FakeYoutube, Vec<Value>)> {
     let (sb, fake) = connect_with("backfill = \"all\"\n")?;
     sync_ok(&sb);

@@ -210,7 +210,8 @@ impl Client {
             let exceeded = err
                 .as_ref()
                 .is_some_and(|e| quota_exceeded(status, e.as_ref()));
-            self.count(if exceeded { 0 } else { cost }, now);
+            // A refused token or a spent quota is not charged.
+            self.count(if exceeded || status == 401 { 0 } else { cost }, now);
             match err {
                 None => return Ok(answer),
                 Some(_) if status == 401 && attempt == 0 => continue,

@@ -16,6 +16,9 @@ use crate::model::{Author, IncomingItem, Kind, Visibility};
 
 /// At most this many pages of one list per poll (a runaway token must end).
 pub const MAX_PAGES: usize = 50;
+/// The first sync reads at most this many pages of threads (a thousand): a big channel's
+/// whole history would cost a day's quota.
+pub const FIRST_PAGES: usize = 10;
 /// What an item held for the channel's review starts with (it is not public yet).
 pub const HELD_MARKER: &str = "[held for review]";
 /// Titles and reply counts the cursor remembers (the most recent are kept).
@@ -58,7 +61,8 @@ async fn threads(
 ) -> Result<Vec<Thread>, ChannelError> {
     let mut out = Vec::new();
     let mut token: Option<String> = None;
-    for _ in 0..MAX_PAGES {
+    for _ in 0..seen.map_or(FIRST_PAGES, |_| MAX_PAGES) {
+        guard(c)?;
         let mut p = vec![
             ("part", "snippet,replies"),
             ("allThreadsRelatedToChannelId", channel_id),
@@ -86,6 +90,14 @@ async fn threads(
         }
     }
     Ok(out)
+}
+
+/// Polling stops where only the reserve for replies is left: the poll fails (nothing of it
+/// is stored, the cursor stays) and is done again when the quota is back, so nothing is lost.
+fn guard(c: &Client) -> Result<(), ChannelError> {
+    let now = Timestamp::now();
+    super::quota::may_poll(c.meter.used(now), c.meter.limit, now)
+        .map_err(|until| ChannelError::RateLimited { until })
 }
 
 /// Every reply under a top-level comment, all pages.
@@ -185,7 +197,8 @@ pub async fn poll(
     let mut videos = BTreeSet::new();
     for moderation in [None, Some("heldForReview")] {
         for t in threads(c, channel_id, moderation, seen).await? {
-            let known = cur.counts.clone();
+            guard(c)?;
+            let known = &cur.counts;
             let (id, comments) = thread_comments(c, &t, |id, total| {
                 seen.is_none() || known.get(id) != Some(&total)
             })
@@ -214,6 +227,9 @@ pub async fn poll(
         .into_iter()
         .filter(|v| !cur.titles.contains_key(v))
         .collect();
+    if !unknown.is_empty() {
+        guard(c)?;
+    }
     cur.titles.extend(titles(c, &unknown).await?);
     // Next time, what came since this poll began (a minute of slack for clock skew).
     cur.seen = Some(
