@@ -279,4 +279,66 @@ mod tests {
         assert_eq!(top_level("Ugw5z.91zT3c"), "Ugw5z");
         assert_eq!(top_level("Ugw5z"), "Ugw5z");
     }
+
+    /// A channel on port 9 (nothing answers there: any call would fail as a network error).
+    fn offline(dir: &std::path::Path, limit: u64) -> YoutubeChannel {
+        let meter = crate::channels::usage::Meter::new(
+            dir,
+            "yt",
+            crate::channels::usage::Period::Day,
+            limit,
+            "units",
+        );
+        let auth = client::Auth::Command(std::sync::Arc::new(|| Ok("t".to_string())));
+        let c = Client::new(
+            "http://127.0.0.1:9/youtube/v3",
+            auth,
+            meter,
+            std::time::Duration::from_secs(1),
+        )
+        .expect("loopback");
+        YoutubeChannel::new(c, "UCours")
+    }
+
+    #[test]
+    fn polls_too_close_for_the_quota_are_skipped_and_the_reserve_stops_them() {
+        let dir = tempfile::tempdir().expect("dir");
+        let ch = offline(dir.path(), 10_000);
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let now = Timestamp::now();
+        ch.c.meter.spend(9_000, now).expect("spend");
+        // 500 above the reserve at 500 a poll: one poll for the rest of the day, so one
+        // just now is too recent; nothing is asked and the cursor stays.
+        *ch.last_poll.lock().expect("lock") = Some((now, 500));
+        let skipped = rt.block_on(ch.poll(Some("{}"))).expect("skipped");
+        assert_eq!(skipped, PollOutcome::default());
+        assert!(
+            ch.usage_line(now)
+                .starts_with("9,000 of 10,000 units today")
+        );
+        ch.c.meter.spend(600, now).expect("spend");
+        let e = rt.block_on(ch.poll(None)).expect_err("reserve");
+        assert!(matches!(e, ChannelError::RateLimited { .. }), "{e}");
+        assert!(ch.usage_line(now).contains("polling paused until"));
+        // A reply may still go (it fails here only because nothing answers on port 9).
+        let req = ReplyRequest {
+            in_reply_to: "T.r".into(),
+            thread_root: "T".into(),
+            visibility: crate::model::Visibility::Public,
+            text: "x".repeat(MAX_LEN + 1),
+            idempotency_key: "k".into(),
+            queued_at: now,
+        };
+        let long = rt.block_on(ch.send_reply(&req)).expect_err("too long");
+        assert!(matches!(long, ChannelError::Rejected(_)), "{long}");
+        let req = ReplyRequest {
+            text: "Thanks".into(),
+            ..req
+        };
+        let e = rt.block_on(ch.send_reply(&req)).expect_err("offline");
+        assert!(matches!(e, ChannelError::Network(_)), "{e}");
+    }
 }
