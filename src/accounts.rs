@@ -16,6 +16,7 @@ use crate::channels::feed::FeedChannel;
 use crate::channels::mastodon::{MastodonChannel, MastodonOptions};
 use crate::channels::meta::MetaChannel;
 use crate::channels::meta::client::DEFAULT_API_URL;
+use crate::channels::usage::{Meter, Period};
 use crate::config::AccountConfig;
 use crate::model::ChannelKind;
 use crate::secrets::{Secrets, run_secret_command_within};
@@ -97,31 +98,35 @@ pub fn open_channel(
             Ok(Arc::new(ch))
         }
         ChannelKind::X => Ok(Arc::new(x_channel(name, cfg, secrets)?)),
+        ChannelKind::Youtube => Ok(Arc::new(crate::channels::youtube::account::open(
+            name, cfg, secrets,
+        )?)),
     }
 }
 
-/// Networks that bill reads or units: `account list` opens their clients for
-/// [`Channel::usage`] (opening may run `token_cmd`, so the others are not opened).
-pub const METERED: &[ChannelKind] = &[ChannelKind::X];
+/// Networks that bill reads or units.
+pub const METERED: &[ChannelKind] = &[ChannelKind::X, ChannelKind::Youtube];
 
-/// What a metered account has spent (`Channel::usage`), for `account list`; `None` for the
-/// rest and for an account that cannot be opened.
+/// What a metered account has spent, for `account list`, read from its meter's file: no
+/// client is opened (no `token_cmd` run, nothing asked of the network). `None` for the rest.
 pub fn usage_line(name: &str, cfg: &AccountConfig, secrets: &Secrets) -> Option<String> {
-    if !METERED.contains(&cfg.channel) {
-        return None;
+    let now = jiff::Timestamp::now();
+    match cfg.channel {
+        ChannelKind::X => {
+            let budget = cfg.x.as_ref().map_or(0, |x| x.monthly_read_budget);
+            Some(Meter::new(&usage_dir(secrets), name, Period::Month, budget, "reads").line(now))
+        }
+        ChannelKind::Youtube => {
+            Some(crate::channels::youtube::account::meter(name, cfg, secrets.path()).line(now))
+        }
+        _ => None,
     }
-    let clock: Clock = Arc::new(jiff::Timestamp::now);
-    open_channel(name, cfg, secrets, clock).ok()?.usage()
 }
 
 /// Where metered accounts count what they spent (and X keeps its reply journal): beside
 /// the secrets file, private like it.
 pub fn usage_dir(secrets: &Secrets) -> PathBuf {
-    secrets
-        .path()
-        .parent()
-        .unwrap_or(Path::new("."))
-        .join("usage")
+    crate::channels::usage::usage_dir(secrets.path())
 }
 
 /// An X account's client: a Bearer token (`token_cmd`, or `token` in the secrets file), else
@@ -132,7 +137,6 @@ pub fn x_channel(
     cfg: &AccountConfig,
     secrets: &Secrets,
 ) -> Result<crate::channels::x::XChannel, String> {
-    use crate::channels::usage::{Meter, Period};
     use crate::channels::x::client::{Auth, Client, DEFAULT_API_URL};
     use crate::channels::x::oauth1::Keys;
     let settings = cfg.x.clone().unwrap_or_default();

@@ -81,7 +81,8 @@ string_enum!(
     ChannelKind {
         Mastodon => "mastodon", Bluesky => "bluesky", Feed => "feed", Demo => "demo",
         Facebook => "facebook", Instagram => "instagram", Email => "email",
-        X => "x"
+        X => "x",
+        Youtube => "youtube"
     }
 );
 
@@ -89,7 +90,7 @@ string_enum!(
     /// What an inbound item is.
     Kind {
         Mention => "mention", Reply => "reply", Quote => "quote", Dm => "dm", Entry => "entry",
-        /// A public comment on one of our posts (Facebook, Instagram).
+        /// A public comment on one of our posts (Facebook, Instagram, YouTube).
         Comment => "comment",
         /// A mail to one of our addresses.
         Email => "email"

@@ -15,6 +15,7 @@ pub mod net;
 pub mod poller;
 pub mod usage;
 pub mod x;
+pub mod youtube;
 
 use std::future::Future;
 use std::pin::Pin;

@@ -11,6 +11,15 @@ use std::path::{Path, PathBuf};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
+/// Where metered accounts count what they spent (one small file each): `usage/` beside the
+/// secrets file, private like it, shared by every tinbox process of the user.
+pub fn usage_dir(secrets_file: &Path) -> PathBuf {
+    secrets_file
+        .parent()
+        .unwrap_or(Path::new("."))
+        .join("usage")
+}
+
 /// How long an allowance lasts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Period {

@@ -46,9 +46,12 @@ async fn add(
     if args.channel == "x" {
         return super::account_x::add(args, paths, config, input, out).await;
     }
+    if args.channel == "youtube" {
+        return super::account_youtube::add(args, paths, config, input, out).await;
+    }
     if args.channel != "mastodon" {
         bail!(
-            "tinbox cannot add {:?} accounts: the channels are mastodon, bluesky, email, feed, facebook, instagram and x",
+            "tinbox cannot add {:?} accounts: the channels are mastodon, bluesky, email, feed, facebook, instagram, x and youtube",
             args.channel
         );
     }

@@ -5,6 +5,7 @@ mod account_bluesky;
 mod account_email;
 mod account_meta;
 mod account_x;
+mod account_youtube;
 mod ask;
 mod config_file;
 pub mod db;
@@ -300,6 +301,15 @@ pub struct AccountAddArgs {
     /// For X: the developer app's consumer key (API key), for the PIN flow.
     #[arg(long)]
     pub consumer_key: Option<String>,
+    /// For YouTube: the channel's id (UC…).
+    #[arg(long)]
+    pub channel_id: Option<String>,
+    /// For YouTube: the OAuth client's id (type "TVs and limited input devices").
+    #[arg(long)]
+    pub client_id: Option<String>,
+    /// For YouTube: Google's OAuth endpoints (default https://oauth2.googleapis.com).
+    #[arg(long)]
+    pub oauth_url: Option<String>,
 }
 
 #[derive(Debug, Args)]

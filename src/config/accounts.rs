@@ -5,7 +5,7 @@ use serde::Deserialize;
 
 use super::context::{Ctx, S};
 use super::error::ConfigError;
-use super::resolved::{AccountConfig, EmailSettings, XSettings};
+use super::resolved::{AccountConfig, EmailSettings, XSettings, YoutubeSettings};
 use super::url::check_url;
 use crate::model::ChannelKind;
 
@@ -49,6 +49,12 @@ pub(super) struct RawAccount {
     monthly_read_budget: Option<u64>,
     consumer_key: Option<String>,
     consumer_secret_cmd: Option<String>,
+    /// YouTube: our channel (`UC…`), the OAuth client, the token endpoint, the day's units.
+    channel_id: Option<String>,
+    client_id: Option<String>,
+    client_secret_cmd: Option<String>,
+    oauth_url: Option<S<String>>,
+    daily_quota: Option<u64>,
 }
 
 pub(super) fn account(
@@ -122,6 +128,7 @@ pub(super) fn account(
                 ChannelKind::Instagram,
                 ChannelKind::Email,
                 ChannelKind::X,
+                ChannelKind::Youtube,
             ][..],
         ),
         (
@@ -141,6 +148,7 @@ pub(super) fn account(
                 ChannelKind::Facebook,
                 ChannelKind::Instagram,
                 ChannelKind::X,
+                ChannelKind::Youtube,
             ][..],
         ),
         (
@@ -189,6 +197,31 @@ pub(super) fn account(
             a.notifications.is_some(),
             &[ChannelKind::Mastodon, ChannelKind::Bluesky][..],
         ),
+        (
+            "channel_id",
+            a.channel_id.is_some(),
+            &[ChannelKind::Youtube][..],
+        ),
+        (
+            "client_id",
+            a.client_id.is_some(),
+            &[ChannelKind::Youtube][..],
+        ),
+        (
+            "client_secret_cmd",
+            a.client_secret_cmd.is_some(),
+            &[ChannelKind::Youtube][..],
+        ),
+        (
+            "oauth_url",
+            a.oauth_url.is_some(),
+            &[ChannelKind::Youtube][..],
+        ),
+        (
+            "daily_quota",
+            a.daily_quota.is_some(),
+            &[ChannelKind::Youtube][..],
+        ),
     ];
     if channel != ChannelKind::Demo
         && let Some((field, _, owners)) = present
@@ -221,12 +254,14 @@ pub(super) fn account(
             require("smtp", a.smtp.is_some())?;
         }
         ChannelKind::Demo | ChannelKind::X => {}
+        ChannelKind::Youtube => require("channel_id", a.channel_id.is_some())?,
     }
     for (field, v) in [
         ("instance", &a.instance),
         ("service", &a.service),
         ("url", &a.url),
         ("api_url", &a.api_url),
+        ("oauth_url", &a.oauth_url),
     ] {
         if let Some(u) = v {
             check_url(u.get_ref()).map_err(|e| cx.bad(u, &format!("{key}.{field}"), e))?;
@@ -241,7 +276,18 @@ pub(super) fn account(
         consumer_secret_cmd: a.consumer_secret_cmd.clone(),
         monthly_read_budget: a.monthly_read_budget.unwrap_or(0),
     });
+    let youtube = (channel == ChannelKind::Youtube).then(|| YoutubeSettings {
+        channel_id: a.channel_id.clone().unwrap_or_default(),
+        client_id: a.client_id.clone(),
+        client_secret_cmd: a.client_secret_cmd.clone(),
+        oauth_url: a
+            .oauth_url
+            .as_ref()
+            .map(|s| s.get_ref().trim_end_matches('/').to_string()),
+        daily_quota: a.daily_quota,
+    });
     Ok(AccountConfig {
+        youtube,
         email,
         x,
         channel,

@@ -16,7 +16,9 @@ use std::path::Path;
 
 pub use error::ConfigError;
 pub use paths::Paths;
-pub use resolved::{AccountConfig, Config, EmailSettings, PolicyRule, StoreConfig, XSettings};
+pub use resolved::{
+    AccountConfig, Config, EmailSettings, PolicyRule, StoreConfig, XSettings, YoutubeSettings,
+};
 pub use url::{assume_https, check_mail_url, check_url, is_loopback_url};
 
 /// Parse a config file's text. `origin` is only used in error messages.

@@ -122,6 +122,8 @@ pub struct AccountConfig {
     pub api_url: Option<String>,
     /// Email: the mailbox's servers and folders (`None` on other channels).
     pub email: Option<EmailSettings>,
+    /// YouTube: the channel, its OAuth client and quota (`None` on other channels).
+    pub youtube: Option<YoutubeSettings>,
     /// X: the app's key and the read budget (`None` on other channels).
     pub x: Option<XSettings>,
 }
@@ -135,6 +137,21 @@ pub struct XSettings {
     pub consumer_secret_cmd: Option<String>,
     /// Reads allowed a month (0: counted, never refused).
     pub monthly_read_budget: u64,
+}
+
+/// A YouTube account's keys.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct YoutubeSettings {
+    /// Our channel's id (`UC…`): its comments are our replies.
+    pub channel_id: String,
+    /// The OAuth client (type "TVs and limited input devices") the refresh token belongs to.
+    pub client_id: Option<String>,
+    /// Prints the OAuth client's secret (else the secrets file).
+    pub client_secret_cmd: Option<String>,
+    /// Google's OAuth endpoints (default https://oauth2.googleapis.com).
+    pub oauth_url: Option<String>,
+    /// Units a day (default 10,000).
+    pub daily_quota: Option<u64>,
 }
 
 /// An email account's `[accounts.NAME]` keys, resolved with their defaults.
@@ -187,6 +204,7 @@ impl AccountConfig {
             api_url: None,
             email: None,
             x: None,
+            youtube: None,
         }
     }
 

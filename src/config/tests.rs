@@ -349,7 +349,9 @@ fn a_key_of_another_channel_is_named() {
         "[accounts.b]\nchannel = \"bluesky\"\nhandle = \"b.example\"\ntoken_cmd = \"pass x\"\n",
     );
     assert!(
-        e.contains("`token_cmd` is for mastodon, facebook, instagram, email and x accounts"),
+        e.contains(
+            "`token_cmd` is for mastodon, facebook, instagram, email, x and youtube accounts"
+        ),
         "{e}"
     );
 }
@@ -386,4 +388,26 @@ fn an_email_account_needs_its_servers_and_mail_schemes() {
         "[accounts.m]\nchannel = \"mastodon\"\ninstance = \"https://m.example\"\nimap = \"imaps://x.example\"\n",
     );
     assert!(e.contains("`imap` is for email accounts"), "{e}");
+}
+
+#[test]
+fn a_youtube_account_needs_its_channel_and_keeps_its_own_keys() {
+    let text = "[accounts.yt]\nchannel = \"youtube\"\nchannel_id = \"UCa-vrCLQHviTOVnEKDOdetQ\"\nclient_id = \"c.apps\"\ndaily_quota = 2000\noauth_url = \"http://127.0.0.1:9/\"\n";
+    let c = parse(text, Path::new("c.toml")).expect("parses");
+    let y = c.accounts["yt"].youtube.clone().expect("youtube settings");
+    assert_eq!(y.channel_id, "UCa-vrCLQHviTOVnEKDOdetQ");
+    assert_eq!(
+        (y.daily_quota, y.oauth_url.as_deref()),
+        (Some(2000), Some("http://127.0.0.1:9"))
+    );
+    let e = err("[accounts.yt]\nchannel = \"youtube\"\n");
+    assert!(e.contains("a youtube account needs `channel_id`"), "{e}");
+    let e = err(
+        "[accounts.m]\nchannel = \"mastodon\"\ninstance = \"https://m.example\"\ndaily_quota = 5\n",
+    );
+    assert!(e.contains("`daily_quota` is for youtube accounts"), "{e}");
+    let e = err(
+        "[accounts.yt]\nchannel = \"youtube\"\nchannel_id = \"UC1\"\noauth_url = \"http://oauth.example\"\n",
+    );
+    assert!(e.contains("must use https"), "{e}");
 }

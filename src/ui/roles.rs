@@ -15,6 +15,7 @@ pub fn channel_role(c: ChannelKind) -> Role {
         // No theme role of their own yet: every channel marker is muted alike.
         ChannelKind::Facebook | ChannelKind::Instagram => Role::ChannelFeed,
         ChannelKind::X => Role::ChannelFeed,
+        ChannelKind::Youtube => Role::ChannelFeed,
     }
 }
 

@@ -86,6 +86,7 @@ pub mod bsky_lab;
 pub mod fake_graph;
 pub mod fake_mastodon;
 pub mod fake_x;
+pub mod fake_youtube;
 pub mod http;
 pub mod mail_lab;
 pub mod pty;
