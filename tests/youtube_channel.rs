@@ -112,6 +112,11 @@ fn sync_brings_every_comment_once_and_counts_the_quota() {
     assert_eq!(mine(&sb.items(), "yt").len(), 19);
     assert_eq!(meter_units(&sb, "yt"), 11);
     assert_eq!(fake.units(TOKEN), 11);
+    // `account list` says it, read from the meter without asking the network.
+    let out = sb.run(&["account", "list"]);
+    let listed = String::from_utf8_lossy(&out.stdout);
+    assert!(listed.contains("11 of 10,000 units today"), "{listed}");
+    assert_eq!(fake.units(TOKEN), 11);
 }
 
 #[test]
