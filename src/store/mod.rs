@@ -16,8 +16,10 @@ pub(crate) mod conformance;
 pub mod open;
 pub mod pgpass;
 pub mod postgres;
+pub(crate) mod query;
 mod rows;
 pub mod rules;
+mod search;
 pub(crate) mod sql;
 pub mod sqlite;
 
