@@ -8,7 +8,7 @@ use std::collections::HashSet;
 
 use jiff::Timestamp;
 
-use super::query::{Dialect, conditions};
+use super::query::{Dialect, conditions, from_items};
 use super::rows::{self, Cols, FOLLOWUP_COLUMNS, OUTBOX_COLUMNS, item_columns, secs, ts};
 use super::rules::{Transact, Tx};
 use super::sql::{Arg, Sql, args};
@@ -50,9 +50,30 @@ fn list_sql<'a, C: Sql>(
 ) -> StoreResult<String> {
     let cond = conditions(s, d, query, args)?;
     Ok(format!(
-        "SELECT {cols} FROM items i WHERE TRUE{cond}{}",
+        "SELECT {cols} FROM {} WHERE TRUE{cond}{}",
+        from_items(d, query),
         query.tail_sql()
     ))
+}
+
+/// The plan the database makes for the list statement of `query` selecting `cols` (`i.id`
+/// for [`ItemStore::list_ids`]): `explain` is put before it, `column` of each row is read.
+#[cfg(test)]
+pub(crate) fn plan<S: SqlStore>(
+    store: &mut S,
+    query: &ItemQuery,
+    whole_items: bool,
+    explain: &str,
+    column: usize,
+) -> StoreResult<Vec<String>> {
+    let mut s = store.conn();
+    let (cols, mut args) = if whole_items {
+        item_columns(&s)
+    } else {
+        ("i.id", Vec::new())
+    };
+    let sql = list_sql(&mut s, S::DIALECT, query, cols, &mut args)?;
+    s.rows(&format!("{explain} {sql}"), &args, |r| r.col(column))
 }
 
 /// The items of `query` in list order, each made into a `T` as it is read (a list of rows
@@ -149,7 +170,8 @@ impl<S: SqlStore> ItemStore for S {
         // The time filters without the order (a count needs none), then the cut.
         let since = tail.split(" ORDER BY").next().unwrap_or_default();
         let sql = format!(
-            "SELECT COUNT(*) FROM (SELECT 1 FROM items i WHERE TRUE{cond}{since}{limit}) AS c"
+            "SELECT COUNT(*) FROM (SELECT 1 FROM {} WHERE TRUE{cond}{since}{limit}) AS c",
+            from_items(Self::DIALECT, query)
         );
         let n: i64 = s.one(&sql, &args)?;
         Ok(usize::try_from(n).unwrap_or(0))

@@ -15,6 +15,8 @@ mod common;
 pub(crate) mod conformance;
 pub mod open;
 pub mod pgpass;
+#[cfg(test)]
+mod plans;
 pub mod postgres;
 pub(crate) mod query;
 mod rows;

@@ -9,6 +9,9 @@ ALTER TABLE items ADD COLUMN search_text TEXT NOT NULL DEFAULT '';
 -- The inbox (open items), newest first. The list query writes this very status list.
 CREATE INDEX items_open ON items (created_at DESC, id DESC)
     WHERE status IN ('new', 'pending', 'snoozed', 'follow_up');
+-- One status's items, newest first (ties by id: no sort after the index).
+DROP INDEX items_status_created;
+CREATE INDEX items_status_created ON items (status, created_at DESC, id DESC);
 -- Every item (with the closed ones), newest first.
 CREATE INDEX items_created ON items (created_at DESC, id DESC);
 -- One account's items, newest first (`list --account`, the rules).
