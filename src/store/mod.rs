@@ -14,6 +14,8 @@ mod common;
 #[cfg(test)]
 pub(crate) mod conformance;
 pub mod open;
+#[cfg(test)]
+mod perf_tests;
 pub mod pgpass;
 #[cfg(test)]
 mod plans;
