@@ -58,3 +58,62 @@ fn fill(tx: &mut Transaction<'_>) -> Result<(), postgres::Error> {
         )?;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::{MIGRATIONS, PgStore};
+    use crate::store::ItemQuery;
+    use crate::store::postgres::tests::testdb::TestDb;
+    use crate::store::prelude::*;
+
+    /// A team store of schema 3 with items gets their search words when it is migrated.
+    #[test]
+    fn migration_4_fills_the_search_words_of_stored_items() {
+        let Some(db) = TestDb::create() else {
+            return;
+        };
+        let mut c = db.raw();
+        c.batch_execute(
+            "CREATE TABLE schema_version (one BOOLEAN PRIMARY KEY DEFAULT TRUE CHECK (one), \
+             version BIGINT NOT NULL); INSERT INTO schema_version (version) VALUES (3)",
+        )
+        .expect("version");
+        for sql in &MIGRATIONS[..3] {
+            c.batch_execute(sql).expect("migration");
+        }
+        c.batch_execute(
+            "INSERT INTO items (account, channel, kind, remote_id, author_handle, author_name, text, \
+             created_at, first_seen_at, status, thread_root, visibility, timer_target) VALUES \
+             ('a', 'demo', 'mention', 'old0', '@kim@example.social', 'Kim', 'Where is my REFUND?', \
+              1, 1, 'new', 'old0', 'public', 'first_response'), \
+             ('a', 'demo', 'mention', 'old1', '@zoe', 'Zoé', 'l''été — order #4411', \
+              2, 2, 'new', 'old1', 'public', 'first_response')",
+        )
+        .expect("insert");
+        assert_eq!(
+            PgStore::migrate(&db.options("kim")).expect("migrate"),
+            (3, 4)
+        );
+        let mut s = PgStore::open(&db.options("kim")).expect("open");
+        let mut found = |words: &str| -> Vec<String> {
+            let q = ItemQuery {
+                all: true,
+                search: Some(words.into()),
+                ..ItemQuery::default()
+            };
+            let items = s.list_items(&q).expect("search");
+            items.into_iter().map(|i| i.remote_id).collect()
+        };
+        assert_eq!(found("refu kim"), ["old0"]);
+        assert_eq!(found("ÉTÉ 4411 zoé"), ["old1"]);
+        assert!(found("und").is_empty());
+        let trgm: bool = c
+            .query_one(
+                "SELECT EXISTS (SELECT 1 FROM pg_indexes WHERE indexname = 'items_search')",
+                &[],
+            )
+            .expect("index")
+            .get(0);
+        assert!(trgm, "the test server has pg_trgm: the index is made");
+    }
+}

@@ -45,3 +45,71 @@ pub(super) fn fill(conn: &Connection) -> rusqlite::Result<u64> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::{MIGRATIONS, SqliteStore};
+    use crate::model::ChannelKind;
+    use crate::store::prelude::*;
+    use crate::store::{ItemQuery, conformance::incoming};
+    use crate::testing::at;
+
+    fn found(s: &mut SqliteStore, words: &str) -> Vec<String> {
+        let q = ItemQuery {
+            all: true,
+            search: Some(words.into()),
+            ..ItemQuery::default()
+        };
+        let items = s.list_items(&q).expect("search");
+        items.into_iter().map(|i| i.remote_id).collect()
+    }
+
+    /// A store of schema 3 with items gets their search words (and their index) when it is
+    /// migrated; items ingested afterwards are found as well.
+    #[test]
+    fn migration_4_fills_the_search_words_of_stored_items() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let path = dir.path().join("tinbox.db");
+        {
+            let c = rusqlite::Connection::open(&path).expect("conn");
+            for sql in &MIGRATIONS[..3] {
+                c.execute_batch(sql).expect("migration");
+            }
+            c.pragma_update(None, "user_version", 3).expect("version");
+            for (n, (handle, text)) in [
+                ("@kim@example.social", "Where is my REFUND?"),
+                ("@zoe", "l'été — order #4411"),
+                ("@x", "☕"),
+            ]
+            .iter()
+            .enumerate()
+            {
+                c.execute(
+                    "INSERT INTO items (account, channel, kind, remote_id, author_handle, author_name, \
+                     text, created_at, first_seen_at, status, thread_root, visibility, timer_target) \
+                     VALUES ('a', 'demo', 'mention', ?1, ?2, 'Name', ?3, ?4, ?4, 'new', ?1, 'public', \
+                     'first_response')",
+                    rusqlite::params![format!("old{n}"), handle, text, n as i64],
+                )
+                .expect("insert");
+            }
+        }
+        let mut s = SqliteStore::open(&path).expect("open");
+        assert_eq!(s.schema_version().expect("v"), 4);
+        assert_eq!(found(&mut s, "refu kim"), ["old0"]);
+        assert_eq!(found(&mut s, "ÉTÉ 4411"), ["old1"]);
+        assert_eq!(found(&mut s, "name"), ["old2", "old1", "old0"]);
+        assert!(found(&mut s, "und").is_empty());
+        s.ingest(
+            "a",
+            ChannelKind::Demo,
+            &[incoming("new", at(9))],
+            None,
+            at(9),
+        )
+        .expect("ingest");
+        assert_eq!(found(&mut s, "hello"), ["new"]);
+        assert_eq!(found(&mut s, "kim"), ["new", "old0"]);
+        assert!(s.integrity_ok().expect("check"));
+    }
+}
