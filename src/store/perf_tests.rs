@@ -7,10 +7,11 @@ use std::time::{Duration, Instant};
 
 use jiff::{SignedDuration, Timestamp};
 
+use super::ItemQuery;
 use super::postgres::PgStore;
 use super::postgres::tests::testdb::TestDb;
+use super::prelude::*;
 use super::sqlite::SqliteStore;
-use super::{ItemQuery, StoreBackend};
 use crate::filter::Filter;
 use crate::model::{Author, ChannelKind, IncomingItem, Kind, RowBuilder, Visibility};
 
@@ -180,6 +181,33 @@ fn size() -> usize {
 fn sqlite_queries_on_a_big_store() {
     let dir = tempfile::tempdir().expect("tmp");
     let path = dir.path().join("tinbox.db");
+    // Ingest as schema 3 wrote (no search index, none of migration 4's indexes), for the cost
+    // of what migration 4 adds; same items, same batches.
+    {
+        let old = dir.path().join("schema3.db");
+        let mut s3 = SqliteStore::open(&old).expect("store");
+        let c = rusqlite::Connection::open(&old).expect("conn");
+        c.execute_batch(
+            "DROP TRIGGER items_fts_insert; DROP INDEX items_open; DROP INDEX items_created; \
+             DROP INDEX items_account_created; DROP INDEX items_seen",
+        )
+        .expect("drop");
+        drop(c);
+        let all = items(size());
+        let t = Instant::now();
+        for chunk in all.chunks(500) {
+            s3.ingest(
+                "brand",
+                ChannelKind::Mastodon,
+                chunk,
+                None,
+                Timestamp::now(),
+            )
+            .expect("ingest");
+        }
+        let rate = all.len() as f64 / t.elapsed().as_secs_f64();
+        println!("sqlite {}: ingest as schema 3 {rate:.0} items/s", all.len());
+    }
     let mut s = SqliteStore::open(&path).expect("store");
     let close = || {
         let c = rusqlite::Connection::open(&path).expect("conn");
