@@ -83,20 +83,15 @@ fn each_item<S: SqlStore, T>(
     query: &ItemQuery,
     mut f: impl FnMut(Item) -> T,
 ) -> StoreResult<Vec<T>> {
-    let mut s = store.conn();
-    let (cols, mut args) = item_columns(&s);
-    let sql = list_sql(&mut s, S::DIALECT, query, cols, &mut args)?;
     // Sized up front where counting is cheap: a list of 100,000 items grown by doubling would
     // hold the old and the new buffer at once (tens of MB) and keep up to half of it unused.
     let mut items = Vec::new();
     if S::LOCAL {
-        let count_sql = format!(
-            "SELECT COUNT(*) FROM ({}) AS list",
-            sql.replacen(cols, "1", 1)
-        );
-        let count: i64 = s.one(&count_sql, &args)?;
-        items.reserve_exact(usize::try_from(count).unwrap_or(0));
+        items.reserve_exact(store.count_items(query)?);
     }
+    let mut s = store.conn();
+    let (cols, mut args) = item_columns(&s);
+    let sql = list_sql(&mut s, S::DIALECT, query, cols, &mut args)?;
     s.each(&sql, &args, |r| {
         items.push(f(rows::item(r)?));
         Ok(())

@@ -188,8 +188,7 @@ fn sqlite_queries_on_a_big_store() {
         let mut s3 = SqliteStore::open(&old).expect("store");
         let c = rusqlite::Connection::open(&old).expect("conn");
         c.execute_batch(
-            "DROP TRIGGER items_fts_insert; DROP INDEX items_open; DROP INDEX items_created; \
-             DROP INDEX items_account_created; DROP INDEX items_seen",
+            "DROP TRIGGER items_fts_insert; DROP INDEX items_open; DROP INDEX items_created;",
         )
         .expect("drop");
         drop(c);

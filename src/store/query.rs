@@ -45,13 +45,23 @@ fn statuses(q: &ItemQuery) -> Option<Vec<Status>> {
 /// The `FROM` of a list: SQLite is told to walk the open items' index in list order when
 /// only open items are listed (without statistics it would rather look each status up and
 /// sort them all, a million of them in a big store).
+/// A page of a search over every item, too: walked newest first until the page is full, not
+/// every match read and sorted (half a store's rows, whole, for a common word); and one
+/// account's items (not looked up by account and sorted).
 pub(crate) fn from_items(d: Dialect, q: &ItemQuery) -> &'static str {
-    let open_only =
-        statuses(q).is_some_and(|set| !set.is_empty() && set.iter().all(|s| s.is_open()));
-    if d == Dialect::Sqlite && open_only {
-        "items i INDEXED BY items_open"
-    } else {
-        "items i"
+    let set = statuses(q);
+    let open_only = set
+        .as_ref()
+        .is_some_and(|set| !set.is_empty() && set.iter().all(|s| s.is_open()));
+    let searching = q.search.is_some() || q.filter.as_ref().is_some_and(|f| !f.words.is_empty());
+    match d {
+        Dialect::Sqlite if open_only => "items i INDEXED BY items_open",
+        Dialect::Sqlite
+            if set.is_none() && (searching && q.limit.is_some() || q.account.is_some()) =>
+        {
+            "items i INDEXED BY items_created"
+        }
+        _ => "items i",
     }
 }
 

@@ -10,18 +10,16 @@ CREATE INDEX items_open ON items (created_at, id)
     WHERE status IN ('new', 'pending', 'snoozed', 'follow_up');
 -- Every item (with the closed ones), newest first.
 CREATE INDEX items_created ON items (created_at, id);
--- One account's items, newest first (`list --account`, the rules).
-CREATE INDEX items_account_created ON items (account, created_at, id);
--- What arrived in a window (the spike rule).
-CREATE INDEX items_seen ON items (first_seen_at);
 -- An answer to one of our replies finds its thread.
 CREATE INDEX thread_entries_remote ON thread_entries (account, remote_id);
 
 -- The search index: each space-separated word of `search_text` is one token, as stored
 -- (the column is already lowercase words; `ascii` splits at spaces and keeps every other
--- character). Only which items hold a word is kept (detail=none): prefix queries need no more.
+-- character). Only which items hold a word is kept (detail=none, no lengths): prefix
+-- queries need no more.
 CREATE VIRTUAL TABLE items_fts USING fts5(
-    search_text, content = 'items', content_rowid = 'id', tokenize = 'ascii', detail = 'none'
+    search_text, content = 'items', content_rowid = 'id', tokenize = 'ascii', detail = 'none',
+    columnsize = 0
 );
 CREATE TRIGGER items_fts_insert AFTER INSERT ON items BEGIN
     INSERT INTO items_fts (rowid, search_text) VALUES (new.id, new.search_text);

@@ -14,10 +14,6 @@ DROP INDEX items_status_created;
 CREATE INDEX items_status_created ON items (status, created_at DESC, id DESC);
 -- Every item (with the closed ones), newest first.
 CREATE INDEX items_created ON items (created_at DESC, id DESC);
--- One account's items, newest first (`list --account`, the rules).
-CREATE INDEX items_account_created ON items (account, created_at DESC, id DESC);
--- What arrived in a window (the spike rule).
-CREATE INDEX items_seen ON items (first_seen_at);
 -- An answer to one of our replies finds its thread.
 CREATE INDEX thread_entries_remote ON thread_entries (account, remote_id);
 
