@@ -132,21 +132,29 @@ pub fn search_words(text: &str) -> Vec<String> {
 /// Whether every query word (already [`search_words`]) starts a word of `hay`: `refu`
 /// finds "Refund", `und` does not.
 pub fn words_match(query: &[String], hay: &str) -> bool {
-    let mut query: Vec<&str> = query
-        .iter()
-        .flat_map(|w| w.split(|c: char| !c.is_alphanumeric()))
-        .filter(|w| !w.is_empty())
-        .collect();
+    let mut query = query_terms(query);
     if query.is_empty() {
         return true;
     }
     for word in search_words(hay) {
-        query.retain(|q| !word.starts_with(&q.to_lowercase()));
+        query.retain(|q| !word.starts_with(q.as_str()));
         if query.is_empty() {
             return true;
         }
     }
     false
+}
+
+/// The prefixes [`words_match`] looks for: each query word cut at every character that is
+/// not a letter or digit, lowercased. Each must start a word of [`search_words`] of the
+/// item (the store compiles them to its index's prefix queries).
+pub fn query_terms(query: &[String]) -> Vec<String> {
+    query
+        .iter()
+        .flat_map(|w| w.split(|c: char| !c.is_alphanumeric()))
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
 }
 
 /// A named filter (`[[views]]` in the config), switched with a number key.

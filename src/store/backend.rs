@@ -57,6 +57,9 @@ pub trait ItemStore: Send {
     /// The ids of [`ItemStore::list_items`], in the same order (newest first), without the
     /// limit's cut being any different: what a long list keeps to scroll.
     fn list_ids(&mut self, query: &ItemQuery) -> StoreResult<Vec<ItemId>>;
+    /// How many items [`ItemStore::list_ids`] would give (its limit included), counted by
+    /// the database: the match count of a search or filter.
+    fn count_items(&mut self, query: &ItemQuery) -> StoreResult<usize>;
     /// The rows of these items, in the order given; ids no longer stored are left out.
     fn rows_by_ids(&mut self, ids: &[ItemId], rows: &mut RowBuilder) -> StoreResult<Vec<ItemRow>>;
     fn item(&mut self, id: ItemId) -> StoreResult<Item>;

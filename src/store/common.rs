@@ -8,13 +8,14 @@ use std::collections::HashSet;
 
 use jiff::Timestamp;
 
+use super::query::{Dialect, conditions, from_items};
 use super::rows::{self, Cols, FOLLOWUP_COLUMNS, OUTBOX_COLUMNS, item_columns, secs, ts};
 use super::rules::{Transact, Tx};
 use super::sql::{Arg, Sql, args};
 use super::{AccountRecord, Activity, FollowUpStore, ItemQuery, ItemStore, OutboxStore};
 use super::{StoreError, StoreResult};
 use crate::model::{
-    ChannelKind, FollowUp, HistoryEntry, Item, ItemId, ItemRow, OutboxEntry, RowBuilder, Status,
+    ChannelKind, FollowUp, HistoryEntry, Item, ItemId, ItemRow, OutboxEntry, RowBuilder,
     ThreadEntry,
 };
 use crate::sanitize::one_line;
@@ -28,12 +29,51 @@ pub trait SqlStore: Transact {
     fn conn(&mut self) -> Self::Conn<'_>;
     /// Rows come from a local file: a list is counted first, to be allocated once.
     const LOCAL: bool;
+    /// How its list queries search and filter.
+    const DIALECT: Dialect;
     /// Mark the item read or unread (for the store's user).
     fn mark_read(&mut self, id: ItemId, read: bool) -> StoreResult<()>;
     /// [`OutboxStore::outbox_due`]: who may retry an entry left `sending` differs.
     fn due_entries(&mut self, now: Timestamp) -> StoreResult<Vec<OutboxEntry>>;
     /// [`OutboxStore::outbox_mark_sending`]: how one sender is chosen differs.
     fn take_for_sending(&mut self, id: i64, now: Timestamp) -> StoreResult<bool>;
+}
+
+/// The list statement of `query` selecting `cols` (whose own arguments `args` holds), all of
+/// its filtering in SQL and in list order, newest first; with `limit`, its `LIMIT`.
+fn list_sql<'a, C: Sql>(
+    s: &mut C,
+    d: Dialect,
+    query: &ItemQuery,
+    cols: &str,
+    args: &mut Vec<Arg<'a>>,
+) -> StoreResult<String> {
+    let cond = conditions(s, d, query, args)?;
+    Ok(format!(
+        "SELECT {cols} FROM {} WHERE TRUE{cond}{}",
+        from_items(d, query),
+        query.tail_sql()
+    ))
+}
+
+/// The plan the database makes for the list statement of `query` selecting `cols` (`i.id`
+/// for [`ItemStore::list_ids`]): `explain` is put before it, `column` of each row is read.
+#[cfg(test)]
+pub(crate) fn plan<S: SqlStore>(
+    store: &mut S,
+    query: &ItemQuery,
+    whole_items: bool,
+    explain: &str,
+    column: usize,
+) -> StoreResult<Vec<String>> {
+    let mut s = store.conn();
+    let (cols, mut args) = if whole_items {
+        item_columns(&s)
+    } else {
+        ("i.id", Vec::new())
+    };
+    let sql = list_sql(&mut s, S::DIALECT, query, cols, &mut args)?;
+    s.rows(&format!("{explain} {sql}"), &args, |r| r.col(column))
 }
 
 /// The items of `query` in list order, each made into a `T` as it is read (a list of rows
@@ -43,85 +83,17 @@ fn each_item<S: SqlStore, T>(
     query: &ItemQuery,
     mut f: impl FnMut(Item) -> T,
 ) -> StoreResult<Vec<T>> {
-    let mut s = store.conn();
-    let statuses: Vec<&str> = if query.all {
-        Vec::new()
-    } else if query.statuses.is_empty() {
-        Status::ALL
-            .iter()
-            .filter(|s| s.is_open())
-            .map(|s| s.as_str())
-            .collect()
-    } else {
-        query.statuses.iter().map(|s| s.as_str()).collect()
-    };
-    let (cols, mut args) = item_columns(&s);
-    let mut sql = format!("SELECT {cols} FROM items i WHERE TRUE");
-    if !statuses.is_empty() {
-        let first = args.len() + 1;
-        let marks: Vec<String> = (first..first + statuses.len())
-            .map(|i| format!("?{i}"))
-            .collect();
-        sql.push_str(&format!(" AND i.status IN ({})", marks.join(", ")));
-        args.extend(statuses.iter().map(|s| Arg::from(s.to_string())));
-    }
-    if let Some(a) = &query.account {
-        args.push(Arg::from(a.clone()));
-        sql.push_str(&format!(" AND i.account = ?{}", args.len()));
-    }
-    // Filtered rows are cut after the filter (below).
-    let filtering = query.filter.is_some() || query.search.is_some();
-    let limit = query.limit.filter(|_| filtering);
-    if filtering {
-        let uncut = ItemQuery {
-            limit: None,
-            ..query.clone()
-        };
-        sql.push_str(&uncut.tail_sql());
-    } else {
-        sql.push_str(&query.tail_sql());
-    }
     // Sized up front where counting is cheap: a list of 100,000 items grown by doubling would
     // hold the old and the new buffer at once (tens of MB) and keep up to half of it unused.
     let mut items = Vec::new();
     if S::LOCAL {
-        let count_sql = format!(
-            "SELECT COUNT(*) FROM ({}) AS list",
-            sql.replacen(cols, "1", 1)
-        );
-        let count: i64 = s.one(&count_sql, &args)?;
-        items.reserve_exact(usize::try_from(count).unwrap_or(0));
+        items.reserve_exact(store.count_items(query)?);
     }
-    // The filter and search (a first version: applied to each row read; the store's own
-    // indexes come next).
-    let me = query.me.clone().unwrap_or_default();
-    let words = query
-        .search
-        .as_deref()
-        .map(crate::filter::search_words)
-        .unwrap_or_default();
-    let filter = query.filter.clone().map(|mut f| {
-        f.breaching = false;
-        f
-    });
-    let mut builder = crate::model::RowBuilder::default();
+    let mut s = store.conn();
+    let (cols, mut args) = item_columns(&s);
+    let sql = list_sql(&mut s, S::DIALECT, query, cols, &mut args)?;
     s.each(&sql, &args, |r| {
-        let item = rows::item(r)?;
-        if filter.is_some() || !words.is_empty() {
-            let row = builder.row(&item);
-            if let Some(flt) = &filter
-                && !flt.matches(&row, &me, || crate::sla::TimerState::None)
-            {
-                return Ok(());
-            }
-            let hay = format!("{} {} {}", row.handle(), row.name(), row.text());
-            if !crate::filter::words_match(&words, &hay) {
-                return Ok(());
-            }
-        }
-        if limit.is_none_or(|n| items.len() < n) {
-            items.push(f(item));
-        }
+        items.push(f(rows::item(r)?));
         Ok(())
     })?;
     // A server does not say how many rows come: give back the room grown in advance.
@@ -171,7 +143,33 @@ impl<S: SqlStore> ItemStore for S {
     }
 
     fn list_ids(&mut self, query: &ItemQuery) -> StoreResult<Vec<ItemId>> {
-        each_item(self, query, |item| item.id)
+        let mut s = self.conn();
+        let mut args = Vec::new();
+        let sql = list_sql(&mut s, Self::DIALECT, query, "i.id", &mut args)?;
+        s.rows(&sql, &args, |r| Ok(ItemId(r.col(0)?)))
+    }
+
+    fn count_items(&mut self, query: &ItemQuery) -> StoreResult<usize> {
+        let mut s = self.conn();
+        let mut args = Vec::new();
+        let cond = conditions(&mut s, Self::DIALECT, query, &mut args)?;
+        let limit = query
+            .limit
+            .map(|n| format!(" LIMIT {n}"))
+            .unwrap_or_default();
+        let tail = ItemQuery {
+            limit: None,
+            ..query.clone()
+        }
+        .tail_sql();
+        // The time filters without the order (a count needs none), then the cut.
+        let since = tail.split(" ORDER BY").next().unwrap_or_default();
+        let sql = format!(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM {} WHERE TRUE{cond}{since}{limit}) AS c",
+            from_items(Self::DIALECT, query)
+        );
+        let n: i64 = s.one(&sql, &args)?;
+        Ok(usize::try_from(n).unwrap_or(0))
     }
 
     fn rows_by_ids(&mut self, ids: &[ItemId], rows: &mut RowBuilder) -> StoreResult<Vec<ItemRow>> {

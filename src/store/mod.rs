@@ -14,10 +14,16 @@ mod common;
 #[cfg(test)]
 pub(crate) mod conformance;
 pub mod open;
+#[cfg(test)]
+mod perf_tests;
 pub mod pgpass;
+#[cfg(test)]
+mod plans;
 pub mod postgres;
+pub(crate) mod query;
 mod rows;
 pub mod rules;
+mod search;
 pub(crate) mod sql;
 pub mod sqlite;
 

@@ -4,6 +4,7 @@
 
 mod connect;
 mod outbox;
+mod search;
 mod team;
 mod tx;
 
@@ -18,6 +19,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("pg_migrations/0001_init.sql"),
     include_str!("pg_migrations/0002_team.sql"),
     include_str!("pg_migrations/0003_templates.sql"),
+    include_str!("pg_migrations/0004_search.sql"),
 ];
 
 /// The schema version this build writes.
@@ -193,7 +195,7 @@ fn run_migrations(client: &mut Client, shown: &str) -> StoreResult<(i64, i64)> {
              INSERT INTO schema_version (version) VALUES (0) ON CONFLICT (one) DO NOTHING",
         )
         .map_err(db)?;
-        tx.batch_execute(sql)
+        search::run_migration(&mut tx, sql)
             .map_err(|e| StoreError::Db(format!("migration {version}: {}", explain(&e))))?;
         tx.execute("UPDATE schema_version SET version = $1", &[&version])
             .map_err(db)?;

@@ -5,6 +5,7 @@
 mod outbox;
 mod repair;
 mod seal;
+mod search;
 mod tx;
 
 pub use repair::{CheckReport, RepairReport, check, repair};
@@ -21,6 +22,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_init.sql"),
     include_str!("migrations/0002_outbox.sql"),
     include_str!("migrations/0003_followups.sql"),
+    include_str!("migrations/0004_search.sql"),
 ];
 
 /// The schema version this build writes.
@@ -280,7 +282,7 @@ impl SqliteStore {
             }
             let version = current + 1;
             let sql = MIGRATIONS[usize::try_from(current).unwrap_or(0)];
-            tx.execute_batch(sql)
+            search::run_migration(&tx, sql)
                 .map_err(|e| StoreError::Db(format!("migration {version}: {e}")))?;
             tx.pragma_update(None, "user_version", version)
                 .map_err(db)?;

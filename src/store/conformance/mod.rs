@@ -7,6 +7,7 @@ mod followups;
 mod ingest;
 mod list;
 mod outbox;
+mod search;
 mod status;
 
 pub(crate) use answer::*;
@@ -14,6 +15,7 @@ pub(crate) use followups::*;
 pub(crate) use ingest::*;
 pub(crate) use list::*;
 pub(crate) use outbox::*;
+pub(crate) use search::*;
 pub(crate) use status::*;
 
 use jiff::Timestamp;
@@ -34,6 +36,9 @@ macro_rules! conformance_suite {
             drafts_round_trip,
             list_filters,
             list_rows_are_the_listed_items,
+            search_finds_words_by_their_start,
+            filters_run_in_the_store,
+            limits_apply_after_the_filter_and_orders_hold,
             an_answer_to_our_reply_joins_the_thread,
             feed_entries_wait_from_when_they_are_first_seen,
             followups_get_case_numbers_pause_the_clock_and_close_with_an_outcome,

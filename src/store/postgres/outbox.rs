@@ -26,6 +26,7 @@ fn sender_gone_or_me(me: usize, now: usize, lease: usize) -> String {
 impl SqlStore for PgStore {
     type Conn<'c> = PgConn<'c>;
     const LOCAL: bool = false;
+    const DIALECT: crate::store::query::Dialect = crate::store::query::Dialect::Postgres;
 
     fn conn(&mut self) -> PgConn<'_> {
         self.sql()

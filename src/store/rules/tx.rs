@@ -83,8 +83,8 @@ pub trait Tx: Sql + Sized {
         // Dedup by (account, remote_id), also against an instance ingesting the same batch.
         self.opt(
             "INSERT INTO items (account, channel, kind, remote_id, url, author_handle, author_name, text, created_at, \
-             first_seen_at, status, thread_root, in_reply_to, visibility, timer_target, waiting_since) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'new', ?11, ?12, ?13, ?14, ?15) \
+             first_seen_at, status, thread_root, in_reply_to, visibility, timer_target, waiting_since, search_text) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'new', ?11, ?12, ?13, ?14, ?15, ?16) \
              ON CONFLICT (account, remote_id) DO NOTHING RETURNING id",
             args![
                 new.account,
@@ -102,6 +102,8 @@ pub trait Tx: Sql + Sized {
                 it.visibility.as_str(),
                 target,
                 secs(new.waiting_since),
+                // The words search finds it by (`crate::store::search`).
+                crate::store::search::search_text(&it.author.handle, &it.author.name, &it.text),
             ],
             |r| id(r),
         )

@@ -86,6 +86,7 @@ impl SqliteStore {
 impl SqlStore for SqliteStore {
     type Conn<'c> = &'c Connection;
     const LOCAL: bool = true;
+    const DIALECT: crate::store::query::Dialect = crate::store::query::Dialect::Sqlite;
 
     fn conn(&mut self) -> &Connection {
         &self.conn

@@ -134,6 +134,10 @@ pub fn repair(path: &Path) -> StoreResult<RepairReport> {
     let mut copied = Vec::new();
     let mut incomplete = Vec::new();
     for table in tables(conn, "main").map_err(db_err)? {
+        // The search index is not copied: it is rebuilt from the items (below).
+        if table.starts_with("items_fts") {
+            continue;
+        }
         let cols = common_columns(conn, &table).map_err(db_err)?;
         if cols.is_empty() {
             continue;
@@ -145,6 +149,10 @@ pub fn repair(path: &Path) -> StoreResult<RepairReport> {
         copied.push((table, n));
     }
     conn.execute_batch("DETACH DATABASE old").map_err(db_err)?;
+    // Items from a store older than their search words get them; then the index is rebuilt.
+    super::search::fill(conn).map_err(db_err)?;
+    conn.execute_batch("INSERT INTO items_fts (items_fts) VALUES ('rebuild')")
+        .map_err(db_err)?;
     conn.pragma_update(None, "foreign_keys", "ON")
         .map_err(db_err)?;
     if !fresh.integrity_ok()? {
