@@ -1,6 +1,7 @@
 //! `cargo bench --bench perf`: the performance figures of issue #9 on this machine, with
 //! generated data (fixed seed). Prints one line per figure with its target; never fails a
-//! build (timings are reported, not asserted). `-- --only-scale` runs figure 7 alone.
+//! build (timings are reported, not asserted). `-- --only-scale` runs figure 7 alone,
+//! `-- --only-toot` the comparison with `toot`.
 
 use std::io::Write;
 use std::time::{Duration, Instant};
@@ -206,6 +207,10 @@ fn main() {
     let n = if quick { 5_000 } else { N };
     if std::env::args().any(|a| a == "--only-scale") {
         scale::sync_many(if quick { 100 } else { 1000 });
+        return;
+    }
+    if std::env::args().any(|a| a == "--only-toot") {
+        toot::run();
         return;
     }
     println!("tinbox perf — {} — {n} items", machine());

@@ -1,6 +1,8 @@
-//! Figure 7: `tinbox sync --once` + `tinbox list --json --limit 50` against a loopback
-//! Mastodon-API server, next to `toot notifications` on the same server (if toot is
-//! installed: `pip install toot`). Wall time and peak RSS of each, measured the same way.
+//! Figure 7: `tinbox sync --once` + `tinbox list --json --limit 40` on a fresh data dir
+//! against a loopback Mastodon-API server, next to `toot notifications` on the same server
+//! (if toot is installed: `pip install toot`). Wall time and peak RSS of each, measured the
+//! same way, and the requests of a second `sync --once` with nothing new (a real server
+//! answers in tens of milliseconds, so each request counts).
 
 use std::path::Path;
 use std::process::Command;
@@ -13,11 +15,15 @@ use super::http::{self, Request, Response, serve};
 fn fake() -> http::Server {
     let kim = json!({"id": "2", "username": "kim", "acct": "kim@x.social", "display_name": "Kim",
                      "url": "https://x.social/@kim", "avatar": "", "note": "", "bot": false});
+    // Recent mentions: open items on a first sync, not backfilled history.
+    let at = (jiff::Timestamp::now() - jiff::SignedDuration::from_mins(5))
+        .strftime("%Y-%m-%dT%H:%M:%S.000Z")
+        .to_string();
     let notes: Vec<_> = (0..50)
         .map(|i| {
             json!({"id": format!("{}", 1000 - i), "type": "mention",
-                   "created_at": "2026-11-20T09:00:00.000Z", "account": kim,
-                   "status": {"id": format!("{}", 5000 - i), "created_at": "2026-11-20T09:00:00.000Z",
+                   "created_at": at, "account": kim,
+                   "status": {"id": format!("{}", 5000 - i), "created_at": at,
                               "account": kim, "content": format!("<p>@brand order #{i} is late</p>"),
                               "visibility": "public", "in_reply_to_id": null, "url": null,
                               "uri": format!("https://x.social/s/{i}"), "spoiler_text": "",
@@ -88,12 +94,24 @@ pub fn run() {
         let _ = stdin.write_all(b"token\n");
     }
     let _ = child.wait();
+    let before = server.requests().len();
     let sync = measure(&[bin, "sync", "--once"], &tin_env);
-    let list = measure(&[bin, "list", "--json", "--limit", "50"], &tin_env);
+    let first_requests = server.requests().len() - before;
+    let list = measure(&[bin, "list", "--json", "--limit", "40"], &tin_env);
     let (Some(sync), Some(list)) = (sync, list) else {
         println!("7. tinbox against the loopback server failed");
         return;
     };
+    let before = server.requests().len();
+    let again = measure(&[bin, "sync", "--once"], &tin_env);
+    let unchanged = server.requests().len() - before;
+    println!(
+        "7. requests: a first sync --once {first_requests}, an unchanged one {unchanged} (target ≤ 2){}",
+        match again {
+            Some((ms, _)) => format!(", in {ms:.0} ms"),
+            None => " (it failed)".into(),
+        }
+    );
     let toot = which("toot");
     let toot_figure = toot.as_deref().and_then(|toot| {
         let home = dir.path().join("toot");
@@ -110,12 +128,14 @@ pub fn run() {
     let (tin_ms, tin_mb) = (sync.0 + list.0, sync.1.max(list.1));
     match toot_figure {
         Some((ms, mb)) => println!(
-            "7. 50 mentions from a loopback Mastodon server: tinbox sync+list {tin_ms:.0} ms, {tin_mb:.1} MB peak; toot notifications {ms:.0} ms, {mb:.1} MB; time ratio toot/tinbox {:.1}×, memory {:.1}×",
+            "7. 50 mentions from a loopback Mastodon server: tinbox sync {:.0} ms + list --json --limit 40 {:.0} ms, {tin_mb:.1} MB peak; toot notifications {ms:.0} ms, {mb:.1} MB; toot/tinbox time {:.1}× (target ≥ 10×), tinbox's peak RSS {:.0} % of toot's (target ≤ 25 %)",
+            sync.0,
+            list.0,
             ms / tin_ms,
-            mb / tin_mb
+            100.0 * tin_mb / mb
         ),
         None => println!(
-            "7. 50 mentions from a loopback Mastodon server: tinbox sync {:.0} ms + list --json --limit 50 {:.0} ms, {tin_mb:.1} MB peak; toot not measured ({})",
+            "7. 50 mentions from a loopback Mastodon server: tinbox sync {:.0} ms + list --json --limit 40 {:.0} ms, {tin_mb:.1} MB peak; toot not measured ({})",
             sync.0,
             list.0,
             if toot.is_some() {

@@ -1,6 +1,10 @@
 //! HTTP pieces every network channel shares: the clients, the redirect rule, the cap on
 //! open connections, the wording of network errors, and reading `Retry-After`.
 //!
+//! TLS roots: the system's roots are read on the first TLS handshake of the process
+//! ([`roots`]), not when a client is built, so a run that talks plain http to loopback or
+//! to nobody at all never reads them.
+//!
 //! Connections: every request holds a [`Permit`] until its answer is read, at most
 //! [`MAX_CONNECTIONS`] at once overall and [`MAX_PER_HOST`] to one host, and no idle
 //! connection is kept afterwards. A thousand accounts polled together thus open a few dozen
@@ -15,6 +19,8 @@ use reqwest::header::HeaderMap;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use super::ChannelError;
+
+pub mod roots;
 
 /// How long one request may take, end to end, unless an account says otherwise.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
@@ -57,9 +63,9 @@ enum Purpose {
     Feed,
 }
 
-/// One client per purpose and timeout for the whole process: building one loads the TLS
-/// roots (tens of milliseconds), which a thousand accounts paid a thousand times. Sharing
-/// is safe across runtimes because no idle connection is kept (see [`builder`]).
+/// One client per purpose and timeout for the whole process (building one costs a TLS
+/// configuration; a thousand accounts paid it a thousand times). Sharing is safe across
+/// runtimes because no idle connection is kept (see [`builder`]).
 fn shared(
     purpose: Purpose,
     timeout: Duration,
@@ -120,12 +126,18 @@ impl std::fmt::Display for RedirectRefused {
 impl std::error::Error for RedirectRefused {}
 
 /// What every client shares: bounded connect and request times, no idle connections kept
-/// (see the module's note on connections).
+/// (see the module's note on connections), and the system's roots read when first needed.
 fn builder(timeout: Duration) -> reqwest::ClientBuilder {
-    reqwest::Client::builder()
+    let b = reqwest::Client::builder()
         .connect_timeout(Duration::from_secs(10).min(timeout))
         .timeout(timeout)
-        .pool_max_idle_per_host(0)
+        .pool_max_idle_per_host(0);
+    match roots::tls_config() {
+        Ok(tls) => b.tls_backend_preconfigured(tls),
+        // Cannot happen with the ring provider (it has TLS 1.2 and 1.3); reqwest's own
+        // configuration is the same, only it reads the roots at once.
+        Err(_) => b,
+    }
 }
 
 /// Requests in flight at once, over all accounts.

@@ -4,19 +4,20 @@
 //! Every field that is not essential is optional with a default; a page is read as a list of
 //! JSON values and each element on its own, so one entity we cannot read never fails the page.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-#[derive(Debug, Clone, Deserialize, Default)]
+/// Serializable too: the authenticated account is remembered between runs (`known.rs`).
+#[derive(Debug, Clone, Deserialize, Serialize, Default, PartialEq, Eq)]
 pub struct Account {
     pub id: String,
     #[serde(default)]
     pub acct: String,
     #[serde(default)]
     pub username: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub followers_count: Option<u64>,
 }
 
@@ -120,10 +121,12 @@ pub fn id_cmp(a: &str, b: &str) -> std::cmp::Ordering {
     a.len().cmp(&b.len()).then_with(|| a.cmp(b))
 }
 
-/// The server's instance limits (`GET /api/v2/instance`), leniently.
+/// The server's instance limits (`GET /api/v2/instance`, or v1: Pleroma and Akkoma say
+/// `max_toot_chars` there), leniently.
 pub fn max_characters(instance: &Value) -> Option<usize> {
     instance
         .pointer("/configuration/statuses/max_characters")
+        .or_else(|| instance.get("max_toot_chars"))
         .and_then(Value::as_u64)
         .and_then(|n| usize::try_from(n).ok())
 }

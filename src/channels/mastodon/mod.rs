@@ -3,11 +3,13 @@
 //! A thin typed client of our own: notifications (mentions by default) and conversations
 //! (DMs) are polled incrementally with `min_id`, following `Link` headers through a gap
 //! after downtime; every page is read leniently; replies keep the item's visibility and
-//! carry an `Idempotency-Key`.
+//! carry an `Idempotency-Key`. Who the token belongs to and the server's limits are
+//! remembered in the cursor for a day (`known`), so an unchanged account costs two requests.
 
 pub mod api;
 pub mod html;
 pub mod http;
+pub mod known;
 pub mod length;
 pub mod oauth;
 
@@ -16,7 +18,6 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use jiff::Timestamp;
-use serde::{Deserialize, Serialize};
 
 use super::{
     BoxFuture, Capabilities, Channel, ChannelError, LengthUnit, PollOutcome, ReplyRequest,
@@ -25,6 +26,7 @@ use super::{
 use crate::model::{Author, ChannelKind, IncomingItem, Kind, ThreadEntry, Visibility};
 use api::{Conversation, Notification, Status, id_cmp, lenient_list};
 use http::Api;
+use known::Cursor;
 
 /// The default status length limit when the server does not say.
 pub const DEFAULT_MAX_CHARS: usize = 500;
@@ -58,16 +60,10 @@ impl Default for MastodonOptions {
     }
 }
 
-/// Where polling continues next time.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
-struct Cursor {
-    /// Newest notification id seen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    n: Option<String>,
-}
-
 pub struct MastodonChannel {
     api: Api,
+    /// [`known::fingerprint`] of the instance and the token.
+    key: String,
     opts: MastodonOptions,
     me: Mutex<Option<api::Account>>,
     max_chars: AtomicUsize,
@@ -82,8 +78,10 @@ impl MastodonChannel {
         token: String,
         opts: MastodonOptions,
     ) -> Result<MastodonChannel, ChannelError> {
+        let key = known::fingerprint(instance.trim_end_matches('/'), &token);
         Ok(MastodonChannel {
             api: Api::with_timeout(instance, Some(token), opts.timeout)?,
+            key,
             opts,
             me: Mutex::new(None),
             max_chars: AtomicUsize::new(DEFAULT_MAX_CHARS),
@@ -97,31 +95,9 @@ impl MastodonChannel {
         if let Some(me) = self.me.lock().unwrap_or_else(|e| e.into_inner()).clone() {
             return Ok(me);
         }
-        let page = self
-            .api
-            .get(self.api.url("/api/v1/accounts/verify_credentials"))
-            .await?;
-        let me: api::Account = serde_json::from_slice(&page.body)
-            .map_err(|e| ChannelError::Malformed(format!("verify_credentials: {e}")))?;
+        let me = known::ask_me(&self.api).await?;
         *self.me.lock().unwrap_or_else(|e| e.into_inner()) = Some(me.clone());
         Ok(me)
-    }
-
-    /// Learn the server's length limit (once per run; an error leaves the default).
-    async fn learn_limits(&self) {
-        if self.limits_known.swap(true, Ordering::Relaxed) {
-            return;
-        }
-        if let Ok(page) = self.api.get(self.api.url("/api/v2/instance")).await
-            && let Ok(v) = serde_json::from_slice::<serde_json::Value>(&page.body)
-        {
-            if let Some(n) = api::max_characters(&v) {
-                self.max_chars.store(n, Ordering::Relaxed);
-            }
-            if let Some(n) = api::characters_per_url(&v) {
-                self.per_url.store(n, Ordering::Relaxed);
-            }
-        }
     }
 
     fn notifications_url(&self, min_id: Option<&str>) -> reqwest::Url {
@@ -193,11 +169,9 @@ impl MastodonChannel {
     }
 
     async fn do_poll(&self, cursor: Option<&str>) -> Result<PollOutcome, ChannelError> {
-        let cur: Cursor = cursor
-            .and_then(|c| serde_json::from_str(c).ok())
-            .unwrap_or_default();
-        let me = self.me().await?;
-        self.learn_limits().await;
+        let cur = Cursor::parse(cursor);
+        let known = self.identify(cur.k, Timestamp::now()).await?;
+        let me = known.me.clone();
         let (notes, skipped) = self.poll_notifications(cur.n.as_deref()).await?;
         if skipped > 0 {
             tracing::info!("mastodon: skipped {skipped} notifications tinbox cannot read");
@@ -235,7 +209,11 @@ impl MastodonChannel {
                 Some(item)
             })
             .collect();
-        let cursor = serde_json::to_string(&Cursor { n: newest }).ok();
+        let cursor = serde_json::to_string(&Cursor {
+            n: newest,
+            k: Some(known),
+        })
+        .ok();
         Ok(PollOutcome {
             noise: Vec::new(),
             items,
