@@ -16,9 +16,9 @@ use tinbox::app::{AppState, Effect, Msg};
 use tinbox::model::RowBuilder;
 use tinbox::sla::Policies;
 use tinbox::store::ItemQuery;
-use tinbox::store::prelude::*;
 use tinbox::store::StoreBackend;
 use tinbox::store::postgres::PgStore;
+use tinbox::store::prelude::*;
 use tinbox::store::sqlite::SqliteStore;
 use tinbox::theme::Theme;
 
@@ -33,12 +33,12 @@ mod accounts;
 mod boxes;
 #[path = "../tests/support/http.rs"]
 mod http;
+#[path = "perf/pg.rs"]
+mod pg;
 #[path = "perf/scale.rs"]
 mod scale;
 #[path = "perf/slow_store.rs"]
 mod slow_store;
-#[path = "perf/pg.rs"]
-mod pg;
 #[path = "perf/toot.rs"]
 mod toot;
 #[path = "perf/window.rs"]
@@ -151,7 +151,10 @@ fn main() {
     // `cargo bench` passes --bench; `cargo test --benches` would pass nothing useful.
     let quick = std::env::args().any(|a| a == "--quick");
     let n = match args.iter().position(|a| a == "--items") {
-        Some(i) => args[i + 1].replace(['_', ','], "").parse().expect("--items N"),
+        Some(i) => args[i + 1]
+            .replace(['_', ','], "")
+            .parse()
+            .expect("--items N"),
         None if quick => 5_000,
         None => N,
     };

@@ -87,11 +87,13 @@ pub fn run(admin: &str, n: usize, now: Timestamp, rss: &dyn Fn(&str) -> (String,
     raw.batch_execute("VACUUM ANALYZE items").expect("analyze");
     drop(store);
     let url = db.url.clone();
-    let open = move || -> Box<dyn StoreBackend> {
-        Box::new(PgStore::open(&options(&url)).expect("open"))
-    };
+    let open =
+        move || -> Box<dyn StoreBackend> { Box::new(PgStore::open(&options(&url)).expect("open")) };
     window::keys(&open, n, now, &t);
     let (mb, steps) = rss(&db.url);
-    println!("   peak RSS, all {n} listed, with a reload: {mb} MB   target ≤ {} MB", t.rss);
+    println!(
+        "   peak RSS, all {n} listed, with a reload: {mb} MB   target ≤ {} MB",
+        t.rss
+    );
     println!("   ({steps})");
 }

@@ -127,9 +127,9 @@ pub fn settle(
                 };
                 Msg::ItemsLoaded(store.list_rows(&q, rows).expect("list"))
             }
-            Effect::LoadList(spec) => {
-                Msg::ListLoaded(Box::new(window::load_list(store, &spec, rows).expect("list")))
-            }
+            Effect::LoadList(spec) => Msg::ListLoaded(Box::new(
+                window::load_list(store, &spec, rows).expect("list"),
+            )),
             Effect::LoadRows(ids) => Msg::RowsLoaded(window::load_rows(store, &ids).expect("rows")),
             Effect::SearchTail { spec, query } => {
                 let ids = window::search_tail(store, &spec, &query).expect("search");

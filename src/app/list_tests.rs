@@ -173,3 +173,21 @@ fn v_marks_the_whole_tail_by_id_and_a_bulk_action_reaches_every_one() {
         .count();
     assert_eq!(reopened, 2000, "every closed item, those off screen too");
 }
+
+#[test]
+fn a_taller_screen_loads_the_rows_it_now_shows() {
+    let mut s = windowed(5000, 30);
+    let fx = update(
+        &mut s,
+        Msg::Resize {
+            width: 80,
+            height: 200,
+        },
+        t0(),
+    );
+    let ids = asked(&fx).expect("the window of the taller screen");
+    assert!(
+        ids.contains(&ItemId(5999 - 147)),
+        "row 150 is on screen now"
+    );
+}

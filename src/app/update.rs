@@ -51,7 +51,8 @@ pub fn update(state: &mut AppState, msg: Msg, now: Timestamp, tz: &TimeZone) -> 
             state.height = height;
             keep_selection_visible(state);
             state.dirty = true;
-            Vec::new()
+            // A taller screen shows rows of the closed tail that may not be loaded yet.
+            actions::load_window(state).into_iter().collect()
         }
         Msg::Tick => on_tick(state, now),
         Msg::Poller(ev) => on_poller(state, ev),
