@@ -9,7 +9,10 @@ use super::composer;
 use super::layout::list_rows;
 use super::state::{Focus, Level, Mode, SortOrder};
 use super::{Action, AppState, Effect};
-use crate::model::{ItemRow, RowItem, Status};
+use std::collections::HashSet;
+
+use super::list::{List, Tail};
+use crate::model::{ItemId, ItemRow, RowItem, Status};
 use crate::sla::TimerState;
 
 /// What a click or a wheel turn asks for; `update` runs it with [`run`].
@@ -156,19 +159,26 @@ pub fn apply(state: &mut AppState, action: Action, now: Timestamp) -> Vec<Effect
         }
         Action::Search => super::search::start(state),
         Action::SearchNext | Action::SearchPrev => {
-            match super::search::again(state, action == Action::SearchNext) {
-                Some(row) => select(state, row),
-                None => Vec::new(),
+            let (row, mut fx) = super::search::again(state, action == Action::SearchNext);
+            if let Some(row) = row {
+                fx.extend(select(state, row));
             }
+            fx
         }
         Action::ToggleSort => {
             state.sort = match state.sort {
                 SortOrder::Urgency => SortOrder::Newest,
                 SortOrder::Newest => SortOrder::Urgency,
             };
+            // A list with closed items comes from the store in the new order (newest
+            // interleaves open and closed by date); open items alone are sorted here.
+            let reloaded = reload(state);
+            if matches!(reloaded, Effect::LoadList(_)) {
+                return vec![reloaded];
+            }
             let keep = state.selected_item().map(|i| i.id);
-            let items = std::mem::take(&mut state.items);
-            show_items(state, items, keep, now)
+            let items = std::mem::take(&mut state.items).into_rows();
+            show_items(state, items, None, keep, now)
         }
         Action::ToggleClosed => {
             state.show_closed = !state.show_closed;
@@ -239,7 +249,17 @@ pub fn select(state: &mut AppState, index: usize) -> Vec<Effect> {
         state.message = None;
     }
     keep_selection_visible(state);
-    detail_for_selection(state)
+    let mut fx: Vec<Effect> = load_window(state).into_iter().collect();
+    fx.extend(detail_for_selection(state));
+    fx
+}
+
+/// The rows of the window on screen, when they are not loaded or asked for yet (a list
+/// with a closed tail; see [`super::list`]).
+pub(super) fn load_window(state: &mut AppState) -> Option<Effect> {
+    let rows = list_rows(state.width, state.height, state).max(1);
+    let (_, ids) = state.items.want(state.offset..state.offset + rows)?;
+    (!ids.is_empty()).then_some(Effect::LoadRows(ids))
 }
 
 /// Adjust `offset` so the selected row is on screen, scrolling as little as possible.
@@ -289,14 +309,21 @@ pub(super) fn quit(state: &mut AppState) -> Vec<Effect> {
     vec![Effect::Quit]
 }
 
-/// Sort and show `items`, keeping the item `keep` selected if it is still there.
+/// Sort and show `items` (open rows, or a whole list) and the closed `tail`, keeping the
+/// item `keep` selected if it is still there.
 pub(super) fn show_items(
     state: &mut AppState,
     mut items: Vec<ItemRow>,
-    keep: Option<crate::model::ItemId>,
+    tail: Option<Tail>,
+    keep: Option<ItemId>,
     now: Timestamp,
 ) -> Vec<Effect> {
     let mut scratch = RowItem::default();
+    // Merged, the tail has every id: the open ones this filter leaves out go from it too.
+    let open_ids: Option<HashSet<ItemId>> = tail
+        .as_ref()
+        .filter(|t| t.merged)
+        .map(|_| items.iter().map(|i| i.id).collect());
     // Snoozed items are out of the list until they wake, unless the view asks for them.
     let snoozed_view = state
         .filter
@@ -321,10 +348,6 @@ pub(super) fn show_items(
             })
         });
     }
-    if !state.marked.is_empty() {
-        let shown: std::collections::HashSet<_> = items.iter().map(|i| i.id).collect();
-        state.marked.retain(|id| shown.contains(id));
-    }
     if state.breaching_only {
         items.retain(|i| {
             matches!(
@@ -339,21 +362,41 @@ pub(super) fn show_items(
     }
     super::timers::sort_rows(&mut items, state.sort, &state.policies, now);
     if !state.elsewhere.is_empty() {
-        let shown: std::collections::HashSet<_> = items.iter().map(|i| i.id).collect();
+        let shown: HashSet<_> = items.iter().map(|i| i.id).collect();
         state.elsewhere.retain(|i| !shown.contains(&i.id));
     }
-    state.items = items;
+    state.items = match tail {
+        None => List::whole(items),
+        Some(mut t) => {
+            if let Some(open) = open_ids {
+                let kept: HashSet<ItemId> = items.iter().map(|i| i.id).collect();
+                t.ids.retain(|id| !open.contains(id) || kept.contains(id));
+            }
+            let at = if t.merged { 0 } else { items.len() };
+            let covered = t.covered.start + at..t.covered.end + at;
+            List::windowed(items, t.ids, t.merged, t.window, covered)
+        }
+    };
+    if !state.marked.is_empty() {
+        // Marks on items no longer listed go (ids are enough: no row is loaded for this).
+        let marked = &state.marked;
+        let shown: std::collections::BTreeSet<ItemId> =
+            state.items.ids().filter(|id| marked.contains(id)).collect();
+        state.marked = shown;
+    }
     state.selected = keep
-        .and_then(|id| state.items.iter().position(|i| i.id == id))
+        .and_then(|id| state.items.position(id))
         .unwrap_or(state.selected)
         .min(state.items.len().saturating_sub(1));
     keep_selection_visible(state);
     state.dirty = true;
-    detail_for_selection(state)
+    let mut fx: Vec<Effect> = load_window(state).into_iter().collect();
+    fx.extend(detail_for_selection(state));
+    fx
 }
 
 /// Ask for the selected item's detail when the pane shows something else.
-fn detail_for_selection(state: &mut AppState) -> Vec<Effect> {
+pub(super) fn detail_for_selection(state: &mut AppState) -> Vec<Effect> {
     match state.selected_item() {
         Some(item) => {
             let id = item.id;

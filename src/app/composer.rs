@@ -67,8 +67,7 @@ pub fn open(state: &mut AppState, now: Timestamp) -> Vec<Effect> {
 pub fn open_resend(state: &mut AppState, entry: &crate::model::OutboxEntry) {
     let caps = state
         .items
-        .iter()
-        .find(|i| i.id == entry.item)
+        .by_id(entry.item)
         .and_then(|i| state.accounts.get(i.account()))
         .map(|a| a.capabilities);
     state.mode = Mode::Composer(Composer {
@@ -376,11 +375,7 @@ fn picker_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
 /// Keep the detail pane's copy of the draft in step with what was saved, so reopening the
 /// composer continues from it (and never saves an older text over it).
 fn remember_draft(state: &mut AppState, id: crate::model::ItemId, text: &str) {
-    let had = state
-        .items
-        .iter()
-        .find(|i| i.id == id)
-        .is_some_and(|i| i.has_draft);
+    let had = state.items.by_id(id).is_some_and(|i| i.has_draft);
     let has = !text.trim().is_empty();
     // The store's count follows (Msg::DraftCount); until then `q` must already know.
     match (had, has) {
@@ -396,7 +391,7 @@ fn remember_draft(state: &mut AppState, id: crate::model::ItemId, text: &str) {
         };
         d.item.has_draft = d.draft.is_some();
     }
-    if let Some(i) = state.items.iter_mut().find(|i| i.id == id) {
+    if let Some(i) = state.items.find_mut(id) {
         i.has_draft = !text.trim().is_empty();
     }
 }

@@ -116,7 +116,7 @@ pub fn undo(state: &mut AppState) -> Vec<Effect> {
         } else {
             was
         };
-        if let Some(row) = state.items.iter_mut().find(|i| i.id == id) {
+        if let Some(row) = state.items.find_mut(id) {
             row.status = status;
         }
         if !back.contains(&status) {

@@ -1,12 +1,38 @@
 //! Effects: what `update` asks the effect runner to do. `update` itself does no I/O.
 
+use std::ops::Range;
+
 use crate::model::{ItemId, Status};
+
+/// What a list with a closed tail is: the store applies the filter to the tail (closed
+/// items never breach, so a list with `is:breaching` has no tail), the app to the open rows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListSpec {
+    pub filter: Option<crate::filter::Filter>,
+    /// Who `assignee:me` is.
+    pub me: String,
+    /// Newest first, open and closed interleaved by date: the tail is every id.
+    pub merged: bool,
+    /// The tail's indexes whose rows come with the list (the window around the screen).
+    pub window: Range<usize>,
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
-    /// Reload the item list from the store (answers with `Msg::ItemsLoaded`).
+    /// Reload the item list from the store, whole rows (answers with `Msg::ItemsLoaded`).
+    /// The app asks for open items only this way; a list with closed items is a
+    /// [`Effect::LoadList`].
     LoadItems {
         include_closed: bool,
+    },
+    /// Reload the list with its closed tail by id (answers with `Msg::ListLoaded`).
+    LoadList(Box<ListSpec>),
+    /// Load the rows of the window on screen (answers with `Msg::RowsLoaded`).
+    LoadRows(Vec<ItemId>),
+    /// Search the closed tail in the store (answers with `Msg::TailMatches`).
+    SearchTail {
+        spec: Box<ListSpec>,
+        query: String,
     },
     /// Load an item's thread/history/draft (answers with `Msg::DetailLoaded`).
     LoadDetail(ItemId),

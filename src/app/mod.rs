@@ -14,6 +14,7 @@ pub mod effect;
 pub mod followups;
 pub mod form;
 pub mod layout;
+pub mod list;
 pub mod moderation;
 pub mod mouse;
 pub mod msg;

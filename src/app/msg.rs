@@ -28,6 +28,15 @@ pub enum Msg {
     Poller(PollerEvent),
     /// Fresh list of items from the store, as list rows.
     ItemsLoaded(Vec<ItemRow>),
+    /// Fresh list with a closed tail by id ([`crate::app::Effect::LoadList`]).
+    ListLoaded(Box<Loaded>),
+    /// Rows of the window on screen ([`crate::app::Effect::LoadRows`]).
+    RowsLoaded(Vec<ItemRow>),
+    /// The tail's items a search matches, newest first.
+    TailMatches {
+        query: String,
+        ids: Vec<ItemId>,
+    },
     /// The selected item's thread, history and draft.
     DetailLoaded(Box<ItemDetail>),
     /// The conversation as the network knows it (or why it could not be had).
@@ -69,6 +78,33 @@ pub enum Msg {
     Error(String),
     /// Informational status-bar message.
     Info(String),
+}
+
+/// A list with a closed tail, as the store answers [`crate::app::Effect::LoadList`].
+#[derive(Debug, Clone, Default)]
+pub struct Loaded {
+    /// Every open item (the view and the snoozed are left out by the app, which keeps
+    /// counting the hidden ones in the header).
+    pub open: Vec<ItemRow>,
+    /// The closed ids the filter keeps, newest first; merged: every id the filter keeps.
+    pub tail: Vec<ItemId>,
+    pub merged: bool,
+    /// Rows of `tail[window]`.
+    pub window: Vec<ItemRow>,
+    pub covered: std::ops::Range<usize>,
+}
+
+impl Loaded {
+    /// The open rows, and the tail as the list keeps it.
+    pub fn split(self) -> (Vec<ItemRow>, super::list::Tail) {
+        let tail = super::list::Tail {
+            ids: self.tail,
+            merged: self.merged,
+            window: self.window,
+            covered: self.covered,
+        };
+        (self.open, tail)
+    }
 }
 
 /// What the mouse did.

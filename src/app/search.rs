@@ -1,83 +1,175 @@
 //! Incremental search over author and text (`/`, then `n`/`N`). Pure, part of `update`.
 //! The search line says how many rows match and which of them is selected (`3 of 7`); the
 //! list highlights the matches.
+//!
+//! A word of the query finds the words it starts ([`crate::filter::words_match`], as the
+//! store searches). Open rows are searched here, as they are typed; the closed tail of a
+//! long list through the store (`Effect::SearchTail`), whose answer adds its matches to the
+//! count and to where `n`/`N` go (and the window loads there).
+
+use std::collections::HashSet;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+use super::list::List;
 use super::state::{Level, Mode};
 use super::{AppState, Effect};
-use crate::model::ItemRow;
+use crate::model::{ItemId, ItemRow};
 
-/// `query` lowercased once, for matching many rows.
-struct Query(String);
-
-impl Query {
-    fn new(query: &str) -> Query {
-        Query(query.to_lowercase())
-    }
-
-    fn matches(&self, item: &ItemRow) -> bool {
-        [item.name(), item.handle(), item.text()]
-            .iter()
-            .any(|s| contains(s, &self.0))
-    }
+/// Where a search matches in the list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hits {
+    pub query: String,
+    /// The tail's matches, once the store answered.
+    tail: Option<HashSet<ItemId>>,
+    /// The store was asked and has not answered yet.
+    pub pending: bool,
+    /// Matching positions, ascending.
+    pub positions: Vec<usize>,
+    /// Where to go when the store answers: from this position, forward or not.
+    jump: Option<(usize, bool)>,
 }
 
-/// `hay` contains `needle` (already lowercased), whatever the case; ASCII text (most of it)
-/// is compared in place, without a lowercased copy of every row.
-fn contains(hay: &str, needle: &str) -> bool {
-    if hay.is_ascii() && needle.is_ascii() {
-        let (h, n) = (hay.as_bytes(), needle.as_bytes());
-        return n.is_empty() || h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n));
-    }
-    hay.to_lowercase().contains(needle)
-}
-
-/// How many rows match, and where `at` is among them (1-based, when it matches).
-pub fn count(items: &[ItemRow], query: &str, at: usize) -> (usize, Option<usize>) {
-    if query.is_empty() {
-        return (0, None);
-    }
-    let q = Query::new(query);
-    let (mut n, mut nth) = (0, None);
-    for (i, item) in items.iter().enumerate() {
-        if q.matches(item) {
-            n += 1;
-            if i == at {
-                nth = Some(n);
-            }
+impl Hits {
+    /// Matches among the rows in memory now; the tail's come with [`tail_matches`].
+    fn of(items: &List, query: &str) -> Hits {
+        Hits {
+            query: query.to_string(),
+            tail: None,
+            pending: false,
+            positions: positions(items, query, None),
+            jump: None,
         }
     }
-    (n, nth)
+}
+
+/// Whether a row matches the query's words (an empty query matches nothing).
+pub fn row_matches(words: &[String], item: &ItemRow) -> bool {
+    if words.is_empty() {
+        return false;
+    }
+    let hay = format!("{} {} {}", item.handle(), item.name(), item.text());
+    crate::filter::words_match(words, &hay)
+}
+
+/// Matching positions: whole rows by their text, tail positions by the store's answer.
+fn positions(items: &List, query: &str, tail: Option<&HashSet<ItemId>>) -> Vec<usize> {
+    let words = crate::filter::search_words(query);
+    if words.is_empty() {
+        return Vec::new();
+    }
+    // Without the store's answer only whole rows can match (not merged: the first ones).
+    let end = match tail {
+        None if !items.is_merged() => items.tail_start(),
+        _ => items.len(),
+    };
+    (0..end)
+        .filter(|&i| {
+            if items.is_windowed(i) {
+                tail.is_some_and(|t| items.id_at(i).is_some_and(|id| t.contains(&id)))
+            } else {
+                items.get(i).is_some_and(|r| row_matches(&words, r))
+            }
+        })
+        .collect()
+}
+
+/// How many rows in memory match, and where `at` is among them (1-based, when it matches).
+pub fn count(items: &List, query: &str, at: usize) -> (usize, Option<usize>) {
+    let p = positions(items, query, None);
+    (p.len(), p.binary_search(&at).ok().map(|k| k + 1))
 }
 
 /// The search line: the query and where the selection is among its matches.
-fn say(items: &[ItemRow], query: &str, at: usize) -> String {
-    match count(items, query, at) {
-        (0, _) if !query.is_empty() => format!("/{query} (no match)"),
+fn say(hits: &Hits, at: usize) -> String {
+    let query = &hits.query;
+    let n = hits.positions.len();
+    let more = if hits.pending {
+        " (searching closed items…)"
+    } else {
+        ""
+    };
+    match (n, hits.positions.binary_search(&at).ok().map(|k| k + 1)) {
+        (0, _) if !query.is_empty() && !hits.pending => format!("/{query} (no match)"),
+        (0, _) if !query.is_empty() => format!("/{query}{more}"),
         (0, _) => "/".to_string(),
-        (n, Some(k)) => format!("/{query} · {k} of {n}"),
-        (1, None) => format!("/{query} · 1 match"),
-        (n, None) => format!("/{query} · {n} matches"),
+        (n, Some(k)) => format!("/{query} · {k} of {n}{more}"),
+        (1, None) => format!("/{query} · 1 match{more}"),
+        (n, None) => format!("/{query} · {n} matches{more}"),
     }
 }
 
-/// The next matching row after (or before) `from`, wrapping around; `from` itself last.
-pub fn find(items: &[ItemRow], query: &str, from: usize, forward: bool) -> Option<usize> {
-    let n = items.len();
-    if n == 0 || query.is_empty() {
-        return None;
+/// The next match after (or before) `from`, wrapping around; `from` itself last.
+fn next(positions: &[usize], from: usize, forward: bool) -> Option<usize> {
+    if forward {
+        let k = positions.partition_point(|&p| p <= from);
+        positions.get(k).or(positions.first()).copied()
+    } else {
+        let k = positions.partition_point(|&p| p < from);
+        k.checked_sub(1)
+            .and_then(|k| positions.get(k))
+            .or(positions.last())
+            .copied()
     }
-    let q = Query::new(query);
-    (1..=n)
-        .map(|k| {
-            if forward {
-                (from + k) % n
-            } else {
-                (from + n * 2 - k) % n
-            }
-        })
-        .find(|&i| q.matches(&items[i]))
+}
+
+/// The next row in memory matching `query` after (or before) `from`, wrapping around.
+pub fn find(items: &List, query: &str, from: usize, forward: bool) -> Option<usize> {
+    next(&positions(items, query, None), from, forward)
+}
+
+/// Ask the store for the tail's matches when the list has a tail.
+fn ask_tail(state: &mut AppState, jump: Option<(usize, bool)>) -> Vec<Effect> {
+    let has_tail = state.items.has_tail();
+    let Some(h) = state.hits.as_mut() else {
+        return Vec::new();
+    };
+    if !has_tail || crate::filter::search_words(&h.query).is_empty() {
+        return Vec::new();
+    }
+    h.pending = true;
+    h.jump = jump;
+    let query = h.query.clone();
+    vec![Effect::SearchTail {
+        spec: Box::new(super::triage::list_spec(state)),
+        query,
+    }]
+}
+
+/// The store answered a search of the tail: its matches join the count, and the search
+/// that waited for them goes to the next match. Returns the row to select, if any.
+pub fn tail_matches(
+    state: &mut AppState,
+    query: &str,
+    ids: Vec<ItemId>,
+) -> (Option<usize>, Vec<Effect>) {
+    let Some(h) = state.hits.as_mut().filter(|h| h.query == query) else {
+        return (None, Vec::new());
+    };
+    let tail: HashSet<ItemId> = ids.into_iter().collect();
+    h.positions = positions(&state.items, query, Some(&tail));
+    h.tail = Some(tail);
+    h.pending = false;
+    let found = h
+        .jump
+        .take()
+        .and_then(|(from, forward)| next(&h.positions, from, forward));
+    let text = say(h, found.unwrap_or(state.selected));
+    let shown = matches!(state.mode, Mode::Search { .. }) || state.search.as_deref() == Some(query);
+    if shown {
+        state.message = Some((Level::Info, text));
+    }
+    state.dirty = true;
+    (found, Vec::new())
+}
+
+/// The list was loaded again: the matches are found again in it.
+pub fn relisted(state: &mut AppState) -> Vec<Effect> {
+    let Some(h) = state.hits.as_mut() else {
+        return Vec::new();
+    };
+    h.positions = positions(&state.items, &h.query, h.tail.as_ref());
+    ask_tail(state, None)
 }
 
 pub fn start(state: &mut AppState) -> Vec<Effect> {
@@ -89,15 +181,27 @@ pub fn start(state: &mut AppState) -> Vec<Effect> {
     Vec::new()
 }
 
-/// `n` / `N`.
-pub fn again(state: &mut AppState, forward: bool) -> Option<usize> {
-    let query = state.search.clone()?;
-    let found = find(&state.items, &query, state.selected, forward);
+/// `n` / `N`: the row to go to (the effects ask the store when the tail is not searched
+/// yet; the answer moves there).
+pub fn again(state: &mut AppState, forward: bool) -> (Option<usize>, Vec<Effect>) {
+    let Some(query) = state.search.clone() else {
+        return (None, Vec::new());
+    };
+    let mut fx = Vec::new();
+    if state.hits.as_ref().is_none_or(|h| h.query != query) {
+        state.hits = Some(Hits::of(&state.items, &query));
+        fx = ask_tail(state, Some((state.selected, forward)));
+    }
+    let Some(h) = state.hits.as_ref() else {
+        return (None, fx);
+    };
+    let found = next(&h.positions, state.selected, forward);
     state.message = Some(match found {
-        Some(at) => (Level::Info, say(&state.items, &query, at)),
+        Some(at) => (Level::Info, say(h, at)),
+        None if h.pending => (Level::Info, say(h, state.selected)),
         None => (Level::Info, format!("No match for {query:?}.")),
     });
-    found
+    (found, fx)
 }
 
 /// A key while typing the search. Returns the row to select, if it changed.
@@ -110,6 +214,7 @@ pub fn on_key(state: &mut AppState, key: KeyEvent) -> (Option<usize>, Vec<Effect
         KeyCode::Esc => {
             state.mode = Mode::Normal;
             state.message = None;
+            state.hits = None;
             return (Some(origin), Vec::new());
         }
         KeyCode::Enter => {
@@ -129,10 +234,14 @@ pub fn on_key(state: &mut AppState, key: KeyEvent) -> (Option<usize>, Vec<Effect
     let start = origin
         .checked_sub(1)
         .unwrap_or(state.items.len().saturating_sub(1));
-    let found = find(&state.items, &q, start, true);
-    let at = found.unwrap_or(usize::MAX);
-    state.message = Some((Level::Info, say(&state.items, &q, at)));
-    (found.or(Some(origin)), Vec::new())
+    state.hits = Some(Hits::of(&state.items, &q));
+    let fx = ask_tail(state, Some((start, true)));
+    let Some(h) = state.hits.as_ref() else {
+        return (Some(origin), fx);
+    };
+    let found = next(&h.positions, start, true);
+    state.message = Some((Level::Info, say(h, found.unwrap_or(usize::MAX))));
+    (found.or(Some(origin)), fx)
 }
 
 #[cfg(test)]

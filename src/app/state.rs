@@ -139,9 +139,10 @@ pub enum Level {
 
 #[derive(Debug, Clone)]
 pub struct AppState {
-    /// Items in display order (already sorted by `sort`), as list rows: the whole item of
-    /// the selected one is `detail` once loaded.
-    pub items: Vec<ItemRow>,
+    /// Items in display order (already sorted by `sort`): open ones as whole list rows,
+    /// closed ones by id with rows for the window on screen ([`super::list`]). The whole
+    /// item of the selected one is `detail` once loaded.
+    pub items: super::list::List,
     pub selected: usize,
     /// First visible row of the list.
     pub offset: usize,
@@ -161,6 +162,8 @@ pub struct AppState {
     pub followups_due: Vec<Timestamp>,
     /// The last search, for `n`/`N`.
     pub search: Option<String>,
+    /// Where the search being typed, or the last one, matches ([`super::search`]).
+    pub hits: Option<super::search::Hits>,
     /// The follow-up view shows only the local user's.
     pub followups_mine: bool,
     pub detail: Option<ItemDetail>,
@@ -212,7 +215,7 @@ pub struct AppState {
 impl AppState {
     pub fn new(policies: Policies, demo: bool, user: String) -> AppState {
         AppState {
-            items: Vec::new(),
+            items: Default::default(),
             selected: 0,
             offset: 0,
             focus: Focus::List,
@@ -223,6 +226,7 @@ impl AppState {
             elsewhere: Vec::new(),
             followups_due: Vec::new(),
             search: None,
+            hits: None,
             seen: None,
             detail: None,
             detail_scroll: 0,

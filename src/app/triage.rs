@@ -7,6 +7,7 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
 use super::confirm;
+use super::effect::ListSpec;
 use super::state::{Form, FormKind, Level, Mode};
 use super::{AppState, Effect};
 use crate::filter::{self, Filter, View};
@@ -36,13 +37,34 @@ pub fn switch_view(state: &mut AppState, n: usize) -> Vec<Effect> {
     vec![reload(state)]
 }
 
+/// The effect that reloads the list as the state shows it: open items alone are whole
+/// rows (`LoadItems`); with closed ones (`c`, or a filter on closed statuses) the closed
+/// tail comes by id (`LoadList`). Closed items never breach: a breaching list has no tail.
 pub fn reload(state: &AppState) -> Effect {
-    Effect::LoadItems {
-        include_closed: state.show_closed
-            || state
-                .filter
-                .as_ref()
-                .is_some_and(|v| v.filter.needs_closed()),
+    let filter = state.filter.as_ref().map(|v| &v.filter);
+    let closed = state.show_closed || filter.is_some_and(|f| f.needs_closed());
+    let breaching = state.breaching_only || filter.is_some_and(|f| f.breaching);
+    if closed && !breaching {
+        Effect::LoadList(Box::new(list_spec(state)))
+    } else {
+        Effect::LoadItems {
+            include_closed: false,
+        }
+    }
+}
+
+/// The list with a closed tail as the state shows it, with the window around the screen.
+pub fn list_spec(state: &AppState) -> ListSpec {
+    let rows = super::layout::list_rows(state.width, state.height, state);
+    let at = state.items.tail_start();
+    let margin = super::list::MARGIN;
+    let from = state.offset.saturating_sub(margin).saturating_sub(at);
+    let to = (state.offset + rows + margin).saturating_sub(at);
+    ListSpec {
+        filter: state.filter.as_ref().map(|v| v.filter.clone()),
+        me: state.user.clone(),
+        merged: state.sort == super::state::SortOrder::Newest,
+        window: from..to.max(from),
     }
 }
 
@@ -102,7 +124,7 @@ pub fn toggle_mark(state: &mut AppState) -> Vec<Effect> {
 
 /// `V`: mark every item shown; if all are marked already, clear the marks.
 pub fn mark_all(state: &mut AppState) -> Vec<Effect> {
-    let all: BTreeSet<ItemId> = state.items.iter().map(|i| i.id).collect();
+    let all: BTreeSet<ItemId> = state.items.ids().collect();
     if !all.is_empty() && all.is_subset(&state.marked) {
         state.marked.clear();
     } else {
@@ -131,11 +153,11 @@ pub fn targets(state: &AppState) -> Vec<ItemId> {
             .map(|i| vec![i.id])
             .unwrap_or_default()
     } else {
+        // Ids are enough: marks on closed items need no rows loaded.
         state
             .items
-            .iter()
-            .filter(|i| state.marked.contains(&i.id))
-            .map(|i| i.id)
+            .ids()
+            .filter(|id| state.marked.contains(id))
             .collect()
     }
 }
@@ -144,15 +166,22 @@ pub fn targets(state: &AppState) -> Vec<ItemId> {
 /// changes more than one; then the marks clear and `U` can set them back.
 pub fn bulk_status(state: &mut AppState, status: Status, why: &str) -> Vec<Effect> {
     let ids = targets(state);
-    let before: Vec<(ItemId, Status)> = state
-        .items
-        .iter()
-        .filter(|i| ids.contains(&i.id) && i.status != status)
-        .map(|i| (i.id, i.status))
-        .collect();
+    // Closed items off screen have no row here: their status is not known, so they are
+    // changed (the store keeps a status it already has) but `U` cannot set them back.
+    let mut before: Vec<(ItemId, Status)> = Vec::new();
+    let mut unknown: Vec<ItemId> = Vec::new();
+    for id in ids {
+        match state.items.by_id(id) {
+            Some(row) if row.status != status => before.push((id, row.status)),
+            Some(_) => {}
+            None => unknown.push(id),
+        }
+    }
     let fx: Vec<Effect> = before
         .iter()
-        .map(|&(id, _)| Effect::SetStatus {
+        .map(|&(id, _)| id)
+        .chain(unknown.iter().copied())
+        .map(|id| Effect::SetStatus {
             id,
             status,
             why: why.to_string(),
@@ -180,16 +209,12 @@ pub fn snooze(
 ) -> Vec<Effect> {
     state.mode = Mode::Normal;
     let ids = targets(state);
-    let before: Vec<(ItemId, Status)> = state
-        .items
+    // As in `bulk_status`: a closed item off screen is snoozed, but `U` does not know it.
+    let before: Vec<(ItemId, Status)> = ids
         .iter()
-        .filter(|i| ids.contains(&i.id))
-        .map(|i| (i.id, i.status))
+        .filter_map(|&id| state.items.by_id(id).map(|i| (id, i.status)))
         .collect();
-    let fx: Vec<Effect> = before
-        .iter()
-        .map(|&(id, _)| Effect::Snooze { id, until })
-        .collect();
+    let fx: Vec<Effect> = ids.iter().map(|&id| Effect::Snooze { id, until }).collect();
     let n = fx.len();
     let when = crate::clock::clock_time_in(&until, now, tz);
     let done = match before.as_slice() {
@@ -249,12 +274,15 @@ pub fn toggle_read(state: &mut AppState) -> Vec<Effect> {
         );
     }
     let mut fx = Vec::new();
-    for item in state.items.iter_mut().filter(|i| ids.contains(&i.id)) {
+    for &id in &ids {
+        let Some(item) = state.items.find_mut(id) else {
+            continue;
+        };
         item.read = read;
         fx.push(if read {
-            Effect::MarkRead(item.id)
+            Effect::MarkRead(id)
         } else {
-            Effect::MarkUnread(item.id)
+            Effect::MarkUnread(id)
         });
     }
     state.marked.clear();

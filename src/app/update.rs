@@ -51,11 +51,34 @@ pub fn update(state: &mut AppState, msg: Msg, now: Timestamp, tz: &TimeZone) -> 
             state.height = height;
             keep_selection_visible(state);
             state.dirty = true;
-            Vec::new()
+            // A taller screen shows rows of the closed tail that may not be loaded yet.
+            actions::load_window(state).into_iter().collect()
         }
         Msg::Tick => on_tick(state, now),
         Msg::Poller(ev) => on_poller(state, ev),
-        Msg::ItemsLoaded(items) => on_items(state, items, now),
+        Msg::ItemsLoaded(items) => on_items(state, items, None, now),
+        Msg::ListLoaded(loaded) => {
+            let (open, tail) = loaded.split();
+            let mut fx = on_items(state, open, Some(tail), now);
+            fx.extend(super::search::relisted(state));
+            fx
+        }
+        Msg::RowsLoaded(rows) => {
+            state.items.set_window(rows);
+            state.dirty = true;
+            actions::detail_for_selection(state)
+        }
+        Msg::TailMatches { query, ids } => {
+            let (row, fx) = super::search::tail_matches(state, &query, ids);
+            match row {
+                Some(row) => {
+                    let mut more = select(state, row);
+                    more.extend(fx);
+                    more
+                }
+                None => fx,
+            }
+        }
         Msg::DetailLoaded(detail) => {
             if state.selected_item().map(|i| i.id) == Some(detail.item.id) {
                 state.detail = Some(*detail);
@@ -202,7 +225,7 @@ fn merge_thread(
 fn on_tick(state: &mut AppState, now: Timestamp) -> Vec<Effect> {
     state.dirty = true;
     let items = std::mem::take(&mut state.items);
-    let mut fx = super::timers::notices(state, &items, now);
+    let mut fx = super::timers::notices(state, items.rows(), now);
     state.items = items;
     // A snooze set here has ended: the reload wakes the item and brings it back.
     if state.next_wake.is_some_and(|w| w <= now) {
@@ -284,16 +307,21 @@ fn on_poller(state: &mut AppState, ev: PollerEvent) -> Vec<Effect> {
     fx
 }
 
-fn on_items(state: &mut AppState, items: Vec<ItemRow>, now: Timestamp) -> Vec<Effect> {
+fn on_items(
+    state: &mut AppState,
+    items: Vec<ItemRow>,
+    tail: Option<super::list::Tail>,
+    now: Timestamp,
+) -> Vec<Effect> {
     let keep = state
-        .selected_item()
-        .map(|i| i.id)
+        .items
+        .id_at(state.selected)
         .or_else(|| state.resume.take());
     // The old rows go first: with 100,000 rows, both lists and the sort's keys would
     // otherwise be in memory at once.
-    state.items = Vec::new();
+    state.items = Default::default();
     let mut fx = super::timers::notices(state, &items, now);
-    fx.extend(show_items(state, items, keep, now));
+    fx.extend(show_items(state, items, tail, keep, now));
     fx
 }
 

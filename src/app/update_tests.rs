@@ -373,7 +373,7 @@ fn new_items_and_breaches_raise_notifications_after_the_baseline() {
             .collect()
     };
     // The same items again: nothing new.
-    let items: Vec<_> = s.items.clone();
+    let items: Vec<_> = s.items.rows().to_vec();
     assert!(notes(&update(&mut s, Msg::ItemsLoaded(items.clone()), t0())).is_empty());
     // A new DM and a new mention arrive.
     let mut dm = item(9, t0(), 5);

@@ -43,6 +43,9 @@ pub struct EffectRunner {
     pub list_loads: Arc<AtomicU64>,
     /// The same for detail loads.
     pub detail_loads: Arc<AtomicU64>,
+    /// The same for the rows of the list's window and for searches of its closed tail.
+    pub window_loads: Arc<AtomicU64>,
+    pub search_loads: Arc<AtomicU64>,
 }
 
 impl EffectRunner {
@@ -63,6 +66,8 @@ impl EffectRunner {
             rows: Default::default(),
             list_loads: Default::default(),
             detail_loads: Default::default(),
+            window_loads: Default::default(),
+            search_loads: Default::default(),
         }
     }
 
@@ -88,6 +93,31 @@ impl EffectRunner {
                     Msg::ItemsLoaded,
                 )
             }
+            Effect::LoadList(spec) => {
+                let rows = self.rows.clone();
+                self.queue_latest(
+                    &self.list_loads,
+                    move |s| {
+                        s.wake_snoozed(Timestamp::now())?;
+                        let mut rows = rows.lock().unwrap_or_else(|e| e.into_inner());
+                        super::window::load_list(s, &spec, &mut rows)
+                    },
+                    |loaded| Msg::ListLoaded(Box::new(loaded)),
+                )
+            }
+            Effect::LoadRows(ids) => self.queue_latest(
+                &self.window_loads,
+                move |s| super::window::load_rows(s, &ids),
+                Msg::RowsLoaded,
+            ),
+            Effect::SearchTail { spec, query } => self.queue_latest(
+                &self.search_loads,
+                move |s| {
+                    let ids = super::window::search_tail(s, &spec, &query)?;
+                    Ok((query, ids))
+                },
+                |(query, ids)| Msg::TailMatches { query, ids },
+            ),
             Effect::CreateFollowUp { id, input } => {
                 let format = self.case_format.clone();
                 self.queue(

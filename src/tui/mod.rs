@@ -5,6 +5,7 @@ pub mod effects;
 pub mod resume;
 pub mod terminal;
 pub mod turn;
+pub mod window;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -152,6 +153,8 @@ pub async fn run(session: Session) -> Result<()> {
         rows: Default::default(),
         list_loads: Default::default(),
         detail_loads: Default::default(),
+        window_loads: Default::default(),
+        search_loads: Default::default(),
     };
     runner.run(crate::app::triage::reload(&state));
     // Open follow-ups, for the header's overdue count.
@@ -262,11 +265,11 @@ pub fn next_tick(state: &AppState, now: Timestamp) -> Duration {
         secs = 1;
     }
     let mut scratch = crate::model::RowItem::default();
+    let visible = crate::ui::list_rows(state.width, state.height, state);
     for row in state
         .items
-        .iter()
-        .skip(state.offset)
-        .take(crate::ui::list_rows(state.width, state.height, state))
+        .range(state.offset, visible)
+        .filter_map(|(_, row)| row)
     {
         let item = scratch.of(row);
         let policy = state.policies.for_item(item);

@@ -14,7 +14,7 @@ use ratatui::text::Span;
 use jiff::Timestamp;
 
 use crate::channels::meta::window::{self, Window};
-use crate::model::{Item, ItemRow, Priority, Status};
+use crate::model::{Item, Priority, Status};
 use crate::sla::TimerState;
 
 pub const STATUS_W: usize = 9;
@@ -72,9 +72,8 @@ impl Columns {
 }
 
 /// Cells the id column needs for the largest id listed (at least the header's one).
-pub fn id_width(items: &[ItemRow]) -> usize {
-    let max = items.iter().map(|i| i.id.0).max().unwrap_or(0).max(1);
-    max.ilog10() as usize + 1
+pub fn id_width(max_id: i64) -> usize {
+    max_id.max(1).ilog10() as usize + 1
 }
 
 /// A short marker of an item's kind, from its name: the known kinds have their own, and a
@@ -332,13 +331,21 @@ mod tests {
 
     #[test]
     fn id_width_follows_the_largest_id() {
-        let rows = |ids: &[i64]| -> Vec<ItemRow> {
-            ids.iter()
-                .map(|&i| ItemRow::from(&crate::testing::item(i, crate::testing::t0(), 1)))
-                .collect()
+        let list = |ids: &[i64]| {
+            crate::app::list::List::whole(
+                ids.iter()
+                    .map(|&i| {
+                        crate::model::ItemRow::from(&crate::testing::item(
+                            i,
+                            crate::testing::t0(),
+                            1,
+                        ))
+                    })
+                    .collect(),
+            )
         };
-        assert_eq!(id_width(&[]), 1);
-        assert_eq!(id_width(&rows(&[3, 12])), 2);
-        assert_eq!(id_width(&rows(&[1000])), 4);
+        assert_eq!(id_width(list(&[]).max_id()), 1);
+        assert_eq!(id_width(list(&[3, 12]).max_id()), 2);
+        assert_eq!(id_width(list(&[1000]).max_id()), 4);
     }
 }

@@ -20,7 +20,8 @@ use crate::theme::{Role, Theme};
 pub fn open_counts(state: &AppState, now: Timestamp) -> (usize, usize, usize) {
     let (mut open, mut warn, mut breached) = (0, 0, 0);
     let mut scratch = RowItem::default();
-    for item in state.items.iter().filter(|i| i.status.is_open()) {
+    // Open items are whole rows (a closed tail is ids): the count reads no window.
+    for item in state.items.rows().iter().filter(|i| i.status.is_open()) {
         open += 1;
         match state.policies.timer(scratch.of(item), now).state {
             TimerState::Warn => warn += 1,

@@ -56,8 +56,19 @@ fn head(cols: &Columns) -> String {
     h
 }
 
+/// The line of a row not loaded yet.
+fn placeholder(cols: &Columns, selected: bool, theme: &Theme) -> Line<'static> {
+    let marker = if selected { "▶" } else { " " };
+    let style = if selected {
+        theme.style(Role::Selection).patch(theme.style(Role::Muted))
+    } else {
+        theme.style(Role::Muted)
+    };
+    Line::styled(format!("{marker}  {:>w$} …", "", w = cols.id), style)
+}
+
 pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, now: Timestamp) {
-    let cols = Columns::for_width(area.width as usize, id_width(&state.items));
+    let cols = Columns::for_width(area.width as usize, id_width(state.items.max_id()));
     let query = search_query(state);
     let hit = theme.style(Role::SearchMatch);
     let mut lines = Vec::with_capacity(area.height as usize);
@@ -76,12 +87,14 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, now:
     let mut scratch = RowItem::default();
     for (i, item) in state
         .items
-        .iter()
-        .enumerate()
-        .skip(state.offset)
-        .take(area.height.saturating_sub(1) as usize)
+        .range(state.offset, area.height.saturating_sub(1) as usize)
     {
         let selected = i == state.selected;
+        // A closed item whose row is on its way from the store: a dim line, never a jump.
+        let Some(item) = item else {
+            lines.push(placeholder(&cols, selected, theme));
+            continue;
+        };
         let whole = scratch.of(item);
         let t = state.policies.timer(whole, now);
         let near = window_near(whole, t.state, now);

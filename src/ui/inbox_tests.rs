@@ -86,7 +86,7 @@ fn list_columns_at_80_120_and_200() {
 #[test]
 fn the_header_counts_the_whole_inbox_whatever_the_view() {
     let mut s = triaged(200, 14);
-    let all = s.items.clone();
+    let all = s.items.rows().to_vec();
     // View 1 is DMs: it shows the DM (in its warn time); the breached quote is elsewhere.
     update(&mut s, key('1'), t0());
     update(&mut s, Msg::ItemsLoaded(all.clone()), t0());
@@ -329,4 +329,51 @@ fn a_closing_reply_window_shows_in_the_status_cell_at_120_columns() {
             "{word}"
         );
     }
+}
+
+#[test]
+fn a_closed_row_not_loaded_yet_is_a_dim_placeholder_and_comes_when_loaded() {
+    let mut s = AppState::new(crate::sla::Policies::default(), false, "kim".into());
+    update(
+        &mut s,
+        Msg::Resize {
+            width: 80,
+            height: 12,
+        },
+        t0(),
+    );
+    s.show_closed = true;
+    let done = |id: i64| {
+        let mut it = item(id, t0(), 90_000 - id);
+        it.status = crate::model::Status::Done;
+        it
+    };
+    let tail: Vec<ItemId> = (100..400).rev().map(ItemId).collect();
+    let loaded = crate::app::msg::Loaded {
+        open: rows([item(1, t0(), 60)]),
+        tail,
+        merged: false,
+        window: Vec::new(),
+        covered: 0..0,
+    };
+    update(&mut s, Msg::ListLoaded(Box::new(loaded)), t0());
+    let screen = render(&s, 80, 12);
+    assert!(screen.contains("User 1"), "{screen}");
+    assert!(
+        screen.contains(" …"),
+        "placeholders below the open row: {screen}"
+    );
+    assert!(!screen.contains("User 399"), "{screen}");
+    let placeholder = screen
+        .lines()
+        .find(|l| l.trim_end().ends_with('…'))
+        .expect("placeholder");
+    assert!(
+        !placeholder.contains("Message"),
+        "no text yet: {placeholder}"
+    );
+    // Its rows arrive: the same place shows the item.
+    update(&mut s, Msg::RowsLoaded(rows((390..400).map(done))), t0());
+    let screen = render(&s, 80, 12);
+    assert!(screen.contains("User 399"), "{screen}");
 }

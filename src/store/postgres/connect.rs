@@ -18,8 +18,9 @@ use super::{PgOptions, PgStore, explain};
 use crate::store::{StoreError, StoreResult};
 
 impl PgStore {
-    /// A new connection to the database of `opts` (the store's own, or a second one).
-    pub(super) fn connect(opts: &PgOptions) -> StoreResult<Client> {
+    /// A new connection to the database of `opts` (the store's own, or a second one; the
+    /// bench makes its database through one).
+    pub fn connect(opts: &PgOptions) -> StoreResult<Client> {
         let shown = redact(&opts.url);
         let open_err = |reason: String| StoreError::Open {
             path: shown.clone(),

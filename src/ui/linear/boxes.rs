@@ -15,14 +15,14 @@ use crate::theme::{Role, Theme};
 
 /// Whose item a box is about, for its title: "#3 (Ruth Kessler)".
 fn about(state: &AppState, item: crate::model::ItemId) -> String {
-    match state.items.iter().find(|i| i.id == item) {
+    match state.items.by_id(item) {
         Some(row) => format!("#{item} ({})", one_line(row.author())),
         None => format!("#{item}"),
     }
 }
 
 pub fn composer<'a>(state: &AppState, c: &Composer, theme: &Theme, width: usize) -> Screen<'a> {
-    let to = match state.items.iter().find(|i| i.id == c.item) {
+    let to = match state.items.by_id(c.item) {
         Some(row) => super::items::reply_to(row),
         None => format!("item #{}", c.item),
     };

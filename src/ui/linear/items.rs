@@ -80,20 +80,19 @@ pub fn list<'a>(
     let first = state.selected.saturating_sub(rows.saturating_sub(1));
     let lines = state
         .items
-        .iter()
-        .enumerate()
-        .skip(first)
-        .take(rows.max(1))
+        .range(first, rows.max(1))
         .map(|(i, row)| {
             let style = if i == state.selected {
                 theme.style(Role::Selection)
             } else {
                 theme.style(Role::Text)
             };
-            Line::styled(
-                truncate(&item_line(state, scratch.of(row), now), width),
-                style,
-            )
+            // A closed item whose row is still on its way from the store.
+            let text = match row {
+                Some(row) => item_line(state, scratch.of(row), now),
+                None => format!("Item {} of {}, loading.", i + 1, state.items.len()),
+            };
+            Line::styled(truncate(&text, width), style)
         })
         .collect();
     let focus = state.selected - first;

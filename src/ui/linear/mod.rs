@@ -66,8 +66,11 @@ fn screen<'a>(
         Mode::Normal => inbox(state),
         Mode::Search { query, .. } => {
             // Said here: moving the selection clears the message in linear mode.
-            let found = crate::app::search::find(&state.items, query, 0, true);
-            let none = if found.is_none() && !query.is_empty() {
+            let found = state
+                .hits
+                .as_ref()
+                .is_some_and(|h| h.pending || !h.positions.is_empty());
+            let none = if !found && !query.is_empty() {
                 ", no match"
             } else {
                 ""
@@ -114,6 +117,11 @@ fn status_line(state: &AppState) -> String {
         Some(item) => format!(
             "Item #{}, {} of {}.{hint}",
             item.id,
+            state.selected + 1,
+            state.items.len()
+        ),
+        None if !state.items.is_empty() => format!(
+            "Item {} of {}, loading.{hint}",
             state.selected + 1,
             state.items.len()
         ),

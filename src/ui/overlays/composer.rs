@@ -31,7 +31,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, c: &Composer, theme
         area.width,
         h,
     );
-    let item = state.items.iter().find(|i| i.id == c.item);
+    let item = state.items.by_id(c.item);
     let who = item.map(|i| sanitize::one_line(i.author()));
     let audience = match item.map(|i| i.visibility) {
         Some(Visibility::Direct) => "private DM — stays private",

@@ -1,0 +1,295 @@
+//! Issue 21's figures at one size, on one store: ingest, start to first frame, key to frame
+//! with every item listed (moves, `G`, view change, filter, search), search to the first
+//! frame with its results, peak RSS of a process listing everything with a reload. Each key
+//! runs as the app runs it: `update`, then the list's store effects answered (the window's
+//! rows, a list with its closed tail, a search of the tail), then a frame. So a figure is
+//! key to *complete* frame, placeholders filled.
+
+use std::collections::VecDeque;
+use std::time::{Duration, Instant};
+
+use crossterm::event::KeyCode;
+use jiff::{SignedDuration, Timestamp};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use tinbox::app::{AppState, Effect, Msg};
+use tinbox::model::{Author, ChannelKind, IncomingItem, Kind, RowBuilder, Visibility};
+use tinbox::store::{ItemQuery, StoreBackend};
+use tinbox::theme::Theme;
+use tinbox::tui::window;
+
+use super::{WORDS, inbox_state, key, ms, peak_rss_mb, percentile, update};
+
+pub const BATCH: usize = 500;
+
+/// Issue 21's targets at a size.
+pub struct Targets {
+    pub first_frame: f64,
+    pub key_median: f64,
+    pub key_p99: f64,
+    pub rss: f64,
+    pub search: f64,
+    pub ingest: f64,
+}
+
+pub fn targets(n: usize) -> Targets {
+    if n >= 1_000_000 {
+        Targets {
+            first_frame: 100.0,
+            key_median: 5.0,
+            key_p99: 20.0,
+            rss: 40.0,
+            search: 100.0,
+            ingest: 30_000.0,
+        }
+    } else {
+        Targets {
+            first_frame: 50.0,
+            key_median: 2.0,
+            key_p99: 10.0,
+            rss: 30.0,
+            search: 30.0,
+            ingest: 30_000.0,
+        }
+    }
+}
+
+/// Items `start..start + len` of `n`, one every 30 s up to now (a fixed seed per batch).
+fn batch(start: usize, len: usize, n: usize, now: Timestamp) -> Vec<IncomingItem> {
+    let mut rng = fastrand::Rng::with_seed(9 + start as u64);
+    (start..start + len)
+        .map(|i| {
+            let words = rng.usize(8..40);
+            let text: Vec<&str> = (0..words)
+                .map(|_| WORDS[rng.usize(..WORDS.len())])
+                .collect();
+            let age = (n - i) as i64 * 30;
+            IncomingItem {
+                remote_id: format!("r{i}"),
+                kind: [Kind::Mention, Kind::Reply, Kind::Dm, Kind::Quote][rng.usize(..4)],
+                author: Author {
+                    handle: format!("@user{}@example.social", rng.usize(..5000)),
+                    name: format!("User {}", rng.usize(..5000)),
+                },
+                text: text.join(" "),
+                url: Some(format!("https://example.social/@u/{i}")),
+                created_at: now
+                    .checked_sub(SignedDuration::from_secs(age))
+                    .unwrap_or(now),
+                thread_root: None,
+                in_reply_to: None,
+                visibility: Visibility::Public,
+            }
+        })
+        .collect()
+}
+
+/// Ingest `n` generated items in batches; items per second.
+pub fn ingest(store: &mut dyn StoreBackend, n: usize, now: Timestamp) -> (f64, Duration) {
+    let mut spent = Duration::ZERO;
+    for start in (0..n).step_by(BATCH) {
+        let items = batch(start, BATCH.min(n - start), n, now);
+        let t = Instant::now();
+        store
+            .ingest("brand", ChannelKind::Mastodon, &items, None, now)
+            .expect("ingest");
+        spent += t.elapsed();
+    }
+    (n as f64 / spent.as_secs_f64(), spent)
+}
+
+/// The statement that makes a history of the ingested items: every one closed but one in
+/// twelve of the newest 12,000 (open items are what needs a human: a small set whatever
+/// the history's length).
+pub fn close_most_sql(n: usize) -> String {
+    format!(
+        "UPDATE items SET status = 'done', timer_target = 'none', waiting_since = NULL \
+         WHERE NOT (id % 12 = 0 AND id > {})",
+        n.saturating_sub(12_000)
+    )
+}
+
+/// Answer the list's store effects as the effect runner does, until none is left.
+pub fn settle(
+    state: &mut AppState,
+    store: &mut dyn StoreBackend,
+    rows: &mut RowBuilder,
+    fx: Vec<Effect>,
+    now: Timestamp,
+) {
+    let mut queue: VecDeque<Effect> = fx.into();
+    while let Some(e) = queue.pop_front() {
+        let msg = match e {
+            Effect::LoadItems { include_closed } => {
+                let q = ItemQuery {
+                    all: include_closed,
+                    ..ItemQuery::default()
+                };
+                Msg::ItemsLoaded(store.list_rows(&q, rows).expect("list"))
+            }
+            Effect::LoadList(spec) => Msg::ListLoaded(Box::new(
+                window::load_list(store, &spec, rows).expect("list"),
+            )),
+            Effect::LoadRows(ids) => Msg::RowsLoaded(window::load_rows(store, &ids).expect("rows")),
+            Effect::SearchTail { spec, query } => {
+                let ids = window::search_tail(store, &spec, &query).expect("search");
+                Msg::TailMatches { query, ids }
+            }
+            _ => continue,
+        };
+        queue.extend(update(state, msg, now));
+    }
+}
+
+/// A key to a complete frame.
+fn press(
+    state: &mut AppState,
+    store: &mut dyn StoreBackend,
+    rows: &mut RowBuilder,
+    term: &mut Terminal<TestBackend>,
+    m: Msg,
+    now: Timestamp,
+) -> Duration {
+    let t = Instant::now();
+    let fx = update(state, m, now);
+    settle(state, store, rows, fx, now);
+    term.draw(|f| tinbox::ui::draw(f, state, &Theme::monochrome(), now))
+        .expect("draw");
+    t.elapsed()
+}
+
+fn line(what: &str, times: &mut [Duration], t: &Targets) {
+    times.sort();
+    let (med, p99) = (ms(percentile(times, 0.5)), ms(percentile(times, 0.99)));
+    let ok = if med <= t.key_median && p99 <= t.key_p99 {
+        "ok"
+    } else {
+        "MISSED"
+    };
+    println!(
+        "   {what:<28} median {med:6.2} ms, p99 {p99:6.2} ms over {:4}   target ≤ {} / ≤ {} ms  {ok}",
+        times.len(),
+        t.key_median,
+        t.key_p99
+    );
+}
+
+fn verdict(ok: bool) -> &'static str {
+    if ok { "ok" } else { "MISSED" }
+}
+
+/// Start to first frame, then the keys with every item listed. `open` opens the store
+/// afresh (its opening counts in the first frame).
+pub fn keys(open: &dyn Fn() -> Box<dyn StoreBackend>, n: usize, now: Timestamp, t: &Targets) {
+    let start = Instant::now();
+    let mut store = open();
+    let mut rows = RowBuilder::default();
+    let mut state = inbox_state(now);
+    let mut term = Terminal::new(TestBackend::new(120, 40)).expect("term");
+    let fx = vec![tinbox::app::triage::reload(&state)];
+    settle(&mut state, store.as_mut(), &mut rows, fx, now);
+    term.draw(|f| tinbox::ui::draw(f, &state, &Theme::monochrome(), now))
+        .expect("draw");
+    let first = ms(start.elapsed());
+    println!(
+        "   start to first frame: {first:.1} ms ({} open of {n})   target ≤ {} ms  {}",
+        state.items.len(),
+        t.first_frame,
+        verdict(first <= t.first_frame)
+    );
+    let s = store.as_mut();
+    let mut p = |state: &mut AppState, m: Msg| press(state, s, &mut rows, &mut term, m, now);
+    // `c`: everything listed (the closed tail by id).
+    let shown = p(&mut state, key(KeyCode::Char('c')));
+    println!(
+        "   c (all {} listed): {:.1} ms",
+        state.items.len(),
+        ms(shown)
+    );
+    let mut moves: Vec<Duration> = (0..400)
+        .map(|i| {
+            let c = if i % 50 < 40 { 'j' } else { 'k' };
+            p(&mut state, key(KeyCode::Char(c)))
+        })
+        .collect();
+    for _ in 0..3 {
+        moves.push(p(&mut state, key(KeyCode::PageDown)));
+    }
+    line("moves (j/k, page)", &mut moves, t);
+    let mut ends: Vec<Duration> = Vec::new();
+    for _ in 0..10 {
+        ends.push(p(&mut state, key(KeyCode::Char('G'))));
+        ends.push(p(&mut state, key(KeyCode::Char('g'))));
+    }
+    line("G and g", &mut ends, t);
+    let mut views = Vec::new();
+    for i in 0..10 {
+        let v = if i % 2 == 0 { '1' } else { '0' };
+        views.push(p(&mut state, key(KeyCode::Char(v))));
+    }
+    line("view change (1, 0)", &mut views, t);
+    let mut filters = Vec::new();
+    for i in 0..6 {
+        p(&mut state, key(KeyCode::Char('l')));
+        for _ in 0..30 {
+            p(&mut state, key(KeyCode::Backspace));
+        }
+        for c in if i % 2 == 0 { "kind:dm refund" } else { "" }.chars() {
+            p(&mut state, key(KeyCode::Char(c)));
+        }
+        filters.push(p(&mut state, key(KeyCode::Enter)));
+    }
+    line("filter (l … Enter)", &mut filters, t);
+    let mut typing = Vec::new();
+    let mut results = Vec::new();
+    for word in ["refund", "coffee", "monday", "login"] {
+        p(&mut state, key(KeyCode::Char('/')));
+        let mut last = Duration::ZERO;
+        for c in word.chars() {
+            last = p(&mut state, key(KeyCode::Char(c)));
+            typing.push(last);
+        }
+        results.push(last);
+        p(&mut state, key(KeyCode::Enter));
+        for _ in 0..3 {
+            typing.push(p(&mut state, key(KeyCode::Char('n'))));
+        }
+    }
+    line("search (typing, n)", &mut typing, t);
+    results.sort();
+    let worst = ms(results[results.len() - 1]);
+    let said = state.message.clone().map(|m| m.1).unwrap_or_default();
+    println!(
+        "   search over all {n} to the frame with its results: worst {worst:.1} ms of {} words (\"{said}\")   target ≤ {} ms  {}",
+        results.len(),
+        t.search,
+        verdict(worst <= t.search)
+    );
+}
+
+/// The child of the RSS figure: open the store, list everything as the app does (the
+/// closed tail by id), draw, reload, draw; print VmHWM.
+pub fn rss_child(store: &mut dyn StoreBackend) {
+    let now = Timestamp::now();
+    let opened = peak_rss_mb();
+    let mut rows = RowBuilder::default();
+    let mut state = inbox_state(now);
+    state.show_closed = true;
+    let mut term = Terminal::new(TestBackend::new(120, 40)).expect("term");
+    let fx = vec![tinbox::app::triage::reload(&state)];
+    settle(&mut state, store, &mut rows, fx, now);
+    term.draw(|f| tinbox::ui::draw(f, &state, &Theme::monochrome(), now))
+        .expect("draw");
+    let shown = peak_rss_mb();
+    let fx = vec![tinbox::app::triage::reload(&state)];
+    settle(&mut state, store, &mut rows, fx, now);
+    term.draw(|f| tinbox::ui::draw(f, &state, &Theme::monochrome(), now))
+        .expect("draw");
+    eprintln!(
+        "peak after open {opened:.1}, listed and drawn {shown:.1}, reloaded {:.1} MB ({} listed, {} whole rows)",
+        peak_rss_mb(),
+        state.items.len(),
+        state.items.rows().len()
+    );
+    println!("{:.1}", peak_rss_mb());
+}

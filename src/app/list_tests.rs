@@ -1,0 +1,193 @@
+//! The windowed list through `update`: a closed tail by id, rows loaded around the screen.
+
+use crate::app::msg::Loaded;
+use crate::app::test_support::*;
+use crate::app::{AppState, Effect, Msg};
+use crate::model::{ItemId, ItemRow, Status};
+use crate::sla::Policies;
+use crate::testing::{item, t0};
+
+/// A closed item, older the smaller its id.
+fn closed(id: i64) -> ItemRow {
+    let mut it = item(id, t0(), 86_400 + (100_000 - id));
+    it.status = Status::Done;
+    ItemRow::from(&it)
+}
+
+/// Three open items (ids 1..=3) and `n` closed ones (ids 1000.., newest first), the first
+/// `loaded` of the tail loaded with the list, on an 80 × 24 screen with `c` on.
+fn windowed(n: i64, loaded: usize) -> AppState {
+    let mut s = AppState::new(Policies::default(), false, "me".into());
+    update(
+        &mut s,
+        Msg::Resize {
+            width: 80,
+            height: 24,
+        },
+        t0(),
+    );
+    s.show_closed = true;
+    let tail: Vec<ItemId> = (1000..1000 + n).rev().map(ItemId).collect();
+    let window = tail[..loaded].iter().map(|id| closed(id.0)).collect();
+    let open = rows((1..=3).map(|i| item(i, t0(), i * 60)));
+    update(
+        &mut s,
+        Msg::ListLoaded(Box::new(Loaded {
+            open,
+            tail,
+            merged: false,
+            window,
+            covered: 0..loaded,
+        })),
+        t0(),
+    );
+    s
+}
+
+/// The ids of the rows a `LoadRows` among `fx` asks for.
+fn asked(fx: &[Effect]) -> Option<Vec<ItemId>> {
+    fx.iter().find_map(|e| match e {
+        Effect::LoadRows(ids) => Some(ids.clone()),
+        _ => None,
+    })
+}
+
+#[test]
+fn open_rows_come_first_then_the_closed_tail_by_id() {
+    let s = windowed(5000, 150);
+    assert_eq!(s.items.len(), 5003);
+    assert_eq!(s.items.rows().len(), 3, "only the open rows are whole");
+    assert_eq!(s.items.id_at(3), Some(ItemId(5999)), "newest closed first");
+    assert_eq!(s.items.get(3).map(|r| r.id), Some(ItemId(5999)));
+    // Past the window: an id, no row (drawn as a placeholder).
+    assert_eq!(s.items.id_at(4000), Some(ItemId(2002)));
+    assert!(s.items.get(4000).is_none());
+}
+
+#[test]
+fn g_goes_to_the_oldest_item_and_loads_the_window_there() {
+    let mut s = windowed(5000, 150);
+    let fx = update(&mut s, key('G'), t0());
+    assert_eq!(s.selected, 5002);
+    assert_eq!(s.items.id_at(s.selected), Some(ItemId(1000)));
+    assert!(s.selected_item().is_none(), "not loaded yet: a placeholder");
+    let ids = asked(&fx).expect("the window is asked for");
+    assert!(ids.contains(&ItemId(1000)), "the oldest is in the window");
+    assert!(!ids.contains(&ItemId(5999)), "the top is not");
+    assert!(s.detail.is_none());
+    // The rows arrive: the oldest item is there, and its detail is asked for.
+    let fx = update(
+        &mut s,
+        Msg::RowsLoaded(ids.iter().map(|id| closed(id.0)).collect()),
+        t0(),
+    );
+    assert_eq!(s.selected_item().map(|r| r.id), Some(ItemId(1000)));
+    assert!(fx.contains(&Effect::LoadDetail(ItemId(1000))));
+    // Moving within the loaded window asks for nothing more.
+    let fx = update(&mut s, key('k'), t0());
+    assert_eq!(asked(&fx), None);
+    assert_eq!(s.selected_item().map(|r| r.id), Some(ItemId(1001)));
+}
+
+#[test]
+fn moving_down_loads_the_next_window_before_the_screen_reaches_its_edge() {
+    let mut s = windowed(5000, 150);
+    let mut first_ask = None;
+    for step in 0..200 {
+        let fx = update(&mut s, key('j'), t0());
+        // Every row on screen is loaded: the load went out ahead of the move.
+        let rows = crate::app::layout::visible_items(&s);
+        assert!(
+            rows.clone().all(|i| s.items.get(i).is_some()),
+            "step {step}: a row on screen at {rows:?} was not loaded"
+        );
+        if let Some(ids) = asked(&fx) {
+            first_ask.get_or_insert(step);
+            update(
+                &mut s,
+                Msg::RowsLoaded(ids.iter().map(|id| closed(id.0)).collect()),
+                t0(),
+            );
+        }
+    }
+    let step = first_ask.expect("a window was asked for");
+    assert!(step < 150, "asked at step {step}, before the loaded edge");
+}
+
+#[test]
+fn search_counts_open_matches_and_the_tail_s_from_the_store_and_n_jumps_into_it() {
+    let mut s = windowed(5000, 150);
+    update(&mut s, key('/'), t0());
+    let mut fx = Vec::new();
+    for c in "order".chars() {
+        fx = update(&mut s, key(c), t0());
+    }
+    // The open rows match at once; the tail is asked of the store.
+    let asked_tail = fx
+        .iter()
+        .any(|e| matches!(e, Effect::SearchTail { query, .. } if query == "order"));
+    assert!(asked_tail, "{fx:?}");
+    // The store finds four closed ones, one deep in the tail.
+    let found = vec![ItemId(5990), ItemId(4000), ItemId(3000), ItemId(1200)];
+    update(
+        &mut s,
+        Msg::TailMatches {
+            query: "order".into(),
+            ids: found,
+        },
+        t0(),
+    );
+    let msg = s.message.clone().map(|m| m.1).unwrap_or_default();
+    assert!(msg.ends_with(" of 7"), "3 open + 4 closed: {msg}");
+    update(&mut s, code(crossterm::event::KeyCode::Enter), t0());
+    // n walks past the open matches into the tail, loading the window there.
+    let mut fx = Vec::new();
+    for _ in 0..4 {
+        fx = update(&mut s, key('n'), t0());
+    }
+    assert_eq!(s.items.id_at(s.selected), Some(ItemId(4000)));
+    let ids = asked(&fx).expect("the window at the match is asked for");
+    assert!(ids.contains(&ItemId(4000)));
+    let msg = s.message.clone().map(|m| m.1).unwrap_or_default();
+    assert!(msg.ends_with("5 of 7"), "{msg}");
+}
+
+#[test]
+fn v_marks_the_whole_tail_by_id_and_a_bulk_action_reaches_every_one() {
+    let mut s = windowed(2000, 150);
+    update(&mut s, key('V'), t0());
+    assert_eq!(s.marked.len(), 2003, "every id, loaded or not");
+    update(&mut s, key('u'), t0());
+    let fx = update(&mut s, key('y'), t0());
+    let reopened = fx
+        .iter()
+        .filter(|e| {
+            matches!(
+                e,
+                Effect::SetStatus {
+                    status: Status::New,
+                    ..
+                }
+            )
+        })
+        .count();
+    assert_eq!(reopened, 2000, "every closed item, those off screen too");
+}
+
+#[test]
+fn a_taller_screen_loads_the_rows_it_now_shows() {
+    let mut s = windowed(5000, 30);
+    let fx = update(
+        &mut s,
+        Msg::Resize {
+            width: 80,
+            height: 200,
+        },
+        t0(),
+    );
+    let ids = asked(&fx).expect("the window of the taller screen");
+    assert!(
+        ids.contains(&ItemId(5999 - 147)),
+        "row 150 is on screen now"
+    );
+}
