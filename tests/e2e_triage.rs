@@ -37,7 +37,9 @@ filter = "tag:billing"
     app.wait_for("banner dismissed", |s| !s.contents().contains("⚠ ALERT"));
 
     app.send("1");
-    app.wait_text("view Billing: tag:billing");
+    // The header names the view; its query too when the line has room (counts of what the
+    // view hides, which depend on the demo's clock, may take it).
+    app.wait_text("view Billing");
     // Every row left is a billing one: its detail says so.
     app.wait_text("tags: billing");
     app.send("0");
