@@ -13,6 +13,7 @@ pub mod confirm;
 pub mod effect;
 pub mod followups;
 pub mod form;
+pub mod help;
 pub mod layout;
 pub mod list;
 pub mod moderation;
