@@ -163,6 +163,13 @@ fn main() {
         scale::sync_many(if quick { 100 } else { 1000 });
         return;
     }
+    if let Some(i) = args.iter().position(|a| a == "--keys") {
+        // Figures 2–3 alone, on a store made by `--db-out`.
+        let db = std::path::PathBuf::from(&args[i + 1]);
+        let open = || -> Box<dyn StoreBackend> { Box::new(SqliteStore::open(&db).expect("store")) };
+        window::keys(&open, n, Timestamp::now(), &window::targets(n));
+        return;
+    }
     if std::env::args().any(|a| a == "--only-toot") {
         toot::run();
         return;

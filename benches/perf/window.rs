@@ -117,8 +117,49 @@ pub fn settle(
     fx: Vec<Effect>,
     now: Timestamp,
 ) {
+    let mut later = settle_first(state, store, rows, fx, now);
+    while !later.is_empty() {
+        later = settle_first(state, store, rows, later, now);
+    }
+}
+
+/// The pages of a tail that follow a list, answered one store job at a time until none is
+/// left: the longest job (what a key pressed meanwhile could wait for) and the total.
+fn settle_pages(
+    state: &mut AppState,
+    store: &mut dyn StoreBackend,
+    rows: &mut RowBuilder,
+    mut later: Vec<Effect>,
+    now: Timestamp,
+) -> (Duration, Duration) {
+    let (mut longest, mut total) = (Duration::ZERO, Duration::ZERO);
+    while !later.is_empty() {
+        let t = Instant::now();
+        later = settle_first(state, store, rows, later, now);
+        longest = longest.max(t.elapsed());
+        total += t.elapsed();
+    }
+    (longest, total)
+}
+
+/// Answer `fx` and the effects their answers bring, which a frame waits for; return the
+/// pages of a tail these ask for (`LoadTail`), which the app shows as they come, after the
+/// frame.
+fn settle_first(
+    state: &mut AppState,
+    store: &mut dyn StoreBackend,
+    rows: &mut RowBuilder,
+    fx: Vec<Effect>,
+    now: Timestamp,
+) -> Vec<Effect> {
+    let mut later = Vec::new();
     let mut queue: VecDeque<Effect> = fx.into();
+    let trace = std::env::var_os("TINBOX_BENCH_TRACE").is_some();
     while let Some(e) = queue.pop_front() {
+        let (t, what) = (
+            Instant::now(),
+            format!("{e:?}").chars().take(40).collect::<String>(),
+        );
         let msg = match e {
             Effect::LoadItems { include_closed } => {
                 let q = ItemQuery {
@@ -131,14 +172,30 @@ pub fn settle(
                 window::load_list(store, &spec, rows).expect("list"),
             )),
             Effect::LoadRows(ids) => Msg::RowsLoaded(window::load_rows(store, &ids).expect("rows")),
+            Effect::LoadTail { spec, after } => Msg::TailLoaded(Box::new(
+                window::load_page(store, &spec, after).expect("page"),
+            )),
             Effect::SearchTail { spec, query } => {
                 let ids = window::search_tail(store, &spec, &query).expect("search");
                 Msg::TailMatches { query, ids }
             }
             _ => continue,
         };
-        queue.extend(update(state, msg, now));
+        let store_ms = ms(t.elapsed());
+        for e in update(state, msg, now) {
+            match e {
+                Effect::LoadTail { .. } => later.push(e),
+                e => queue.push_back(e),
+            }
+        }
+        if trace {
+            eprintln!(
+                "  {what}: store {store_ms:.2} ms, update {:.2} ms",
+                ms(t.elapsed()) - store_ms
+            );
+        }
     }
+    later
 }
 
 /// A key to a complete frame.
@@ -152,10 +209,25 @@ fn press(
 ) -> Duration {
     let t = Instant::now();
     let fx = update(state, m, now);
-    settle(state, store, rows, fx, now);
+    let later = settle_first(state, store, rows, fx, now);
     term.draw(|f| tinbox::ui::draw(f, state, &Theme::monochrome(), now))
         .expect("draw");
-    t.elapsed()
+    let key = t.elapsed();
+    // The rest of a new list's tail, after its frame (the app draws as pages come).
+    let (longest, total) = settle_pages(state, store, rows, later, now);
+    PAGES.with(|p| {
+        let (l, w) = p.get();
+        p.set((l.max(longest), w.max(total)));
+    });
+    key
+}
+
+thread_local! {
+    /// The longest store job of a page of a tail, and the longest time a tail took to be
+    /// whole after its list's frame.
+    static PAGES: std::cell::Cell<(Duration, Duration)> = const {
+        std::cell::Cell::new((Duration::ZERO, Duration::ZERO))
+    };
 }
 
 fn line(what: &str, times: &mut [Duration], t: &Targets) {
@@ -228,6 +300,12 @@ pub fn keys(open: &dyn Fn() -> Box<dyn StoreBackend>, n: usize, now: Timestamp, 
         views.push(p(&mut state, key(KeyCode::Char(v))));
     }
     line("view change (1, 0)", &mut views, t);
+    let (longest, whole) = PAGES.with(|p| p.get());
+    println!(
+        "   (after a new list's frame the rest of its tail came in pages: the longest page {:.1} ms — what a key pressed meanwhile could wait — the whole tail {:.1} ms at most)",
+        ms(longest),
+        ms(whole)
+    );
     let mut filters = Vec::new();
     for i in 0..6 {
         p(&mut state, key(KeyCode::Char('l')));

@@ -73,7 +73,11 @@ pub fn apply(state: &mut AppState, action: Action, now: Timestamp) -> Vec<Effect
         Action::PageDown => select(state, state.selected.saturating_add(half_page)),
         Action::PageUp => select(state, state.selected.saturating_sub(half_page)),
         Action::First => select(state, 0),
-        Action::Last => select(state, state.items.len().saturating_sub(1)),
+        Action::Last => {
+            // The end of a tail still coming: the end so far, then each page's.
+            state.items.want_end = state.items.pending();
+            select(state, state.items.len().saturating_sub(1))
+        }
         Action::Open => {
             let Some(item) = state.selected_item() else {
                 return Vec::new();
@@ -372,9 +376,7 @@ pub(super) fn show_items(
                 let kept: HashSet<ItemId> = items.iter().map(|i| i.id).collect();
                 t.ids.retain(|id| !open.contains(id) || kept.contains(id));
             }
-            let at = if t.merged { 0 } else { items.len() };
-            let covered = t.covered.start + at..t.covered.end + at;
-            List::windowed(items, t.ids, t.merged, t.window, covered)
+            List::with_tail(items, t)
         }
     };
     if !state.marked.is_empty() {

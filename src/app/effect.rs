@@ -6,7 +6,7 @@ use crate::model::{ItemId, Status};
 
 /// What a list with a closed tail is: the store applies the filter to the tail (closed
 /// items never breach, so a list with `is:breaching` has no tail), the app to the open rows.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ListSpec {
     pub filter: Option<crate::filter::Filter>,
     /// Who `assignee:me` is.
@@ -15,6 +15,16 @@ pub struct ListSpec {
     pub merged: bool,
     /// The tail's indexes whose rows come with the list (the window around the screen).
     pub window: Range<usize>,
+    /// How many ids of the tail come with the list (`None`: all of them); the rest follow
+    /// in pages ([`Effect::LoadTail`]), so a new view of a long history shows at once.
+    pub first: Option<usize>,
+}
+
+impl ListSpec {
+    /// Whether two specs list the same items (the window and the paging aside).
+    pub fn same_list(&self, other: &ListSpec) -> bool {
+        self.filter == other.filter && self.me == other.me && self.merged == other.merged
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,6 +37,12 @@ pub enum Effect {
     },
     /// Reload the list with its closed tail by id (answers with `Msg::ListLoaded`).
     LoadList(Box<ListSpec>),
+    /// The next page of a tail that came in part, the ids after `after` (answers with
+    /// `Msg::TailLoaded`).
+    LoadTail {
+        spec: Box<ListSpec>,
+        after: ItemId,
+    },
     /// Load the rows of the window on screen (answers with `Msg::RowsLoaded`).
     LoadRows(Vec<ItemId>),
     /// Search the closed tail in the store (answers with `Msg::TailMatches`).

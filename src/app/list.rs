@@ -19,6 +19,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
+use super::effect::ListSpec;
 use crate::model::{ItemId, ItemRow};
 
 /// Rows loaded on each side of the screen: moves within it need no load; a load is asked
@@ -32,7 +33,19 @@ pub struct Tail {
     pub window: Vec<ItemRow>,
     /// Tail indexes of `window`.
     pub covered: Range<usize>,
+    /// What was listed, and whether `ids` is only its first part.
+    pub spec: ListSpec,
+    pub more: bool,
 }
+
+/// Ids of the tail asked for at once when a list changes (a view, a filter, `c`): enough
+/// for the screen and its margin; the rest follow in pages of [`PAGE`], so the new list is
+/// on screen before a long history is read.
+pub const FIRST: usize = 1_000;
+
+/// Ids per page of a tail that follows its first part: short store jobs, so a key pressed
+/// meanwhile waits for one page at most.
+pub const PAGE: usize = 20_000;
 
 #[derive(Debug, Clone, Default)]
 pub struct List {
@@ -50,12 +63,67 @@ pub struct List {
     covered: Range<usize>,
     /// The largest id listed (the id column's width).
     max_id: i64,
+    /// What the tail lists (`None`: no tail), and whether pages of it are still to come.
+    spec: Option<Box<ListSpec>>,
+    more: bool,
+    /// `G` was pressed before the tail was whole: the end moves as pages arrive.
+    pub want_end: bool,
 }
 
 impl List {
     /// A list of whole rows only (no tail).
     pub fn whole(rows: Vec<ItemRow>) -> List {
         List::windowed(rows, Vec::new(), false, Vec::new(), 0..0)
+    }
+
+    /// Open rows (display order unless the tail is merged) and a tail as the store gave
+    /// it; `at`: the first tail position.
+    pub fn with_tail(rows: Vec<ItemRow>, t: Tail) -> List {
+        let at = if t.merged { 0 } else { rows.len() };
+        let covered = t.covered.start + at..t.covered.end + at;
+        let mut list = List::windowed(rows, t.ids, t.merged, t.window, covered);
+        list.spec = Some(Box::new(t.spec));
+        list.more = t.more;
+        list
+    }
+
+    /// What the tail lists, when the list has one.
+    pub fn spec(&self) -> Option<&ListSpec> {
+        self.spec.as_deref()
+    }
+
+    /// Pages of the tail are still to come (the length is what has come so far).
+    pub fn pending(&self) -> bool {
+        self.more
+    }
+
+    /// The page to ask for next: the list's spec and its last id.
+    pub fn next_page(&self) -> Option<(Box<ListSpec>, ItemId)> {
+        let spec = self.spec.as_ref().filter(|_| self.more)?;
+        Some((spec.clone(), *self.tail.last()?))
+    }
+
+    /// A page of the tail arrived: it joins the list when it follows what the list has
+    /// (the same spec, after its last id); a page of a list since replaced is dropped.
+    pub fn extend_tail(
+        &mut self,
+        spec: &ListSpec,
+        after: ItemId,
+        ids: Vec<ItemId>,
+        more: bool,
+    ) -> bool {
+        let follows = self.more
+            && self.spec.as_deref().is_some_and(|s| s.same_list(spec))
+            && self.tail.last() == Some(&after);
+        if !follows {
+            return false;
+        }
+        if let Some(&m) = ids.iter().max() {
+            self.max_id = self.max_id.max(m.0);
+        }
+        self.tail.extend(ids);
+        self.more = more;
+        true
     }
 
     /// Open rows (display order unless `merged`), the tail, and rows already loaded for
@@ -77,6 +145,9 @@ impl List {
             whole,
             loaded: window.into_iter().map(|r| (r.id, r)).collect(),
             covered,
+            spec: None,
+            more: false,
+            want_end: false,
         }
     }
 

@@ -38,6 +38,7 @@ fn windowed(n: i64, loaded: usize) -> AppState {
             merged: false,
             window,
             covered: 0..loaded,
+            ..Loaded::default()
         })),
         t0(),
     );
@@ -190,4 +191,88 @@ fn a_taller_screen_loads_the_rows_it_now_shows() {
         ids.contains(&ItemId(5999 - 147)),
         "row 150 is on screen now"
     );
+}
+
+/// The first part of a tail of `n` (ids 1000.., newest first) as a new list brings it: its
+/// first `first` ids, more to come.
+fn first_part(n: i64, first: usize) -> (AppState, Vec<Effect>) {
+    let mut s = windowed(0, 0);
+    let spec = crate::app::triage::list_spec(&s);
+    assert_eq!(spec.first, Some(crate::app::list::FIRST), "a new list");
+    let tail: Vec<ItemId> = (1000..1000 + n).rev().take(first).map(ItemId).collect();
+    let fx = update(
+        &mut s,
+        Msg::ListLoaded(Box::new(Loaded {
+            open: Vec::new(),
+            window: tail[..100].iter().map(|id| closed(id.0)).collect(),
+            tail,
+            covered: 0..100,
+            spec,
+            more: true,
+            ..Loaded::default()
+        })),
+        t0(),
+    );
+    (s, fx)
+}
+
+fn page_asked(fx: &[Effect]) -> Option<ItemId> {
+    fx.iter().find_map(|e| match e {
+        Effect::LoadTail { after, .. } => Some(*after),
+        _ => None,
+    })
+}
+
+fn page(s: &AppState, after: i64, ids: std::ops::Range<i64>, more: bool) -> Msg {
+    Msg::TailLoaded(Box::new(crate::app::msg::TailPage {
+        spec: s.items.spec().cloned().expect("a tail"),
+        after: ItemId(after),
+        ids: ids.rev().map(ItemId).collect(),
+        more,
+    }))
+}
+
+#[test]
+fn a_new_list_shows_its_first_part_and_the_rest_follows_in_pages() {
+    let (mut s, fx) = first_part(5000, 1000);
+    assert_eq!(s.items.len(), 1000, "what has come so far");
+    assert!(s.items.pending());
+    assert_eq!(s.selected_item().map(|r| r.id), Some(ItemId(5999)));
+    // The next page is asked for after the last id that came.
+    assert_eq!(page_asked(&fx), Some(ItemId(5000)));
+    let m = page(&s, 5000, 3000..5000, true);
+    let fx = update(&mut s, m, t0());
+    assert_eq!(s.items.len(), 3000);
+    assert_eq!(s.items.id_at(2999), Some(ItemId(3000)));
+    assert_eq!(page_asked(&fx), Some(ItemId(3000)));
+    // A page of a list since replaced (or asked twice) is dropped.
+    let m = page(&s, 5000, 3000..5000, true);
+    let fx = update(&mut s, m, t0());
+    assert_eq!(s.items.len(), 3000);
+    assert_eq!(page_asked(&fx), None);
+    // The last page: the list is whole, nothing more is asked.
+    let m = page(&s, 3000, 1000..3000, false);
+    let fx = update(&mut s, m, t0());
+    assert_eq!(s.items.len(), 5000);
+    assert!(!s.items.pending());
+    assert_eq!(page_asked(&fx), None);
+    // The same list again (a change in the store) is read whole: no shrinking.
+    assert_eq!(crate::app::triage::list_spec(&s).first, None);
+}
+
+#[test]
+fn g_before_the_last_page_follows_the_end_as_pages_arrive() {
+    let (mut s, _) = first_part(5000, 1000);
+    update(&mut s, key('G'), t0());
+    assert_eq!(s.selected, 999, "the end so far");
+    let m = page(&s, 5000, 3000..5000, true);
+    update(&mut s, m, t0());
+    assert_eq!(s.items.id_at(s.selected), Some(ItemId(3000)), "followed");
+    // Moving away stops following.
+    update(&mut s, key('k'), t0());
+    let m = page(&s, 3000, 1000..3000, false);
+    update(&mut s, m, t0());
+    assert_eq!(s.items.id_at(s.selected), Some(ItemId(3001)));
+    update(&mut s, key('G'), t0());
+    assert_eq!(s.items.id_at(s.selected), Some(ItemId(1000)), "the oldest");
 }

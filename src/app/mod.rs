@@ -24,6 +24,7 @@ pub mod palette;
 pub mod search;
 pub mod state;
 pub mod sync;
+pub mod tail;
 pub mod team;
 #[cfg(test)]
 pub(crate) mod test_support;

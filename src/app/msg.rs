@@ -30,6 +30,8 @@ pub enum Msg {
     ItemsLoaded(Vec<ItemRow>),
     /// Fresh list with a closed tail by id ([`crate::app::Effect::LoadList`]).
     ListLoaded(Box<Loaded>),
+    /// The next page of the tail ([`crate::app::Effect::LoadTail`]).
+    TailLoaded(Box<TailPage>),
     /// Rows of the window on screen ([`crate::app::Effect::LoadRows`]).
     RowsLoaded(Vec<ItemRow>),
     /// The tail's items a search matches, newest first.
@@ -92,6 +94,20 @@ pub struct Loaded {
     /// Rows of `tail[window]`.
     pub window: Vec<ItemRow>,
     pub covered: std::ops::Range<usize>,
+    /// What was listed; `more`: the tail came in part, its next page is to be asked for.
+    pub spec: super::effect::ListSpec,
+    pub more: bool,
+}
+
+/// A page of a tail that came in part ([`crate::app::Effect::LoadTail`]).
+#[derive(Debug, Clone)]
+pub struct TailPage {
+    pub spec: super::effect::ListSpec,
+    /// The id the page follows: the list's last one when it was asked for.
+    pub after: ItemId,
+    pub ids: Vec<ItemId>,
+    /// Pages are left after this one.
+    pub more: bool,
 }
 
 impl Loaded {
@@ -102,6 +118,8 @@ impl Loaded {
             merged: self.merged,
             window: self.window,
             covered: self.covered,
+            spec: self.spec,
+            more: self.more,
         };
         (self.open, tail)
     }

@@ -163,6 +163,15 @@ pub fn tail_matches(
     (found, Vec::new())
 }
 
+/// A page of the tail arrived: the store's matches are placed in it (the store searched
+/// the whole tail, not only what had come).
+pub fn extended(state: &mut AppState) {
+    if let Some(h) = state.hits.as_mut() {
+        h.positions = positions(&state.items, &h.query, h.tail.as_ref());
+        state.dirty = true;
+    }
+}
+
 /// The list was loaded again: the matches are found again in it.
 pub fn relisted(state: &mut AppState) -> Vec<Effect> {
     let Some(h) = state.hits.as_mut() else {

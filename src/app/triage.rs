@@ -60,12 +60,20 @@ pub fn list_spec(state: &AppState) -> ListSpec {
     let margin = super::list::MARGIN;
     let from = state.offset.saturating_sub(margin).saturating_sub(at);
     let to = (state.offset + rows + margin).saturating_sub(at);
-    ListSpec {
+    let mut spec = ListSpec {
         filter: state.filter.as_ref().map(|v| v.filter.clone()),
         me: state.user.clone(),
         merged: state.sort == super::state::SortOrder::Newest,
         window: from..to.max(from),
+        first: None,
+    };
+    // The list shown again (a change in the store): read whole, it does not shrink and
+    // grow back. Another list (a view, a filter, `c`): its first part now, pages after.
+    let same = state.items.spec().is_some_and(|s| s.same_list(&spec));
+    if !same {
+        spec.first = Some(spec.window.end.max(super::list::FIRST));
     }
+    spec
 }
 
 /// `l`: type a filter (prefilled with the current one; empty clears it).

@@ -61,8 +61,10 @@ pub fn update(state: &mut AppState, msg: Msg, now: Timestamp, tz: &TimeZone) -> 
             let (open, tail) = loaded.split();
             let mut fx = on_items(state, open, Some(tail), now);
             fx.extend(super::search::relisted(state));
+            fx.extend(super::tail::next_page(state));
             fx
         }
+        Msg::TailLoaded(page) => super::tail::on_page(state, *page),
         Msg::RowsLoaded(rows) => {
             state.items.set_window(rows);
             state.dirty = true;

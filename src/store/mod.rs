@@ -89,6 +89,10 @@ pub struct ItemQuery {
     /// Search: every word ([`crate::filter::search_words`]) starts a word of the author's
     /// handle or name or of the text ([`crate::filter::words_match`]).
     pub search: Option<String>,
+    /// Keyset paging: only the items after this one in list order (newest first), so a
+    /// long list is read a page at a time, each page an index range (an item no longer
+    /// stored: nothing after it).
+    pub after: Option<crate::model::ItemId>,
 }
 
 impl ItemQuery {

@@ -123,6 +123,24 @@ pub(crate) fn conditions<'a, S: Sql>(
             sql.push_str(&list(&set));
         }
     }
+    if let Some(after) = q.after {
+        // The anchor's key is read first: a constant range the list's index walks from.
+        let key: Vec<i64> = s.rows(
+            "SELECT created_at FROM items WHERE id = ?1",
+            &[Arg::from(after.0)],
+            |r| r.col(0),
+        )?;
+        match key.first() {
+            Some(&created) => {
+                args.push(Arg::from(created));
+                args.push(Arg::from(after.0));
+                let n = args.len();
+                // A row value: both databases walk an index on (created_at, id) from it.
+                sql.push_str(&format!(" AND (i.created_at, i.id) < (?{}, ?{n})", n - 1));
+            }
+            None => sql.push_str(" AND FALSE"),
+        }
+    }
     if let Some(a) = &q.account {
         args.push(Arg::from(a.clone()));
         sql.push_str(&format!(" AND i.account = ?{}", args.len()));

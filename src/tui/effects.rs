@@ -105,6 +105,11 @@ impl EffectRunner {
                     |loaded| Msg::ListLoaded(Box::new(loaded)),
                 )
             }
+            Effect::LoadTail { spec, after } => self.queue_latest(
+                &self.list_loads,
+                move |s| super::window::load_page(s, &spec, after),
+                |page| Msg::TailLoaded(Box::new(page)),
+            ),
             Effect::LoadRows(ids) => self.queue_latest(
                 &self.window_loads,
                 move |s| super::window::load_rows(s, &ids),

@@ -7,22 +7,32 @@
 //! counts the running clocks a view hides. The closed tail is filtered by the store.
 
 use crate::app::effect::ListSpec;
-use crate::app::msg::Loaded;
+use crate::app::list::PAGE;
+use crate::app::msg::{Loaded, TailPage};
 use crate::model::{ItemId, ItemRow, RowBuilder, Status};
 use crate::store::{ItemQuery, StoreBackend, StoreResult};
 
 /// Statuses of the closed tail: the ones [`Status::is_open`] leaves out.
 const CLOSED: [Status; 3] = [Status::Replied, Status::Done, Status::Ignored];
 
-/// The query of the tail: closed items (merged: every item) the filter keeps.
+/// The query of the tail: closed items (merged: every item) the filter keeps. Merged, the
+/// snoozed are left out unless the filter asks for them, as the app leaves them out of the
+/// open rows (pages after the first must not bring them back).
 fn tail_query(spec: &ListSpec, search: Option<&str>) -> ItemQuery {
+    let snoozed = spec
+        .filter
+        .as_ref()
+        .is_some_and(|f| f.statuses.contains(&Status::Snoozed));
     ItemQuery {
-        statuses: if spec.merged {
-            Vec::new()
-        } else {
+        statuses: if !spec.merged {
             CLOSED.to_vec()
+        } else {
+            Status::ALL
+                .iter()
+                .copied()
+                .filter(|s| snoozed || *s != Status::Snoozed)
+                .collect()
         },
-        all: spec.merged,
         filter: spec.filter.clone(),
         me: Some(spec.me.clone()),
         search: search.map(str::to_string),
@@ -37,7 +47,12 @@ pub fn load_list(
     rows: &mut RowBuilder,
 ) -> StoreResult<Loaded> {
     let open = s.list_rows(&ItemQuery::default(), rows)?;
-    let tail = s.list_ids(&tail_query(spec, None))?;
+    let mut q = tail_query(spec, None);
+    // One more than asked for says whether more follow.
+    q.limit = spec.first.map(|n| n + 1);
+    let mut tail = s.list_ids(&q)?;
+    let more = spec.first.is_some_and(|n| tail.len() > n);
+    tail.truncate(spec.first.unwrap_or(usize::MAX));
     let covered = spec.window.start.min(tail.len())..spec.window.end.min(tail.len());
     let window = load_rows(s, &tail[covered.clone()])?;
     Ok(Loaded {
@@ -46,6 +61,28 @@ pub fn load_list(
         merged: spec.merged,
         window,
         covered,
+        spec: spec.clone(),
+        more,
+    })
+}
+
+/// The page of the tail after `after` ([`crate::app::list::PAGE`] ids).
+pub fn load_page(
+    s: &mut dyn StoreBackend,
+    spec: &ListSpec,
+    after: ItemId,
+) -> StoreResult<TailPage> {
+    let mut q = tail_query(spec, None);
+    q.after = Some(after);
+    q.limit = Some(PAGE + 1);
+    let mut ids = s.list_ids(&q)?;
+    let more = ids.len() > PAGE;
+    ids.truncate(PAGE);
+    Ok(TailPage {
+        spec: spec.clone(),
+        after,
+        ids,
+        more,
     })
 }
 

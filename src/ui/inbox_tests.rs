@@ -355,6 +355,7 @@ fn a_closed_row_not_loaded_yet_is_a_dim_placeholder_and_comes_when_loaded() {
         merged: false,
         window: Vec::new(),
         covered: 0..0,
+        ..Default::default()
     };
     update(&mut s, Msg::ListLoaded(Box::new(loaded)), t0());
     let screen = render(&s, 80, 12);

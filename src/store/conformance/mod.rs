@@ -39,6 +39,7 @@ macro_rules! conformance_suite {
             search_finds_words_by_their_start,
             filters_run_in_the_store,
             limits_apply_after_the_filter_and_orders_hold,
+            pages_after_an_item_are_the_list_in_order,
             an_answer_to_our_reply_joins_the_thread,
             feed_entries_wait_from_when_they_are_first_seen,
             followups_get_case_numbers_pause_the_clock_and_close_with_an_outcome,

@@ -292,3 +292,46 @@ pub(crate) fn limits_apply_after_the_filter_and_orders_hold(s: &mut dyn StoreBac
     assert_eq!(got, [ids[2], ids[0], ids[5], ids[1]]);
     assert_eq!(rows[0].text(), "order #4411 never came");
 }
+
+/// Keyset pages (`after`) of a list read one after another are the list, in its order,
+/// items written in the same second included; an anchor no longer stored ends the list.
+pub(crate) fn pages_after_an_item_are_the_list_in_order(s: &mut dyn StoreBackend) {
+    let items: Vec<_> = (0..23)
+        .map(|n| {
+            let mut it = incoming(&format!("p{n}"), at(n / 3));
+            it.kind = if n % 2 == 0 { Kind::Dm } else { Kind::Mention };
+            it
+        })
+        .collect();
+    s.ingest("a", ChannelKind::Demo, &items, None, at(30))
+        .expect("ingest");
+    for f in [None, Some("kind:mention")] {
+        let base = ItemQuery {
+            all: true,
+            filter: f.map(|f| Filter::parse(f).expect(f)),
+            ..ItemQuery::default()
+        };
+        let whole = s.list_ids(&base).expect("whole");
+        assert_eq!(whole.len(), if f.is_some() { 11 } else { 23 });
+        let mut paged = Vec::new();
+        loop {
+            let q = ItemQuery {
+                after: paged.last().copied(),
+                limit: Some(4),
+                ..base.clone()
+            };
+            let page = s.list_ids(&q).expect("page");
+            if page.is_empty() {
+                break;
+            }
+            paged.extend(page);
+        }
+        assert_eq!(paged, whole, "{f:?}");
+    }
+    let gone = ItemQuery {
+        all: true,
+        after: Some(ItemId(999_999)),
+        ..ItemQuery::default()
+    };
+    assert!(s.list_ids(&gone).expect("gone").is_empty());
+}

@@ -113,18 +113,16 @@ fn status_line(state: &AppState) -> String {
         Mode::Normal => " Press ? for help, : for commands.",
         _ => "",
     };
+    // A tail still coming in pages: its length so far.
+    let of = match state.items.pending() {
+        true => format!("{} so far", state.items.len()),
+        false => state.items.len().to_string(),
+    };
     match state.selected_item() {
-        Some(item) => format!(
-            "Item #{}, {} of {}.{hint}",
-            item.id,
-            state.selected + 1,
-            state.items.len()
-        ),
-        None if !state.items.is_empty() => format!(
-            "Item {} of {}, loading.{hint}",
-            state.selected + 1,
-            state.items.len()
-        ),
+        Some(item) => format!("Item #{}, {} of {of}.{hint}", item.id, state.selected + 1),
+        None if !state.items.is_empty() => {
+            format!("Item {} of {of}, loading.{hint}", state.selected + 1)
+        }
         None => format!("No items.{hint}"),
     }
 }
