@@ -62,6 +62,10 @@ pub trait ItemStore: Send {
     fn count_items(&mut self, query: &ItemQuery) -> StoreResult<usize>;
     /// The rows of these items, in the order given; ids no longer stored are left out.
     fn rows_by_ids(&mut self, ids: &[ItemId], rows: &mut RowBuilder) -> StoreResult<Vec<ItemRow>>;
+    /// Which of these items a search matches (as [`ItemQuery::search`] does), in the order
+    /// given: each item looked up by id, so the work is the ids', whatever the store's size
+    /// or the words' frequency (the next match near where the inbox is).
+    fn matching_ids(&mut self, ids: &[ItemId], search: &str) -> StoreResult<Vec<ItemId>>;
     fn item(&mut self, id: ItemId) -> StoreResult<Item>;
     /// The item's thread (inbound items of the same thread and our replies), oldest first.
     fn thread(&mut self, id: ItemId) -> StoreResult<Vec<ThreadEntry>>;

@@ -195,6 +195,44 @@ impl<S: SqlStore> ItemStore for S {
         Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
     }
 
+    fn matching_ids(&mut self, ids: &[ItemId], search: &str) -> StoreResult<Vec<ItemId>> {
+        let terms = crate::filter::query_terms(&crate::filter::search_words(search));
+        if terms.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut found = std::collections::HashSet::new();
+        for chunk in ids.chunks(500) {
+            let mut args: Vec<Arg> = terms
+                .iter()
+                .map(|t| Arg::from(super::search::like_pattern(t)))
+                .collect();
+            // `search_text` is lowercase words after spaces: ` term%` starts one of them.
+            let likes: Vec<String> = (1..=args.len())
+                .map(|n| format!(" AND search_text LIKE ?{n} ESCAPE '\\'"))
+                .collect();
+            let first = args.len() + 1;
+            let marks: Vec<String> = (first..first + chunk.len())
+                .map(|i| format!("?{i}"))
+                .collect();
+            args.extend(chunk.iter().map(|id| Arg::from(id.0)));
+            let sql = format!(
+                "SELECT id FROM items WHERE id IN ({}){}",
+                marks.join(", "),
+                likes.concat()
+            );
+            let mut s = self.conn();
+            s.each(&sql, &args, |r| {
+                found.insert(ItemId(r.col(0)?));
+                Ok(())
+            })?;
+        }
+        Ok(ids
+            .iter()
+            .copied()
+            .filter(|id| found.contains(id))
+            .collect())
+    }
+
     fn item(&mut self, id: ItemId) -> StoreResult<Item> {
         super::rules::read_item(&mut self.conn(), id)
     }

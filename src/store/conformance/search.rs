@@ -131,14 +131,28 @@ fn listed(s: &mut dyn StoreBackend, q: &ItemQuery) -> Vec<String> {
 }
 
 fn search(s: &mut dyn StoreBackend, text: &str) -> Vec<String> {
-    listed(
-        s,
-        &ItemQuery {
-            all: true,
-            search: Some(text.into()),
-            ..ItemQuery::default()
-        },
-    )
+    let q = ItemQuery {
+        all: true,
+        search: Some(text.into()),
+        ..ItemQuery::default()
+    };
+    let found = listed(s, &q);
+    // The same search over given ids (the inbox's next match near the selection).
+    if !crate::filter::search_words(text).is_empty() {
+        let every = s
+            .list_ids(&ItemQuery {
+                all: true,
+                ..ItemQuery::default()
+            })
+            .expect("ids");
+        let matching = s.matching_ids(&every, text).expect("matching");
+        assert_eq!(
+            matching,
+            s.list_ids(&q).expect("ids"),
+            "matching_ids {text:?}"
+        );
+    }
+    found
 }
 
 fn filter(s: &mut dyn StoreBackend, query: &str) -> Vec<String> {
