@@ -45,6 +45,12 @@ pub enum Effect {
     },
     /// Load the rows of the window on screen (answers with `Msg::RowsLoaded`).
     LoadRows(Vec<ItemId>),
+    /// Which of these tail items, near where a search starts, it matches (answers with
+    /// `Msg::NearMatches`): the next match at once, before the whole tail's answer.
+    SearchNear {
+        query: String,
+        ids: Vec<ItemId>,
+    },
     /// Search the closed tail in the store (answers with `Msg::TailMatches`).
     SearchTail {
         spec: Box<ListSpec>,

@@ -276,3 +276,63 @@ fn g_before_the_last_page_follows_the_end_as_pages_arrive() {
     update(&mut s, key('G'), t0());
     assert_eq!(s.items.id_at(s.selected), Some(ItemId(1000)), "the oldest");
 }
+
+#[test]
+fn a_search_goes_to_the_next_match_near_it_before_the_whole_tail_is_searched() {
+    let mut s = windowed(5000, 150);
+    for _ in 0..10 {
+        update(&mut s, key('j'), t0());
+    }
+    update(&mut s, key('/'), t0());
+    let mut fx = Vec::new();
+    for c in "zzz".chars() {
+        fx = update(&mut s, key(c), t0());
+    }
+    // Near first, from the search's origin on; the whole tail after.
+    let near = fx
+        .iter()
+        .position(|e| matches!(e, Effect::SearchNear { .. }));
+    let whole = fx
+        .iter()
+        .position(|e| matches!(e, Effect::SearchTail { .. }));
+    assert!(near.is_some() && near < whole, "{fx:?}");
+    let Some(Effect::SearchNear { ids, .. }) = near.map(|k| &fx[k]) else {
+        unreachable!()
+    };
+    assert_eq!(ids.first(), Some(&ItemId(5992)), "the origin can match");
+    assert_eq!(ids.len(), crate::app::search::NEAR);
+    // One match near: the search goes there at once; the count is still coming.
+    update(
+        &mut s,
+        Msg::NearMatches {
+            query: "zzz".into(),
+            ids: vec![ItemId(5900)],
+        },
+        t0(),
+    );
+    assert_eq!(s.items.id_at(s.selected), Some(ItemId(5900)));
+    let msg = s.message.clone().map(|m| m.1).unwrap_or_default();
+    assert!(msg.contains("searching closed items"), "{msg}");
+    // The whole tail's answer counts them and leaves the selection where it went.
+    update(
+        &mut s,
+        Msg::TailMatches {
+            query: "zzz".into(),
+            ids: vec![ItemId(5995), ItemId(5900), ItemId(1500)],
+        },
+        t0(),
+    );
+    assert_eq!(s.items.id_at(s.selected), Some(ItemId(5900)));
+    let msg = s.message.clone().map(|m| m.1).unwrap_or_default();
+    assert!(msg.ends_with("2 of 3"), "{msg}");
+    // An answer for an older query changes nothing.
+    update(
+        &mut s,
+        Msg::NearMatches {
+            query: "zz".into(),
+            ids: vec![ItemId(5100)],
+        },
+        t0(),
+    );
+    assert_eq!(s.items.id_at(s.selected), Some(ItemId(5900)));
+}

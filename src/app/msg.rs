@@ -34,6 +34,11 @@ pub enum Msg {
     TailLoaded(Box<TailPage>),
     /// Rows of the window on screen ([`crate::app::Effect::LoadRows`]).
     RowsLoaded(Vec<ItemRow>),
+    /// The items near where a search starts that it matches ([`crate::app::Effect::SearchNear`]).
+    NearMatches {
+        query: String,
+        ids: Vec<ItemId>,
+    },
     /// The tail's items a search matches, newest first.
     TailMatches {
         query: String,

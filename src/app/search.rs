@@ -22,6 +22,8 @@ pub struct Hits {
     pub query: String,
     /// The tail's matches, once the store answered.
     tail: Option<HashSet<ItemId>>,
+    /// Matches among the tail items near where the search started, before that answer.
+    near: HashSet<ItemId>,
     /// The store was asked and has not answered yet.
     pub pending: bool,
     /// Matching positions, ascending.
@@ -36,6 +38,7 @@ impl Hits {
         Hits {
             query: query.to_string(),
             tail: None,
+            near: HashSet::new(),
             pending: false,
             positions: positions(items, query, None),
             jump: None,
@@ -118,7 +121,28 @@ pub fn find(items: &List, query: &str, from: usize, forward: bool) -> Option<usi
     next(&positions(items, query, None), from, forward)
 }
 
-/// Ask the store for the tail's matches when the list has a tail.
+/// Tail items searched near where a search starts, before the whole tail: ids looked up
+/// one by one, so the next match is found at once whatever the store's size (a word rarer
+/// than that waits for the whole tail's answer).
+pub const NEAR: usize = 2_000;
+
+/// The ids of up to [`NEAR`] tail positions after (or before) `from`, in that direction.
+fn near_ids(items: &List, from: usize, forward: bool) -> Vec<ItemId> {
+    let ids = |i: usize| items.is_windowed(i).then(|| items.id_at(i)).flatten();
+    if forward {
+        let start = from.saturating_add(1).max(items.tail_start());
+        (start..items.len()).take(NEAR).filter_map(ids).collect()
+    } else {
+        (0..from.min(items.len()))
+            .rev()
+            .take(NEAR)
+            .filter_map(ids)
+            .collect()
+    }
+}
+
+/// Ask the store for the tail's matches when the list has a tail: first near where the
+/// search goes (its next match), then the whole tail (the count, `n` further on).
 fn ask_tail(state: &mut AppState, jump: Option<(usize, bool)>) -> Vec<Effect> {
     let has_tail = state.items.has_tail();
     let Some(h) = state.hits.as_mut() else {
@@ -130,10 +154,44 @@ fn ask_tail(state: &mut AppState, jump: Option<(usize, bool)>) -> Vec<Effect> {
     h.pending = true;
     h.jump = jump;
     let query = h.query.clone();
-    vec![Effect::SearchTail {
+    let mut fx = Vec::new();
+    if let Some((from, forward)) = jump {
+        let ids = near_ids(&state.items, from, forward);
+        if !ids.is_empty() {
+            fx.push(Effect::SearchNear {
+                query: query.clone(),
+                ids,
+            });
+        }
+    }
+    fx.push(Effect::SearchTail {
         spec: Box::new(super::triage::list_spec(state)),
         query,
-    }]
+    });
+    fx
+}
+
+/// The store answered which tail items near the search's start match: the search that
+/// waited goes to the next match (nearer than any further one), the count waits for the
+/// whole tail. Returns the row to select, if any.
+pub fn near_matches(state: &mut AppState, query: &str, ids: Vec<ItemId>) -> Option<usize> {
+    let h = state
+        .hits
+        .as_mut()
+        .filter(|h| h.query == query && h.tail.is_none() && h.jump.is_some())?;
+    if ids.is_empty() {
+        return None;
+    }
+    h.near.extend(ids);
+    h.positions = positions(&state.items, query, Some(&h.near));
+    let (from, forward) = h.jump.take()?;
+    let found = next(&h.positions, from, forward)?;
+    let text = say(h, found);
+    if matches!(state.mode, Mode::Search { .. }) || state.search.as_deref() == Some(query) {
+        state.message = Some((Level::Info, text));
+    }
+    state.dirty = true;
+    Some(found)
 }
 
 /// The store answered a search of the tail: its matches join the count, and the search

@@ -70,6 +70,10 @@ pub fn update(state: &mut AppState, msg: Msg, now: Timestamp, tz: &TimeZone) -> 
             state.dirty = true;
             actions::detail_for_selection(state)
         }
+        Msg::NearMatches { query, ids } => {
+            let row = super::search::near_matches(state, &query, ids);
+            row.map(|row| select(state, row)).unwrap_or_default()
+        }
         Msg::TailMatches { query, ids } => {
             let (row, fx) = super::search::tail_matches(state, &query, ids);
             match row {

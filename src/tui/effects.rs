@@ -46,6 +46,10 @@ pub struct EffectRunner {
     /// The same for the rows of the list's window and for searches of its closed tail.
     pub window_loads: Arc<AtomicU64>,
     pub search_loads: Arc<AtomicU64>,
+    /// Searches near the selection, and pages of a tail (each its own: a page asked for
+    /// after a newer list must not make that list's load look stale).
+    pub near_loads: Arc<AtomicU64>,
+    pub tail_loads: Arc<AtomicU64>,
 }
 
 impl EffectRunner {
@@ -68,6 +72,8 @@ impl EffectRunner {
             detail_loads: Default::default(),
             window_loads: Default::default(),
             search_loads: Default::default(),
+            near_loads: Default::default(),
+            tail_loads: Default::default(),
         }
     }
 
@@ -106,7 +112,7 @@ impl EffectRunner {
                 )
             }
             Effect::LoadTail { spec, after } => self.queue_latest(
-                &self.list_loads,
+                &self.tail_loads,
                 move |s| super::window::load_page(s, &spec, after),
                 |page| Msg::TailLoaded(Box::new(page)),
             ),
@@ -114,6 +120,11 @@ impl EffectRunner {
                 &self.window_loads,
                 move |s| super::window::load_rows(s, &ids),
                 Msg::RowsLoaded,
+            ),
+            Effect::SearchNear { query, ids } => self.queue_latest(
+                &self.near_loads,
+                move |s| Ok((s.matching_ids(&ids, &query)?, query)),
+                |(ids, query)| Msg::NearMatches { query, ids },
             ),
             Effect::SearchTail { spec, query } => self.queue_latest(
                 &self.search_loads,

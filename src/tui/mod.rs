@@ -155,6 +155,8 @@ pub async fn run(session: Session) -> Result<()> {
         detail_loads: Default::default(),
         window_loads: Default::default(),
         search_loads: Default::default(),
+        near_loads: Default::default(),
+        tail_loads: Default::default(),
     };
     runner.run(crate::app::triage::reload(&state));
     // Open follow-ups, for the header's overdue count.
