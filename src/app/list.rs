@@ -33,19 +33,20 @@ pub struct Tail {
     pub window: Vec<ItemRow>,
     /// Tail indexes of `window`.
     pub covered: Range<usize>,
-    /// What was listed, and whether `ids` is only its first part.
+    /// What was listed; while pages are to come, the row its next page reads after.
     pub spec: ListSpec,
-    pub more: bool,
+    pub next: Option<ItemId>,
 }
 
-/// Ids of the tail asked for at once when a list changes (a view, a filter, `c`): enough
-/// for the screen and its margin; the rest follow in pages of [`PAGE`], so the new list is
-/// on screen before a long history is read.
-pub const FIRST: usize = 1_000;
+/// Rows of the tail read at once when a list changes (a view, a filter, `c`): what a filter
+/// keeps of them is enough for the screen and its margin unless it keeps few; the rest
+/// follow in pages of [`PAGE`] rows read, so the new list is on screen before a long
+/// history is read, whatever the filter finds.
+pub const FIRST: usize = 2_000;
 
-/// Ids per page of a tail that follows its first part: short store jobs, so a key pressed
-/// meanwhile waits for one page at most.
-pub const PAGE: usize = 20_000;
+/// Rows read per page of a tail that follows its first part: short store jobs, so a key
+/// pressed meanwhile waits for one page at most.
+pub const PAGE: usize = 10_000;
 
 #[derive(Debug, Clone, Default)]
 pub struct List {
@@ -63,9 +64,10 @@ pub struct List {
     covered: Range<usize>,
     /// The largest id listed (the id column's width).
     max_id: i64,
-    /// What the tail lists (`None`: no tail), and whether pages of it are still to come.
+    /// What the tail lists (`None`: no tail), and the row its next page reads after while
+    /// pages are still to come.
     spec: Option<Box<ListSpec>>,
-    more: bool,
+    next: Option<ItemId>,
     /// `G` was pressed before the tail was whole: the end moves as pages arrive.
     pub want_end: bool,
 }
@@ -83,7 +85,7 @@ impl List {
         let covered = t.covered.start + at..t.covered.end + at;
         let mut list = List::windowed(rows, t.ids, t.merged, t.window, covered);
         list.spec = Some(Box::new(t.spec));
-        list.more = t.more;
+        list.next = t.next;
         list
     }
 
@@ -94,27 +96,25 @@ impl List {
 
     /// Pages of the tail are still to come (the length is what has come so far).
     pub fn pending(&self) -> bool {
-        self.more
+        self.next.is_some()
     }
 
-    /// The page to ask for next: the list's spec and its last id.
+    /// The page to ask for next: the list's spec and the row it reads after.
     pub fn next_page(&self) -> Option<(Box<ListSpec>, ItemId)> {
-        let spec = self.spec.as_ref().filter(|_| self.more)?;
-        Some((spec.clone(), *self.tail.last()?))
+        Some((self.spec.clone()?, self.next?))
     }
 
     /// A page of the tail arrived: it joins the list when it follows what the list has
-    /// (the same spec, after its last id); a page of a list since replaced is dropped.
+    /// (the same spec, after the row asked for); a page of a list since replaced is dropped.
     pub fn extend_tail(
         &mut self,
         spec: &ListSpec,
         after: ItemId,
         ids: Vec<ItemId>,
-        more: bool,
+        next: Option<ItemId>,
     ) -> bool {
-        let follows = self.more
-            && self.spec.as_deref().is_some_and(|s| s.same_list(spec))
-            && self.tail.last() == Some(&after);
+        let follows =
+            self.next == Some(after) && self.spec.as_deref().is_some_and(|s| s.same_list(spec));
         if !follows {
             return false;
         }
@@ -122,7 +122,7 @@ impl List {
             self.max_id = self.max_id.max(m.0);
         }
         self.tail.extend(ids);
-        self.more = more;
+        self.next = next;
         true
     }
 
@@ -146,7 +146,7 @@ impl List {
             loaded: window.into_iter().map(|r| (r.id, r)).collect(),
             covered,
             spec: None,
-            more: false,
+            next: None,
             want_end: false,
         }
     }

@@ -208,7 +208,7 @@ fn first_part(n: i64, first: usize) -> (AppState, Vec<Effect>) {
             tail,
             covered: 0..100,
             spec,
-            more: true,
+            next: Some(ItemId(1000 + n - first as i64)),
             ..Loaded::default()
         })),
         t0(),
@@ -223,12 +223,14 @@ fn page_asked(fx: &[Effect]) -> Option<ItemId> {
     })
 }
 
+/// A page read after `after`: `ids` kept, the next page after the last of them if `more`.
 fn page(s: &AppState, after: i64, ids: std::ops::Range<i64>, more: bool) -> Msg {
+    let next = more.then_some(ItemId(ids.start));
     Msg::TailLoaded(Box::new(crate::app::msg::TailPage {
         spec: s.items.spec().cloned().expect("a tail"),
         after: ItemId(after),
         ids: ids.rev().map(ItemId).collect(),
-        more,
+        next,
     }))
 }
 

@@ -99,20 +99,21 @@ pub struct Loaded {
     /// Rows of `tail[window]`.
     pub window: Vec<ItemRow>,
     pub covered: std::ops::Range<usize>,
-    /// What was listed; `more`: the tail came in part, its next page is to be asked for.
+    /// What was listed; when the tail came in part, the row its next page reads after.
     pub spec: super::effect::ListSpec,
-    pub more: bool,
+    pub next: Option<ItemId>,
 }
 
 /// A page of a tail that came in part ([`crate::app::Effect::LoadTail`]).
 #[derive(Debug, Clone)]
 pub struct TailPage {
     pub spec: super::effect::ListSpec,
-    /// The id the page follows: the list's last one when it was asked for.
+    /// The row the page read after.
     pub after: ItemId,
+    /// What the list keeps of the rows read.
     pub ids: Vec<ItemId>,
-    /// Pages are left after this one.
-    pub more: bool,
+    /// The last row read, when pages are left after this one.
+    pub next: Option<ItemId>,
 }
 
 impl Loaded {
@@ -124,7 +125,7 @@ impl Loaded {
             window: self.window,
             covered: self.covered,
             spec: self.spec,
-            more: self.more,
+            next: self.next,
         };
         (self.open, tail)
     }

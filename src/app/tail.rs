@@ -1,8 +1,9 @@
 //! A closed tail that comes in pages ([`super::list`]). A new list (a view, a filter, `c`)
-//! comes with the first [`super::list::FIRST`] ids of its tail, so it is on screen at once
-//! whatever the history's length; the rest follows a page at a time, each page asked for
-//! when the one before arrived (short store jobs: a key pressed meanwhile waits for one
-//! page at most). Until the last page the list's length is what has come so far: `G` goes
+//! comes with what its filter keeps of the first [`super::list::FIRST`] rows of the tail,
+//! so it is on screen at once whatever the history's length or the filter; the rest
+//! follows a page of rows read at a time ([`crate::store::ItemStore::scan_ids`]), each page
+//! asked for when the one before arrived (short store jobs: a key pressed meanwhile waits
+//! for one page at most). Until the last page the list's length is what has come so far: `G` goes
 //! to the end so far and follows it as pages arrive.
 
 use super::actions::select;
@@ -22,7 +23,7 @@ pub fn on_page(state: &mut AppState, page: TailPage) -> Vec<Effect> {
     let follow = state.items.want_end && state.selected == last;
     if !state
         .items
-        .extend_tail(&page.spec, page.after, page.ids, page.more)
+        .extend_tail(&page.spec, page.after, page.ids, page.next)
     {
         return Vec::new();
     }

@@ -62,6 +62,11 @@ pub trait ItemStore: Send {
     fn count_items(&mut self, query: &ItemQuery) -> StoreResult<usize>;
     /// The rows of these items, in the order given; ids no longer stored are left out.
     fn rows_by_ids(&mut self, ids: &[ItemId], rows: &mut RowBuilder) -> StoreResult<Vec<ItemRow>>;
+    /// A page of a long list whose work does not depend on what the filter finds: the
+    /// next `rows` items of `query`'s list without its filter and search (after
+    /// `query.after`, newest first), and which of them `query` keeps. A filter that finds
+    /// one item in a million is read a page at a time like any other.
+    fn scan_ids(&mut self, query: &ItemQuery, rows: usize) -> StoreResult<super::ScanPage>;
     /// Which of these items a search matches (as [`ItemQuery::search`] does), in the order
     /// given: each item looked up by id, so the work is the ids', whatever the store's size
     /// or the words' frequency (the next match near where the inbox is).

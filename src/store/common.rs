@@ -8,7 +8,7 @@ use std::collections::HashSet;
 
 use jiff::Timestamp;
 
-use super::query::{Dialect, conditions, from_items};
+use super::query::{Dialect, conditions, conditions_as, from_items};
 use super::rows::{self, Cols, FOLLOWUP_COLUMNS, OUTBOX_COLUMNS, item_columns, secs, ts};
 use super::rules::{Transact, Tx};
 use super::sql::{Arg, Sql, args};
@@ -193,6 +193,46 @@ impl<S: SqlStore> ItemStore for S {
             })?;
         }
         Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
+    }
+
+    fn scan_ids(&mut self, query: &ItemQuery, rows: usize) -> StoreResult<super::ScanPage> {
+        let mut s = self.conn();
+        let mut args = Vec::new();
+        // The walk: the list without its filter and search, from the anchor, `rows` long.
+        let base = ItemQuery {
+            filter: None,
+            search: None,
+            limit: Some(rows),
+            ..query.clone()
+        };
+        let walk = conditions(&mut s, Self::DIALECT, &base, &mut args)?;
+        // What the query keeps, checked on each row read (words by LIKE: the row is at hand).
+        let keep = ItemQuery {
+            after: None,
+            limit: None,
+            ..query.clone()
+        };
+        let hit = conditions_as(&mut s, Self::DIALECT, &keep, &mut args, true)?;
+        let sql = format!(
+            "SELECT i.id, CAST(CASE WHEN TRUE{hit} THEN 1 ELSE 0 END AS BIGINT) FROM {} \
+             WHERE TRUE{walk}{}",
+            from_items(Self::DIALECT, &base),
+            base.tail_sql()
+        );
+        let (mut ids, mut read, mut last) = (Vec::new(), 0usize, None);
+        s.each(&sql, &args, |r| {
+            let id = ItemId(r.col(0)?);
+            if r.col::<i64>(1)? == 1 {
+                ids.push(id);
+            }
+            read += 1;
+            last = Some(id);
+            Ok(())
+        })?;
+        Ok(super::ScanPage {
+            ids,
+            next: last.filter(|_| read == rows),
+        })
     }
 
     fn matching_ids(&mut self, ids: &[ItemId], search: &str) -> StoreResult<Vec<ItemId>> {

@@ -115,6 +115,15 @@ impl ItemQuery {
     }
 }
 
+/// A page of a list read by [`ItemStore::scan_ids`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ScanPage {
+    /// The items of the query among the rows read, in list order.
+    pub ids: Vec<crate::model::ItemId>,
+    /// The last row read, when the list goes on after it: the next page's `after`.
+    pub next: Option<crate::model::ItemId>,
+}
+
 /// What an ingest changed.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct IngestReport {

@@ -102,6 +102,18 @@ pub(crate) fn conditions<'a, S: Sql>(
     q: &ItemQuery,
     args: &mut Vec<Arg<'a>>,
 ) -> StoreResult<String> {
+    conditions_as(s, d, q, args, false)
+}
+
+/// [`conditions`], the search words matched by `LIKE` on `search_text` when `like` (on
+/// SQLite too: a row at hand is checked, no index is needed; FTS5 reads every match).
+pub(crate) fn conditions_as<'a, S: Sql>(
+    s: &mut S,
+    d: Dialect,
+    q: &ItemQuery,
+    args: &mut Vec<Arg<'a>>,
+    like: bool,
+) -> StoreResult<String> {
     let mut sql = String::new();
     if let Some(set) = statuses(q) {
         let list = |set: &[Status]| {
@@ -201,17 +213,20 @@ pub(crate) fn conditions<'a, S: Sql>(
     }
     if !terms.is_empty() {
         match d {
-            Dialect::Sqlite => {
+            Dialect::Sqlite if !like => {
                 args.push(Arg::from(fts_match(&terms)));
                 sql.push_str(&format!(
                     " AND i.id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?{})",
                     args.len()
                 ));
             }
-            Dialect::Postgres => {
+            _ => {
                 for t in &terms {
                     args.push(Arg::from(like_pattern(t)));
-                    sql.push_str(&format!(" AND i.search_text LIKE ?{}", args.len()));
+                    sql.push_str(&format!(
+                        " AND i.search_text LIKE ?{} ESCAPE '\\'",
+                        args.len()
+                    ));
                 }
             }
         }

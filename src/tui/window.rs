@@ -47,12 +47,14 @@ pub fn load_list(
     rows: &mut RowBuilder,
 ) -> StoreResult<Loaded> {
     let open = s.list_rows(&ItemQuery::default(), rows)?;
-    let mut q = tail_query(spec, None);
-    // One more than asked for says whether more follow.
-    q.limit = spec.first.map(|n| n + 1);
-    let mut tail = s.list_ids(&q)?;
-    let more = spec.first.is_some_and(|n| tail.len() > n);
-    tail.truncate(spec.first.unwrap_or(usize::MAX));
+    let q = tail_query(spec, None);
+    let (tail, next) = match spec.first {
+        Some(rows) => {
+            let page = s.scan_ids(&q, rows)?;
+            (page.ids, page.next)
+        }
+        None => (s.list_ids(&q)?, None),
+    };
     let covered = spec.window.start.min(tail.len())..spec.window.end.min(tail.len());
     let window = load_rows(s, &tail[covered.clone()])?;
     Ok(Loaded {
@@ -62,11 +64,11 @@ pub fn load_list(
         window,
         covered,
         spec: spec.clone(),
-        more,
+        next,
     })
 }
 
-/// The page of the tail after `after` ([`crate::app::list::PAGE`] ids).
+/// The page of the tail after the row `after` ([`crate::app::list::PAGE`] rows read).
 pub fn load_page(
     s: &mut dyn StoreBackend,
     spec: &ListSpec,
@@ -74,15 +76,12 @@ pub fn load_page(
 ) -> StoreResult<TailPage> {
     let mut q = tail_query(spec, None);
     q.after = Some(after);
-    q.limit = Some(PAGE + 1);
-    let mut ids = s.list_ids(&q)?;
-    let more = ids.len() > PAGE;
-    ids.truncate(PAGE);
+    let page = s.scan_ids(&q, PAGE)?;
     Ok(TailPage {
         spec: spec.clone(),
         after,
-        ids,
-        more,
+        ids: page.ids,
+        next: page.next,
     })
 }
 

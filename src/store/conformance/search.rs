@@ -342,6 +342,40 @@ pub(crate) fn pages_after_an_item_are_the_list_in_order(s: &mut dyn StoreBackend
         }
         assert_eq!(paged, whole, "{f:?}");
     }
+    // Scanned pages: 5 rows read each, whatever they keep; together, the filtered list.
+    let everything = ItemQuery {
+        all: true,
+        ..ItemQuery::default()
+    };
+    for (f, search) in [
+        (None, None),
+        (Some("kind:mention"), None),
+        (Some("kind:dm hello"), None),
+        (None, Some("hel")),
+        (Some("kind:mention"), Some("zzz")),
+    ] {
+        let q = ItemQuery {
+            filter: f.map(|f| Filter::parse(f).expect(f)),
+            search: search.map(String::from),
+            ..everything.clone()
+        };
+        let whole = s.list_ids(&q).expect("whole");
+        let (mut scanned, mut pages, mut after) = (Vec::new(), 0, None);
+        loop {
+            let page = s
+                .scan_ids(&ItemQuery { after, ..q.clone() }, 5)
+                .expect("scan");
+            assert!(page.ids.len() <= 5);
+            scanned.extend(page.ids);
+            pages += 1;
+            match page.next {
+                Some(next) => after = Some(next),
+                None => break,
+            }
+        }
+        assert_eq!(scanned, whole, "{f:?} {search:?}");
+        assert_eq!(pages, 5, "23 rows, 5 a page: {f:?} {search:?}");
+    }
     let gone = ItemQuery {
         all: true,
         after: Some(ItemId(999_999)),
