@@ -22,8 +22,10 @@ pub struct Hits {
     pub query: String,
     /// The tail's matches, once the store answered.
     tail: Option<HashSet<ItemId>>,
-    /// Matches among the tail items near where the search started, before that answer.
+    /// Matches among the tail items near where the search started, before that answer,
+    /// and the positions that were searched there.
     near: HashSet<ItemId>,
+    near_range: std::ops::Range<usize>,
     /// The store was asked and has not answered yet.
     pub pending: bool,
     /// Matching positions, ascending.
@@ -39,6 +41,7 @@ impl Hits {
             query: query.to_string(),
             tail: None,
             near: HashSet::new(),
+            near_range: 0..0,
             pending: false,
             positions: positions(items, query, None),
             jump: None,
@@ -124,21 +127,24 @@ pub fn find(items: &List, query: &str, from: usize, forward: bool) -> Option<usi
 /// Tail items searched near where a search starts, before the whole tail: ids looked up
 /// one by one, so the next match is found at once whatever the store's size (a word rarer
 /// than that waits for the whole tail's answer).
-pub const NEAR: usize = 2_000;
+pub const NEAR: usize = 1_000;
 
-/// The ids of up to [`NEAR`] tail positions after (or before) `from`, in that direction.
-fn near_ids(items: &List, from: usize, forward: bool) -> Vec<ItemId> {
-    let ids = |i: usize| items.is_windowed(i).then(|| items.id_at(i)).flatten();
-    if forward {
+/// The positions of up to [`NEAR`] tail items after (or before) `from`, and their ids in
+/// that direction.
+fn near_ids(items: &List, from: usize, forward: bool) -> (std::ops::Range<usize>, Vec<ItemId>) {
+    let range = if forward {
         let start = from.saturating_add(1).max(items.tail_start());
-        (start..items.len()).take(NEAR).filter_map(ids).collect()
+        start..start.saturating_add(NEAR).min(items.len()).max(start)
     } else {
-        (0..from.min(items.len()))
-            .rev()
-            .take(NEAR)
-            .filter_map(ids)
-            .collect()
+        let end = from.min(items.len());
+        end.saturating_sub(NEAR).max(items.tail_start()).min(end)..end
+    };
+    let ids = |i: usize| items.is_windowed(i).then(|| items.id_at(i)).flatten();
+    let mut near: Vec<ItemId> = range.clone().filter_map(ids).collect();
+    if !forward {
+        near.reverse();
     }
+    (range, near)
 }
 
 /// Ask the store for the tail's matches when the list has a tail: first near where the
@@ -156,7 +162,8 @@ fn ask_tail(state: &mut AppState, jump: Option<(usize, bool)>) -> Vec<Effect> {
     let query = h.query.clone();
     let mut fx = Vec::new();
     if let Some((from, forward)) = jump {
-        let ids = near_ids(&state.items, from, forward);
+        let (range, ids) = near_ids(&state.items, from, forward);
+        h.near_range = range;
         if !ids.is_empty() {
             fx.push(Effect::SearchNear {
                 query: query.clone(),
@@ -183,7 +190,16 @@ pub fn near_matches(state: &mut AppState, query: &str, ids: Vec<ItemId>) -> Opti
         return None;
     }
     h.near.extend(ids);
-    h.positions = positions(&state.items, query, Some(&h.near));
+    // The near positions join the whole rows' (only the range searched is looked at).
+    let items = &state.items;
+    let near = &h.near;
+    let found = h
+        .near_range
+        .clone()
+        .filter(|&i| items.is_windowed(i) && items.id_at(i).is_some_and(|id| near.contains(&id)));
+    h.positions.extend(found);
+    h.positions.sort_unstable();
+    h.positions.dedup();
     let (from, forward) = h.jump.take()?;
     let found = next(&h.positions, from, forward)?;
     let text = say(h, found);
