@@ -38,11 +38,11 @@ pub struct Tail {
     pub next: Option<ItemId>,
 }
 
-/// Rows of the tail read at once when a list changes (a view, a filter, `c`): what a filter
-/// keeps of them is enough for the screen and its margin unless it keeps few; the rest
+/// Rows of the tail read at a time when a list changes (a view, a filter, `c`), until what
+/// the filter keeps fills the screen and its margin (or a [`PAGE`] was read); the rest
 /// follow in pages of [`PAGE`] rows read, so the new list is on screen before a long
 /// history is read, whatever the filter finds.
-pub const FIRST: usize = 2_000;
+pub const FIRST: usize = 500;
 
 /// Rows read per page of a tail that follows its first part: short store jobs, so a key
 /// pressed meanwhile waits for one page at most.

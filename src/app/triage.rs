@@ -71,7 +71,7 @@ pub fn list_spec(state: &AppState) -> ListSpec {
     // grow back. Another list (a view, a filter, `c`): its first part now, pages after.
     let same = state.items.spec().is_some_and(|s| s.same_list(&spec));
     if !same {
-        spec.first = Some(spec.window.end.max(super::list::FIRST));
+        spec.first = Some(super::list::FIRST);
     }
     spec
 }

@@ -47,11 +47,23 @@ pub fn load_list(
     rows: &mut RowBuilder,
 ) -> StoreResult<Loaded> {
     let open = s.list_rows(&ItemQuery::default(), rows)?;
-    let q = tail_query(spec, None);
+    let mut q = tail_query(spec, None);
     let (tail, next) = match spec.first {
+        // Rows are read until the window is full (a filter that keeps few reads more), as
+        // many as a page at most: the rest comes in pages after the frame.
         Some(rows) => {
-            let page = s.scan_ids(&q, rows)?;
-            (page.ids, page.next)
+            let (mut tail, mut read) = (Vec::new(), 0);
+            loop {
+                let page = s.scan_ids(&q, rows)?;
+                tail.extend(page.ids);
+                read += rows;
+                match page.next {
+                    Some(next) if tail.len() < spec.window.end && read < PAGE => {
+                        q.after = Some(next);
+                    }
+                    next => break (tail, next),
+                }
+            }
         }
         None => (s.list_ids(&q)?, None),
     };
@@ -99,3 +111,7 @@ pub fn search_tail(
 ) -> StoreResult<Vec<ItemId>> {
     s.list_ids(&tail_query(spec, Some(query)))
 }
+
+#[cfg(test)]
+#[path = "window_tests.rs"]
+mod tests;
