@@ -204,10 +204,11 @@ fn settle_first(
                 ids: store.matching_ids(&ids, &query).expect("near"),
                 query,
             },
-            Effect::SearchTail { spec, query } => {
-                let ids = window::search_tail(store, &spec, &query).expect("search");
-                Msg::TailMatches { query, ids }
-            }
+            Effect::SearchTail { query, range, ids } => Msg::TailMatches {
+                ids: store.matching_ids(&ids, &query).expect("search"),
+                query,
+                range,
+            },
             _ => continue,
         };
         let store_ms = ms(t.elapsed());

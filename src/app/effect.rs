@@ -53,8 +53,10 @@ pub enum Effect {
     },
     /// Search the closed tail in the store (answers with `Msg::TailMatches`).
     SearchTail {
-        spec: Box<ListSpec>,
         query: String,
+        /// The list positions of the chunk, and the ids of its tail items.
+        range: Range<usize>,
+        ids: Vec<ItemId>,
     },
     /// Load an item's thread/history/draft (answers with `Msg::DetailLoaded`).
     LoadDetail(ItemId),

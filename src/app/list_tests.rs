@@ -45,6 +45,23 @@ fn windowed(n: i64, loaded: usize) -> AppState {
     s
 }
 
+/// Answer the chunks of a search of the tail as a store holding `matches` would, each
+/// asked for after the one before, until none is; how many were asked.
+fn answer_chunks(s: &mut AppState, mut fx: Vec<Effect>, matches: &[ItemId]) -> usize {
+    let mut n = 0;
+    while let Some((query, range, ids)) = fx.iter().find_map(|e| match e {
+        Effect::SearchTail { query, range, ids } => {
+            Some((query.clone(), range.clone(), ids.clone()))
+        }
+        _ => None,
+    }) {
+        n += 1;
+        let ids = ids.into_iter().filter(|id| matches.contains(id)).collect();
+        fx = update(s, Msg::TailMatches { query, range, ids }, t0());
+    }
+    n
+}
+
 /// The ids of the rows a `LoadRows` among `fx` asks for.
 fn asked(fx: &[Effect]) -> Option<Vec<ItemId>> {
     fx.iter().find_map(|e| match e {
@@ -129,14 +146,11 @@ fn search_counts_open_matches_and_the_tail_s_from_the_store_and_n_jumps_into_it(
         .any(|e| matches!(e, Effect::SearchTail { query, .. } if query == "order"));
     assert!(asked_tail, "{fx:?}");
     // The store finds four closed ones, one deep in the tail.
-    let found = vec![ItemId(5990), ItemId(4000), ItemId(3000), ItemId(1200)];
-    update(
-        &mut s,
-        Msg::TailMatches {
-            query: "order".into(),
-            ids: found,
-        },
-        t0(),
+    let found = [ItemId(5990), ItemId(4000), ItemId(3000), ItemId(1200)];
+    assert_eq!(
+        answer_chunks(&mut s, fx, &found),
+        1,
+        "5,000 tail positions, one chunk"
     );
     let msg = s.message.clone().map(|m| m.1).unwrap_or_default();
     assert!(msg.ends_with(" of 7"), "3 open + 4 closed: {msg}");
@@ -316,14 +330,8 @@ fn a_search_goes_to_the_next_match_near_it_before_the_whole_tail_is_searched() {
     let msg = s.message.clone().map(|m| m.1).unwrap_or_default();
     assert!(msg.contains("searching closed items"), "{msg}");
     // The whole tail's answer counts them and leaves the selection where it went.
-    update(
-        &mut s,
-        Msg::TailMatches {
-            query: "zzz".into(),
-            ids: vec![ItemId(5995), ItemId(5900), ItemId(1500)],
-        },
-        t0(),
-    );
+    let found = [ItemId(5995), ItemId(5900), ItemId(1500)];
+    answer_chunks(&mut s, fx, &found);
     assert_eq!(s.items.id_at(s.selected), Some(ItemId(5900)));
     let msg = s.message.clone().map(|m| m.1).unwrap_or_default();
     assert!(msg.ends_with("2 of 3"), "{msg}");
@@ -337,4 +345,40 @@ fn a_search_goes_to_the_next_match_near_it_before_the_whole_tail_is_searched() {
         t0(),
     );
     assert_eq!(s.items.id_at(s.selected), Some(ItemId(5900)));
+}
+
+#[test]
+fn a_search_of_a_tail_still_coming_goes_on_with_each_page() {
+    let (mut s, _) = first_part(20_000, 1_000);
+    update(&mut s, key('/'), t0());
+    let mut fx = Vec::new();
+    for c in "zzz".chars() {
+        fx = update(&mut s, key(c), t0());
+    }
+    let found = [ItemId(20_500), ItemId(15_000), ItemId(1_500)];
+    // What has come is searched (one chunk), then the search waits for the list.
+    assert_eq!(answer_chunks(&mut s, fx, &found), 1);
+    let said = |s: &AppState| s.message.clone().map(|m| m.1).unwrap_or_default();
+    assert!(said(&s).contains("searching closed items"), "{}", said(&s));
+    // A page brings the next chunks; the last page the end of the search.
+    let m = page(&s, 20_000, 10_000..20_000, true);
+    let fx = update(&mut s, m, t0());
+    assert_eq!(
+        answer_chunks(&mut s, fx, &found),
+        2,
+        "10,000 more positions"
+    );
+    let m = page(&s, 10_000, 1_000..10_000, false);
+    let fx = update(&mut s, m, t0());
+    assert_eq!(answer_chunks(&mut s, fx, &found), 2);
+    assert!(!said(&s).contains("searching"), "{}", said(&s));
+    let positions = s.hits.as_ref().map(|h| h.positions.clone());
+    assert_eq!(positions, Some(vec![499, 5_999, 19_499]));
+    // Enter, then n goes through them, into the tail's far end.
+    update(&mut s, code(crossterm::event::KeyCode::Enter), t0());
+    for _ in 0..2 {
+        update(&mut s, key('n'), t0());
+    }
+    assert_eq!(s.items.id_at(s.selected), Some(ItemId(1_500)));
+    assert!(said(&s).ends_with("3 of 3"), "{}", said(&s));
 }

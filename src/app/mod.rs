@@ -22,6 +22,7 @@ pub mod msg;
 pub mod outbox;
 pub mod palette;
 pub mod search;
+pub mod search_tail;
 pub mod state;
 pub mod sync;
 pub mod tail;

@@ -42,6 +42,7 @@ pub enum Msg {
     /// The tail's items a search matches, newest first.
     TailMatches {
         query: String,
+        range: std::ops::Range<usize>,
         ids: Vec<ItemId>,
     },
     /// The selected item's thread, history and draft.

@@ -4,46 +4,46 @@
 //!
 //! A word of the query finds the words it starts ([`crate::filter::words_match`], as the
 //! store searches). Open rows are searched here, as they are typed; the closed tail of a
-//! long list through the store (`Effect::SearchTail`), whose answer adds its matches to the
-//! count and to where `n`/`N` go (and the window loads there).
-
-use std::collections::HashSet;
+//! long list through the store ([`super::search_tail`]), whose answers add their matches
+//! to the count and to where `n`/`N` go (and the window loads there).
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::list::List;
 use super::state::{Level, Mode};
 use super::{AppState, Effect};
-use crate::model::{ItemId, ItemRow};
+use crate::model::ItemRow;
 
 /// Where a search matches in the list.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Hits {
     pub query: String,
-    /// The tail's matches, once the store answered.
-    tail: Option<HashSet<ItemId>>,
-    /// Matches among the tail items near where the search started, before that answer,
-    /// and the positions that were searched there.
-    near: HashSet<ItemId>,
-    near_range: std::ops::Range<usize>,
-    /// The store was asked and has not answered yet.
+    /// The tail positions searched in the store so far run up to this one (from the
+    /// first tail position); a search of the tail goes a chunk at a time.
+    pub(super) searched: usize,
+    /// The last chunk reached the end of a tail still coming in pages: the next page
+    /// brings the next chunk.
+    pub(super) waiting: bool,
+    /// The positions searched near where the search started, ahead of the chunks.
+    pub(super) near_range: std::ops::Range<usize>,
+    /// The store was asked and has not answered for the whole tail yet.
     pub pending: bool,
     /// Matching positions, ascending.
     pub positions: Vec<usize>,
     /// Where to go when the store answers: from this position, forward or not.
-    jump: Option<(usize, bool)>,
+    pub(super) jump: Option<(usize, bool)>,
 }
 
 impl Hits {
-    /// Matches among the rows in memory now; the tail's come with [`tail_matches`].
-    fn of(items: &List, query: &str) -> Hits {
+    /// Matches among the whole rows in memory now; the tail's come from the store.
+    pub(super) fn of(items: &List, query: &str) -> Hits {
         Hits {
             query: query.to_string(),
-            tail: None,
-            near: HashSet::new(),
+            searched: items.tail_start(),
+            waiting: false,
             near_range: 0..0,
             pending: false,
-            positions: positions(items, query, None),
+            positions: positions(items, query),
             jump: None,
         }
     }
@@ -58,36 +58,30 @@ pub fn row_matches(words: &[String], item: &ItemRow) -> bool {
     crate::filter::words_match(words, &hay)
 }
 
-/// Matching positions: whole rows by their text, tail positions by the store's answer.
-fn positions(items: &List, query: &str, tail: Option<&HashSet<ItemId>>) -> Vec<usize> {
+/// Matching positions among the whole rows, by their text (the tail's come from the store).
+fn positions(items: &List, query: &str) -> Vec<usize> {
     let words = crate::filter::search_words(query);
     if words.is_empty() {
         return Vec::new();
     }
-    // Without the store's answer only whole rows can match (not merged: the first ones).
-    let end = match tail {
-        None if !items.is_merged() => items.tail_start(),
-        _ => items.len(),
+    // Not merged, the whole rows are the first ones.
+    let end = match items.is_merged() {
+        false => items.tail_start(),
+        true => items.len(),
     };
     (0..end)
-        .filter(|&i| {
-            if items.is_windowed(i) {
-                tail.is_some_and(|t| items.id_at(i).is_some_and(|id| t.contains(&id)))
-            } else {
-                items.get(i).is_some_and(|r| row_matches(&words, r))
-            }
-        })
+        .filter(|&i| !items.is_windowed(i) && items.get(i).is_some_and(|r| row_matches(&words, r)))
         .collect()
 }
 
 /// How many rows in memory match, and where `at` is among them (1-based, when it matches).
 pub fn count(items: &List, query: &str, at: usize) -> (usize, Option<usize>) {
-    let p = positions(items, query, None);
+    let p = positions(items, query);
     (p.len(), p.binary_search(&at).ok().map(|k| k + 1))
 }
 
 /// The search line: the query and where the selection is among its matches.
-fn say(hits: &Hits, at: usize) -> String {
+pub(super) fn say(hits: &Hits, at: usize) -> String {
     let query = &hits.query;
     let n = hits.positions.len();
     let more = if hits.pending {
@@ -106,7 +100,7 @@ fn say(hits: &Hits, at: usize) -> String {
 }
 
 /// The next match after (or before) `from`, wrapping around; `from` itself last.
-fn next(positions: &[usize], from: usize, forward: bool) -> Option<usize> {
+pub(super) fn next(positions: &[usize], from: usize, forward: bool) -> Option<usize> {
     if forward {
         let k = positions.partition_point(|&p| p <= from);
         positions.get(k).or(positions.first()).copied()
@@ -121,139 +115,11 @@ fn next(positions: &[usize], from: usize, forward: bool) -> Option<usize> {
 
 /// The next row in memory matching `query` after (or before) `from`, wrapping around.
 pub fn find(items: &List, query: &str, from: usize, forward: bool) -> Option<usize> {
-    next(&positions(items, query, None), from, forward)
+    next(&positions(items, query), from, forward)
 }
 
-/// Tail items searched near where a search starts, before the whole tail: ids looked up
-/// one by one, so the next match is found at once whatever the store's size (a word rarer
-/// than that waits for the whole tail's answer).
-pub const NEAR: usize = 1_000;
-
-/// The positions of up to [`NEAR`] tail items after (or before) `from`, and their ids in
-/// that direction.
-fn near_ids(items: &List, from: usize, forward: bool) -> (std::ops::Range<usize>, Vec<ItemId>) {
-    let range = if forward {
-        let start = from.saturating_add(1).max(items.tail_start());
-        start..start.saturating_add(NEAR).min(items.len()).max(start)
-    } else {
-        let end = from.min(items.len());
-        end.saturating_sub(NEAR).max(items.tail_start()).min(end)..end
-    };
-    let ids = |i: usize| items.is_windowed(i).then(|| items.id_at(i)).flatten();
-    let mut near: Vec<ItemId> = range.clone().filter_map(ids).collect();
-    if !forward {
-        near.reverse();
-    }
-    (range, near)
-}
-
-/// Ask the store for the tail's matches when the list has a tail: first near where the
-/// search goes (its next match), then the whole tail (the count, `n` further on).
-fn ask_tail(state: &mut AppState, jump: Option<(usize, bool)>) -> Vec<Effect> {
-    let has_tail = state.items.has_tail();
-    let Some(h) = state.hits.as_mut() else {
-        return Vec::new();
-    };
-    if !has_tail || crate::filter::search_words(&h.query).is_empty() {
-        return Vec::new();
-    }
-    h.pending = true;
-    h.jump = jump;
-    let query = h.query.clone();
-    let mut fx = Vec::new();
-    if let Some((from, forward)) = jump {
-        let (range, ids) = near_ids(&state.items, from, forward);
-        h.near_range = range;
-        if !ids.is_empty() {
-            fx.push(Effect::SearchNear {
-                query: query.clone(),
-                ids,
-            });
-        }
-    }
-    fx.push(Effect::SearchTail {
-        spec: Box::new(super::triage::list_spec(state)),
-        query,
-    });
-    fx
-}
-
-/// The store answered which tail items near the search's start match: the search that
-/// waited goes to the next match (nearer than any further one), the count waits for the
-/// whole tail. Returns the row to select, if any.
-pub fn near_matches(state: &mut AppState, query: &str, ids: Vec<ItemId>) -> Option<usize> {
-    let h = state
-        .hits
-        .as_mut()
-        .filter(|h| h.query == query && h.tail.is_none() && h.jump.is_some())?;
-    if ids.is_empty() {
-        return None;
-    }
-    h.near.extend(ids);
-    // The near positions join the whole rows' (only the range searched is looked at).
-    let items = &state.items;
-    let near = &h.near;
-    let found = h
-        .near_range
-        .clone()
-        .filter(|&i| items.is_windowed(i) && items.id_at(i).is_some_and(|id| near.contains(&id)));
-    h.positions.extend(found);
-    h.positions.sort_unstable();
-    h.positions.dedup();
-    let (from, forward) = h.jump.take()?;
-    let found = next(&h.positions, from, forward)?;
-    let text = say(h, found);
-    if matches!(state.mode, Mode::Search { .. }) || state.search.as_deref() == Some(query) {
-        state.message = Some((Level::Info, text));
-    }
-    state.dirty = true;
-    Some(found)
-}
-
-/// The store answered a search of the tail: its matches join the count, and the search
-/// that waited for them goes to the next match. Returns the row to select, if any.
-pub fn tail_matches(
-    state: &mut AppState,
-    query: &str,
-    ids: Vec<ItemId>,
-) -> (Option<usize>, Vec<Effect>) {
-    let Some(h) = state.hits.as_mut().filter(|h| h.query == query) else {
-        return (None, Vec::new());
-    };
-    let tail: HashSet<ItemId> = ids.into_iter().collect();
-    h.positions = positions(&state.items, query, Some(&tail));
-    h.tail = Some(tail);
-    h.pending = false;
-    let found = h
-        .jump
-        .take()
-        .and_then(|(from, forward)| next(&h.positions, from, forward));
-    let text = say(h, found.unwrap_or(state.selected));
-    let shown = matches!(state.mode, Mode::Search { .. }) || state.search.as_deref() == Some(query);
-    if shown {
-        state.message = Some((Level::Info, text));
-    }
-    state.dirty = true;
-    (found, Vec::new())
-}
-
-/// A page of the tail arrived: the store's matches are placed in it (the store searched
-/// the whole tail, not only what had come).
-pub fn extended(state: &mut AppState) {
-    if let Some(h) = state.hits.as_mut() {
-        h.positions = positions(&state.items, &h.query, h.tail.as_ref());
-        state.dirty = true;
-    }
-}
-
-/// The list was loaded again: the matches are found again in it.
-pub fn relisted(state: &mut AppState) -> Vec<Effect> {
-    let Some(h) = state.hits.as_mut() else {
-        return Vec::new();
-    };
-    h.positions = positions(&state.items, &h.query, h.tail.as_ref());
-    ask_tail(state, None)
-}
+use super::search_tail::ask_tail;
+pub use super::search_tail::{NEAR, extended, near_matches, relisted, tail_matches};
 
 pub fn start(state: &mut AppState) -> Vec<Effect> {
     state.mode = Mode::Search {
@@ -313,10 +179,9 @@ pub fn on_key(state: &mut AppState, key: KeyEvent) -> (Option<usize>, Vec<Effect
         _ => return (None, Vec::new()),
     }
     let q = query.clone();
-    // Search from the row before the origin so the origin itself can match.
-    let start = origin
-        .checked_sub(1)
-        .unwrap_or(state.items.len().saturating_sub(1));
+    // Search from the row before the origin so the origin itself can match (from the top:
+    // `usize::MAX`, before every row, even of a list still growing).
+    let start = origin.checked_sub(1).unwrap_or(usize::MAX);
     state.hits = Some(Hits::of(&state.items, &q));
     let fx = ask_tail(state, Some((start, true)));
     let Some(h) = state.hits.as_ref() else {

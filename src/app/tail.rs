@@ -28,8 +28,7 @@ pub fn on_page(state: &mut AppState, page: TailPage) -> Vec<Effect> {
         return Vec::new();
     }
     state.dirty = true;
-    super::search::extended(state);
-    let mut fx = Vec::new();
+    let mut fx = super::search::extended(state);
     if follow {
         fx.extend(select(state, state.items.len().saturating_sub(1)));
     }

@@ -74,8 +74,8 @@ pub fn update(state: &mut AppState, msg: Msg, now: Timestamp, tz: &TimeZone) -> 
             let row = super::search::near_matches(state, &query, ids);
             row.map(|row| select(state, row)).unwrap_or_default()
         }
-        Msg::TailMatches { query, ids } => {
-            let (row, fx) = super::search::tail_matches(state, &query, ids);
+        Msg::TailMatches { query, range, ids } => {
+            let (row, fx) = super::search::tail_matches(state, &query, range, ids);
             match row {
                 Some(row) => {
                     let mut more = select(state, row);

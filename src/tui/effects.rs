@@ -126,13 +126,10 @@ impl EffectRunner {
                 move |s| Ok((s.matching_ids(&ids, &query)?, query)),
                 |(ids, query)| Msg::NearMatches { query, ids },
             ),
-            Effect::SearchTail { spec, query } => self.queue_latest(
+            Effect::SearchTail { query, range, ids } => self.queue_latest(
                 &self.search_loads,
-                move |s| {
-                    let ids = super::window::search_tail(s, &spec, &query)?;
-                    Ok((query, ids))
-                },
-                |(query, ids)| Msg::TailMatches { query, ids },
+                move |s| Ok((s.matching_ids(&ids, &query)?, query, range)),
+                |(ids, query, range)| Msg::TailMatches { query, range, ids },
             ),
             Effect::CreateFollowUp { id, input } => {
                 let format = self.case_format.clone();

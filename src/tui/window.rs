@@ -1,5 +1,5 @@
 //! The store side of the windowed inbox list (`crate::app::list`): a list with its closed
-//! tail by id, the rows of a window, and a search of the tail. The effect runner queues
+//! tail by id, its pages, and the rows of a window. The effect runner queues
 //! these on the store actor; the bench calls them directly, so it measures what the app
 //! does.
 //!
@@ -101,15 +101,6 @@ pub fn load_page(
 /// the rows it built until the next list: the windows scrolled past would pile up there).
 pub fn load_rows(s: &mut dyn StoreBackend, ids: &[ItemId]) -> StoreResult<Vec<ItemRow>> {
     s.rows_by_ids(ids, &mut RowBuilder::default())
-}
-
-/// The tail's items a search matches, in the list's order.
-pub fn search_tail(
-    s: &mut dyn StoreBackend,
-    spec: &ListSpec,
-    query: &str,
-) -> StoreResult<Vec<ItemId>> {
-    s.list_ids(&tail_query(spec, Some(query)))
 }
 
 #[cfg(test)]
