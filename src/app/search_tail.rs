@@ -19,7 +19,7 @@ use crate::model::ItemId;
 pub const NEAR: usize = 1_000;
 
 /// Tail positions per chunk of the whole tail's search.
-pub const CHUNK: usize = 5_000;
+pub const CHUNK: usize = 2_000;
 
 /// The ids of the tail items at `range` (whole rows are searched in memory).
 fn ids_in(items: &List, range: Range<usize>) -> Vec<ItemId> {
