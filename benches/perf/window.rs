@@ -137,7 +137,10 @@ struct After {
 
 /// Whether an effect runs after the frame (see [`After`]).
 fn is_later(e: &Effect) -> bool {
-    matches!(e, Effect::LoadTail { .. } | Effect::SearchTail { .. })
+    matches!(
+        e,
+        Effect::LoadTail { .. } | Effect::SearchTail { .. } | Effect::LoadOpen
+    )
 }
 
 /// Answer what runs after the frame, one store job at a time until none is left.
@@ -197,6 +200,9 @@ fn settle_first(
                 window::load_list(store, &spec, rows).expect("list"),
             )),
             Effect::LoadRows(ids) => Msg::RowsLoaded(window::load_rows(store, &ids).expect("rows")),
+            Effect::LoadOpen => {
+                Msg::OpenLoaded(store.list_rows(&ItemQuery::default(), rows).expect("open"))
+            }
             Effect::LoadTail { spec, after } => Msg::TailLoaded(Box::new(
                 window::load_page(store, &spec, after).expect("page"),
             )),

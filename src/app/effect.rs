@@ -18,6 +18,9 @@ pub struct ListSpec {
     /// How many ids of the tail come with the list (`None`: all of them); the rest follow
     /// in pages ([`Effect::LoadTail`]), so a new view of a long history shows at once.
     pub first: Option<usize>,
+    /// The app has the open rows (`AppState::open_rows`): the store reads only the tail,
+    /// and the open rows afterwards ([`Effect::LoadOpen`]).
+    pub reuse_open: bool,
 }
 
 impl ListSpec {
@@ -43,6 +46,9 @@ pub enum Effect {
         spec: Box<ListSpec>,
         after: ItemId,
     },
+    /// The open rows afresh, after a list shown with the ones the app had (answers with
+    /// `Msg::OpenLoaded`).
+    LoadOpen,
     /// Load the rows of the window on screen (answers with `Msg::RowsLoaded`).
     LoadRows(Vec<ItemId>),
     /// Which of these tail items, near where a search starts, it matches (answers with

@@ -89,6 +89,21 @@ impl List {
         list
     }
 
+    /// The tail as the list has it (ids, the window's rows, the pages to come), for open
+    /// rows to be replaced under it; `None` without a tail.
+    pub fn into_tail(self) -> Option<Tail> {
+        let at = self.tail_start();
+        let spec = *self.spec?;
+        Some(Tail {
+            covered: self.covered.start.saturating_sub(at)..self.covered.end.saturating_sub(at),
+            window: self.loaded.into_values().collect(),
+            ids: self.tail,
+            merged: self.merged,
+            spec,
+            next: self.next,
+        })
+    }
+
     /// What the tail lists, when the list has one.
     pub fn spec(&self) -> Option<&ListSpec> {
         self.spec.as_deref()

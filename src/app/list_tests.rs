@@ -208,8 +208,11 @@ fn a_taller_screen_loads_the_rows_it_now_shows() {
 /// first `first` ids, more to come.
 fn first_part(n: i64, first: usize) -> (AppState, Vec<Effect>) {
     let mut s = windowed(0, 0);
-    let spec = crate::app::triage::list_spec(&s);
+    let mut spec = crate::app::triage::list_spec(&s);
     assert_eq!(spec.first, Some(crate::app::list::FIRST), "a new list");
+    assert!(spec.reuse_open, "the app has the open rows");
+    // The store's open rows (none) rather than the app's (three).
+    spec.reuse_open = false;
     let tail: Vec<ItemId> = (1000..1000 + n).rev().take(first).map(ItemId).collect();
     let fx = update(
         &mut s,
@@ -375,4 +378,38 @@ fn a_search_of_a_tail_still_coming_goes_on_with_each_page() {
     }
     assert_eq!(s.items.id_at(s.selected), Some(ItemId(1_500)));
     assert!(said(&s).ends_with("3 of 3"), "{}", said(&s));
+}
+
+#[test]
+fn a_new_view_shows_with_the_open_rows_the_app_has_then_the_store_s_fresh_ones() {
+    let mut s = windowed(5000, 150);
+    // Another list than the one shown (the test's was listed for no one).
+    let spec = crate::app::triage::list_spec(&s);
+    assert!(spec.reuse_open);
+    let tail: Vec<ItemId> = (1000..6000).rev().take(500).map(ItemId).collect();
+    let fx = update(
+        &mut s,
+        Msg::ListLoaded(Box::new(Loaded {
+            open: Vec::new(),
+            window: tail[..100].iter().map(|id| closed(id.0)).collect(),
+            tail,
+            covered: 0..100,
+            spec,
+            next: Some(ItemId(5500)),
+            ..Loaded::default()
+        })),
+        t0(),
+    );
+    // The three open rows the app had, then the tail; the store's open rows are asked for.
+    assert_eq!(s.items.rows().len(), 3);
+    assert_eq!(s.items.id_at(3), Some(ItemId(5999)));
+    assert!(fx.contains(&Effect::LoadOpen), "{fx:?}");
+    // They came: one open item is new; the tail and its loaded rows stay.
+    let mut fresh: Vec<ItemRow> = s.open_rows.clone().expect("open rows");
+    fresh.push(ItemRow::from(&item(4, t0(), 30)));
+    update(&mut s, Msg::OpenLoaded(fresh), t0());
+    assert_eq!(s.items.rows().len(), 4);
+    assert_eq!(s.items.len(), 504);
+    assert_eq!(s.items.get(4).map(|r| r.id), Some(ItemId(5999)), "row kept");
+    assert!(s.items.pending(), "pages still to come");
 }

@@ -30,6 +30,8 @@ pub enum Msg {
     ItemsLoaded(Vec<ItemRow>),
     /// Fresh list with a closed tail by id ([`crate::app::Effect::LoadList`]).
     ListLoaded(Box<Loaded>),
+    /// The open rows afresh ([`crate::app::Effect::LoadOpen`]).
+    OpenLoaded(Vec<ItemRow>),
     /// The next page of the tail ([`crate::app::Effect::LoadTail`]).
     TailLoaded(Box<TailPage>),
     /// Rows of the window on screen ([`crate::app::Effect::LoadRows`]).

@@ -158,6 +158,9 @@ pub struct AppState {
     /// Open items with a running clock that the filter or view hides, so the header can
     /// count the whole inbox whatever the view ("2 breached elsewhere").
     pub elsewhere: Vec<ItemRow>,
+    /// Every open row as the store last gave it (before the view): a new view of a list
+    /// with a closed tail shows with these at once, and the store's fresh ones follow.
+    pub open_rows: Option<Vec<ItemRow>>,
     /// When each open follow-up is due (the header counts the overdue ones).
     pub followups_due: Vec<Timestamp>,
     /// The last search, for `n`/`N`.
@@ -224,6 +227,7 @@ impl AppState {
             breaching_only: false,
             followups_mine: false,
             elsewhere: Vec::new(),
+            open_rows: None,
             followups_due: Vec::new(),
             search: None,
             hits: None,

@@ -66,12 +66,14 @@ pub fn list_spec(state: &AppState) -> ListSpec {
         merged: state.sort == super::state::SortOrder::Newest,
         window: from..to.max(from),
         first: None,
+        reuse_open: false,
     };
     // The list shown again (a change in the store): read whole, it does not shrink and
     // grow back. Another list (a view, a filter, `c`): its first part now, pages after.
     let same = state.items.spec().is_some_and(|s| s.same_list(&spec));
     if !same {
         spec.first = Some(super::list::FIRST);
+        spec.reuse_open = state.open_rows.is_some();
     }
     spec
 }

@@ -57,13 +57,8 @@ pub fn update(state: &mut AppState, msg: Msg, now: Timestamp, tz: &TimeZone) -> 
         Msg::Tick => on_tick(state, now),
         Msg::Poller(ev) => on_poller(state, ev),
         Msg::ItemsLoaded(items) => on_items(state, items, None, now),
-        Msg::ListLoaded(loaded) => {
-            let (open, tail) = loaded.split();
-            let mut fx = on_items(state, open, Some(tail), now);
-            fx.extend(super::search::relisted(state));
-            fx.extend(super::tail::next_page(state));
-            fx
-        }
+        Msg::ListLoaded(loaded) => super::tail::on_list(state, *loaded, now),
+        Msg::OpenLoaded(open) => super::tail::on_open(state, open, now),
         Msg::TailLoaded(page) => super::tail::on_page(state, *page),
         Msg::RowsLoaded(rows) => {
             state.items.set_window(rows);
@@ -313,7 +308,7 @@ fn on_poller(state: &mut AppState, ev: PollerEvent) -> Vec<Effect> {
     fx
 }
 
-fn on_items(
+pub(super) fn on_items(
     state: &mut AppState,
     items: Vec<ItemRow>,
     tail: Option<super::list::Tail>,
@@ -326,6 +321,7 @@ fn on_items(
     // The old rows go first: with 100,000 rows, both lists and the sort's keys would
     // otherwise be in memory at once.
     state.items = Default::default();
+    state.open_rows = Some(items.clone());
     let mut fx = super::timers::notices(state, &items, now);
     fx.extend(show_items(state, items, tail, keep, now));
     fx

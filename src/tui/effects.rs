@@ -50,6 +50,7 @@ pub struct EffectRunner {
     /// after a newer list must not make that list's load look stale).
     pub near_loads: Arc<AtomicU64>,
     pub tail_loads: Arc<AtomicU64>,
+    pub open_loads: Arc<AtomicU64>,
 }
 
 impl EffectRunner {
@@ -74,6 +75,7 @@ impl EffectRunner {
             search_loads: Default::default(),
             near_loads: Default::default(),
             tail_loads: Default::default(),
+            open_loads: Default::default(),
         }
     }
 
@@ -109,6 +111,18 @@ impl EffectRunner {
                         super::window::load_list(s, &spec, &mut rows)
                     },
                     |loaded| Msg::ListLoaded(Box::new(loaded)),
+                )
+            }
+            Effect::LoadOpen => {
+                let rows = self.rows.clone();
+                self.queue_latest(
+                    &self.open_loads,
+                    move |s| {
+                        s.wake_snoozed(Timestamp::now())?;
+                        let mut rows = rows.lock().unwrap_or_else(|e| e.into_inner());
+                        s.list_rows(&ItemQuery::default(), &mut rows)
+                    },
+                    Msg::OpenLoaded,
                 )
             }
             Effect::LoadTail { spec, after } => self.queue_latest(

@@ -157,6 +157,7 @@ pub async fn run(session: Session) -> Result<()> {
         search_loads: Default::default(),
         near_loads: Default::default(),
         tail_loads: Default::default(),
+        open_loads: Default::default(),
     };
     runner.run(crate::app::triage::reload(&state));
     // Open follow-ups, for the header's overdue count.

@@ -46,7 +46,10 @@ pub fn load_list(
     spec: &ListSpec,
     rows: &mut RowBuilder,
 ) -> StoreResult<Loaded> {
-    let open = s.list_rows(&ItemQuery::default(), rows)?;
+    let open = match spec.reuse_open {
+        true => Vec::new(),
+        false => s.list_rows(&ItemQuery::default(), rows)?,
+    };
     let mut q = tail_query(spec, None);
     let (tail, next) = match spec.first {
         // Rows are read until the window is full (a filter that keeps few reads more), as

@@ -40,6 +40,7 @@ fn spec(filter: Option<&str>, window: std::ops::Range<usize>) -> ListSpec {
         merged: false,
         window,
         first: Some(crate::app::list::FIRST),
+        reuse_open: false,
     }
 }
 
