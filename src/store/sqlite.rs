@@ -23,6 +23,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0002_outbox.sql"),
     include_str!("migrations/0003_followups.sql"),
     include_str!("migrations/0004_search.sql"),
+    include_str!("migrations/0005_ingest.sql"),
 ];
 
 /// The schema version this build writes.
