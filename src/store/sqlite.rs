@@ -2,6 +2,7 @@
 //! statements are the common dialect's (`crate::store::sql`); `outbox` holds what it does
 //! its own way.
 
+mod ingest;
 mod outbox;
 mod repair;
 mod seal;

@@ -3,10 +3,9 @@
 use rusqlite::Connection;
 
 use super::{SqliteStore, db};
-use crate::model::ItemId;
 use crate::store::StoreResult;
 use crate::store::rows::{Col, Cols};
-use crate::store::rules::{INSERT_ITEM, IngestTx, NewItem, Transact, insert_args, words_of};
+use crate::store::rules::Transact;
 use crate::store::sql::{Arg, Sql, for_sqlite};
 
 impl Transact for SqliteStore {
@@ -22,31 +21,6 @@ impl Transact for SqliteStore {
             .map_err(db)?;
         let out = f(&mut &*tx)?;
         tx.commit().map_err(db)?;
-        Ok(out)
-    }
-}
-
-impl IngestTx for &Connection {
-    /// Each item with its search index row. Neither statement has `RETURNING` or fires a
-    /// trigger, so neither needs a statement journal (a copy of every page the statement
-    /// changes), and FTS5 keeps the batch's terms in memory until the commit writes them as
-    /// one segment (a statement journal would make it write one per item).
-    fn insert_items(&mut self, new: &[NewItem<'_>]) -> StoreResult<Vec<Option<ItemId>>> {
-        let mut out = Vec::with_capacity(new.len());
-        for n in new {
-            let args = insert_args(n, words_of(n));
-            if self.exec(INSERT_ITEM, &args)? == 0 {
-                out.push(None);
-                continue;
-            }
-            let id = self.last_insert_rowid();
-            let words = args.last().cloned().unwrap_or(Arg::Text(None));
-            self.exec(
-                "INSERT INTO items_fts (rowid, search_text) VALUES (?1, ?2)",
-                &[id.into(), words],
-            )?;
-            out.push(Some(ItemId(id)));
-        }
         Ok(out)
     }
 }
