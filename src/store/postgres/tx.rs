@@ -7,7 +7,7 @@ use postgres::{Client, GenericClient, Transaction};
 use super::{PgStore, db, notify_changed};
 use crate::store::StoreResult;
 use crate::store::rows::{Col, Cols};
-use crate::store::rules::{IngestTx, Transact};
+use crate::store::rules::Transact;
 use crate::store::sql::{Arg, Sql, for_postgres};
 
 /// A write transaction, and the user this instance acts for (read positions, queued replies).
@@ -15,8 +15,6 @@ pub struct PgTx<'t> {
     pub(super) tx: Transaction<'t>,
     pub(super) user: &'t str,
 }
-
-impl IngestTx for PgTx<'_> {}
 
 /// The store's connection outside a transaction (reads), and the user it acts for.
 pub struct PgConn<'c> {

@@ -15,7 +15,7 @@ mod status;
 mod tx;
 
 pub use followup::FollowUpRules;
-pub(crate) use ingest_tx::{INSERT_ITEM, insert_args, words_of};
+pub(crate) use ingest_tx::{INSERT_ITEM, insert_args, timer_target, words_of};
 pub use ingest_tx::{IngestTx, Known};
 pub use outbox::{Answered, OutboxRules};
 pub use status::ItemRules;
