@@ -3,6 +3,7 @@
 //! ([`PgStore::migrate`]), never by opening.
 
 mod connect;
+mod ingest;
 mod outbox;
 mod search;
 mod team;

@@ -2,6 +2,7 @@
 //! statements are the common dialect's (`crate::store::sql`); `outbox` holds what it does
 //! its own way.
 
+mod ingest;
 mod outbox;
 mod repair;
 mod seal;
@@ -23,6 +24,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0002_outbox.sql"),
     include_str!("migrations/0003_followups.sql"),
     include_str!("migrations/0004_search.sql"),
+    include_str!("migrations/0005_ingest.sql"),
 ];
 
 /// The schema version this build writes.

@@ -151,3 +151,67 @@ pub(crate) fn sync_errors_are_kept_until_the_next_sync(s: &mut dyn StoreBackend)
     assert_eq!(names, vec!["a", "b"]);
     assert_eq!(s.account("zz").expect("q"), None);
 }
+
+/// A batch is ingested as if its items came one after another: an item answering another of
+/// the same batch joins that one's thread (also through a chain), a remote id seen twice is
+/// one item (the first), and a thread's pending items come back once.
+pub(crate) fn one_batch_is_ingested_as_one_item_after_another(s: &mut dyn StoreBackend) {
+    let first = [incoming("p", at(0)), incoming("q", at(0))];
+    let r = s
+        .ingest("a", ChannelKind::Mastodon, &first, None, at(0))
+        .expect("first");
+    let (p, q) = (r.new_items[0], r.new_items[1]);
+    s.set_status(p, Status::Pending, "kim", "waiting", at(100))
+        .expect("pending");
+    s.record_reply(q, "our1", "on it", "kim", at(60))
+        .expect("reply");
+    let answer = |remote: &str, parent: &str| IncomingItem {
+        in_reply_to: Some(parent.into()),
+        kind: Kind::Reply,
+        ..incoming(remote, at(300))
+    };
+    let again = IncomingItem {
+        text: "the same post, seen twice".into(),
+        ..incoming("a1", at(300))
+    };
+    let batch = [
+        incoming("a1", at(300)),
+        answer("a2", "a1"),
+        answer("a3", "a2"),
+        again,
+        reply_in("p2", "p", at(300)),
+        reply_in("p3", "p", at(300)),
+        answer("x1", "our1"),
+        incoming("q", at(300)),
+    ];
+    let r = s
+        .ingest("a", ChannelKind::Mastodon, &batch, None, at(400))
+        .expect("batch");
+    assert_eq!(r.reopened, vec![p], "brought back once");
+    assert_eq!(r.new_items.len(), 6, "a1, a2, a3, p2, p3, x1");
+    assert!(r.new_items.windows(2).all(|w| w[0].0 < w[1].0), "in order");
+    let roots: Vec<(String, String, TimerTarget)> = r
+        .new_items
+        .iter()
+        .map(|&id| {
+            let it = s.item(id).expect("item");
+            (it.remote_id, it.thread_root, it.timer_target)
+        })
+        .collect();
+    let first_response = TimerTarget::FirstResponse;
+    assert_eq!(
+        roots,
+        [
+            ("a1".into(), "a1".into(), first_response),
+            ("a2".into(), "a1".into(), first_response),
+            ("a3".into(), "a1".into(), first_response),
+            ("p2".into(), "p".into(), first_response),
+            ("p3".into(), "p".into(), first_response),
+            ("x1".into(), "q".into(), TimerTarget::NextResponse),
+        ]
+    );
+    assert_eq!(s.item(r.new_items[0]).expect("a1").text, "hello from a1");
+    assert_eq!(s.item(p).expect("p").status, Status::New);
+    let back = s.history(p).expect("history");
+    assert_eq!(back.iter().filter(|h| h.to == Status::New).count(), 2);
+}

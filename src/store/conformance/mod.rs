@@ -28,6 +28,7 @@ macro_rules! conformance_suite {
         $crate::store::conformance::conformance_suite!(@tests $run;
             ingest_dedups_and_keeps_cursor,
             ingest_sanitizes_remote_text,
+            one_batch_is_ingested_as_one_item_after_another,
             status_changes_pause_and_resume_the_clock,
             reply_answers_the_thread_and_next_message_gets_next_response_clock,
             a_new_message_brings_back_pending_items_of_the_thread,

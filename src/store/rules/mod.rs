@@ -9,11 +9,14 @@
 
 mod followup;
 mod ingest;
+mod ingest_tx;
 mod outbox;
 mod status;
 mod tx;
 
 pub use followup::FollowUpRules;
+pub(crate) use ingest_tx::{INSERT_ITEM, insert_args, timer_target, words_of};
+pub use ingest_tx::{IngestTx, Known};
 pub use outbox::{Answered, OutboxRules};
 pub use status::ItemRules;
 pub use tx::Tx;
@@ -29,7 +32,7 @@ pub const WHO_SYSTEM: &str = "tinbox";
 
 /// A backend that runs [`Tx`] work in one write transaction.
 pub trait Transact: Send {
-    type Tx<'t>: Tx
+    type Tx<'t>: IngestTx
     where
         Self: 't;
     /// Run `f` in one transaction and commit when it returns `Ok` (an error rolls back).

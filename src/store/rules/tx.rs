@@ -6,6 +6,7 @@
 
 use jiff::Timestamp;
 
+use super::ingest_tx::{INSERT_ITEM, insert_args, words_of};
 use super::{Answered, Clock, Field, NewItem, OutboxRow};
 use crate::model::{ChannelKind, FollowUp, FollowUpInput, Item, ItemId, Status};
 use crate::store::rows::{self, Cols, FOLLOWUP_COLUMNS, item_columns, secs, ts};
@@ -74,39 +75,10 @@ pub trait Tx: Sql + Sized {
 
     /// Insert a `new` item; `None` when the account already has its remote id.
     fn insert_item(&mut self, new: &NewItem<'_>) -> StoreResult<Option<ItemId>> {
-        let it = new.item;
-        let target = if new.answered {
-            "next_response"
-        } else {
-            "first_response"
-        };
         // Dedup by (account, remote_id), also against an instance ingesting the same batch.
-        self.opt(
-            "INSERT INTO items (account, channel, kind, remote_id, url, author_handle, author_name, text, created_at, \
-             first_seen_at, status, thread_root, in_reply_to, visibility, timer_target, waiting_since, search_text) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'new', ?11, ?12, ?13, ?14, ?15, ?16) \
-             ON CONFLICT (account, remote_id) DO NOTHING RETURNING id",
-            args![
-                new.account,
-                new.channel.as_str(),
-                it.kind.as_str(),
-                &it.remote_id,
-                &it.url,
-                &it.author.handle,
-                &it.author.name,
-                &it.text,
-                secs(it.created_at),
-                secs(new.now),
-                new.thread_root,
-                &it.in_reply_to,
-                it.visibility.as_str(),
-                target,
-                secs(new.waiting_since),
-                // The words search finds it by (`crate::store::search`).
-                crate::store::search::search_text(&it.author.handle, &it.author.name, &it.text),
-            ],
-            |r| id(r),
-        )
+        let sql = format!("{INSERT_ITEM} RETURNING id");
+        // The words search finds it by (`crate::store::search`).
+        self.opt(&sql, &insert_args(new, words_of(new)), |r| id(r))
     }
 
     fn record_sync(

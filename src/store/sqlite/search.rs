@@ -95,7 +95,7 @@ mod tests {
             }
         }
         let mut s = SqliteStore::open(&path).expect("open");
-        assert_eq!(s.schema_version().expect("v"), 4);
+        assert_eq!(s.schema_version().expect("v"), super::super::SCHEMA_VERSION);
         assert_eq!(found(&mut s, "refu kim"), ["old0"]);
         assert_eq!(found(&mut s, "ÉTÉ 4411"), ["old1"]);
         assert_eq!(found(&mut s, "name"), ["old2", "old1", "old0"]);
