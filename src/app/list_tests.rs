@@ -213,21 +213,23 @@ fn first_part(n: i64, first: usize) -> (AppState, Vec<Effect>) {
     assert!(spec.reuse_open, "the app has the open rows");
     // The store's open rows (none) rather than the app's (three).
     spec.reuse_open = false;
-    let tail: Vec<ItemId> = (1000..1000 + n).rev().take(first).map(ItemId).collect();
-    let fx = update(
-        &mut s,
-        Msg::ListLoaded(Box::new(Loaded {
-            open: Vec::new(),
-            window: tail[..100].iter().map(|id| closed(id.0)).collect(),
-            tail,
-            covered: 0..100,
-            spec,
-            next: Some(ItemId(1000 + n - first as i64)),
-            ..Loaded::default()
-        })),
-        t0(),
-    );
+    let fx = update(&mut s, part(spec, n, first), t0());
     (s, fx)
+}
+
+/// The first `first` ids of a tail of `n` (ids 1000.., newest first), without open rows,
+/// the first 100 rows loaded, pages to come.
+fn part(spec: crate::app::effect::ListSpec, n: i64, first: usize) -> Msg {
+    let tail: Vec<ItemId> = (1000..1000 + n).rev().take(first).map(ItemId).collect();
+    Msg::ListLoaded(Box::new(Loaded {
+        open: Vec::new(),
+        window: tail[..100].iter().map(|id| closed(id.0)).collect(),
+        tail,
+        covered: 0..100,
+        spec,
+        next: Some(ItemId(1000 + n - first as i64)),
+        ..Loaded::default()
+    }))
 }
 
 fn page_asked(fx: &[Effect]) -> Option<ItemId> {
@@ -386,20 +388,7 @@ fn a_new_view_shows_with_the_open_rows_the_app_has_then_the_store_s_fresh_ones()
     // Another list than the one shown (the test's was listed for no one).
     let spec = crate::app::triage::list_spec(&s);
     assert!(spec.reuse_open);
-    let tail: Vec<ItemId> = (1000..6000).rev().take(500).map(ItemId).collect();
-    let fx = update(
-        &mut s,
-        Msg::ListLoaded(Box::new(Loaded {
-            open: Vec::new(),
-            window: tail[..100].iter().map(|id| closed(id.0)).collect(),
-            tail,
-            covered: 0..100,
-            spec,
-            next: Some(ItemId(5500)),
-            ..Loaded::default()
-        })),
-        t0(),
-    );
+    let fx = update(&mut s, part(spec, 5000, 500), t0());
     // The three open rows the app had, then the tail; the store's open rows are asked for.
     assert_eq!(s.items.rows().len(), 3);
     assert_eq!(s.items.id_at(3), Some(ItemId(5999)));

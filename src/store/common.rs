@@ -101,6 +101,16 @@ fn each_item<S: SqlStore, T>(
     Ok(items)
 }
 
+/// Bind `ids` after the arguments already there; their placeholders, comma-separated.
+fn id_marks(args: &mut Vec<Arg<'_>>, ids: &[ItemId]) -> String {
+    let first = args.len() + 1;
+    args.extend(ids.iter().map(|id| Arg::from(id.0)));
+    (first..first + ids.len())
+        .map(|i| format!("?{i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 impl<S: SqlStore> ItemStore for S {
     fn record_sync_error(
         &mut self,
@@ -177,15 +187,8 @@ impl<S: SqlStore> ItemStore for S {
         for chunk in ids.chunks(500) {
             let mut s = self.conn();
             let (cols, mut args) = item_columns(&s);
-            let first = args.len() + 1;
-            let marks: Vec<String> = (first..first + chunk.len())
-                .map(|i| format!("?{i}"))
-                .collect();
-            args.extend(chunk.iter().map(|id| Arg::from(id.0)));
-            let sql = format!(
-                "SELECT {cols} FROM items i WHERE i.id IN ({})",
-                marks.join(", ")
-            );
+            let marks = id_marks(&mut args, chunk);
+            let sql = format!("SELECT {cols} FROM items i WHERE i.id IN ({marks})");
             s.each(&sql, &args, |r| {
                 let item = rows::item(r)?;
                 found.insert(item.id, rows.row(&item));
@@ -250,14 +253,9 @@ impl<S: SqlStore> ItemStore for S {
             let likes: Vec<String> = (1..=args.len())
                 .map(|n| format!(" AND search_text LIKE ?{n} ESCAPE '\\'"))
                 .collect();
-            let first = args.len() + 1;
-            let marks: Vec<String> = (first..first + chunk.len())
-                .map(|i| format!("?{i}"))
-                .collect();
-            args.extend(chunk.iter().map(|id| Arg::from(id.0)));
+            let marks = id_marks(&mut args, chunk);
             let sql = format!(
-                "SELECT id FROM items WHERE id IN ({}){}",
-                marks.join(", "),
+                "SELECT id FROM items WHERE id IN ({marks}){}",
                 likes.concat()
             );
             let mut s = self.conn();
