@@ -132,13 +132,50 @@ pub fn search_words(text: &str) -> Vec<String> {
 /// Whether every query word (already [`search_words`]) starts a word of `hay`: `refu`
 /// finds "Refund", `und` does not.
 pub fn words_match(query: &[String], hay: &str) -> bool {
-    let mut query = query_terms(query);
-    if query.is_empty() {
+    terms_match(&query_terms(query), &[hay])
+}
+
+/// Whether every term (already [`query_terms`]) starts a word of one of `parts`, as
+/// [`words_match`] on the parts joined; without building the words (a search runs this on
+/// every open row at each key): ASCII words are compared ignoring case in place, others
+/// lowercased as [`search_words`] does.
+pub fn terms_match(terms: &[String], parts: &[&str]) -> bool {
+    if terms.is_empty() {
         return true;
     }
-    for word in search_words(hay) {
-        query.retain(|q| !word.starts_with(q.as_str()));
-        if query.is_empty() {
+    // Terms not found yet, one bit each (a query has far fewer than 128 words).
+    let all: u128 = if terms.len() >= 128 {
+        u128::MAX
+    } else {
+        (1u128 << terms.len()) - 1
+    };
+    let mut left = all;
+    let words = parts
+        .iter()
+        .flat_map(|p| p.split(|c: char| !c.is_alphanumeric()))
+        .filter(|w| !w.is_empty());
+    for word in words {
+        let lower;
+        let (word, ascii) = match word.is_ascii() {
+            true => (word, true),
+            false => {
+                lower = word.to_lowercase();
+                (lower.as_str(), false)
+            }
+        };
+        for (k, t) in terms.iter().enumerate().take(128) {
+            let starts = match ascii {
+                true => word
+                    .as_bytes()
+                    .get(..t.len())
+                    .is_some_and(|w| w.eq_ignore_ascii_case(t.as_bytes())),
+                false => word.starts_with(t.as_str()),
+            };
+            if starts {
+                left &= !(1u128 << k);
+            }
+        }
+        if left == 0 {
             return true;
         }
     }
@@ -214,6 +251,23 @@ mod tests {
         );
         assert!(words_match(&w("ÉTÉ"), "l'été arrive"));
         assert!(words_match(&[], "anything"));
+        // Over parts, as over the parts joined: every term somewhere, case ignored in place.
+        let t = |q: &str| query_terms(&w(q));
+        let parts = [
+            "@Kim@Example.social",
+            "Kim Lee",
+            "Where is my REFUND? l'ÉTÉ",
+        ];
+        assert!(terms_match(&t("kim refu exam"), &parts));
+        assert!(terms_match(&t("lee été"), &parts));
+        assert!(!terms_match(&t("kim und"), &parts));
+        assert!(
+            !terms_match(&t("kimlee"), &parts),
+            "words never run across parts"
+        );
+        // İ lowercases to i and a combining dot, as in search_words.
+        assert!(terms_match(&t("i"), &["İstanbul"]));
+        assert!(!terms_match(&t("istanbul"), &["İstanbul"]));
     }
     use super::*;
     use crate::model::Item;

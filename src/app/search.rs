@@ -54,8 +54,8 @@ pub fn row_matches(words: &[String], item: &ItemRow) -> bool {
     if words.is_empty() {
         return false;
     }
-    let hay = format!("{} {} {}", item.handle(), item.name(), item.text());
-    crate::filter::words_match(words, &hay)
+    let terms = crate::filter::query_terms(words);
+    crate::filter::terms_match(&terms, &[item.handle(), item.name(), item.text()])
 }
 
 /// Matching positions among the whole rows, by their text (the tail's come from the store).
@@ -69,8 +69,10 @@ fn positions(items: &List, query: &str) -> Vec<usize> {
         false => items.tail_start(),
         true => items.len(),
     };
+    let terms = crate::filter::query_terms(&words);
+    let hit = |r: &ItemRow| crate::filter::terms_match(&terms, &[r.handle(), r.name(), r.text()]);
     (0..end)
-        .filter(|&i| !items.is_windowed(i) && items.get(i).is_some_and(|r| row_matches(&words, r)))
+        .filter(|&i| !items.is_windowed(i) && items.get(i).is_some_and(hit))
         .collect()
 }
 
