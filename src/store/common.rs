@@ -8,7 +8,7 @@ use std::collections::HashSet;
 
 use jiff::Timestamp;
 
-use super::query::{Dialect, conditions, conditions_as, from_items};
+use super::query::{Dialect, conditions, from_items};
 use super::rows::{self, Cols, FOLLOWUP_COLUMNS, OUTBOX_COLUMNS, item_columns, secs, ts};
 use super::rules::{Transact, Tx};
 use super::sql::{Arg, Sql, args};
@@ -101,16 +101,6 @@ fn each_item<S: SqlStore, T>(
     Ok(items)
 }
 
-/// Bind `ids` after the arguments already there; their placeholders, comma-separated.
-fn id_marks(args: &mut Vec<Arg<'_>>, ids: &[ItemId]) -> String {
-    let first = args.len() + 1;
-    args.extend(ids.iter().map(|id| Arg::from(id.0)));
-    (first..first + ids.len())
-        .map(|i| format!("?{i}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 impl<S: SqlStore> ItemStore for S {
     fn record_sync_error(
         &mut self,
@@ -183,92 +173,15 @@ impl<S: SqlStore> ItemStore for S {
     }
 
     fn rows_by_ids(&mut self, ids: &[ItemId], rows: &mut RowBuilder) -> StoreResult<Vec<ItemRow>> {
-        let mut found = std::collections::HashMap::with_capacity(ids.len());
-        for chunk in ids.chunks(500) {
-            let mut s = self.conn();
-            let (cols, mut args) = item_columns(&s);
-            let marks = id_marks(&mut args, chunk);
-            let sql = format!("SELECT {cols} FROM items i WHERE i.id IN ({marks})");
-            s.each(&sql, &args, |r| {
-                let item = rows::item(r)?;
-                found.insert(item.id, rows.row(&item));
-                Ok(())
-            })?;
-        }
-        Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
+        super::window::rows_by_ids(self, ids, rows)
     }
 
     fn scan_ids(&mut self, query: &ItemQuery, rows: usize) -> StoreResult<super::ScanPage> {
-        let mut s = self.conn();
-        let mut args = Vec::new();
-        // The walk: the list without its filter and search, from the anchor, `rows` long.
-        let base = ItemQuery {
-            filter: None,
-            search: None,
-            limit: Some(rows),
-            ..query.clone()
-        };
-        let walk = conditions(&mut s, Self::DIALECT, &base, &mut args)?;
-        // What the query keeps, checked on each row read (words by LIKE: the row is at hand).
-        let keep = ItemQuery {
-            after: None,
-            limit: None,
-            ..query.clone()
-        };
-        let hit = conditions_as(&mut s, Self::DIALECT, &keep, &mut args, true)?;
-        let sql = format!(
-            "SELECT i.id, CAST(CASE WHEN TRUE{hit} THEN 1 ELSE 0 END AS BIGINT) FROM {} \
-             WHERE TRUE{walk}{}",
-            from_items(Self::DIALECT, &base),
-            base.tail_sql()
-        );
-        let (mut ids, mut read, mut last) = (Vec::new(), 0usize, None);
-        s.each(&sql, &args, |r| {
-            let id = ItemId(r.col(0)?);
-            if r.col::<i64>(1)? == 1 {
-                ids.push(id);
-            }
-            read += 1;
-            last = Some(id);
-            Ok(())
-        })?;
-        Ok(super::ScanPage {
-            ids,
-            next: last.filter(|_| read == rows),
-        })
+        super::window::scan_ids(self, query, rows)
     }
 
     fn matching_ids(&mut self, ids: &[ItemId], search: &str) -> StoreResult<Vec<ItemId>> {
-        let terms = crate::filter::query_terms(&crate::filter::search_words(search));
-        if terms.is_empty() {
-            return Ok(Vec::new());
-        }
-        let mut found = std::collections::HashSet::new();
-        for chunk in ids.chunks(500) {
-            let mut args: Vec<Arg> = terms
-                .iter()
-                .map(|t| Arg::from(super::search::like_pattern(t)))
-                .collect();
-            // `search_text` is lowercase words after spaces: ` term%` starts one of them.
-            let likes: Vec<String> = (1..=args.len())
-                .map(|n| format!(" AND search_text LIKE ?{n} ESCAPE '\\'"))
-                .collect();
-            let marks = id_marks(&mut args, chunk);
-            let sql = format!(
-                "SELECT id FROM items WHERE id IN ({marks}){}",
-                likes.concat()
-            );
-            let mut s = self.conn();
-            s.each(&sql, &args, |r| {
-                found.insert(ItemId(r.col(0)?));
-                Ok(())
-            })?;
-        }
-        Ok(ids
-            .iter()
-            .copied()
-            .filter(|id| found.contains(id))
-            .collect())
+        super::window::matching_ids(self, ids, search)
     }
 
     fn item(&mut self, id: ItemId) -> StoreResult<Item> {

@@ -26,6 +26,7 @@ pub mod rules;
 mod search;
 pub(crate) mod sql;
 pub mod sqlite;
+mod window;
 
 pub use actor::StoreHandle;
 pub use backend::{FollowUpStore, ItemStore, OutboxStore, StoreBackend, TeamStore};
