@@ -49,15 +49,6 @@ impl Hits {
     }
 }
 
-/// Whether a row matches the query's words (an empty query matches nothing).
-pub fn row_matches(words: &[String], item: &ItemRow) -> bool {
-    if words.is_empty() {
-        return false;
-    }
-    let terms = crate::filter::query_terms(words);
-    crate::filter::terms_match(&terms, &[item.handle(), item.name(), item.text()])
-}
-
 /// Matching positions among the whole rows, by their text (the tail's come from the store).
 fn positions(items: &List, query: &str) -> Vec<usize> {
     let words = crate::filter::search_words(query);
