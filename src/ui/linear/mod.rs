@@ -127,6 +127,26 @@ fn status_line(state: &AppState) -> String {
     }
 }
 
+/// What the view hides and what is overdue, as a line of its own under the header:
+/// "Elsewhere: 1 breached, 2 warn. 1 follow-up overdue." (no line when there is nothing).
+fn beyond_sentence(b: super::header::Beyond) -> String {
+    let mut out = String::new();
+    let parts: Vec<String> = [(b.breached, "breached"), (b.warn, "warn")]
+        .into_iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, what)| format!("{n} {what}"))
+        .collect();
+    if !parts.is_empty() {
+        out.push_str(&format!("Elsewhere: {}.", parts.join(", ")));
+    }
+    if b.overdue > 0 {
+        let s = if b.overdue == 1 { "" } else { "s" };
+        let gap = if out.is_empty() { "" } else { " " };
+        out.push_str(&format!("{gap}{} follow-up{s} overdue.", b.overdue));
+    }
+    out
+}
+
 pub fn draw(frame: &mut Frame, state: &AppState, theme: &Theme, now: Timestamp) {
     let area = frame.area();
     let width = area.width as usize;
@@ -141,6 +161,10 @@ pub fn draw(frame: &mut Frame, state: &AppState, theme: &Theme, now: Timestamp) 
         head.push_str(&format!(" Filter {}: {}.", v.name, v.query));
     }
     top.push(Line::styled(truncate(&one_line(&head), width), text));
+    let beyond = beyond_sentence(super::header::beyond(state, now));
+    if !beyond.is_empty() {
+        top.push(Line::styled(truncate(&beyond, width), text));
+    }
     if let Some(a) = state.alerts.last() {
         top.push(Line::styled(
             truncate(

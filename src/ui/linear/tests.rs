@@ -410,3 +410,34 @@ fn a_closing_reply_window_is_said_on_the_items_line() {
         "a mention has none: {screen}"
     );
 }
+
+/// The header counts what a view hides and the overdue follow-ups, as the TUI's does: a
+/// screen-reader user in the DMs view still hears of the breach among the mentions.
+#[test]
+fn the_header_says_what_the_view_hides_and_what_is_overdue() {
+    let mut s = linear();
+    let all = s.items.rows().to_vec();
+    update(&mut s, key('1'), t0());
+    update(&mut s, crate::app::Msg::ItemsLoaded(all), t0());
+    let (screen, _) = render(&s);
+    let head: Vec<&str> = screen.lines().take(2).collect();
+    assert!(head[0].contains("0 open"), "{screen}");
+    assert_eq!(head[1].trim_end(), "Elsewhere: 1 breached, 2 warn.", "{screen}");
+    let case = FollowUp {
+        id: 1,
+        item: ItemId(2),
+        case_number: "FU-1".into(),
+        method: FollowUpMethod::Phone,
+        contact: None,
+        due_at: Some(at(-600)),
+        assignee: None,
+        note: None,
+        outcome: None,
+        created_at: at(-7200),
+        closed_at: None,
+    };
+    update(&mut s, crate::app::Msg::FollowUpsLoaded(vec![case]), t0());
+    let (screen, _) = render(&s);
+    let line = screen.lines().nth(1).unwrap_or("").trim_end();
+    assert_eq!(line, "Elsewhere: 1 breached, 2 warn. 1 follow-up overdue.");
+}
