@@ -338,14 +338,7 @@ fn picker_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
         KeyCode::Char('n') if ctrl => {
             p.selected = (p.selected + 1).min(matches.len().saturating_sub(1))
         }
-        KeyCode::Backspace => {
-            p.query.pop();
-            p.selected = 0;
-        }
-        KeyCode::Char(ch) if !ctrl => {
-            p.query.push(ch);
-            p.selected = 0;
-        }
+        _ if super::textedit::edit_at_end(&mut p.query, &key) => p.selected = 0,
         KeyCode::Enter => {
             let Some(t) = matches.get(p.selected) else {
                 return Vec::new();

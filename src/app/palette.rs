@@ -60,14 +60,7 @@ pub fn on_key(state: &mut AppState, key: KeyEvent) -> Option<Action> {
         }
         KeyCode::Up | KeyCode::BackTab => *selected = selected.saturating_sub(1),
         KeyCode::Char('p') if ctrl => *selected = selected.saturating_sub(1),
-        KeyCode::Backspace => {
-            query.pop();
-            *selected = 0;
-        }
-        KeyCode::Char(c) if !ctrl => {
-            query.push(c);
-            *selected = 0;
-        }
+        _ if super::textedit::edit_at_end(query, &key) => *selected = 0,
         _ => {}
     }
     None

@@ -7,7 +7,7 @@
 //! long list through the store ([`super::search_tail`]), whose answers add their matches
 //! to the count and to where `n`/`N` go (and the window loads there).
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::{KeyCode, KeyEvent};
 
 use super::list::List;
 use super::state::{Level, Mode};
@@ -165,10 +165,7 @@ pub fn on_key(state: &mut AppState, key: KeyEvent) -> (Option<usize>, Vec<Effect
             state.search = (!q.is_empty()).then_some(q);
             return (None, Vec::new());
         }
-        KeyCode::Backspace => {
-            query.pop();
-        }
-        KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => query.push(c),
+        _ if super::textedit::edit_at_end(query, &key) => {}
         _ => return (None, Vec::new()),
     }
     let q = query.clone();

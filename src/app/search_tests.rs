@@ -75,3 +75,38 @@ fn the_search_line_counts_matches_as_you_type_and_move() {
     let (n, _) = crate::app::search::count(&s.items, "ÜSER", 0);
     assert_eq!(n, 0, "Ü is not U");
 }
+
+/// The search line edits like the boxes: `ctrl-w` and `alt-Backspace` drop the last word,
+/// `ctrl-u` the whole query. The palette's query too.
+#[test]
+fn the_search_and_palette_lines_take_the_editing_keys() {
+    use crossterm::event::{KeyEvent, KeyModifiers};
+    let alt_bs = crate::app::Msg::Key(KeyEvent::new(KeyCode::Backspace, KeyModifiers::ALT));
+    let mut s = loaded();
+    update(&mut s, key('/'), t0());
+    for c in "user 2".chars() {
+        update(&mut s, key(c), t0());
+    }
+    let query = |s: &crate::app::AppState| match &s.mode {
+        Mode::Search { query, .. } => query.clone(),
+        other => panic!("not searching: {other:?}"),
+    };
+    assert_eq!(query(&s), "user 2");
+    update(&mut s, ctrl('w'), t0());
+    assert_eq!(query(&s), "user ");
+    update(&mut s, key('3'), t0());
+    assert_eq!(s.selected_item().map(|i| i.id.0), Some(3));
+    update(&mut s, ctrl('u'), t0());
+    assert_eq!(query(&s), "");
+    update(&mut s, code(KeyCode::Esc), t0());
+
+    update(&mut s, key(':'), t0());
+    for c in "snooze now".chars() {
+        update(&mut s, key(c), t0());
+    }
+    update(&mut s, alt_bs, t0());
+    match &s.mode {
+        Mode::Palette { query, .. } => assert_eq!(query, "snooze "),
+        other => panic!("not in the palette: {other:?}"),
+    }
+}

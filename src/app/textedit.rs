@@ -29,6 +29,18 @@ pub enum Outcome {
     Ignored,
 }
 
+/// One key on a query line that is always edited at its end (search, the palette, the
+/// template picker): typing, Backspace, `ctrl-u`, `ctrl-w`, `alt-Backspace`. Keys that would
+/// only move a cursor (`alt-b`, `Home`) change nothing, and never type a letter. True when
+/// the text changed.
+pub fn edit_at_end(text: &mut String, key: &KeyEvent) -> bool {
+    let mut cursor = text.len();
+    match key.code {
+        KeyCode::Delete => false,
+        _ => apply(text, &mut cursor, key) == Outcome::Edited,
+    }
+}
+
 /// Apply one key to `text` at `cursor`. Enter and Tab are the caller's (a new line in the
 /// composer, the next field in a form).
 pub fn apply(text: &mut String, cursor: &mut usize, key: &KeyEvent) -> Outcome {

@@ -422,7 +422,11 @@ fn the_header_says_what_the_view_hides_and_what_is_overdue() {
     let (screen, _) = render(&s);
     let head: Vec<&str> = screen.lines().take(2).collect();
     assert!(head[0].contains("0 open"), "{screen}");
-    assert_eq!(head[1].trim_end(), "Elsewhere: 1 breached, 2 warn.", "{screen}");
+    assert_eq!(
+        head[1].trim_end(),
+        "Elsewhere: 1 breached, 2 warn.",
+        "{screen}"
+    );
     let case = FollowUp {
         id: 1,
         item: ItemId(2),
