@@ -84,6 +84,31 @@ fn the_html_report_draws_the_json_figures() {
             .collect::<Vec<_>>(),
         medians
     );
+    let p90s: Vec<i64> = rows
+        .iter()
+        .filter_map(|r| r["p90_first_response_s"].as_i64())
+        .collect();
+    assert_eq!(
+        bars(&html, "channel-first-response", "p90")
+            .iter()
+            .map(|b| b.1)
+            .collect::<Vec<_>>(),
+        p90s
+    );
+    assert_eq!(
+        bars(&html, "daily-first-response", "p90"),
+        pairs(days, "p90_first_response_s")
+    );
+    // Per responder: kim's reply above, with the JSON's figures.
+    let responders = json["responders"].as_array().expect("responders");
+    assert_eq!(responders.len(), 1, "{responders:?}");
+    let kim = &responders[0];
+    assert_eq!(kim["who"], "kim");
+    let median = kim["median_first_response_s"].as_i64().expect("median");
+    assert_eq!(
+        bars(&html, "responder-first-response", "median"),
+        vec![("kim".to_string(), median)]
+    );
     assert_eq!(
         bars(&html, "channel-breaches", "breaches")
             .iter()
