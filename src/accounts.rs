@@ -9,7 +9,6 @@ use crate::channels::bluesky::xrpc::PasswordSource;
 use crate::channels::bluesky::{BlueskyChannel, BlueskyOptions, DEFAULT_SERVICE};
 use crate::channels::demo::{Clock, DemoChannel};
 use crate::channels::email::imap::Credential;
-use crate::channels::email::parse::DEFAULT_SIZE_CAP;
 use crate::channels::email::tls::Endpoint;
 use crate::channels::email::{EmailChannel, EmailOptions, SecretSource};
 use crate::channels::feed::FeedChannel;
@@ -214,7 +213,7 @@ pub fn email_channel(name: &str, cfg: &AccountConfig, path: &Path) -> Result<Ema
         quote: e.quote,
         timeout: cfg.timeout(),
         first_sync_window: Some(cfg.first_sync_window()),
-        size_cap: DEFAULT_SIZE_CAP,
+        size_cap: e.max_message_bytes,
     };
     let (name, token_cmd, password_cmd, path, limit) = (
         name.to_string(),

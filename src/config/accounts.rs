@@ -45,6 +45,8 @@ pub(super) struct RawAccount {
     sent_folder: Option<String>,
     mark_seen: Option<bool>,
     quote: Option<bool>,
+    /// Email: mail larger than this many megabytes is read for its headers only.
+    max_message_mb: Option<u32>,
     /// X: reads allowed a month; the developer app's key and a command printing its secret.
     monthly_read_budget: Option<u64>,
     consumer_key: Option<String>,
@@ -187,6 +189,12 @@ pub(super) fn account(
         (
             "mark_seen",
             a.mark_seen.is_some(),
+            &[ChannelKind::Email][..],
+        ),
+        ("quote", a.quote.is_some(), &[ChannelKind::Email][..]),
+        (
+            "max_message_mb",
+            a.max_message_mb.is_some(),
             &[ChannelKind::Email][..],
         ),
         ("langs", a.langs.is_some(), &[ChannelKind::Bluesky][..]),
@@ -356,6 +364,13 @@ fn email_settings(
         .clone()
         .filter(|f| !f.is_empty())
         .unwrap_or_else(|| vec!["INBOX".into()]);
+    let max_message_mb = a.max_message_mb.unwrap_or(25);
+    if max_message_mb == 0 {
+        return Err(cx.at(
+            at,
+            format!("{key}.max_message_mb: must be at least 1 (megabyte)"),
+        ));
+    }
     Ok(EmailSettings {
         login: a.login.clone().unwrap_or_else(|| address.clone()),
         address,
@@ -366,5 +381,6 @@ fn email_settings(
         sent_folder: a.sent_folder.clone(),
         mark_seen: a.mark_seen.unwrap_or(false),
         quote: a.quote.unwrap_or(false),
+        max_message_bytes: max_message_mb as usize * 1024 * 1024,
     })
 }

@@ -175,6 +175,8 @@ pub struct EmailSettings {
     pub mark_seen: bool,
     /// Quote the customer's message below a reply.
     pub quote: bool,
+    /// Mail larger than this is listed with its headers only (`max_message_mb`, default 25).
+    pub max_message_bytes: usize,
 }
 
 impl AccountConfig {

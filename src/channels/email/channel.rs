@@ -84,6 +84,12 @@ async fn selectable(s: &mut Session, folder: &str) -> Result<bool, ChannelError>
     }
 }
 
+/// A fetched message parsed: one over the cap came as its headers alone (smaller than the
+/// cap), and is read as headers only whatever their size.
+fn read(f: &imap::Fetched, cap: usize) -> ParsedMail {
+    parse::parse(&f.raw, if f.over_cap { 0 } else { cap })
+}
+
 /// `2-Mar-2026`, IMAP's date for SEARCH SINCE.
 fn imap_date(t: Timestamp) -> String {
     t.strftime("%-d-%b-%Y").to_string()
@@ -157,7 +163,7 @@ impl EmailChannel {
         for chunk in uids.chunks(50) {
             for f in imap::fetch(s, chunk, self.opts.size_cap, self.opts.mark_seen).await? {
                 last = last.max(f.uid);
-                let p = parse::parse(&f.raw, self.opts.size_cap);
+                let p = read(&f, self.opts.size_cap);
                 // Our own mail (a copy, a Cc to ourselves) is not a customer writing.
                 if p.from_address.eq_ignore_ascii_case(&self.opts.address)
                     || !seen.insert(p.message_id.clone())
@@ -207,7 +213,7 @@ impl EmailChannel {
             if let Some(uid) = uids.last() {
                 let f = imap::fetch(s, &[*uid], self.opts.size_cap, false).await?;
                 if let Some(f) = f.first() {
-                    return Ok(Some(parse::parse(&f.raw, self.opts.size_cap)));
+                    return Ok(Some(read(f, self.opts.size_cap)));
                 }
             }
         }
@@ -280,7 +286,7 @@ impl EmailChannel {
             let mut uids = imap::uid_search(&mut s, &query).await?;
             uids.truncate(PAGE);
             for f in imap::fetch(&mut s, &uids, self.opts.size_cap, false).await? {
-                let p = parse::parse(&f.raw, self.opts.size_cap);
+                let p = read(&f, self.opts.size_cap);
                 let created_at = p
                     .date
                     .or_else(|| f.arrived.and_then(|t| Timestamp::from_second(t).ok()))

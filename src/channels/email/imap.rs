@@ -95,6 +95,8 @@ pub struct Fetched {
     pub raw: Vec<u8>,
     /// The server's arrival time (INTERNALDATE), seconds since the epoch.
     pub arrived: Option<i64>,
+    /// Larger than the size cap: `raw` holds the headers only.
+    pub over_cap: bool,
 }
 
 pub type Session = async_imap::Session<Conn>;
@@ -238,9 +240,9 @@ pub async fn fetch(
     let (small, big): (Vec<_>, Vec<_>) = sizes.iter().partition(|(_, n)| *n <= cap);
     let body = if mark_seen { "BODY[]" } else { "BODY.PEEK[]" };
     let mut out = Vec::new();
-    for (list, query) in [
-        (small, format!("(UID INTERNALDATE {body})")),
-        (big, "(UID INTERNALDATE BODY.PEEK[HEADER])".to_string()),
+    for (list, query, over_cap) in [
+        (small, format!("(UID INTERNALDATE {body})"), false),
+        (big, "(UID INTERNALDATE BODY.PEEK[HEADER])".to_string(), true),
     ] {
         let uids: Vec<u32> = list.iter().map(|(u, _)| *u).collect();
         if uids.is_empty() {
@@ -258,6 +260,7 @@ pub async fn fetch(
                 uid,
                 raw,
                 arrived: f.internal_date().map(|d| d.timestamp()),
+                over_cap,
             });
         }
     }
