@@ -35,7 +35,10 @@ fn flags(lab: &Lab, user: &str) -> Vec<(String, Vec<String>)> {
         let mut out = Vec::new();
         {
             let mut stream = s
-                .uid_fetch(set.join(","), "(UID FLAGS BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)])")
+                .uid_fetch(
+                    set.join(","),
+                    "(UID FLAGS BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)])",
+                )
                 .await
                 .expect("fetch");
             while let Some(f) = stream.next().await {
@@ -126,7 +129,10 @@ fn a_first_sync_reads_back_only_through_the_backfill_window() {
         .filter_map(|i| i["remote_id"].as_str().map(String::from))
         .collect();
     assert_eq!(open.len(), 2, "{open:?}");
-    assert!(open.contains(&format!("old-{pid}@customer.test")), "{open:?}");
+    assert!(
+        open.contains(&format!("old-{pid}@customer.test")),
+        "{open:?}"
+    );
 }
 
 #[test]

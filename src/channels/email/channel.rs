@@ -90,6 +90,11 @@ fn read(f: &imap::Fetched, cap: usize) -> ParsedMail {
     parse::parse(&f.raw, if f.over_cap { 0 } else { cap })
 }
 
+/// The server's arrival time (INTERNALDATE).
+fn arrival(f: &imap::Fetched) -> Option<Timestamp> {
+    f.arrived.and_then(|t| Timestamp::from_second(t).ok())
+}
+
 /// `2-Mar-2026`, IMAP's date for SEARCH SINCE.
 fn imap_date(t: Timestamp) -> String {
     t.strftime("%-d-%b-%Y").to_string()
@@ -170,14 +175,15 @@ impl EmailChannel {
                 {
                     continue;
                 }
-                let arrived = f
-                    .arrived
-                    .and_then(|t| Timestamp::from_second(t).ok())
-                    .unwrap_or_else(Timestamp::now);
+                let arrived = arrival(&f).unwrap_or_else(Timestamp::now);
                 if p.noise.is_some() {
                     out.noise.push(p.message_id.clone());
                 }
-                out.items.push(super::normalize(&p, arrived));
+                let mut item = super::normalize(&p, arrived);
+                if let Some(root) = self.subject_root(s, f.uid, &p, arrived).await? {
+                    item.thread_root = Some(root);
+                }
+                out.items.push(item);
             }
         }
         if uids.is_empty() {
@@ -185,6 +191,30 @@ impl EmailChannel {
         }
         cur.insert(folder.to_string(), (validity, last));
         Ok(())
+    }
+
+    /// For a mail without thread headers: the thread of an earlier mail in this folder from
+    /// the same sender with the same subject ([`super::thread`]), if there is one.
+    async fn subject_root(
+        &self,
+        s: &mut Session,
+        uid: u32,
+        p: &ParsedMail,
+        at: Timestamp,
+    ) -> Result<Option<String>, ChannelError> {
+        let Some(query) = super::thread::search_for(p, at) else {
+            return Ok(None);
+        };
+        let mut uids = imap::uid_search(s, &query).await?;
+        uids.retain(|u| *u < uid);
+        uids.truncate(20);
+        // A cap of 0: the headers of each, never a body.
+        let earlier: Vec<(ParsedMail, Timestamp)> = imap::fetch(s, &uids, 0, false)
+            .await?
+            .iter()
+            .filter_map(|f| Some((read(f, 0), arrival(f)?)))
+            .collect();
+        Ok(super::thread::root(p, at, &earlier))
     }
 
     /// The Sent folder: configured, else the one marked `\Sent`, else "Sent".
@@ -289,7 +319,7 @@ impl EmailChannel {
                 let p = read(&f, self.opts.size_cap);
                 let created_at = p
                     .date
-                    .or_else(|| f.arrived.and_then(|t| Timestamp::from_second(t).ok()))
+                    .or_else(|| arrival(&f))
                     .unwrap_or(Timestamp::UNIX_EPOCH);
                 let outbound = p.from_address.eq_ignore_ascii_case(&self.opts.address);
                 entries.entry(p.message_id.clone()).or_insert(ThreadEntry {

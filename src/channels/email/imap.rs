@@ -242,7 +242,11 @@ pub async fn fetch(
     let mut out = Vec::new();
     for (list, query, over_cap) in [
         (small, format!("(UID INTERNALDATE {body})"), false),
-        (big, "(UID INTERNALDATE BODY.PEEK[HEADER])".to_string(), true),
+        (
+            big,
+            "(UID INTERNALDATE BODY.PEEK[HEADER])".to_string(),
+            true,
+        ),
     ] {
         let uids: Vec<u32> = list.iter().map(|(u, _)| *u).collect();
         if uids.is_empty() {

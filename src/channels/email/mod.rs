@@ -5,6 +5,7 @@ pub mod fold;
 pub mod imap;
 pub mod parse;
 pub mod smtp;
+pub mod thread;
 pub mod tls;
 
 use jiff::Timestamp;

@@ -18,7 +18,6 @@ use super::imap::Credential;
 use super::parse::{ParsedMail, bare_id};
 use super::tls::{Endpoint, Security};
 use crate::channels::ChannelError;
-use crate::sanitize::one_line;
 
 /// Wrap plain text here (RFC 5322 recommends lines under 78 characters).
 pub const WRAP: usize = 72;
@@ -37,29 +36,10 @@ pub fn message_id(key: &str, from_address: &str) -> String {
     format!("{local}@{domain}")
 }
 
-/// `Re: ` once: earlier reply and forward prefixes (`Re:`, `RE:`, `Fwd:`, `AW:`, `R:`, `SV:`,
-/// `Antw:`, Italian `R:`/`I:`, `[n]`) are taken off first, so a thread never grows `Re: Re: Re:`.
+/// `Re: ` once: earlier reply and forward prefixes are taken off first
+/// ([`super::thread::base_subject`]), so a thread never grows `Re: Re: Re:`.
 pub fn re_subject(subject: &str) -> String {
-    const PREFIXES: &[&str] = &[
-        "re", "fw", "fwd", "aw", "r", "i", "sv", "vs", "antw", "wg", "tr",
-    ];
-    let mut rest = one_line(subject);
-    loop {
-        let trimmed = rest.trim_start();
-        let Some((head, tail)) = trimmed.split_once(':') else {
-            break;
-        };
-        let word = head
-            .trim()
-            .trim_end_matches(|c: char| c == ']' || c.is_ascii_digit());
-        let word = word.trim_end_matches('[').to_ascii_lowercase();
-        if head.len() <= 6 && PREFIXES.contains(&word.as_str()) {
-            rest = tail.to_string();
-        } else {
-            break;
-        }
-    }
-    let rest = rest.trim();
+    let rest = super::thread::base_subject(subject);
     if rest.is_empty() {
         "Re: your message".into()
     } else {
