@@ -338,3 +338,36 @@ impl SessionStore for SecretsSessions {
         secrets.save().map_err(|e| e.to_string())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use crate::channels::email::imap::Credential;
+
+    fn email(secret_line: &str) -> Result<Credential, String> {
+        let text = format!(
+            "[accounts.support]\nchannel = \"email\"\naddress = \"support@brand.example\"\nimap = \"imaps://imap.example.com\"\nsmtp = \"smtps://smtp.example.com\"\n{secret_line}\n"
+        );
+        let cfg = crate::config::parse(&text, Path::new("c.toml")).expect("config");
+        let dir = tempfile::tempdir().expect("dir");
+        let ch = super::email_channel("support", &cfg.accounts["support"], dir.path())?;
+        ch.credential().map_err(|e| e.to_string())
+    }
+
+    /// `token_cmd` makes an OAuth2 login with the command's first line, read at each
+    /// connection; `password_cmd` a password login.
+    #[test]
+    fn an_email_accounts_secret_comes_from_its_command() {
+        match email("token_cmd = \"printf 'ya29.token\\\\nignored\\\\n'\"") {
+            Ok(Credential::OAuth2(t)) => assert_eq!(t, "ya29.token"),
+            other => panic!("{other:?}"),
+        }
+        match email("password_cmd = \"echo app-pw\"") {
+            Ok(Credential::Password(p)) => assert_eq!(p, "app-pw"),
+            other => panic!("{other:?}"),
+        }
+        let e = email("token_cmd = \"exit 4\"").expect_err("a failing helper");
+        assert!(e.contains("token_cmd of account \"support\""), "{e}");
+    }
+}

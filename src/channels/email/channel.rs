@@ -105,7 +105,8 @@ impl EmailChannel {
         EmailChannel { opts, secret }
     }
 
-    fn credential(&self) -> Result<Credential, ChannelError> {
+    /// The secret a connection logs in with, read now from its source.
+    pub fn credential(&self) -> Result<Credential, ChannelError> {
         (self.secret)().map_err(ChannelError::Auth)
     }
 

@@ -64,7 +64,8 @@ impl AsyncWrite for Conn {
 #[derive(Clone)]
 pub enum Credential {
     Password(String),
-    /// An OAuth2 access token (from `token_cmd`), sent with SASL XOAUTH2.
+    /// An OAuth2 access token (from `token_cmd`), sent with SASL XOAUTH2 (Gmail, Microsoft
+    /// 365), else OAUTHBEARER (RFC 7628) where a server only knows the standard one.
     OAuth2(String),
 }
 
@@ -78,6 +79,19 @@ impl std::fmt::Debug for Credential {
     }
 }
 
+/// SASL XOAUTH2's initial response (Google's and Microsoft's mechanism).
+pub fn xoauth2(login: &str, token: &str) -> String {
+    format!("user={login}\x01auth=Bearer {token}\x01\x01")
+}
+
+/// SASL OAUTHBEARER's initial response (RFC 7628): a GS2 header naming the user (`,` and
+/// `=` escaped as `=2C` and `=3D`), then the host, the port and the bearer token.
+pub fn oauthbearer(login: &str, host: &str, port: u16, token: &str) -> String {
+    let user = login.replace('=', "=3D").replace(',', "=2C");
+    format!("n,a={user},\x01host={host}\x01port={port}\x01auth=Bearer {token}\x01\x01")
+}
+
+/// Answers a SASL exchange with its initial response (sent as the first answer).
 struct XOAuth2(String);
 
 impl async_imap::Authenticator for XOAuth2 {
@@ -172,10 +186,26 @@ pub async fn connect(
             .await
             .map_err(step("login"))?,
         Credential::OAuth2(token) => {
-            let sasl = format!("user={login}\x01auth=Bearer {token}\x01\x01");
-            tokio::time::timeout(limit, client.authenticate("XOAUTH2", XOAuth2(sasl)))
+            let sasl = xoauth2(login, token);
+            let first = tokio::time::timeout(limit, client.authenticate("XOAUTH2", XOAuth2(sasl)))
                 .await
-                .map_err(step("login"))?
+                .map_err(step("login"))?;
+            match first {
+                // Refused (an unknown mechanism, or the token): the standard mechanism next,
+                // on the same connection; the first refusal is the one reported.
+                Err((
+                    e @ (async_imap::error::Error::No(_) | async_imap::error::Error::Bad(_)),
+                    c,
+                )) => {
+                    let sasl = oauthbearer(login, &ep.host, ep.port, token);
+                    let second =
+                        tokio::time::timeout(limit, c.authenticate("OAUTHBEARER", XOAuth2(sasl)))
+                            .await
+                            .map_err(step("login"))?;
+                    second.map_err(|(_, c)| (e, c))
+                }
+                other => other,
+            }
         }
     };
     session.map_err(|(e, _)| match e {
@@ -318,4 +348,35 @@ pub async fn append(s: &mut Session, folder: &str, raw: &[u8]) -> Result<(), Cha
     s.append(folder, Some("(\\Seen)"), None, raw)
         .await
         .map_err(|e| imap_err("APPEND", e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The initial responses byte for byte (RFC 7628 §3.1; Google's XOAUTH2 description).
+    #[test]
+    fn oauth2_initial_responses() {
+        assert_eq!(
+            xoauth2("support@brand.example", "ya29.t0k"),
+            "user=support@brand.example\x01auth=Bearer ya29.t0k\x01\x01"
+        );
+        assert_eq!(
+            oauthbearer("support@brand.example", "imap.example.com", 993, "t0k"),
+            "n,a=support@brand.example,\x01host=imap.example.com\x01port=993\x01auth=Bearer t0k\x01\x01"
+        );
+        // A login with `,` or `=` cannot end the GS2 header early.
+        assert_eq!(
+            oauthbearer("a,b=c", "h", 143, "t"),
+            "n,a=a=2Cb=3Dc,\x01host=h\x01port=143\x01auth=Bearer t\x01\x01"
+        );
+    }
+
+    #[test]
+    fn a_credential_never_prints_its_secret() {
+        let c = Credential::OAuth2("ya29.secret".into());
+        assert_eq!(format!("{c:?}"), "OAuth2(…)");
+        let p = Credential::Password("hunter2".into());
+        assert!(!format!("{p:?}").contains("hunter2"));
+    }
 }
