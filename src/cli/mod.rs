@@ -233,7 +233,7 @@ pub struct ReplyArgs {
 // Parsed once per run: the size of the `add` arguments does not matter.
 #[allow(clippy::large_enum_variant)]
 pub enum AccountCommand {
-    /// Connect an account (Mastodon: OAuth in the terminal or --token-stdin; Bluesky: an app password).
+    /// Connect an account; its login is checked before anything is saved (README: "Connecting …").
     Add(AccountAddArgs),
     /// List configured accounts with their last sync.
     List,
@@ -248,7 +248,7 @@ pub enum AccountCommand {
 
 #[derive(Debug, Args)]
 pub struct AccountAddArgs {
-    /// mastodon, bluesky, email, feed, facebook, instagram or x.
+    /// mastodon, bluesky, email, feed, facebook, instagram, x or youtube.
     pub channel: String,
     /// For a feed: its address (RSS, Atom or JSON Feed).
     pub url: Option<String>,
