@@ -53,8 +53,7 @@ fn imap_upgrades_with_starttls_and_checks_the_certificate() {
         // Without the lab's CA the upgraded connection is refused before the password goes.
         let err = imap::connect(&ep, None, &brand, &cred, LIMIT)
             .await
-            .err()
-            .expect("an untrusted certificate");
+            .expect_err("an untrusted certificate");
         assert!(err.to_string().contains("is not trusted"), "{err}");
     });
 }

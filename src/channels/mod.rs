@@ -200,4 +200,12 @@ pub trait Channel: Send + Sync {
             )))
         })
     }
+    /// A network that announces news (IMAP IDLE): a future that runs while the poller does
+    /// and calls `wake` each time something arrives, so the account is polled at once rather
+    /// than at its interval. It reconnects by itself and never ends on an error. `None` (the
+    /// default): the interval alone decides.
+    fn watch(&self, wake: std::sync::Arc<tokio::sync::Notify>) -> Option<BoxFuture<'_, ()>> {
+        let _ = wake;
+        None
+    }
 }

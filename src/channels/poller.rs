@@ -195,10 +195,11 @@ pub fn jittered(d: Duration, jitter: f64, rng: &mut fastrand::Rng) -> Duration {
     d.mul_f64(factor.max(0.0))
 }
 
-/// A running poller; dropping it stops the task.
+/// A running poller; dropping it stops the task (and the channel's watch, if any).
 pub struct PollerHandle {
     wake: Arc<Notify>,
     task: JoinHandle<()>,
+    watch: JoinHandle<()>,
 }
 
 impl PollerHandle {
@@ -211,6 +212,7 @@ impl PollerHandle {
 impl Drop for PollerHandle {
     fn drop(&mut self) {
         self.task.abort();
+        self.watch.abort();
     }
 }
 
@@ -225,6 +227,15 @@ pub fn spawn_poller(
 ) -> PollerHandle {
     let wake = Arc::new(Notify::new());
     let woken = wake.clone();
+    // A network that announces news (IMAP IDLE) wakes the loop below between intervals.
+    let watch = {
+        let (channel, wake) = (channel.clone(), wake.clone());
+        tokio::spawn(async move {
+            if let Some(w) = channel.watch(wake) {
+                w.await;
+            }
+        })
+    };
     let task = tokio::spawn(async move {
         let mut rng = fastrand::Rng::new();
         let mut failures = 0u32;
@@ -323,7 +334,7 @@ pub fn spawn_poller(
             }
         }
     });
-    PollerHandle { wake, task }
+    PollerHandle { wake, task, watch }
 }
 
 #[cfg(test)]

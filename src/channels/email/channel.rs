@@ -377,6 +377,12 @@ impl Channel for EmailChannel {
     ) -> BoxFuture<'a, Result<SentReply, ChannelError>> {
         Box::pin(self.do_reply(req))
     }
+
+    fn watch(&self, wake: Arc<tokio::sync::Notify>) -> Option<BoxFuture<'_, ()>> {
+        Some(Box::pin(async move {
+            super::idle::watch(&self.opts.folders, || self.session(), &wake).await
+        }))
+    }
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 
 pub mod channel;
 pub mod fold;
+pub mod idle;
 pub mod imap;
 pub mod parse;
 pub mod smtp;
