@@ -45,6 +45,11 @@ async fn code_4_waits_for_the_time_graph_gives_and_calls_nothing_until_then() {
         "{wait:?}"
     );
     assert_eq!(ch.graph().usage().percent, 100);
+    // The status bar says so (the poller sends a channel's usage line after each poll).
+    assert_eq!(
+        ch.usage().as_deref(),
+        Some("Meta's rate limit reached: back in about 5 min")
+    );
     let calls = fake.server.requests().len();
     assert!(matches!(
         ch.poll(None).await,

@@ -284,9 +284,9 @@ fn on_poller(state: &mut AppState, ev: PollerEvent) -> Vec<Effect> {
         }
         PollerEvent::Usage { account, line } => {
             if let Some(view) = state.accounts.get_mut(&account)
-                && view.usage.as_ref() != Some(&line)
+                && view.usage != line
             {
-                view.usage = Some(line);
+                view.usage = line;
                 state.dirty = true;
             }
             return fx;

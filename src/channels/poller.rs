@@ -31,10 +31,11 @@ pub enum PollerEvent {
         error: String,
         retry_at: Option<Timestamp>,
     },
-    /// What a metered account has spent ([`Channel::usage`]), after each of its polls.
+    /// What a metered account has spent ([`Channel::usage`]), after a poll that changed it;
+    /// `None`: nothing to say any more (a rate limit that has passed).
     Usage {
         account: String,
-        line: String,
+        line: Option<String>,
     },
     /// A team store: another instance (`holder`, e.g. "kim on laptop") polls this account;
     /// this one asks again after an interval and takes over when that one stops.
@@ -239,6 +240,8 @@ pub fn spawn_poller(
     let task = tokio::spawn(async move {
         let mut rng = fastrand::Rng::new();
         let mut failures = 0u32;
+        // The usage line last sent, so a line that goes away is said too.
+        let mut said: Option<String> = None;
         loop {
             // A team store: poll only while this instance holds the account's lease.
             let name = account.clone();
@@ -318,7 +321,9 @@ pub fn spawn_poller(
             if events.send(event).is_err() {
                 return;
             }
-            if let Some(line) = channel.usage() {
+            let line = channel.usage();
+            if line != said {
+                said = line.clone();
                 let ev = PollerEvent::Usage {
                     account: account.clone(),
                     line,

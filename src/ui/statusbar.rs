@@ -110,7 +110,7 @@ mod tests {
         let usage = |line: &str| {
             Msg::Poller(PollerEvent::Usage {
                 account: "demo".into(),
-                line: line.into(),
+                line: (!line.is_empty()).then(|| line.into()),
             })
         };
         update(&mut s, usage("120 of 10,000 reads this month"), t0());
@@ -127,5 +127,9 @@ mod tests {
             bar.contains("220 of 10,000") && !bar.contains("120 of"),
             "{bar}"
         );
+        // A line that goes away (a rate limit passed) leaves the bar.
+        update(&mut s, usage(""), t0());
+        let bar = crate::ui::tests::render(&s, 100, 10);
+        assert!(!bar.contains("reads this month"), "{bar}");
     }
 }

@@ -224,6 +224,11 @@ impl Channel for MetaChannel {
     fn hide<'a>(&'a self, remote_id: &'a str) -> BoxFuture<'a, Result<(), ChannelError>> {
         Box::pin(self.do_hide(remote_id))
     }
+
+    /// Near or at Meta's rate limit, said in the status bar.
+    fn usage(&self) -> Option<String> {
+        self.graph().usage().line()
+    }
 }
 
 /// Who wrote a comment or message; Graph leaves `from` out for many users.

@@ -27,6 +27,26 @@ impl Usage {
     }
 }
 
+impl Usage {
+    /// The status bar's words above [`SLOW_DOWN_AT`]: how much of Meta's quota is used and
+    /// what tinbox does about it (nothing below: the quota is no concern then).
+    pub fn line(&self) -> Option<String> {
+        if self.exhausted() {
+            Some(match self.regain_minutes {
+                Some(m) => format!("Meta's rate limit reached: back in about {m} min"),
+                None => "Meta's rate limit reached: waiting".to_string(),
+            })
+        } else if self.near() {
+            Some(format!(
+                "{}% of Meta's rate limit used: calls spaced out",
+                self.percent
+            ))
+        } else {
+            None
+        }
+    }
+}
+
 const PERCENT_KEYS: &[&str] = &[
     "call_count",
     "total_cputime",
@@ -119,6 +139,23 @@ mod tests {
         assert_eq!(
             from_headers(&headers(&[("x-app-usage", "nope")])).percent,
             0
+        );
+    }
+
+    #[test]
+    fn the_status_line_speaks_only_near_the_limit() {
+        let at = |percent, regain_minutes| Usage {
+            percent,
+            regain_minutes,
+        };
+        assert_eq!(at(72, None).line(), None);
+        assert_eq!(
+            at(95, None).line().as_deref(),
+            Some("95% of Meta's rate limit used: calls spaced out")
+        );
+        assert_eq!(
+            at(100, Some(7)).line().as_deref(),
+            Some("Meta's rate limit reached: back in about 7 min")
         );
     }
 }
