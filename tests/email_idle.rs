@@ -30,10 +30,7 @@ fn watch_sees_new_mail_as_the_server_announces_it() {
     let brand = lab.new_user("brand", "brand.test");
     let kim = lab.new_user("kim", "customer.test");
     let sb = lab.connect(&brand, &lab.smtps);
-    let config = sb.config_dir().join("config.toml");
-    let mut text = std::fs::read_to_string(&config).expect("config");
-    text.push_str("poll = \"1h\"\n");
-    std::fs::write(&config, text).expect("write config");
+    support::mail_lab::configure(&sb, "poll = \"1h\"\n");
 
     let mut child = Killed(
         sb.cmd()

@@ -6,8 +6,8 @@
 mod support;
 
 use futures_util::StreamExt;
-use support::mail_lab::{Lab, wait_item};
-use support::{Sandbox, stderr, stdout};
+use support::mail_lab::{Lab, configure, wait_item};
+use support::{stderr, stdout};
 use tinbox::channels::email::imap;
 
 fn rt() -> tokio::runtime::Runtime {
@@ -15,14 +15,6 @@ fn rt() -> tokio::runtime::Runtime {
         .enable_all()
         .build()
         .expect("runtime")
-}
-
-/// Adds `lines` to the account's table (the last one in the file `account add` wrote).
-fn configure(sb: &Sandbox, lines: &str) {
-    let config = sb.config_dir().join("config.toml");
-    let mut text = std::fs::read_to_string(&config).expect("config");
-    text.push_str(lines);
-    std::fs::write(&config, text).expect("write config");
 }
 
 /// The flags of every message in `user`'s INBOX, by Message-ID.

@@ -80,11 +80,8 @@ fn a_new_uidvalidity_rereads_the_folder_without_duplicates() {
         &format!("{PASSWORD}\n"),
     );
     assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
-    // The account's table is the last one in the file: poll the Support folder.
-    let config = sb.config_dir().join("config.toml");
-    let mut text = std::fs::read_to_string(&config).expect("config");
-    text.push_str("folders = [\"Support\"]\n");
-    std::fs::write(&config, text).expect("write config");
+    // Poll the Support folder.
+    support::mail_lab::configure(&sb, "folders = [\"Support\"]\n");
 
     let first = remote_ids(&sb);
     assert_eq!(first.len(), 2, "{first:?}");

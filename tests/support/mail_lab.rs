@@ -202,6 +202,14 @@ impl Lab {
     }
 }
 
+/// Adds `lines` to the account's table: the last table in the file `account add` wrote.
+pub fn configure(sb: &Sandbox, lines: &str) {
+    let config = sb.config_dir().join("config.toml");
+    let mut text = std::fs::read_to_string(&config).expect("config");
+    text.push_str(lines);
+    std::fs::write(&config, text).expect("write config");
+}
+
 /// Sync until the message `id` is an item.
 pub fn wait_item(sb: &Sandbox, id: &str) -> serde_json::Value {
     wait_for(&format!("{id} in tinbox list"), WAIT, || {
