@@ -113,9 +113,21 @@ impl Graph {
         params: &[(&str, &str)],
         need: &str,
     ) -> Result<Vec<T>, ChannelError> {
+        self.pages(path, params, need, MAX_PAGES).await
+    }
+
+    /// The first `max` pages of a list (newest first): for lists whose old end is never
+    /// news (an account's media), so a poll does not spend the rate limit on history.
+    pub async fn pages<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        params: &[(&str, &str)],
+        need: &str,
+        max: usize,
+    ) -> Result<Vec<T>, ChannelError> {
         let mut out = Vec::new();
         let mut after: Option<String> = None;
-        for _ in 0..MAX_PAGES {
+        for _ in 0..max {
             let mut p = params.to_vec();
             if let Some(a) = &after {
                 p.push(("after", a.as_str()));

@@ -22,18 +22,24 @@ fn comment_fields() -> String {
     format!("{REPLY_FIELDS},replies{{{REPLY_FIELDS}}}")
 }
 
-/// New comments and replies on media whose comment count changed since the last poll
-/// (`counts`, updated here), and tagged media.
+/// Media and tags read per poll: the newest [`RECENT_PAGES`] pages of 25 (an account's
+/// older media seldom gets comments, and reading all of it every minute would spend Meta's
+/// rate limit on history).
+const RECENT_PAGES: usize = 2;
+
+/// New comments and replies on the 50 newest media whose comment count changed since the
+/// last poll (`counts`, updated here), and tagged media.
 pub async fn poll(
     g: &Graph,
     me: &str,
     counts: &mut BTreeMap<String, u64>,
 ) -> Result<Vec<IncomingItem>, ChannelError> {
     let media: Vec<IgMedia> = g
-        .all(
+        .pages(
             &format!("{me}/media"),
             &[("fields", MEDIA_FIELDS), ("limit", "25")],
             "instagram_basic",
+            RECENT_PAGES,
         )
         .await?;
     let mut out = Vec::new();
@@ -76,10 +82,11 @@ pub async fn poll(
         }
     }
     let tagged: Vec<IgMedia> = g
-        .all(
+        .pages(
             &format!("{me}/tags"),
             &[("fields", MEDIA_FIELDS), ("limit", "25")],
             "instagram_basic",
+            RECENT_PAGES,
         )
         .await?;
     out.extend(tagged.iter().filter_map(tag_item));
