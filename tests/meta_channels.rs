@@ -100,6 +100,7 @@ fn sync_brings_every_comment_and_message_and_an_expired_token_fails_alone() {
             && r.query.contains(&("platform".into(), "instagram".into()))
     });
     assert_eq!(ig_inbox.count(), 1);
+    assert_eq!(count(&items, "brand-ig", "dm"), 1, "the Instagram DM");
 
     // A second sync brings nothing twice.
     assert!(

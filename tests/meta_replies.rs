@@ -119,6 +119,26 @@ fn a_dm_inside_24_hours_is_a_response_with_its_window_shown() {
     assert_eq!(message["text"], "Hello! How can we help?");
 }
 
+/// An Instagram DM (the linked Page's `platform=instagram` conversation) is answered
+/// through the Page's messages edge, like Messenger's, with its own window.
+#[test]
+fn an_instagram_dm_is_answered_through_the_linked_page() {
+    let Some((sb, fake, items)) = synced(30) else {
+        return;
+    };
+    let dm = find(&items, |i| i["account"] == "brand-ig" && i["kind"] == "dm");
+    assert!(dm["timer"]["window_closes_at"].as_str().is_some(), "{dm}");
+    let out = reply(&sb, &dm["id"], "Hi! Sending the tracking link now.");
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+    let f = form(&fake, &format!("{PAGE}/messages"));
+    // 30 hours after the customer's message: past a day, inside the week.
+    assert_eq!(field(&f, "messaging_type"), Some("MESSAGE_TAG"));
+    assert_eq!(field(&f, "tag"), Some("HUMAN_AGENT"));
+    let recipient: Value =
+        serde_json::from_str(field(&f, "recipient").expect("recipient")).expect("json");
+    assert_eq!(recipient, json!({"id": "2711636948859886"}));
+}
+
 #[test]
 fn between_a_day_and_a_week_the_human_agent_tag_goes_with_it() {
     let Some((sb, fake, items)) = synced(72) else {

@@ -260,7 +260,11 @@ fn route(dir: &Path, state: &Mutex<State>, req: &Request) -> Response {
         "me" => json!({"id": "100000000000001", "name": "Test Admin"}),
         PAGE => read(dir, "facebook/pages/single_fields_page.json"),
         IG => json!({"id": IG, "username": "brand"}),
-        p if p == format!("{PAGE}/conversations") && req.param("platform") == Some("messenger") => {
+        // The recorded Messenger conversations stand for the Instagram ones too (the same
+        // nodes and edges; Graph tells them apart by `platform` only).
+        p if p == format!("{PAGE}/conversations")
+            && matches!(req.param("platform"), Some("messenger" | "instagram")) =>
+        {
             json!({ "data": convs })
         }
         p if p.ends_with("/conversations") => json!({"data": []}),
