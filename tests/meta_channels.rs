@@ -110,3 +110,62 @@ fn sync_brings_every_comment_and_message_and_an_expired_token_fails_alone() {
     );
     assert_eq!(sb.items().len(), items.len());
 }
+
+/// `account add` checks the token with Graph before it keeps anything: a token Graph refuses
+/// (190) saves nothing and says how to get a new one; an accepted one lands in the 0600
+/// secrets file, never in the config.
+#[test]
+fn account_add_checks_the_token_and_keeps_it_secret() {
+    use std::os::unix::fs::PermissionsExt;
+    let Some(dir) = support::fake_graph::corpus() else {
+        println!("skipped: ../shared/meta-corpus is not present");
+        return;
+    };
+    let fake = support::fake_graph::FakeGraph::start(&dir);
+    let sb = support::Sandbox::new();
+    let api = fake.api_url();
+    let args = [
+        "account",
+        "add",
+        "facebook",
+        "--page-id",
+        PAGE,
+        "--token-stdin",
+        "--api-url",
+        api.as_str(),
+        "--name",
+        "brand-fb",
+    ];
+    let out = sb.run_with_stdin(&args, "an-expired-token\n");
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(err.contains("190") && err.contains("token"), "{err}");
+    assert!(!err.contains("an-expired-token"), "{err}");
+    assert!(
+        !sb.config_dir().join("config.toml").exists(),
+        "nothing saved"
+    );
+    assert!(
+        !sb.config_dir().join("secrets.toml").exists(),
+        "nothing saved"
+    );
+
+    let out = sb.run_with_stdin(&args, &format!("{TOKEN}\n"));
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+    let secrets = sb.config_dir().join("secrets.toml");
+    let mode = std::fs::metadata(&secrets)
+        .expect("secrets")
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o600);
+    assert!(
+        std::fs::read_to_string(&secrets)
+            .expect("secrets")
+            .contains(TOKEN)
+    );
+    let config = std::fs::read_to_string(sb.config_dir().join("config.toml")).expect("config");
+    assert!(
+        config.contains("channel = \"facebook\"") && !config.contains(TOKEN),
+        "{config}"
+    );
+}
