@@ -152,6 +152,28 @@ fn between_a_day_and_a_week_the_human_agent_tag_goes_with_it() {
     assert_eq!(field(&f, "tag"), Some("HUMAN_AGENT"));
 }
 
+/// The window runs from the customer's last message in the conversation: answering an
+/// older message of a conversation the customer wrote in two hours ago is a plain response.
+#[test]
+fn the_window_runs_from_the_customers_last_message_in_the_conversation() {
+    let Some((sb, fake, items)) = synced(72) else {
+        return;
+    };
+    let dm = find(&items, |i| i["kind"] == "dm" && i["account"] == "brand-fb");
+    for conv in ["t_587956915396498", "t_233782918546745"] {
+        fake.state.lock().expect("state").existing.push((
+            format!("{conv}/messages"),
+            json!({"id": "m_newer", "message": "Still there?", "created_time": graph_time(ago(2)),
+                   "from": {"id": "2711636948859886", "name": "Kim"}}),
+        ));
+    }
+    let out = reply(&sb, &dm["id"], "Yes, sorry for the wait");
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+    let f = form(&fake, &format!("{PAGE}/messages"));
+    assert_eq!(field(&f, "messaging_type"), Some("RESPONSE"));
+    assert_eq!(field(&f, "tag"), None);
+}
+
 #[test]
 fn after_a_week_the_reply_is_refused_before_any_network_call() {
     let Some((sb, fake, items)) = synced(8 * 24) else {

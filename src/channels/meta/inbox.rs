@@ -131,13 +131,22 @@ pub async fn reply(
         .and_then(|f| f.id)
         .ok_or_else(|| ChannelError::Rejected("the message has no sender to answer".into()))?;
     let now = Timestamp::now();
-    let w = window::at(time_or_now(m.created_time), now);
+    let newest = newest_page(g, n, req).await?;
+    // The window runs from the customer's last message in the conversation, which may be
+    // newer than the one answered.
+    let last_inbound = newest
+        .iter()
+        .filter(|x| !from_us(x.from.as_ref(), us))
+        .filter_map(|x| x.created_time)
+        .chain(m.created_time)
+        .max();
+    let w = window::at(time_or_now(last_inbound), now);
     if let Window::Closed { .. } = w {
         return Err(ChannelError::Rejected(
             "the 7-day reply window of this message has closed; take it offline".into(),
         ));
     }
-    if let Some(sent) = already_sent(g, us, n, req).await? {
+    if let Some(sent) = already_sent(&newest, us, req) {
         return Ok(sent);
     }
     let recipient = serde_json::json!({ "id": recipient }).to_string();
@@ -167,14 +176,12 @@ pub async fn reply(
     })
 }
 
-/// Our message with this text, sent since the reply was queued, in the conversation's
-/// newest page.
-async fn already_sent(
+/// The conversation's newest page of messages (ours and the customer's).
+async fn newest_page(
     g: &Graph,
-    us: Us<'_>,
     need: &str,
     req: &ReplyRequest,
-) -> Result<Option<SentReply>, ChannelError> {
+) -> Result<Vec<Message>, ChannelError> {
     let page: Edge<Message> = g
         .get_as(
             &format!("{}/messages", req.thread_root),
@@ -182,9 +189,14 @@ async fn already_sent(
             need,
         )
         .await?;
-    Ok(page
-        .data
-        .into_iter()
+    Ok(page.data)
+}
+
+/// Our message with this text, sent since the reply was queued, in the conversation's
+/// newest page.
+fn already_sent(newest: &[Message], us: Us<'_>, req: &ReplyRequest) -> Option<SentReply> {
+    newest
+        .iter()
         .find(|m| {
             from_us(m.from.as_ref(), us)
                 && m.message.as_deref() == Some(req.text.as_str())
@@ -192,9 +204,9 @@ async fn already_sent(
         })
         .and_then(|m| {
             Some(SentReply {
-                remote_id: m.id?,
+                remote_id: m.id.clone()?,
                 url: None,
                 created_at: time_or_now(m.created_time),
             })
-        }))
+        })
 }
