@@ -61,20 +61,7 @@ fn connected() -> (Sandbox, FakeMastodon) {
 #[test]
 fn connect_sync_list_and_reply_exactly_once() {
     let (sb, fake) = connected();
-    let secrets = sb.config_dir().join("secrets.toml");
-    assert_eq!(
-        std::fs::metadata(&secrets)
-            .expect("secrets")
-            .permissions()
-            .mode()
-            & 0o777,
-        0o600
-    );
-    assert!(
-        std::fs::read_to_string(&secrets)
-            .expect("read")
-            .contains(TOKEN)
-    );
+    assert!(sb.secrets().contains(TOKEN));
     let config = std::fs::read_to_string(sb.config_dir().join("config.toml")).expect("config");
     assert!(
         config.contains("[accounts.brand]") && !config.contains(TOKEN),

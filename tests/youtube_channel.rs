@@ -299,14 +299,7 @@ fn the_device_flow_waits_while_pending_then_keeps_the_refresh_token() {
     };
     // Two "authorization_pending" answers, then the tokens.
     assert_eq!(grants("urn:ietf:params:oauth:grant-type:device_code"), 3);
-    use std::os::unix::fs::PermissionsExt;
-    let secrets = sb.config_dir().join("secrets.toml");
-    let mode = std::fs::metadata(&secrets)
-        .expect("secrets")
-        .permissions()
-        .mode();
-    assert_eq!(mode & 0o777, 0o600);
-    let text = std::fs::read_to_string(&secrets).expect("secrets");
+    let text = sb.secrets();
     assert!(text.contains(REFRESH) && text.contains(CLIENT_SECRET));
     let config = std::fs::read_to_string(sb.config_dir().join("config.toml")).expect("config");
     assert!(config.contains(CHANNEL) && config.contains(CLIENT_ID) && !config.contains(REFRESH));

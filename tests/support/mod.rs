@@ -21,6 +21,17 @@ impl Sandbox {
     pub fn data_dir(&self) -> PathBuf {
         self.dir.path().join("data")
     }
+    /// The secrets file's text, after checking that only its owner can read it (0600).
+    pub fn secrets(&self) -> String {
+        use std::os::unix::fs::PermissionsExt;
+        let path = self.config_dir().join("secrets.toml");
+        let mode = std::fs::metadata(&path)
+            .expect("secrets")
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600, "the secrets file's mode");
+        std::fs::read_to_string(&path).expect("secrets")
+    }
     pub fn write_config(&self, text: &str) -> PathBuf {
         std::fs::create_dir_all(self.config_dir()).expect("mkdir");
         let p = self.config_dir().join("config.toml");
